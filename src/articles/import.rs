@@ -1,0 +1,286 @@
+//! Syncing a directory of Markdown files into the database, and validating one without writing.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::{
+    ArticleError, ArticleSource, ContentError, LinkContext, RenderedArticle, parse_article,
+    render_markdown,
+};
+use crate::storage::{ArticleWrite, Database, SaveOutcome};
+
+/// One file read from a content directory: its article, or why it is invalid.
+pub struct ContentFile {
+    /// Path relative to the content directory, with `/` separators.
+    pub relative_path: String,
+    pub article: Result<(ArticleSource, RenderedArticle), ContentError>,
+}
+
+/// What happened to one file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", content = "error", rename_all = "lowercase")]
+pub enum FileOutcome {
+    Created,
+    Updated,
+    Unchanged,
+    /// Skipped; its stored version (if any) is untouched.
+    Invalid(String),
+    /// Valid (only from `check-content`, which writes nothing).
+    Valid,
+}
+
+/// The result of importing or checking a directory, one line per file.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ImportReport {
+    pub files: Vec<(String, FileOutcome)>,
+    /// Slugs whose stored article changed (for the search index).
+    #[serde(skip)]
+    pub changed_slugs: Vec<String>,
+}
+
+impl ImportReport {
+    /// Whether any file was invalid: the CLI then exits non-zero.
+    pub fn has_invalid(&self) -> bool {
+        self.files
+            .iter()
+            .any(|(_, outcome)| matches!(outcome, FileOutcome::Invalid(_)))
+    }
+
+    /// How many files ended with an outcome like `outcome`.
+    pub fn count(&self, outcome: &FileOutcome) -> usize {
+        self.files
+            .iter()
+            .filter(|(_, o)| std::mem::discriminant(o) == std::mem::discriminant(outcome))
+            .count()
+    }
+
+    /// A one-line summary such as `3 created, 1 updated, 40 unchanged, 1 invalid`.
+    pub fn summary(&self) -> String {
+        let mut parts = Vec::new();
+        for (label, outcome) in [
+            ("created", FileOutcome::Created),
+            ("updated", FileOutcome::Updated),
+            ("unchanged", FileOutcome::Unchanged),
+            ("valid", FileOutcome::Valid),
+            ("invalid", FileOutcome::Invalid(String::new())),
+        ] {
+            let count = self.count(&outcome);
+            if count > 0 {
+                parts.push(format!("{count} {label}"));
+            }
+        }
+        if parts.is_empty() {
+            "no Markdown files found".to_owned()
+        } else {
+            parts.join(", ")
+        }
+    }
+}
+
+/// Reads, parses and renders every `*.md` file below `dir`, in path order.
+/// Duplicate slugs within the directory make every file after the first invalid.
+pub fn read_directory(
+    dir: &Path,
+    default_language: &str,
+) -> Result<Vec<ContentFile>, ArticleError> {
+    let mut paths = Vec::new();
+    collect_markdown_files(dir, dir, &mut paths)?;
+    paths.sort();
+
+    let mut parsed: Vec<(String, Result<ArticleSource, ContentError>)> =
+        Vec::with_capacity(paths.len());
+    for relative in paths {
+        let full = dir.join(&relative);
+        let relative = relative.to_string_lossy().replace('\\', "/");
+        let default_slug = Path::new(&relative)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let article = match std::fs::read_to_string(&full) {
+            Ok(text) => parse_article(&text, &default_slug, default_language),
+            Err(error) => Err(ContentError::at(1, format!("cannot read file: {error}"))),
+        };
+        parsed.push((relative, article));
+    }
+
+    let mut first_path_of_slug: HashMap<String, String> = HashMap::new();
+    for (path, article) in &mut parsed {
+        if let Ok(source) = article {
+            if let Some(first) = first_path_of_slug.get(source.slug.as_str()) {
+                *article = Err(ContentError::at(
+                    1,
+                    format!(
+                        "duplicate slug {:?}: {first} already uses it",
+                        source.slug.as_str()
+                    ),
+                ));
+            } else {
+                first_path_of_slug.insert(source.slug.to_string(), path.clone());
+            }
+        }
+    }
+    let slugs_by_path: HashMap<String, String> = first_path_of_slug
+        .iter()
+        .map(|(slug, path)| (path.clone(), slug.clone()))
+        .collect();
+
+    Ok(parsed
+        .into_iter()
+        .map(|(relative_path, article)| {
+            let article = article.map(|source| {
+                let links = LinkContext {
+                    source_path: &relative_path,
+                    slugs_by_path: Some(&slugs_by_path),
+                };
+                let rendered = render_markdown(&source.body_markdown, &links);
+                (source, rendered)
+            });
+            ContentFile {
+                relative_path,
+                article,
+            }
+        })
+        .collect())
+}
+
+fn collect_markdown_files(
+    root: &Path,
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+) -> Result<(), ArticleError> {
+    let entries = std::fs::read_dir(dir).map_err(|error| ArticleError::Io {
+        path: dir.display().to_string(),
+        message: error.to_string(),
+    })?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        // Symbolic links are not followed, so nothing outside the directory is read.
+        let Ok(file_type) = entry.file_type() else {
+            continue;
+        };
+        if file_type.is_dir() {
+            collect_markdown_files(root, &path, out)?;
+        } else if file_type.is_file() && path.extension().is_some_and(|e| e == "md") {
+            if let Ok(relative) = path.strip_prefix(root) {
+                out.push(relative.to_path_buf());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Checks that `translation_of` points at an article that exists.
+fn check_translation_target(
+    source: &ArticleSource,
+    known: &HashSet<String>,
+    text_line: usize,
+) -> Result<(), ContentError> {
+    match &source.translation_of {
+        Some(original) if !known.contains(original.as_str()) => Err(ContentError::at(
+            text_line,
+            format!(
+                "translation_of {:?}: no article has that slug",
+                original.as_str()
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn translation_line(path: &Path) -> usize {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| text.lines().position(|l| l.starts_with("translation_of")))
+        .map(|index| index + 1)
+        .unwrap_or(1)
+}
+
+/// Validates a directory without writing anything.
+pub fn check_directory(dir: &Path, default_language: &str) -> Result<ImportReport, ArticleError> {
+    let files = read_directory(dir, default_language)?;
+    let known: HashSet<String> = files
+        .iter()
+        .filter_map(|f| f.article.as_ref().ok().map(|(s, _)| s.slug.to_string()))
+        .collect();
+    let mut report = ImportReport::default();
+    for file in files {
+        let outcome = match &file.article {
+            Err(error) => FileOutcome::Invalid(error.to_string()),
+            Ok((source, _)) => match check_translation_target(
+                source,
+                &known,
+                translation_line(&dir.join(&file.relative_path)),
+            ) {
+                Ok(()) => FileOutcome::Valid,
+                Err(error) => FileOutcome::Invalid(error.to_string()),
+            },
+        };
+        report.files.push((file.relative_path, outcome));
+    }
+    Ok(report)
+}
+
+/// Imports every Markdown file below `dir`: one transaction per file, invalid files skipped
+/// without touching their stored version, unchanged files leave no revision.
+pub async fn import_directory(
+    db: &Database,
+    dir: &Path,
+    default_language: &str,
+    author: &str,
+) -> Result<ImportReport, ArticleError> {
+    let files = read_directory(dir, default_language)?;
+    let mut known: HashSet<String> = db
+        .all_articles()
+        .await?
+        .into_iter()
+        .map(|a| a.slug)
+        .collect();
+    known.extend(
+        files
+            .iter()
+            .filter_map(|f| f.article.as_ref().ok().map(|(s, _)| s.slug.to_string())),
+    );
+
+    let mut report = ImportReport::default();
+    for file in files {
+        let outcome = match &file.article {
+            Err(error) => FileOutcome::Invalid(error.to_string()),
+            Ok((source, rendered)) => {
+                match check_translation_target(
+                    source,
+                    &known,
+                    translation_line(&dir.join(&file.relative_path)),
+                ) {
+                    Err(error) => FileOutcome::Invalid(error.to_string()),
+                    Ok(()) => {
+                        let write = ArticleWrite {
+                            source,
+                            rendered,
+                            source_path: Some(&file.relative_path),
+                            author,
+                        };
+                        match db.save_article(write).await? {
+                            SaveOutcome::Created => {
+                                report.changed_slugs.push(source.slug.to_string());
+                                FileOutcome::Created
+                            }
+                            SaveOutcome::Updated => {
+                                report.changed_slugs.push(source.slug.to_string());
+                                FileOutcome::Updated
+                            }
+                            SaveOutcome::Unchanged => FileOutcome::Unchanged,
+                        }
+                    }
+                }
+            }
+        };
+        report.files.push((file.relative_path, outcome));
+    }
+    Ok(report)
+}

@@ -1,0 +1,336 @@
+//! Markdown → safe HTML, plain text for the search index, and the list of headings.
+//!
+//! Articles are rendered once, when they are stored; pages only insert the stored HTML.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use super::Slug;
+
+/// What an article's Markdown turns into.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RenderedArticle {
+    /// Sanitised HTML, safe to insert into a page.
+    pub html: String,
+    /// The words of the article without markup, for the search index and snippets.
+    pub text: String,
+    /// The text of every heading, in order.
+    pub headings: Vec<String>,
+}
+
+/// Where an article lives, so relative links and images resolve.
+#[derive(Clone, Debug, Default)]
+pub struct LinkContext<'a> {
+    /// The file's path relative to the content directory, e.g. `en/reset-your-password.md`.
+    pub source_path: &'a str,
+    /// Content-relative paths of article files → their slugs (slugs can differ from file names).
+    pub slugs_by_path: Option<&'a HashMap<String, String>>,
+}
+
+/// Renders Markdown with tables, strikethrough, task lists, footnotes and heading anchors,
+/// then sanitises it: no script, no event handlers, no `javascript:` links survive.
+pub fn render_markdown(markdown: &str, links: &LinkContext<'_>) -> RenderedArticle {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_FOOTNOTES;
+    let events: Vec<Event<'_>> = Parser::new_ext(markdown, options).collect();
+
+    let mut text = String::new();
+    let mut headings = Vec::new();
+    let mut used_anchors = HashSet::new();
+    let mut output: Vec<Event<'_>> = Vec::with_capacity(events.len());
+    let mut index = 0;
+    while index < events.len() {
+        match &events[index] {
+            Event::Start(Tag::Heading {
+                level,
+                classes,
+                attrs,
+                ..
+            }) => {
+                let end = events[index..]
+                    .iter()
+                    .position(|e| matches!(e, Event::End(TagEnd::Heading(_))))
+                    .map(|offset| index + offset)
+                    .unwrap_or(events.len() - 1);
+                let heading_text = plain_text_of(&events[index + 1..end]);
+                let anchor = unique_anchor(&heading_text, &mut used_anchors);
+                output.push(Event::Start(Tag::Heading {
+                    level: *level,
+                    id: Some(CowStr::from(anchor)),
+                    classes: classes.clone(),
+                    attrs: attrs.clone(),
+                }));
+                if *level != HeadingLevel::H1 || !heading_text.is_empty() {
+                    headings.push(heading_text.clone());
+                }
+                push_text(&mut text, &heading_text);
+                text.push('\n');
+                for event in &events[index + 1..end] {
+                    output.push(rewrite_link(event.clone(), links));
+                }
+                output.push(events[end].clone());
+                index = end + 1;
+                continue;
+            }
+            Event::Text(t) | Event::Code(t) => push_text(&mut text, t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableRow | TagEnd::CodeBlock) => {
+                text.push('\n')
+            }
+            Event::End(TagEnd::TableCell) => text.push(' '),
+            _ => {}
+        }
+        output.push(rewrite_link(events[index].clone(), links));
+        index += 1;
+    }
+
+    let mut unsafe_html = String::with_capacity(markdown.len() * 2);
+    pulldown_cmark::html::push_html(&mut unsafe_html, output.into_iter());
+    RenderedArticle {
+        html: SANITISER.clean(&unsafe_html).to_string(),
+        text: collapse_blank_lines(&text),
+        headings,
+    }
+}
+
+static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut builder = ammonia::Builder::default();
+    builder
+        .add_tags(["input"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .set_tag_attribute_value("input", "disabled", "")
+        .add_tag_attributes("div", ["id"])
+        .add_tag_attributes("th", ["style"])
+        .add_tag_attributes("td", ["style"])
+        .add_allowed_classes("div", ["footnote-definition"])
+        .add_allowed_classes("sup", ["footnote-definition-label", "footnote-reference"])
+        .link_rel(Some("noopener noreferrer"));
+    for heading in ["h1", "h2", "h3", "h4", "h5", "h6"] {
+        builder.add_tag_attributes(heading, ["id"]);
+    }
+    // Only the check box a task list needs may appear as an input.
+    builder.attribute_filter(|element, attribute, value| match (element, attribute) {
+        ("input", "type") if value != "checkbox" => None,
+        ("th" | "td", "style") if !value.starts_with("text-align:") => None,
+        _ => Some(value.into()),
+    });
+    builder
+});
+
+fn plain_text_of(events: &[Event<'_>]) -> String {
+    let mut text = String::new();
+    for event in events {
+        if let Event::Text(t) | Event::Code(t) = event {
+            text.push_str(t);
+        }
+    }
+    text.trim().to_owned()
+}
+
+fn unique_anchor(heading: &str, used: &mut HashSet<String>) -> String {
+    let base = Slug::from_title(heading).to_string();
+    let mut anchor = base.clone();
+    let mut counter = 1;
+    while !used.insert(anchor.clone()) {
+        counter += 1;
+        anchor = format!("{base}-{counter}");
+    }
+    anchor
+}
+
+fn push_text(text: &mut String, piece: &str) {
+    text.push_str(piece);
+}
+
+fn collapse_blank_lines(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn rewrite_link<'a>(event: Event<'a>, links: &LinkContext<'_>) -> Event<'a> {
+    match event {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: CowStr::from(resolve_link(&dest_url, links)),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: CowStr::from(resolve_link(&dest_url, links)),
+            title,
+            id,
+        }),
+        other => other,
+    }
+}
+
+/// Relative links to `.md` files become article URLs; other relative files become `/content/…`.
+fn resolve_link(destination: &str, links: &LinkContext<'_>) -> String {
+    let is_relative = !destination.is_empty()
+        && !destination.starts_with('/')
+        && !destination.starts_with('#')
+        && !destination.contains(':');
+    if !is_relative {
+        return destination.to_owned();
+    }
+    let (path, fragment) = match destination.split_once('#') {
+        Some((path, fragment)) => (path, format!("#{fragment}")),
+        None => (destination, String::new()),
+    };
+    let base_dir = match links.source_path.rsplit_once('/') {
+        Some((dir, _)) => dir,
+        None => "",
+    };
+    let Some(resolved) = join_within_root(base_dir, path) else {
+        // A path that climbs out of the content directory resolves to nothing.
+        return "#".to_owned();
+    };
+    if let Some(stem) = resolved.strip_suffix(".md") {
+        let slug = links
+            .slugs_by_path
+            .and_then(|map| map.get(&resolved).cloned())
+            .unwrap_or_else(|| stem.rsplit('/').next().unwrap_or(stem).to_owned());
+        format!("/articles/{slug}{fragment}")
+    } else {
+        format!("/content/{resolved}{fragment}")
+    }
+}
+
+/// Joins `relative` onto `base_dir`, refusing anything that would leave the content root.
+pub(crate) fn join_within_root(base_dir: &str, relative: &str) -> Option<String> {
+    let mut parts: Vec<&str> = base_dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in relative.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    if parts.is_empty() {
+        None
+    } else {
+        Some(parts.join("/"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(markdown: &str) -> RenderedArticle {
+        render_markdown(
+            markdown,
+            &LinkContext {
+                source_path: "en/here.md",
+                slugs_by_path: None,
+            },
+        )
+    }
+
+    #[test]
+    fn scripts_and_event_handlers_never_survive() {
+        let html = render(
+            "<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n<a href=\"javascript:alert(1)\">x</a>\n\n[y](javascript:alert(2))\n\n<div onclick=\"steal()\">z</div>\n\n<iframe src=\"https://evil\"></iframe>",
+        )
+        .html;
+        for forbidden in [
+            "<script",
+            "onerror",
+            "javascript:",
+            "onclick",
+            "<iframe",
+            "alert(1)</",
+        ] {
+            assert!(!html.contains(forbidden), "{forbidden} survived in {html}");
+        }
+    }
+
+    #[test]
+    fn tables_strikethrough_task_lists_and_footnotes_render() {
+        let html = render(
+            "| Plan | Price |\n|:-----|------:|\n| Basic | 9 |\n\n~~old~~\n\n- [x] done\n- [ ] todo\n\nNote[^1].\n\n[^1]: The footnote.\n",
+        )
+        .html;
+        assert!(html.contains("<table>"), "{html}");
+        assert!(html.contains("<del>old</del>"), "{html}");
+        assert!(html.contains("type=\"checkbox\""), "{html}");
+        assert!(html.contains("footnote-definition"), "{html}");
+    }
+
+    #[test]
+    fn headings_get_unique_anchors_and_are_listed() {
+        let rendered = render("## Before you start\n\ntext\n\n## Before you start\n\n### Étape 2");
+        assert!(
+            rendered.html.contains("<h2 id=\"before-you-start\">"),
+            "{}",
+            rendered.html
+        );
+        assert!(
+            rendered.html.contains("<h2 id=\"before-you-start-2\">"),
+            "{}",
+            rendered.html
+        );
+        assert!(
+            rendered.html.contains("<h3 id=\"etape-2\">"),
+            "{}",
+            rendered.html
+        );
+        assert_eq!(
+            rendered.headings,
+            vec!["Before you start", "Before you start", "Étape 2"]
+        );
+    }
+
+    #[test]
+    fn relative_links_resolve_to_article_and_content_urls() {
+        let mut slugs = HashMap::new();
+        slugs.insert("en/renamed-file.md".to_owned(), "real-slug".to_owned());
+        let html = render_markdown(
+            "[a](other-article.md#steps) [b](renamed-file.md) [c](../lv/paroles.md) ![d](../images/flow.svg) [e](https://example.com) [f](../../../etc/passwd)",
+            &LinkContext { source_path: "en/here.md", slugs_by_path: Some(&slugs) },
+        )
+        .html;
+        assert!(
+            html.contains("href=\"/articles/other-article#steps\""),
+            "{html}"
+        );
+        assert!(html.contains("href=\"/articles/real-slug\""), "{html}");
+        assert!(html.contains("href=\"/articles/paroles\""), "{html}");
+        assert!(html.contains("src=\"/content/images/flow.svg\""), "{html}");
+        assert!(html.contains("href=\"https://example.com\""), "{html}");
+        assert!(!html.contains("passwd"), "{html}");
+    }
+
+    #[test]
+    fn plain_text_has_words_but_no_markup() {
+        let rendered = render("# Title\n\nSome **bold** and `code`.\n\n<b>raw</b>\n\n- one\n- two");
+        assert!(
+            rendered.text.contains("Some bold and code."),
+            "{}",
+            rendered.text
+        );
+        assert!(!rendered.text.contains('*'));
+        assert!(!rendered.text.contains("<b>"));
+        assert!(rendered.text.contains("one\ntwo"), "{}", rendered.text);
+    }
+}

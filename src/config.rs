@@ -1,0 +1,223 @@
+//! The one typed configuration: defaults, then an optional `answerdesk.toml`,
+//! then `ANSWERDESK_*` environment variables. Loaded and validated once at start-up.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+/// The configuration file read from the working directory when present.
+pub const DEFAULT_CONFIG_FILE: &str = "answerdesk.toml";
+
+/// Everything the portal can be told at start-up.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Address to listen on; port 0 picks a free port.
+    pub listen: SocketAddr,
+    /// `postgres://…` selects PostgreSQL; anything else is an SQLite file path.
+    /// Empty means `<data_dir>/answerdesk.db`.
+    pub database_url: DatabaseUrl,
+    /// Where the SQLite database and the search index live.
+    pub data_dir: PathBuf,
+    /// The Markdown articles imported on first start, and where images are served from.
+    pub content_dir: PathBuf,
+    /// Shown in the header and page titles.
+    pub site_name: String,
+    /// The public URL of the portal, used in links sent to customers.
+    /// Empty means `http://<listen>`.
+    pub base_url: String,
+    /// The language of `/` and of articles without one.
+    pub default_language: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database_url: DatabaseUrl(String::new()),
+            data_dir: PathBuf::from("data"),
+            content_dir: PathBuf::from("content"),
+            site_name: "Ledgerline Help Centre".to_owned(),
+            base_url: String::new(),
+            default_language: "en".to_owned(),
+        }
+    }
+}
+
+/// Why the configuration could not be loaded; the message names the offending key.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+}
+
+impl From<figment::Error> for ConfigError {
+    fn from(error: figment::Error) -> Self {
+        // figment's own message names the key and the source (file or environment variable).
+        let messages: Vec<String> = error.into_iter().map(|e| e.to_string()).collect();
+        ConfigError::Invalid(messages.join("; "))
+    }
+}
+
+impl Config {
+    /// Loads defaults, then `file` (if it exists), then `ANSWERDESK_*` variables.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let explicit = file.is_some();
+        let file = file.unwrap_or(Path::new(DEFAULT_CONFIG_FILE));
+        if explicit && !file.exists() {
+            return Err(ConfigError::Invalid(format!(
+                "configuration file {} does not exist",
+                file.display()
+            )));
+        }
+        let config: Config = Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::file(file))
+            .merge(Env::prefixed("ANSWERDESK_").ignore(&["test_database_url"]))
+            .extract()?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        if self.site_name.trim().is_empty() {
+            return Err(ConfigError::Invalid("site_name must not be empty".into()));
+        }
+        if !self.base_url.is_empty()
+            && !(self.base_url.starts_with("http://") || self.base_url.starts_with("https://"))
+        {
+            return Err(ConfigError::Invalid(format!(
+                "base_url must start with http:// or https://, got {:?}",
+                self.base_url
+            )));
+        }
+        let language = &self.default_language;
+        if language.len() < 2 || !language.chars().all(|c| c.is_ascii_lowercase()) {
+            return Err(ConfigError::Invalid(format!(
+                "default_language must be a lowercase language code such as \"en\", got {language:?}"
+            )));
+        }
+        Ok(())
+    }
+
+    /// The database to connect to, with the SQLite default resolved under the data directory.
+    pub fn resolved_database_url(&self) -> String {
+        if self.database_url.0.trim().is_empty() {
+            self.data_dir.join("answerdesk.db").display().to_string()
+        } else {
+            self.database_url.0.clone()
+        }
+    }
+
+    /// Where the tantivy index is kept.
+    pub fn index_dir(&self) -> PathBuf {
+        self.data_dir.join("index")
+    }
+
+    /// The public base URL without a trailing slash.
+    pub fn public_base_url(&self, bound: SocketAddr) -> String {
+        if self.base_url.is_empty() {
+            format!("http://{bound}")
+        } else {
+            self.base_url.trim_end_matches('/').to_owned()
+        }
+    }
+
+    /// Whether cookies must carry the `Secure` attribute.
+    pub fn uses_https(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+}
+
+/// A database URL that never prints its password.
+#[derive(Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct DatabaseUrl(pub String);
+
+impl DatabaseUrl {
+    /// The URL with any password replaced, safe for logs.
+    pub fn redacted(url: &str) -> String {
+        match (url.find("://"), url.rfind('@')) {
+            (Some(scheme_end), Some(at)) if at > scheme_end => {
+                let credentials = &url[scheme_end + 3..at];
+                match credentials.split_once(':') {
+                    Some((user, _password)) => {
+                        format!("{}{}:***{}", &url[..scheme_end + 3], user, &url[at..])
+                    }
+                    None => url.to_owned(),
+                }
+            }
+            _ => url.to_owned(),
+        }
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", DatabaseUrl::redacted(&self.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_appear_in_debug_output() {
+        let config = Config {
+            database_url: DatabaseUrl("postgres://app:s3cret@db.internal/answerdesk".into()),
+            ..Config::default()
+        };
+        let printed = format!("{config:?}");
+        assert!(!printed.contains("s3cret"), "{printed}");
+        assert!(printed.contains("postgres://app:***@db.internal/answerdesk"));
+    }
+
+    #[test]
+    fn urls_without_credentials_print_unchanged() {
+        assert_eq!(
+            DatabaseUrl::redacted("data/answerdesk.db"),
+            "data/answerdesk.db"
+        );
+        assert_eq!(
+            DatabaseUrl::redacted("postgres://postgres@127.0.0.1/test"),
+            "postgres://postgres@127.0.0.1/test"
+        );
+    }
+
+    #[test]
+    fn an_invalid_listen_address_in_the_file_names_the_key() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("answerdesk.toml", "listen = \"not an address\"")?;
+            let error = Config::load(None).expect_err("must fail");
+            assert!(error.to_string().contains("listen"), "{error}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("answerdesk.toml", "site_name = \"From file\"")?;
+            jail.set_env("ANSWERDESK_SITE_NAME", "From env");
+            jail.set_env("ANSWERDESK_LISTEN", "127.0.0.1:0");
+            let config = Config::load(None).expect("valid");
+            assert_eq!(config.site_name, "From env");
+            assert_eq!(config.listen.port(), 0);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected_by_name() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("answerdesk.toml", "sitename = \"typo\"")?;
+            let error = Config::load(None).expect_err("must fail");
+            assert!(error.to_string().contains("sitename"), "{error}");
+            Ok(())
+        });
+    }
+}
