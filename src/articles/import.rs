@@ -105,8 +105,21 @@ pub fn read_directory(
         parsed.push((relative, article));
     }
 
+    // When two files claim one slug, the file named after the slug keeps it (then path order),
+    // so adding a file with a clashing `slug:` never takes over an existing article.
+    let mut claim_order: Vec<usize> = (0..parsed.len()).collect();
+    claim_order.sort_by_key(|&index| {
+        let (path, article) = &parsed[index];
+        let named_after_slug = article.as_ref().is_ok_and(|source| {
+            Path::new(path)
+                .file_stem()
+                .is_some_and(|stem| stem.to_string_lossy() == source.slug.as_str())
+        });
+        (!named_after_slug, path.clone())
+    });
     let mut first_path_of_slug: HashMap<String, String> = HashMap::new();
-    for (path, article) in &mut parsed {
+    for index in claim_order {
+        let (path, article) = &mut parsed[index];
         if let Ok(source) = article {
             if let Some(first) = first_path_of_slug.get(source.slug.as_str()) {
                 *article = Err(ContentError::at(
@@ -166,10 +179,11 @@ fn collect_markdown_files(
         };
         if file_type.is_dir() {
             collect_markdown_files(root, &path, out)?;
-        } else if file_type.is_file() && path.extension().is_some_and(|e| e == "md") {
-            if let Ok(relative) = path.strip_prefix(root) {
-                out.push(relative.to_path_buf());
-            }
+        } else if file_type.is_file()
+            && path.extension().is_some_and(|e| e == "md")
+            && let Ok(relative) = path.strip_prefix(root)
+        {
+            out.push(relative.to_path_buf());
         }
     }
     Ok(())
