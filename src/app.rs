@@ -1,15 +1,28 @@
 //! Wiring at start-up: configuration → database → content → background tasks → HTTP server.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 use tokio::net::TcpListener;
 
-use crate::articles::{self, ArticleError, ViewCounter, ViewCounterTask};
-use crate::config::{Config, DatabaseUrl};
+use crate::articles::{self, ArticleError};
+use crate::config::{Config, ConfigError, SecretUrl};
+use crate::deflection::drafts::record_abandoned_requests;
+use crate::deflection::{EventRecorder, EventWriterTask};
 use crate::http;
+use crate::notifications::EmailSender;
+use crate::search::sync::{IndexSyncTask, SyncError, ensure_index_current, index_articles};
+use crate::search::{SearchError, SearchIndex};
 use crate::storage::{Database, StorageError};
+use crate::tickets::TicketRules;
+use crate::tickets::conversation::close_resolved_tickets;
 
 /// Everything a request handler may need; cheap to clone.
 #[derive(Clone)]
@@ -19,7 +32,48 @@ pub struct AppState(Arc<App>);
 pub struct App {
     pub config: Config,
     pub db: Database,
-    pub views: ViewCounter,
+    pub search: SearchIndex,
+    pub events: EventRecorder,
+    pub rules: TicketRules,
+    /// Tickets filed per IP address; `None` when the limit is off.
+    pub ticket_rate_limiter: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    /// Languages with published articles, refreshed when content changes; read per keystroke,
+    /// so it is kept in memory rather than queried.
+    languages: RwLock<Vec<String>>,
+}
+
+impl App {
+    /// The portal's public URL without a trailing slash, for links sent to customers.
+    pub fn public_base_url(&self) -> String {
+        self.config.public_base_url(self.config.listen)
+    }
+
+    /// Languages that have published articles.
+    pub fn languages(&self) -> Vec<String> {
+        self.languages.read().map(|l| l.clone()).unwrap_or_default()
+    }
+
+    /// Re-reads which languages have published articles.
+    pub async fn refresh_languages(&self) -> Result<(), StorageError> {
+        let languages = self
+            .db
+            .published_languages()
+            .await?
+            .into_iter()
+            .map(|(code, _)| code)
+            .collect();
+        if let Ok(mut current) = self.languages.write() {
+            *current = languages;
+        }
+        Ok(())
+    }
+
+    /// Stores and indexes changed articles: searchable when this returns.
+    pub async fn index_changed_articles(&self, slugs: &[String]) -> Result<(), SyncError> {
+        index_articles(&self.search, &self.db, slugs).await?;
+        self.refresh_languages().await?;
+        Ok(())
+    }
 }
 
 impl std::ops::Deref for AppState {
@@ -32,14 +86,57 @@ impl std::ops::Deref for AppState {
 
 /// Background work that must be finished at shutdown.
 pub struct BackgroundTasks {
-    views: ViewCounterTask,
+    events: EventWriterTask,
+    index_sync: IndexSyncTask,
+    email: EmailSender,
+    maintenance: (watch::Sender<bool>, JoinHandle<()>),
 }
 
 impl BackgroundTasks {
-    /// Flushes pending writes. The state (and so every sender) must be dropped first.
+    /// Stops the periodic tasks and flushes pending events. Every clone of the state must be
+    /// dropped first, so the event queue can drain and close.
     pub async fn finish(self) {
-        self.views.finish().await;
+        let (stop, handle) = self.maintenance;
+        let _ = stop.send(true);
+        let _ = handle.await;
+        self.index_sync.stop().await;
+        self.email.stop().await;
+        self.events.finish().await;
     }
+}
+
+/// How often drafts are checked for abandonment and resolved tickets for closing.
+const MAINTENANCE_INTERVAL: Duration = Duration::from_secs(60);
+
+fn start_maintenance(state: &AppState) -> (watch::Sender<bool>, JoinHandle<()>) {
+    let (stop, mut stopped) = watch::channel(false);
+    let db = state.db.clone();
+    let events = state.events.clone();
+    let auto_close_days = state.config.auto_close_days;
+    let handle = tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(MAINTENANCE_INTERVAL);
+        loop {
+            tokio::select! {
+                _ = ticker.tick() => {},
+                _ = stopped.changed() => break,
+            }
+            if let Err(error) = record_abandoned_requests(&db, &events).await {
+                tracing::warn!(%error, "could not check for abandoned requests");
+            }
+            match close_resolved_tickets(&db, auto_close_days).await {
+                Ok(0) => {}
+                Ok(closed) => tracing::info!(closed, "closed resolved tickets"),
+                Err(error) => tracing::warn!(%error, "could not close resolved tickets"),
+            }
+        }
+    });
+    (stop, handle)
+}
+
+fn ticket_rate_limiter(per_ten_minutes: u32) -> Option<DefaultKeyedRateLimiter<IpAddr>> {
+    let burst = NonZeroU32::new(per_ten_minutes)?;
+    let quota = Quota::with_period(Duration::from_secs(600) / per_ten_minutes)?.allow_burst(burst);
+    Some(RateLimiter::keyed(quota))
 }
 
 /// Why the portal could not start.
@@ -49,6 +146,14 @@ pub enum StartError {
     Storage(#[from] StorageError),
     #[error(transparent)]
     Content(#[from] ArticleError),
+    #[error(transparent)]
+    Search(#[from] SearchError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("email: {0}")]
+    Email(String),
+    #[error(transparent)]
+    IndexSync(#[from] SyncError),
     #[error("cannot listen on {address}: {source}")]
     Listen {
         address: SocketAddr,
@@ -61,12 +166,36 @@ pub enum StartError {
 /// Connects the database, imports the shipped content on first start, and starts background tasks.
 pub async fn build(config: Config) -> Result<(AppState, BackgroundTasks), StartError> {
     let database_url = config.resolved_database_url();
-    tracing::info!(database = %DatabaseUrl::redacted(&database_url), "opening database");
+    tracing::info!(database = %SecretUrl::redacted(&database_url), "opening database");
     let db = Database::connect(&database_url).await?;
     import_content_on_first_start(&db, &config).await?;
-    let (views, views_task) = ViewCounter::start(db.clone());
-    let state = AppState(Arc::new(App { config, db, views }));
-    Ok((state, BackgroundTasks { views: views_task }))
+    let (search, health) = SearchIndex::open_in_dir(&config.index_dir())?;
+    ensure_index_current(&search, health, &db).await?;
+    let index_sync = IndexSyncTask::start(search.clone(), db.clone());
+    let rules = config.load_ticket_rules()?;
+    let email = EmailSender::start(db.clone(), &config.smtp_url.0, &config.email_from)
+        .map_err(StartError::Email)?;
+    let (events, events_task) = EventRecorder::start(db.clone());
+    let state = AppState(Arc::new(App {
+        ticket_rate_limiter: ticket_rate_limiter(config.ticket_rate_limit),
+        config,
+        db,
+        search,
+        events,
+        rules,
+        languages: RwLock::new(Vec::new()),
+    }));
+    state.refresh_languages().await?;
+    let maintenance = start_maintenance(&state);
+    Ok((
+        state,
+        BackgroundTasks {
+            events: events_task,
+            index_sync,
+            email,
+            maintenance,
+        },
+    ))
 }
 
 async fn import_content_on_first_start(db: &Database, config: &Config) -> Result<(), StartError> {
@@ -89,7 +218,7 @@ async fn import_content_on_first_start(db: &Database, config: &Config) -> Result
 }
 
 /// Runs the portal until Ctrl-C or SIGTERM, printing the URL it listens on.
-pub async fn serve(config: Config) -> Result<(), StartError> {
+pub async fn serve(mut config: Config) -> Result<(), StartError> {
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|source| StartError::Listen {
@@ -97,6 +226,8 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
             source,
         })?;
     let bound = listener.local_addr().map_err(StartError::Serve)?;
+    // With port 0 the real port is known only now; links to customers must carry it.
+    config.listen = bound;
     let public_url = config.public_base_url(bound);
     let (state, background) = build(config).await?;
     let router = http::router(state);

@@ -9,6 +9,8 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
+use crate::tickets::{SlaPolicy, TicketRules};
+
 /// The configuration file read from the working directory when present.
 pub const DEFAULT_CONFIG_FILE: &str = "answerdesk.toml";
 
@@ -20,7 +22,7 @@ pub struct Config {
     pub listen: SocketAddr,
     /// `postgres://…` selects PostgreSQL; anything else is an SQLite file path.
     /// Empty means `<data_dir>/answerdesk.db`.
-    pub database_url: DatabaseUrl,
+    pub database_url: SecretUrl,
     /// Where the SQLite database and the search index live.
     pub data_dir: PathBuf,
     /// The Markdown articles imported on first start, and where images are served from.
@@ -32,18 +34,37 @@ pub struct Config {
     pub base_url: String,
     /// The language of `/` and of articles without one.
     pub default_language: String,
+    /// Tickets one IP address may file per 10 minutes; 0 turns the limit off.
+    pub ticket_rate_limit: u32,
+    /// The rules file that decides ticket tags and priority; empty uses the shipped defaults.
+    pub rules_file: PathBuf,
+    /// Days after which a resolved ticket closes by itself.
+    pub auto_close_days: u32,
+    /// `smtp://user:password@host:587` (STARTTLS) or `smtps://…` to send email; empty keeps
+    /// every email in the outbox table instead.
+    pub smtp_url: SecretUrl,
+    /// The sender of emails to customers.
+    pub email_from: String,
+    /// Business hours and response targets per priority.
+    pub sla: SlaPolicy,
 }
 
 impl Default for Config {
     fn default() -> Self {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
-            database_url: DatabaseUrl(String::new()),
+            database_url: SecretUrl(String::new()),
             data_dir: PathBuf::from("data"),
             content_dir: PathBuf::from("content"),
             site_name: "Ledgerline Help Centre".to_owned(),
             base_url: String::new(),
             default_language: "en".to_owned(),
+            ticket_rate_limit: 10,
+            rules_file: PathBuf::new(),
+            auto_close_days: 4,
+            smtp_url: SecretUrl(String::new()),
+            email_from: "Support <support@localhost>".to_owned(),
+            sla: SlaPolicy::default(),
         }
     }
 }
@@ -101,7 +122,32 @@ impl Config {
                 "default_language must be a lowercase language code such as \"en\", got {language:?}"
             )));
         }
+        if self.auto_close_days == 0 {
+            return Err(ConfigError::Invalid(
+                "auto_close_days must be at least 1".into(),
+            ));
+        }
+        if self.email_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(ConfigError::Invalid(format!(
+                "email_from must be an address such as \"Support <support@example.com>\", got {:?}",
+                self.email_from
+            )));
+        }
+        self.sla
+            .validate()
+            .map_err(|error| ConfigError::Invalid(format!("sla: {error}")))?;
         Ok(())
+    }
+
+    /// The ticket rules: the configured file, or the shipped defaults. A bad file is an error
+    /// naming the file and line.
+    pub fn load_ticket_rules(&self) -> Result<TicketRules, ConfigError> {
+        if self.rules_file.as_os_str().is_empty() {
+            Ok(TicketRules::default_rules())
+        } else {
+            TicketRules::load(&self.rules_file)
+                .map_err(|error| ConfigError::Invalid(format!("rules_file: {error}")))
+        }
     }
 
     /// The database to connect to, with the SQLite default resolved under the data directory.
@@ -133,12 +179,12 @@ impl Config {
     }
 }
 
-/// A database URL that never prints its password.
+/// A URL with credentials (database, SMTP) that never prints its password.
 #[derive(Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(transparent)]
-pub struct DatabaseUrl(pub String);
+pub struct SecretUrl(pub String);
 
-impl DatabaseUrl {
+impl SecretUrl {
     /// The URL with any password replaced, safe for logs.
     pub fn redacted(url: &str) -> String {
         match (url.find("://"), url.rfind('@')) {
@@ -156,9 +202,9 @@ impl DatabaseUrl {
     }
 }
 
-impl fmt::Debug for DatabaseUrl {
+impl fmt::Debug for SecretUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}", DatabaseUrl::redacted(&self.0))
+        write!(f, "{:?}", SecretUrl::redacted(&self.0))
     }
 }
 
@@ -171,7 +217,7 @@ mod tests {
     #[test]
     fn passwords_never_appear_in_debug_output() {
         let config = Config {
-            database_url: DatabaseUrl("postgres://app:s3cret@db.internal/answerdesk".into()),
+            database_url: SecretUrl("postgres://app:s3cret@db.internal/answerdesk".into()),
             ..Config::default()
         };
         let printed = format!("{config:?}");
@@ -182,11 +228,11 @@ mod tests {
     #[test]
     fn urls_without_credentials_print_unchanged() {
         assert_eq!(
-            DatabaseUrl::redacted("data/answerdesk.db"),
+            SecretUrl::redacted("data/answerdesk.db"),
             "data/answerdesk.db"
         );
         assert_eq!(
-            DatabaseUrl::redacted("postgres://postgres@127.0.0.1/test"),
+            SecretUrl::redacted("postgres://postgres@127.0.0.1/test"),
             "postgres://postgres@127.0.0.1/test"
         );
     }

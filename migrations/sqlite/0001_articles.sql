@@ -25,6 +25,7 @@ CREATE TABLE articles (
 CREATE INDEX articles_by_category ON articles (category_slug, status);
 CREATE INDEX articles_by_lang ON articles (lang, status);
 CREATE INDEX articles_by_translation ON articles (translation_of);
+CREATE INDEX articles_by_modified ON articles (modified_at);
 
 -- Every change to an article, with the full document text: nothing is overwritten without a trace.
 CREATE TABLE article_revisions (

@@ -6,7 +6,6 @@ mod export;
 mod front_matter;
 mod import;
 mod render;
-mod views;
 
 use std::fmt;
 
@@ -18,7 +17,6 @@ pub use import::{
     ContentFile, FileOutcome, ImportReport, check_directory, import_directory, read_directory,
 };
 pub use render::{LinkContext, RenderedArticle, render_markdown};
-pub use views::{ViewCounter, ViewCounterTask};
 
 use crate::storage::{Database, StorageError};
 

@@ -12,11 +12,15 @@ use super::HttpError;
 use crate::app::AppState;
 
 const STYLESHEET: &str = include_str!("../../templates/assets/style.css");
+const SUGGEST_SCRIPT: &str = include_str!("../../templates/assets/suggest.js");
 
 /// Changes whenever an asset changes, so asset URLs can be cached for a long time.
 pub static ASSET_VERSION: LazyLock<String> = LazyLock::new(|| {
     use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(STYLESHEET.as_bytes());
+    let mut hasher = Sha256::new();
+    hasher.update(STYLESHEET.as_bytes());
+    hasher.update(SUGGEST_SCRIPT.as_bytes());
+    let digest = hasher.finalize();
     digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
 });
 
@@ -24,6 +28,7 @@ pub static ASSET_VERSION: LazyLock<String> = LazyLock::new(|| {
 pub async fn asset(Path(file): Path<String>) -> Result<Response, HttpError> {
     let (body, content_type) = match file.as_str() {
         "style.css" => (STYLESHEET, "text/css; charset=utf-8"),
+        "suggest.js" => (SUGGEST_SCRIPT, "text/javascript; charset=utf-8"),
         _ => return Err(HttpError::NotFound),
     };
     let mut response = body.into_response();

@@ -8,7 +8,9 @@ use axum::response::{Html, IntoResponse, Response};
 use super::templates;
 use crate::app::AppState;
 use crate::articles::ArticleError;
+use crate::search::SearchError;
 use crate::storage::StorageError;
+use crate::tickets::filing::TicketError;
 
 /// Everything a handler can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -19,6 +21,21 @@ pub enum HttpError {
     BadRequest(String),
     #[error("internal error")]
     Internal(String),
+    /// A JSON API request with a bad parameter: `400 {"error": …}`.
+    #[error("{0}")]
+    ApiBadRequest(String),
+    /// A form without a valid CSRF token.
+    #[error("This form has expired. Please go back, reload the page and try again.")]
+    CsrfRejected,
+    /// A JSON API request whose fields are invalid: `422 {"error", "fields"}`.
+    #[error("{message}")]
+    ApiInvalidFields {
+        message: String,
+        fields: std::collections::BTreeMap<&'static str, String>,
+    },
+    /// Too many requests from one address: `429`.
+    #[error("{0}")]
+    ApiTooManyRequests(String),
 }
 
 impl From<StorageError> for HttpError {
@@ -30,6 +47,18 @@ impl From<StorageError> for HttpError {
 impl From<ArticleError> for HttpError {
     fn from(error: ArticleError) -> Self {
         HttpError::Internal(error.to_string())
+    }
+}
+
+impl From<SearchError> for HttpError {
+    fn from(error: SearchError) -> Self {
+        HttpError::Internal(format!("search: {error}"))
+    }
+}
+
+impl From<TicketError> for HttpError {
+    fn from(error: TicketError) -> Self {
+        HttpError::Internal(format!("ticket: {error}"))
     }
 }
 
@@ -47,9 +76,28 @@ struct ErrorPage {
 
 impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
+        match &self {
+            HttpError::ApiBadRequest(message) => {
+                let body = serde_json::json!({ "error": message });
+                return (StatusCode::BAD_REQUEST, axum::Json(body)).into_response();
+            }
+            HttpError::ApiInvalidFields { message, fields } => {
+                let body = serde_json::json!({ "error": message, "fields": fields });
+                return (StatusCode::UNPROCESSABLE_ENTITY, axum::Json(body)).into_response();
+            }
+            HttpError::ApiTooManyRequests(message) => {
+                let body = serde_json::json!({ "error": message });
+                return (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
+            }
+            _ => {}
+        }
         let (status, message) = match &self {
             HttpError::NotFound => (StatusCode::NOT_FOUND, self.to_string()),
             HttpError::BadRequest(message) => (StatusCode::BAD_REQUEST, message.clone()),
+            HttpError::CsrfRejected => (StatusCode::FORBIDDEN, self.to_string()),
+            HttpError::ApiBadRequest(_)
+            | HttpError::ApiInvalidFields { .. }
+            | HttpError::ApiTooManyRequests(_) => (StatusCode::BAD_REQUEST, self.to_string()),
             HttpError::Internal(detail) => {
                 // The detail goes to the log only: internal error text never reaches a customer.
                 tracing::error!(error = %detail, "request failed");

@@ -2,15 +2,21 @@
 //!
 //! Handlers parse the request, call the domain, and render. They hold no SQL.
 
+mod api;
 mod assets;
+mod customer_session;
 mod error;
 mod health;
+mod language;
 mod portal;
+mod requests;
+mod search;
 mod templates;
+mod tickets;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
-use axum::routing::get;
+use axum::routing::{get, post};
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -28,16 +34,39 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024;
 /// Customer pages are language-neutral (`/articles/{slug}`); a language home lives at
 /// `/{lang}`, so `/{lang}/articles/{slug}` can be added later without breaking links.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    // Pages customers see carry the anonymous visitor and CSRF cookies.
+    let customer_pages = Router::new()
         .route("/", get(portal::home))
         .route("/{lang}", get(portal::language_home))
         .route("/categories/{slug}", get(portal::category))
         .route("/articles/{slug}", get(portal::article))
+        .route("/articles/{slug}/feedback", post(portal::article_feedback))
+        .route("/search", get(search::search_page))
+        .route("/request/new", get(requests::new_request))
+        .route("/request", post(requests::submit_request))
+        .route("/request/{draft}/solved", post(requests::request_solved))
+        .route(
+            "/request/{draft}/autosave",
+            post(requests::autosave_request),
+        )
+        .route("/tickets/{token}", get(tickets::ticket_status))
+        .route("/tickets/{token}/reply", post(tickets::ticket_reply))
+        .route("/tickets/{token}/rating", post(tickets::ticket_rating))
+        .fallback(portal::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            customer_session::ensure_customer_session,
+        ));
+
+    Router::new()
+        .route("/api/search", get(search::api_search))
+        .route("/api/suggest", get(search::api_suggest))
+        .route("/api/tickets", post(api::create_ticket))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/assets/{file}", get(assets::asset))
         .route("/content/{*path}", get(assets::content_file))
-        .fallback(portal::not_found)
+        .merge(customer_pages)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             error::render_error_pages,

@@ -1,13 +1,17 @@
 //! The customer-facing help centre: home, language homes, categories and articles.
 
-use axum::extract::{Path, State};
-use axum::response::Html;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, Redirect};
 use minijinja::context;
+use serde::Deserialize;
 
 use super::HttpError;
+use super::customer_session::CustomerSession;
 use super::templates::{Layout, render};
 use crate::app::AppState;
 use crate::articles;
+use crate::deflection::{DraftState, Event, ViewSource};
 
 const LIST_LENGTH: i64 = 6;
 
@@ -69,23 +73,115 @@ pub async fn category(
     Ok(Html(html))
 }
 
+/// `/articles/{slug}` parameters: how the customer got here.
+#[derive(Debug, Default, Deserialize)]
+pub struct ArticleQuery {
+    from: Option<String>,
+    /// The request draft, when opened from the request form.
+    draft: Option<String>,
+    /// What they searched, so "No" can pre-fill the request form.
+    q: Option<String>,
+    feedback: Option<String>,
+}
+
 /// `/articles/{slug}`: one published article. Drafts and archived articles are not found.
 pub async fn article(
     State(state): State<AppState>,
+    session: CustomerSession,
     Path(slug): Path<String>,
+    Query(query): Query<ArticleQuery>,
 ) -> Result<Html<String>, HttpError> {
     let article = articles::find_published_article(&state.db, &slug)
         .await?
         .ok_or(HttpError::NotFound)?;
     let neighbours = articles::article_neighbours(&state.db, &article).await?;
-    state.views.record(&article.slug);
+    // Opened from the request form: remember it, and offer "this solved it" right here.
+    let draft = match query.draft.as_deref() {
+        Some(id) => state
+            .db
+            .find_draft(id)
+            .await?
+            .filter(|d| d.state == DraftState::Open),
+        None => None,
+    };
+    if let Some(draft) = &draft {
+        state
+            .db
+            .add_draft_opened_article(&draft.id, &article.slug)
+            .await?;
+    }
+    let source = ViewSource::from_parameter(query.from.as_deref());
+    state.events.record(
+        Event::ArticleViewed {
+            slug: article.slug.clone(),
+            source,
+            draft_id: draft.as_ref().map(|d| d.id.clone()),
+        },
+        Some(&session.visitor_id),
+    );
     let layout = Layout::new(&state, &article.lang, article.title.clone());
     let html = render(
         "article.html",
         &layout,
-        context! { article, related => neighbours.related, translations => neighbours.translations },
+        context! {
+            article, related => neighbours.related, translations => neighbours.translations,
+            draft_id => draft.map(|d| d.id), search_query => query.q,
+            feedback_thanks => query.feedback.is_some(), csrf_token => &session.csrf_token,
+        },
     )?;
     Ok(Html(html))
+}
+
+/// "Did this answer your question?"
+#[derive(Debug, Default, Deserialize)]
+pub struct FeedbackForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    helpful: String,
+    #[serde(default)]
+    q: String,
+}
+
+/// `POST /articles/{slug}/feedback`: yes thanks the customer; no offers the request form
+/// pre-filled with what they searched.
+pub async fn article_feedback(
+    State(state): State<AppState>,
+    session: CustomerSession,
+    Path(slug): Path<String>,
+    Form(form): Form<FeedbackForm>,
+) -> Result<Redirect, HttpError> {
+    session.verify_csrf(&form.csrf_token)?;
+    let article = articles::find_published_article(&state.db, &slug)
+        .await?
+        .ok_or(HttpError::NotFound)?;
+    let helpful = match form.helpful.as_str() {
+        "yes" => true,
+        "no" => false,
+        _ => return Err(HttpError::BadRequest("Answer yes or no.".into())),
+    };
+    state.events.record(
+        Event::ArticleFeedback {
+            slug: article.slug.clone(),
+            helpful,
+        },
+        Some(&session.visitor_id),
+    );
+    if helpful {
+        Ok(Redirect::to(&format!(
+            "/articles/{}?feedback=thanks#feedback",
+            article.slug
+        )))
+    } else {
+        let subject = if form.q.trim().is_empty() {
+            article.title.clone()
+        } else {
+            form.q.trim().to_owned()
+        };
+        let encoded =
+            percent_encoding::utf8_percent_encode(&subject, percent_encoding::NON_ALPHANUMERIC);
+        Ok(Redirect::to(&format!("/request/new?q={encoded}")))
+    }
 }
 
 /// Any unknown URL.

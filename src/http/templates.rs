@@ -20,6 +20,23 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("article.html", include_str!("../../templates/article.html")),
     ("error.html", include_str!("../../templates/error.html")),
+    ("search.html", include_str!("../../templates/search.html")),
+    (
+        "request_form.html",
+        include_str!("../../templates/request_form.html"),
+    ),
+    (
+        "request_review.html",
+        include_str!("../../templates/request_review.html"),
+    ),
+    (
+        "request_solved.html",
+        include_str!("../../templates/request_solved.html"),
+    ),
+    (
+        "ticket_status.html",
+        include_str!("../../templates/ticket_status.html"),
+    ),
     ("macros.html", include_str!("../../templates/macros.html")),
 ];
 

@@ -148,6 +148,18 @@ impl Database {
         rows.into_iter().map(Article::try_from).collect()
     }
 
+    /// Articles changed at or after `since` (milliseconds since the epoch).
+    pub async fn articles_modified_since(&self, since: i64) -> Result<Vec<Article>, StorageError> {
+        let sql = format!(
+            "SELECT {ARTICLE_COLUMNS} FROM articles WHERE modified_at >= $1 ORDER BY modified_at"
+        );
+        let rows: Vec<ArticleRow> = sqlx::query_as(&sql)
+            .bind(since)
+            .fetch_all(self.pool())
+            .await?;
+        rows.into_iter().map(Article::try_from).collect()
+    }
+
     /// How many articles are stored, in any status.
     pub async fn article_count(&self) -> Result<i64, StorageError> {
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM articles")

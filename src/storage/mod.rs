@@ -5,6 +5,8 @@
 //! own migrations folder for the few DDL differences.
 
 mod articles;
+mod deflection;
+mod tickets;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -15,6 +17,10 @@ use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
 
 pub use articles::{ArticleWrite, SaveOutcome, StoredRevision};
+pub use deflection::EventRow;
+pub use tickets::{
+    NewTicket, OutboxEmail, OutgoingEmail, StoredMessage, StoredTicket, TicketArticle,
+};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");

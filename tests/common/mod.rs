@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use answerdesk::app::{self, AppState, BackgroundTasks};
-use answerdesk::config::{Config, DatabaseUrl};
+use answerdesk::config::{Config, SecretUrl};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -121,7 +121,7 @@ pub struct TestApp {
 /// Configuration for a test portal on `database`, reading articles from `content_dir`.
 pub fn test_config(database: &TestDatabase, content_dir: &Path, data_dir: &Path) -> Config {
     Config {
-        database_url: DatabaseUrl(database.url.clone()),
+        database_url: SecretUrl(database.url.clone()),
         data_dir: data_dir.to_path_buf(),
         content_dir: content_dir.to_path_buf(),
         site_name: "Test Help Centre".to_owned(),

@@ -1,0 +1,266 @@
+//! Self-service events, written by a bounded, batching background writer that never slows
+//! a request. Tickets never go through here: they are stored synchronously.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use crate::storage::{Database, EventRow, now_millis};
+
+/// How an article page was reached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ViewSource {
+    /// From a search results page.
+    Search,
+    /// From an as-you-type suggestion (search box or request form).
+    Suggest,
+    /// From a category, home or related-article link.
+    Browse,
+    /// Typed, bookmarked, or linked from elsewhere.
+    Direct,
+}
+
+impl ViewSource {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ViewSource::Search => "search",
+            ViewSource::Suggest => "suggest",
+            ViewSource::Browse => "browse",
+            ViewSource::Direct => "direct",
+        }
+    }
+
+    /// Reads the `from` parameter of an article link; anything unknown is direct.
+    pub fn from_parameter(value: Option<&str>) -> ViewSource {
+        match value {
+            Some("search") => ViewSource::Search,
+            Some("suggest") => ViewSource::Suggest,
+            Some("browse") => ViewSource::Browse,
+            _ => ViewSource::Direct,
+        }
+    }
+}
+
+/// Something a customer did on the way to (not) filing a ticket. No IP addresses and no
+/// email addresses are ever part of an event; query text is kept.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Event {
+    /// A search or results page (not each keystroke of a typeahead).
+    Search {
+        query: String,
+        result_count: usize,
+        lang: Option<String>,
+    },
+    /// Articles shown as suggestions, in order.
+    SuggestionsShown {
+        draft_id: Option<String>,
+        articles: Vec<String>,
+    },
+    /// An article page was viewed.
+    ArticleViewed {
+        slug: String,
+        source: ViewSource,
+        draft_id: Option<String>,
+    },
+    /// "Did this answer your question?"
+    ArticleFeedback { slug: String, helpful: bool },
+    /// A customer started typing a request.
+    RequestStarted { draft_id: String },
+    /// "Yes, this solved my problem": an explicit deflection.
+    Deflected {
+        draft_id: String,
+        slug: Option<String>,
+    },
+    /// A request abandoned after opening a suggestion: an implicit deflection, counted apart.
+    RequestAbandoned { draft_id: String },
+    /// A ticket was filed; whether suggestions had been shown and opened first.
+    TicketFiled {
+        ticket_id: i64,
+        draft_id: Option<String>,
+        suggestions_shown: bool,
+        suggestions_opened: bool,
+    },
+}
+
+impl Event {
+    /// The stored rows for this event (one per suggested article for `SuggestionsShown`).
+    fn into_rows(self, visitor_id: Option<String>, occurred_at: i64) -> Vec<EventRow> {
+        let base = EventRow {
+            occurred_at,
+            visitor_id,
+            ..EventRow::default()
+        };
+        match self {
+            Event::Search { query, result_count, lang } => vec![EventRow {
+                kind: "search",
+                query: Some(normalise_query(&query)),
+                result_count: Some(result_count as i64),
+                lang,
+                ..base
+            }],
+            Event::SuggestionsShown { draft_id, articles } => articles
+                .into_iter()
+                .enumerate()
+                .map(|(index, slug)| EventRow {
+                    kind: "suggestion_shown",
+                    draft_id: draft_id.clone(),
+                    article_slug: Some(slug),
+                    position: Some(index as i64 + 1),
+                    ..base.clone()
+                })
+                .collect(),
+            Event::ArticleViewed { slug, source, draft_id } => vec![EventRow {
+                kind: "article_viewed",
+                article_slug: Some(slug),
+                source: Some(source.as_str().to_owned()),
+                draft_id,
+                ..base
+            }],
+            Event::ArticleFeedback { slug, helpful } => vec![EventRow {
+                kind: if helpful { "helpful_yes" } else { "helpful_no" },
+                article_slug: Some(slug),
+                ..base
+            }],
+            Event::RequestStarted { draft_id } => {
+                vec![EventRow { kind: "request_started", draft_id: Some(draft_id), ..base }]
+            }
+            Event::Deflected { draft_id, slug } => {
+                vec![EventRow { kind: "deflected", draft_id: Some(draft_id), article_slug: slug, ..base }]
+            }
+            Event::RequestAbandoned { draft_id } => {
+                vec![EventRow { kind: "request_abandoned", draft_id: Some(draft_id), ..base }]
+            }
+            Event::TicketFiled { ticket_id, draft_id, suggestions_shown, suggestions_opened } => vec![EventRow {
+                kind: "ticket_filed",
+                ticket_id: Some(ticket_id),
+                draft_id,
+                details: Some(
+                    serde_json::json!({ "suggestions_shown": suggestions_shown, "suggestions_opened": suggestions_opened })
+                        .to_string(),
+                ),
+                ..base
+            }],
+        }
+    }
+}
+
+/// Hands events to the background writer; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct EventRecorder {
+    sender: mpsc::Sender<Vec<EventRow>>,
+    dropped: Arc<AtomicU64>,
+}
+
+/// The writer task; [`EventWriterTask::finish`] flushes what is queued.
+pub struct EventWriterTask {
+    handle: JoinHandle<()>,
+}
+
+/// Events waiting in memory at most; beyond it new events are dropped (and counted) rather
+/// than slowing requests down.
+const QUEUE_CAPACITY: usize = 16_384;
+/// Rows written per transaction at most.
+const BATCH_ROWS: usize = 512;
+/// Queued events are written at least this often.
+const FLUSH_INTERVAL: Duration = Duration::from_millis(250);
+
+impl EventRecorder {
+    /// Starts the background writer.
+    pub fn start(db: Database) -> (EventRecorder, EventWriterTask) {
+        let (sender, receiver) = mpsc::channel(QUEUE_CAPACITY);
+        let handle = tokio::spawn(write_events(db, receiver));
+        (
+            EventRecorder {
+                sender,
+                dropped: Arc::new(AtomicU64::new(0)),
+            },
+            EventWriterTask { handle },
+        )
+    }
+
+    /// Records an event now, without waiting.
+    pub fn record(&self, event: Event, visitor_id: Option<&str>) {
+        self.record_at(event, visitor_id, now_millis());
+    }
+
+    /// Records an event with an explicit time (imports and scripted histories).
+    pub fn record_at(&self, event: Event, visitor_id: Option<&str>, occurred_at: i64) {
+        let rows = event.into_rows(visitor_id.map(str::to_owned), occurred_at);
+        if self.sender.try_send(rows).is_err() {
+            let dropped = self.dropped.fetch_add(1, Ordering::Relaxed) + 1;
+            if dropped.is_power_of_two() {
+                tracing::warn!(dropped, "event queue full: events dropped");
+            }
+        }
+    }
+
+    /// Events dropped because the queue was full.
+    pub fn dropped(&self) -> u64 {
+        self.dropped.load(Ordering::Relaxed)
+    }
+}
+
+impl EventWriterTask {
+    /// Waits until every queued event is stored. Every recorder must be dropped first.
+    pub async fn finish(self) {
+        let _ = self.handle.await;
+    }
+}
+
+async fn write_events(db: Database, mut receiver: mpsc::Receiver<Vec<EventRow>>) {
+    let mut batch: Vec<EventRow> = Vec::with_capacity(BATCH_ROWS);
+    let mut ticker = tokio::time::interval(FLUSH_INTERVAL);
+    loop {
+        tokio::select! {
+            received = receiver.recv() => match received {
+                Some(rows) => {
+                    batch.extend(rows);
+                    if batch.len() >= BATCH_ROWS {
+                        flush(&db, &mut batch).await;
+                    }
+                }
+                None => break,
+            },
+            _ = ticker.tick() => flush(&db, &mut batch).await,
+        }
+    }
+    flush(&db, &mut batch).await;
+}
+
+async fn flush(db: &Database, batch: &mut Vec<EventRow>) {
+    if batch.is_empty() {
+        return;
+    }
+    if let Err(error) = db.insert_events(batch).await {
+        tracing::warn!(%error, rows = batch.len(), "could not store events");
+    }
+    // Article view counts (for "popular articles") ride on the same batches.
+    let mut views: HashMap<&str, i64> = HashMap::new();
+    for row in batch.iter().filter(|row| row.kind == "article_viewed") {
+        if let Some(slug) = &row.article_slug {
+            *views.entry(slug).or_default() += 1;
+        }
+    }
+    if !views.is_empty() {
+        let views: Vec<(String, i64)> = views
+            .into_iter()
+            .map(|(slug, count)| (slug.to_owned(), count))
+            .collect();
+        if let Err(error) = db.add_article_views(&views).await {
+            tracing::warn!(%error, "could not store article view counts");
+        }
+    }
+    batch.clear();
+}
+
+/// Searches are counted case-insensitively, with spaces collapsed, so "Refund " and
+/// "refund" are one entry in the top lists.
+fn normalise_query(query: &str) -> String {
+    let collapsed = query.split_whitespace().collect::<Vec<_>>().join(" ");
+    collapsed.to_lowercase().chars().take(500).collect()
+}

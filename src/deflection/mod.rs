@@ -1,0 +1,12 @@
+//! Ticket deflection: request drafts, self-service events, and the figures built from them.
+//!
+//! Knows nothing of HTTP. Every figure the dashboard, `answerdesk stats` and the stats API
+//! show comes from [`stats::deflection_figures`]: one definition, several views.
+
+pub mod drafts;
+pub mod events;
+pub mod stats;
+
+pub use drafts::{DraftFields, DraftState, RequestDraft};
+pub use events::{Event, EventRecorder, EventWriterTask, ViewSource};
+pub use stats::{DeflectionFigures, SearchCount, deflection_figures};

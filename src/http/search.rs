@@ -1,0 +1,328 @@
+//! Search for customers: the results page, and the JSON endpoints behind as-you-type suggestions.
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::Html;
+use minijinja::context;
+use serde::{Deserialize, Serialize};
+
+use super::HttpError;
+use super::customer_session::CustomerSession;
+use super::language::CustomerLanguage;
+use super::templates::{Layout, render};
+use crate::app::AppState;
+use crate::deflection::Event;
+use crate::search::{SearchResults, SuggestRequest, Suggestion};
+
+/// Longer queries are cut to this many characters (documented in the README): a customer
+/// pasting a whole email still gets suggestions, and the work per request stays bounded.
+pub const MAX_QUERY_CHARS: usize = 1_000;
+/// Results per page on `/search`.
+const PAGE_SIZE: usize = 10;
+/// The most results one API call may ask for.
+const MAX_API_LIMIT: usize = 50;
+/// Pages beyond this are not served (nobody reads page 100; it bounds the work).
+const MAX_PAGE: usize = 50;
+
+fn truncate_query(text: &str) -> &str {
+    match text.char_indices().nth(MAX_QUERY_CHARS) {
+        Some((index, _)) => &text[..index],
+        None => text,
+    }
+}
+
+/// The query string of `/search`.
+#[derive(Debug, Default, Deserialize)]
+pub struct SearchPageQuery {
+    #[serde(default)]
+    q: String,
+    category: Option<String>,
+    page: Option<String>,
+    lang: Option<String>,
+}
+
+/// `GET /search`: results with snippets, counts and paging; a helpful page when nothing matches.
+pub async fn search_page(
+    State(state): State<AppState>,
+    session: CustomerSession,
+    headers: HeaderMap,
+    Query(query): Query<SearchPageQuery>,
+) -> Result<Html<String>, HttpError> {
+    let text = truncate_query(query.q.trim());
+    let page: usize = match query
+        .page
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        None => 1,
+        Some(raw) => match raw.parse::<usize>() {
+            Ok(page) if (1..=MAX_PAGE).contains(&page) => page,
+            _ => {
+                return Err(HttpError::BadRequest(format!(
+                    "page must be a number from 1 to {MAX_PAGE}"
+                )));
+            }
+        },
+    };
+    let category = query
+        .category
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
+    let language = CustomerLanguage::resolve(query.lang.as_deref(), &headers, &state.languages());
+    let request = SuggestRequest {
+        text,
+        lang: language.filter(),
+        category,
+        limit: PAGE_SIZE,
+        offset: (page - 1) * PAGE_SIZE,
+    };
+    let mut results = state.search.search_articles(&request)?;
+    if results.total == 0 && language.falls_back_to_any() {
+        results = state.search.search_articles(&SuggestRequest {
+            lang: None,
+            ..request
+        })?;
+    }
+
+    if !text.is_empty() {
+        state.events.record(
+            Event::Search {
+                query: text.to_owned(),
+                result_count: results.total,
+                lang: language.filter().map(str::to_owned),
+            },
+            Some(&session.visitor_id),
+        );
+    }
+    let layout_lang = language
+        .filter()
+        .unwrap_or(&state.config.default_language)
+        .to_owned();
+    let categories = state.db.published_categories(&layout_lang).await?;
+    let popular = if results.total == 0 {
+        state.db.popular_published_articles(&layout_lang, 5).await?
+    } else {
+        Vec::new()
+    };
+    let pages = results.total.div_ceil(PAGE_SIZE).min(MAX_PAGE);
+    let hits: Vec<ResultView> = results
+        .hits
+        .iter()
+        .map(|hit| ResultView::new(hit, &categories))
+        .collect();
+    let title = if text.is_empty() {
+        "Search".to_owned()
+    } else {
+        format!("Search: {text}")
+    };
+    let layout = Layout::new(&state, &layout_lang, title);
+    let html = render(
+        "search.html",
+        &layout,
+        context! {
+            query => text, category, page, pages,
+            query_parameter => percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string(), total => results.total, hits, popular, categories,
+            first => (page - 1) * PAGE_SIZE + 1,
+            last => ((page - 1) * PAGE_SIZE + results.hits.len()),
+        },
+    )?;
+    Ok(Html(html))
+}
+
+#[derive(Serialize)]
+struct ResultView {
+    slug: String,
+    title: String,
+    snippet_html: String,
+    category_name: String,
+    category_slug: String,
+}
+
+impl ResultView {
+    fn new(hit: &Suggestion, categories: &[crate::articles::Category]) -> ResultView {
+        let category_name = categories
+            .iter()
+            .find(|c| c.slug == hit.category)
+            .map(|c| c.name.clone())
+            .unwrap_or_default();
+        ResultView {
+            slug: hit.id.clone(),
+            title: hit.title.clone(),
+            snippet_html: hit.snippet_html.clone(),
+            category_name,
+            category_slug: hit.category.clone(),
+        }
+    }
+}
+
+/// The query string of `/api/search` and `/api/suggest`.
+#[derive(Debug, Default, Deserialize)]
+pub struct ApiSearchQuery {
+    #[serde(default)]
+    q: String,
+    lang: Option<String>,
+    category: Option<String>,
+    limit: Option<String>,
+    page: Option<String>,
+    /// The request draft the suggestions are shown for (the request form's live panel).
+    draft: Option<String>,
+}
+
+/// The JSON answer of `/api/search` and `/api/suggest`.
+#[derive(Debug, Serialize)]
+pub struct SuggestionsResponse {
+    query: String,
+    suggestions: Vec<SuggestionView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    total: Option<usize>,
+}
+
+#[derive(Debug, Serialize)]
+struct SuggestionView {
+    slug: String,
+    title: String,
+    url: String,
+    snippet: String,
+    category: String,
+    score: f32,
+}
+
+impl From<Suggestion> for SuggestionView {
+    fn from(hit: Suggestion) -> SuggestionView {
+        SuggestionView {
+            url: format!("/articles/{}", hit.id),
+            slug: hit.id,
+            title: hit.title,
+            snippet: hit.snippet_html,
+            category: hit.category,
+            score: hit.score,
+        }
+    }
+}
+
+fn parse_limit(raw: Option<&str>, default: usize) -> Result<usize, HttpError> {
+    match raw.map(str::trim).filter(|l| !l.is_empty()) {
+        None => Ok(default),
+        Some(raw) => match raw.parse::<usize>() {
+            Ok(limit) if (1..=MAX_API_LIMIT).contains(&limit) => Ok(limit),
+            _ => Err(HttpError::ApiBadRequest(format!(
+                "limit must be a number from 1 to {MAX_API_LIMIT}"
+            ))),
+        },
+    }
+}
+
+/// `GET /api/suggest`: as-you-type suggestions; nothing when nothing is a good match.
+pub async fn api_suggest(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<ApiSearchQuery>,
+) -> Result<Json<SuggestionsResponse>, HttpError> {
+    let limit = parse_limit(query.limit.as_deref(), 5)?;
+    let text = truncate_query(&query.q);
+    let language = CustomerLanguage::resolve(query.lang.as_deref(), &headers, &state.languages());
+    let category = query
+        .category
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
+    let request = SuggestRequest {
+        text,
+        lang: language.filter(),
+        category,
+        limit,
+        offset: 0,
+    };
+    let mut suggestions = state.search.suggest_articles(&request)?;
+    // Suggestions fall back to every language even for the page's language: a customer
+    // typing Latvian on an English page should still be helped.
+    if suggestions.is_empty() && language.filter().is_some() {
+        suggestions = state.search.suggest_articles(&SuggestRequest {
+            lang: None,
+            ..request
+        })?;
+    }
+    if let Some(draft_id) = query.draft.as_deref().filter(|_| !suggestions.is_empty()) {
+        let slugs: Vec<String> = suggestions.iter().map(|s| s.id.clone()).collect();
+        if state.db.find_draft(draft_id).await?.is_some() {
+            state.db.add_draft_suggestions(draft_id, &slugs).await?;
+            state.events.record(
+                Event::SuggestionsShown {
+                    draft_id: Some(draft_id.to_owned()),
+                    articles: slugs,
+                },
+                None,
+            );
+        }
+    }
+    Ok(Json(SuggestionsResponse {
+        query: query.q.clone(),
+        suggestions: suggestions.into_iter().map(SuggestionView::from).collect(),
+        total: None,
+    }))
+}
+
+/// `GET /api/search`: full search results as JSON, with paging.
+pub async fn api_search(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<ApiSearchQuery>,
+) -> Result<Json<SuggestionsResponse>, HttpError> {
+    let limit = parse_limit(query.limit.as_deref(), 10)?;
+    let page = match query
+        .page
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        None => 1,
+        Some(raw) => match raw.parse::<usize>() {
+            Ok(page) if (1..=MAX_PAGE).contains(&page) => page,
+            _ => {
+                return Err(HttpError::ApiBadRequest(format!(
+                    "page must be a number from 1 to {MAX_PAGE}"
+                )));
+            }
+        },
+    };
+    let text = truncate_query(&query.q);
+    let language = CustomerLanguage::resolve(query.lang.as_deref(), &headers, &state.languages());
+    let category = query
+        .category
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
+    let request = SuggestRequest {
+        text,
+        lang: language.filter(),
+        category,
+        limit,
+        offset: (page - 1) * limit,
+    };
+    let mut results: SearchResults = state.search.search_articles(&request)?;
+    if results.total == 0 && language.falls_back_to_any() {
+        results = state.search.search_articles(&SuggestRequest {
+            lang: None,
+            ..request
+        })?;
+    }
+    if !text.trim().is_empty() {
+        let lang = language.filter().map(str::to_owned);
+        state.events.record(
+            Event::Search {
+                query: text.trim().to_owned(),
+                result_count: results.total,
+                lang,
+            },
+            None,
+        );
+    }
+    Ok(Json(SuggestionsResponse {
+        query: query.q.clone(),
+        suggestions: results.hits.into_iter().map(SuggestionView::from).collect(),
+        total: Some(results.total),
+    }))
+}

@@ -1,0 +1,184 @@
+//! A customer's private ticket page: status, conversation, replies, and a rating when resolved.
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use minijinja::context;
+use serde::{Deserialize, Serialize};
+
+use super::HttpError;
+use super::customer_session::CustomerSession;
+use super::templates::{Layout, render};
+use crate::app::AppState;
+use crate::storage::StoredTicket;
+use crate::tickets::TicketStatus;
+use crate::tickets::conversation::{
+    ConversationError, add_customer_reply, rate_support, status_of,
+};
+use crate::tickets::filing::reference_of;
+
+/// `GET /tickets/{token}` parameters.
+#[derive(Debug, Default, Deserialize)]
+pub struct StatusQuery {
+    filed: Option<String>,
+    rated: Option<String>,
+    replied: Option<String>,
+}
+
+#[derive(Serialize)]
+struct MessageView {
+    from_customer: bool,
+    author: String,
+    body: String,
+    at: String,
+}
+
+async fn find_ticket(state: &AppState, token: &str) -> Result<StoredTicket, HttpError> {
+    if token.len() != 48 || !token.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(HttpError::NotFound);
+    }
+    state
+        .db
+        .find_ticket_by_status_token(token)
+        .await?
+        .ok_or(HttpError::NotFound)
+}
+
+fn format_time(millis: i64) -> String {
+    jiff::Timestamp::from_millisecond(millis)
+        .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_default()
+}
+
+async fn render_status(
+    state: &AppState,
+    session: &CustomerSession,
+    ticket: &StoredTicket,
+    notice: Option<&str>,
+    error: Option<String>,
+    reply_text: &str,
+) -> Result<String, HttpError> {
+    let messages: Vec<MessageView> = state
+        .db
+        .ticket_messages(ticket.id, false)
+        .await?
+        .into_iter()
+        .map(|m| MessageView {
+            from_customer: m.author_kind == "customer",
+            author: m.author_name,
+            body: m.body,
+            at: format_time(m.created_at),
+        })
+        .collect();
+    let status = status_of(ticket);
+    let reference = reference_of(ticket.id);
+    let layout = Layout::new(
+        state,
+        &state.config.default_language,
+        format!("Request {reference}"),
+    );
+    render(
+        "ticket_status.html",
+        &layout,
+        context! {
+            reference, token => &ticket.status_token, subject => &ticket.subject,
+            status => status.as_str(), priority => &ticket.priority,
+            created => format_time(ticket.created_at), messages,
+            can_reply => status != TicketStatus::Closed,
+            can_rate => matches!(status, TicketStatus::Resolved | TicketStatus::Closed) && ticket.satisfaction.is_none(),
+            satisfaction => &ticket.satisfaction,
+            status_url => format!("{}/tickets/{}", state.public_base_url(), ticket.status_token),
+            notice, error, reply_text, csrf_token => &session.csrf_token,
+        },
+    )
+}
+
+/// `GET /tickets/{token}`: the private status page.
+pub async fn ticket_status(
+    State(state): State<AppState>,
+    session: CustomerSession,
+    Path(token): Path<String>,
+    Query(query): Query<StatusQuery>,
+) -> Result<Html<String>, HttpError> {
+    let ticket = find_ticket(&state, &token).await?;
+    let notice = if query.filed.is_some() {
+        Some(
+            "Your request has been sent. Keep this private link to follow it; we have emailed it to you too.",
+        )
+    } else if query.replied.is_some() {
+        Some("Your reply has been added.")
+    } else if query.rated.is_some() {
+        Some("Thank you for rating our support.")
+    } else {
+        None
+    };
+    Ok(Html(
+        render_status(&state, &session, &ticket, notice, None, "").await?,
+    ))
+}
+
+/// The reply form.
+#[derive(Debug, Default, Deserialize)]
+pub struct ReplyForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    body: String,
+}
+
+/// `POST /tickets/{token}/reply`: the customer adds information; answered or resolved reopens.
+pub async fn ticket_reply(
+    State(state): State<AppState>,
+    session: CustomerSession,
+    Path(token): Path<String>,
+    Form(form): Form<ReplyForm>,
+) -> Result<Response, HttpError> {
+    let ticket = find_ticket(&state, &token).await?;
+    let (error, status) = if session.verify_csrf(&form.csrf_token).is_err() {
+        (HttpError::CsrfRejected.to_string(), StatusCode::FORBIDDEN)
+    } else {
+        match add_customer_reply(&state.db, &ticket, &form.body).await {
+            Ok(_) => {
+                return Ok(Redirect::to(&format!("/tickets/{token}?replied=1")).into_response());
+            }
+            Err(ConversationError::Storage(error)) => return Err(error.into()),
+            Err(error) => (error.to_string(), StatusCode::UNPROCESSABLE_ENTITY),
+        }
+    };
+    // The reply comes back in the form, so nothing typed is lost.
+    let page = render_status(&state, &session, &ticket, None, Some(error), &form.body).await?;
+    Ok((status, Html(page)).into_response())
+}
+
+/// The rating form.
+#[derive(Debug, Default, Deserialize)]
+pub struct RatingForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    rating: String,
+    #[serde(default)]
+    comment: String,
+}
+
+/// `POST /tickets/{token}/rating`: good or bad, with an optional comment.
+pub async fn ticket_rating(
+    State(state): State<AppState>,
+    session: CustomerSession,
+    Path(token): Path<String>,
+    Form(form): Form<RatingForm>,
+) -> Result<Response, HttpError> {
+    session.verify_csrf(&form.csrf_token)?;
+    let ticket = find_ticket(&state, &token).await?;
+    let good = match form.rating.as_str() {
+        "good" => true,
+        "bad" => false,
+        _ => return Err(HttpError::BadRequest("Choose good or bad.".into())),
+    };
+    match rate_support(&state.db, &ticket, good, &form.comment).await {
+        Ok(()) => Ok(Redirect::to(&format!("/tickets/{token}?rated=1")).into_response()),
+        Err(ConversationError::Storage(error)) => Err(error.into()),
+        Err(error) => Err(HttpError::BadRequest(error.to_string())),
+    }
+}

@@ -1,0 +1,49 @@
+//! The error type of the search module.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in indexing, searching, evaluation or benchmarking.
+///
+/// Customer text never produces an error: any string is a valid query.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// tantivy failed (I/O below the index, a poisoned lock, a failed merge...).
+    #[error("search index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    /// Reading or writing a file beside the index failed.
+    #[error("search index file {path}: {source}")]
+    Io {
+        /// The file or directory involved.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// Another process (or another `SearchIndex`) holds the index directory's writer lock.
+    #[error("search index directory {0} is in use by another writer")]
+    Locked(PathBuf),
+    /// The background writer thread is gone (it panicked or the index is shutting down).
+    #[error("the search index writer has stopped")]
+    WriterStopped,
+    /// A line of an evaluation input file could not be used.
+    #[error("{path}:{line}: {message}")]
+    InputLine {
+        /// The file being read.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong with the line.
+        message: String,
+    },
+    /// The SQLite FTS5 baseline failed.
+    #[error("FTS5 baseline: {0}")]
+    Baseline(#[from] sqlx::Error),
+}
+
+impl SearchError {
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        SearchError::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}

@@ -1,0 +1,547 @@
+//! Opening, recreating and writing the index: the single writer thread lives here.
+//!
+//! One tantivy `IndexWriter` is owned by one background thread fed by a channel; searches
+//! only ever touch the `IndexReader`, which the writer reloads right after each commit. So no
+//! search waits on indexing, and `upsert` / `remove` / `rebuild` resolve only once their change
+//! is visible to searches. Consecutive upserts and removes that queue up while a commit runs
+//! are committed together (group commit), which keeps bulk edits from paying one commit each.
+
+use std::collections::HashMap;
+use std::fs;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, mpsc};
+use std::thread::JoinHandle;
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use tantivy::directory::MmapDirectory;
+use tantivy::{
+    Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term, Warmer,
+};
+use tokio::sync::oneshot;
+
+use super::analyzers::{self, Lang, fold_lower, for_each_word, primary_subtag};
+use super::ranking::TitleCache;
+use super::schema::{self, Fields, SCHEMA_VERSION};
+use super::{ArticleDocument, IndexHealth, RebuildReport, SearchError};
+
+/// File beside the index recording the schema version and whether the last rebuild finished.
+const STATE_FILE: &str = "answerdesk-search.json";
+/// At most this many queued writes go into one commit.
+const MAX_GROUP_COMMIT: usize = 512;
+/// Indexing memory budget per writer thread (tantivy flushes a segment when it is reached).
+const WRITER_MEMORY_PER_THREAD: usize = 128 * 1024 * 1024;
+
+#[derive(Debug, Serialize, Deserialize)]
+struct StateFile {
+    schema_version: u32,
+    /// "ready" once a rebuild completed; "pending" from creation until then.
+    state: String,
+}
+
+type Reply<T> = oneshot::Sender<Result<T, SearchError>>;
+
+enum Command {
+    Upsert(Box<ArticleDocument>, Reply<()>),
+    Remove(String, Reply<()>),
+    Rebuild(Vec<ArticleDocument>, Reply<RebuildReport>),
+}
+
+/// The article search index: cheap to clone, `Send + Sync`; one writer thread, many readers.
+#[derive(Clone)]
+pub struct SearchIndex {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) reader: IndexReader,
+    /// Strong owner of the warmer the reader holds weakly.
+    titles: Arc<TitleCache>,
+    pub(crate) fields: Fields,
+    sender: Option<mpsc::Sender<Command>>,
+    worker: Option<JoinHandle<()>>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // Closing the channel lets the writer finish queued work and release the directory lock
+        // before we return, so the same directory can be reopened right away.
+        self.sender.take();
+        if let Some(worker) = self.worker.take() {
+            let _ = worker.join();
+        }
+    }
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex")
+            .field("documents", &self.document_count())
+            .finish()
+    }
+}
+
+enum OpenFailure {
+    Locked,
+    Corrupt(String),
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`; reports whether it must be (re)built: missing, schema version
+    /// changed, a rebuild that never finished, or corrupt (then it is wiped and recreated
+    /// empty). `dir` must be dedicated to the index: recreating it deletes its contents.
+    pub fn open_in_dir(dir: &Path) -> Result<(SearchIndex, IndexHealth), SearchError> {
+        fs::create_dir_all(dir).map_err(|e| SearchError::io(dir, e))?;
+        let titles = Arc::new(TitleCache::default());
+        let state = read_state(dir);
+        let has_meta = dir.join("meta.json").exists();
+        let (index, writer, reader, reason) = if !has_meta {
+            let (i, w, r) = create_fresh(dir, &titles)?;
+            (i, w, r, Some("no index in the directory yet".to_string()))
+        } else if state.as_ref().map(|s| s.schema_version) != Some(SCHEMA_VERSION) {
+            let found = state
+                .as_ref()
+                .map_or("unknown".to_string(), |s| s.schema_version.to_string());
+            let (i, w, r) = create_fresh(dir, &titles)?;
+            let reason = format!("schema version changed from {found} to {SCHEMA_VERSION}");
+            (i, w, r, Some(reason))
+        } else {
+            match open_existing(dir, &titles) {
+                Ok((i, w, r)) => {
+                    let finished = state.as_ref().is_some_and(|s| s.state == "ready");
+                    let reason = (!finished).then(|| "the last rebuild did not finish".to_string());
+                    (i, w, r, reason)
+                }
+                Err(OpenFailure::Locked) => return Err(SearchError::Locked(dir.to_path_buf())),
+                Err(OpenFailure::Corrupt(why)) => {
+                    tracing::warn!(dir = %dir.display(), %why, "search index corrupt; recreating it empty");
+                    let (i, w, r) = create_fresh(dir, &titles)?;
+                    (i, w, r, Some(format!("index was corrupt ({why})")))
+                }
+            }
+        };
+        let health = match reason {
+            None => IndexHealth::Ready,
+            Some(reason) => IndexHealth::NeedsRebuild { reason },
+        };
+        Ok((
+            SearchIndex::start(index, writer, reader, titles, Some(dir.to_path_buf())),
+            health,
+        ))
+    }
+
+    /// Creates an empty index in RAM (tests, evaluation, benchmarks).
+    pub fn in_memory() -> Result<SearchIndex, SearchError> {
+        let (schema, _) = schema::build_schema();
+        let index = Index::create_in_ram(schema);
+        analyzers::register_tokenizers(&index);
+        let writer = new_writer(&index)?;
+        let titles = Arc::new(TitleCache::default());
+        let reader = new_reader(&index, &titles)?;
+        Ok(SearchIndex::start(index, writer, reader, titles, None))
+    }
+
+    fn start(
+        index: Index,
+        writer: IndexWriter,
+        reader: IndexReader,
+        titles: Arc<TitleCache>,
+        dir: Option<PathBuf>,
+    ) -> Self {
+        let (_, fields) = schema::build_schema();
+        let (sender, receiver) = mpsc::channel();
+        let worker = {
+            let reader = reader.clone();
+            let fields = fields.clone();
+            std::thread::Builder::new()
+                .name("search-index-writer".to_string())
+                .spawn(move || writer_loop(index, writer, reader, fields, dir, receiver))
+        };
+        let worker = match worker {
+            Ok(handle) => Some(handle),
+            Err(e) => {
+                // Without a thread every write reports WriterStopped; searches still work.
+                tracing::error!(error = %e, "could not start the search index writer thread");
+                None
+            }
+        };
+        SearchIndex {
+            inner: Arc::new(Inner {
+                reader,
+                titles,
+                fields,
+                sender: Some(sender),
+                worker,
+            }),
+        }
+    }
+
+    async fn call<T>(&self, make: impl FnOnce(Reply<T>) -> Command) -> Result<T, SearchError> {
+        let (tx, rx) = oneshot::channel();
+        let sender = self
+            .inner
+            .sender
+            .as_ref()
+            .ok_or(SearchError::WriterStopped)?;
+        sender
+            .send(make(tx))
+            .map_err(|_| SearchError::WriterStopped)?;
+        rx.await.map_err(|_| SearchError::WriterStopped)?
+    }
+
+    /// Replaces every document with `docs` (duplicate ids: the last one wins). Searches keep
+    /// seeing the old content until this returns, then see only the new one.
+    pub async fn rebuild(&self, docs: Vec<ArticleDocument>) -> Result<RebuildReport, SearchError> {
+        self.call(|reply| Command::Rebuild(docs, reply)).await
+    }
+
+    /// Adds or replaces one article (by id); it is searchable when this returns.
+    pub async fn upsert(&self, doc: ArticleDocument) -> Result<(), SearchError> {
+        self.call(|reply| Command::Upsert(Box::new(doc), reply))
+            .await
+    }
+
+    /// Removes an article by id (no error if it is not indexed).
+    pub async fn remove(&self, id: &str) -> Result<(), SearchError> {
+        let id = id.to_string();
+        self.call(|reply| Command::Remove(id, reply)).await
+    }
+
+    /// Number of articles in the index, published or not.
+    pub fn document_count(&self) -> u64 {
+        self.inner.reader.searcher().num_docs()
+    }
+
+    pub(crate) fn searcher(&self) -> Searcher {
+        self.inner.reader.searcher()
+    }
+
+    pub(crate) fn fields(&self) -> &Fields {
+        &self.inner.fields
+    }
+
+    pub(crate) fn titles(&self) -> &TitleCache {
+        &self.inner.titles
+    }
+}
+
+fn new_writer(index: &Index) -> Result<IndexWriter, SearchError> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 2);
+    Ok(index.writer_with_num_threads(threads, threads * WRITER_MEMORY_PER_THREAD)?)
+}
+
+fn new_reader(index: &Index, titles: &Arc<TitleCache>) -> Result<IndexReader, SearchError> {
+    let warmer: Arc<dyn Warmer> = titles.clone();
+    // Manual: the writer thread reloads right after each commit, so readers never lag behind a
+    // write that has already been acknowledged.
+    Ok(index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .warmers(vec![Arc::downgrade(&warmer)])
+        .try_into()?)
+}
+
+fn read_state(dir: &Path) -> Option<StateFile> {
+    let text = fs::read_to_string(dir.join(STATE_FILE)).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+fn write_state(dir: &Path, state: &str) -> Result<(), SearchError> {
+    let path = dir.join(STATE_FILE);
+    let tmp = dir.join(format!("{STATE_FILE}.tmp"));
+    let body = serde_json::to_string(&StateFile {
+        schema_version: SCHEMA_VERSION,
+        state: state.to_string(),
+    })
+    .map_err(|e| SearchError::io(&path, std::io::Error::other(e)))?;
+    // Write-then-rename so a crash never leaves a half-written state file.
+    fs::write(&tmp, body).map_err(|e| SearchError::io(&tmp, e))?;
+    fs::rename(&tmp, &path).map_err(|e| SearchError::io(&path, e))
+}
+
+fn wipe_dir(dir: &Path) -> Result<(), SearchError> {
+    let entries = fs::read_dir(dir).map_err(|e| SearchError::io(dir, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| SearchError::io(dir, e))?;
+        let path = entry.path();
+        let result = if path.is_dir() {
+            fs::remove_dir_all(&path)
+        } else {
+            fs::remove_file(&path)
+        };
+        result.map_err(|e| SearchError::io(&path, e))?;
+    }
+    Ok(())
+}
+
+fn create_fresh(
+    dir: &Path,
+    titles: &Arc<TitleCache>,
+) -> Result<(Index, IndexWriter, IndexReader), SearchError> {
+    wipe_dir(dir)?;
+    let (schema, _) = schema::build_schema();
+    let mmap =
+        MmapDirectory::open(dir).map_err(|e| SearchError::io(dir, std::io::Error::other(e)))?;
+    let index = Index::create(mmap, schema, Default::default())?;
+    analyzers::register_tokenizers(&index);
+    let writer = new_writer(&index).map_err(|e| lock_or(e, dir))?;
+    let reader = new_reader(&index, titles)?;
+    write_state(dir, "pending")?;
+    Ok((index, writer, reader))
+}
+
+fn lock_or(e: SearchError, dir: &Path) -> SearchError {
+    match e {
+        SearchError::Index(tantivy::TantivyError::LockFailure(..)) => {
+            SearchError::Locked(dir.to_path_buf())
+        }
+        other => other,
+    }
+}
+
+fn open_existing(
+    dir: &Path,
+    titles: &Arc<TitleCache>,
+) -> Result<(Index, IndexWriter, IndexReader), OpenFailure> {
+    // tantivy may panic on some malformed files; a panic here means "corrupt", not "crash".
+    let attempt = catch_unwind(AssertUnwindSafe(
+        || -> Result<(Index, IndexWriter, IndexReader), OpenFailure> {
+            let corrupt = |e: tantivy::TantivyError| OpenFailure::Corrupt(e.to_string());
+            let index = Index::open_in_dir(dir).map_err(corrupt)?;
+            if !schema::schema_matches(&index.schema()) {
+                return Err(OpenFailure::Corrupt(
+                    "fields differ from this version's schema".into(),
+                ));
+            }
+            let damaged = index.validate_checksum().map_err(corrupt)?;
+            if !damaged.is_empty() {
+                let names: Vec<String> = damaged.iter().map(|p| p.display().to_string()).collect();
+                return Err(OpenFailure::Corrupt(format!(
+                    "checksum mismatch in {}",
+                    names.join(", ")
+                )));
+            }
+            analyzers::register_tokenizers(&index);
+            let reader =
+                new_reader(&index, titles).map_err(|e| OpenFailure::Corrupt(e.to_string()))?;
+            // Touch every segment's structures once so damage surfaces now, not in a search.
+            let searcher = reader.searcher();
+            let (_, fields) = schema::build_schema();
+            for segment in searcher.segment_readers() {
+                segment.inverted_index(fields.id).map_err(corrupt)?;
+                segment
+                    .get_fieldnorms_reader(fields.lang(Lang::En).title)
+                    .map_err(corrupt)?;
+                segment
+                    .fast_fields()
+                    .str(schema::MATCH_TITLES)
+                    .map_err(corrupt)?;
+            }
+            let writer = match new_writer(&index) {
+                Ok(w) => w,
+                Err(SearchError::Index(tantivy::TantivyError::LockFailure(..))) => {
+                    return Err(OpenFailure::Locked);
+                }
+                Err(e) => return Err(OpenFailure::Corrupt(e.to_string())),
+            };
+            Ok((index, writer, reader))
+        },
+    ));
+    match attempt {
+        Ok(result) => result,
+        Err(_) => Err(OpenFailure::Corrupt("reading the index panicked".into())),
+    }
+}
+
+/// Normalised title text for the character n-gram similarity: folded words, single spaces.
+pub(crate) fn title_key(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for_each_word(text, |from, to| {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&fold_lower(&text[from..to]));
+    });
+    out
+}
+
+/// Converts an article to a tantivy document (text is indexed only when published).
+pub(crate) fn to_tantivy(fields: &Fields, doc: &ArticleDocument) -> TantivyDocument {
+    let mut d = TantivyDocument::default();
+    d.add_text(fields.id, &doc.id);
+    d.add_text(fields.lang, primary_subtag(&doc.lang));
+    d.add_text(fields.category, &doc.category);
+    d.add_bool(fields.published, doc.published);
+    d.add_text(fields.title_stored, &doc.title);
+    d.add_text(fields.body_stored, &doc.body);
+    if !doc.published {
+        return d;
+    }
+    let lang = Lang::from_code(&doc.lang);
+    let lf = fields.lang(lang);
+    d.add_text(fields.bucket, lang.key());
+    d.add_text(lf.title, &doc.title);
+    d.add_text(fields.match_titles, title_key(&doc.title));
+    for alias in &doc.aliases {
+        d.add_text(lf.aliases, alias);
+        d.add_text(fields.match_titles, title_key(alias));
+    }
+    for heading in doc.headings.iter().chain(&doc.tags) {
+        d.add_text(lf.headings, heading);
+    }
+    d.add_text(lf.body, &doc.body);
+    // Prefix grams and the spelling dictionary get each distinct word once: frequencies there
+    // only matter as "present or not".
+    let mut seen: std::collections::HashSet<String> = Default::default();
+    let mut distinct = String::new();
+    let titleish = std::iter::once(&doc.title)
+        .chain(&doc.aliases)
+        .chain(&doc.headings)
+        .chain(&doc.tags);
+    for text in titleish {
+        for_each_word(text, |from, to| {
+            let folded = fold_lower(&text[from..to]);
+            if !seen.contains(&folded) {
+                distinct.push_str(&folded);
+                distinct.push(' ');
+                seen.insert(folded);
+            }
+        });
+    }
+    d.add_text(lf.prefix, &distinct);
+    for_each_word(&doc.body, |from, to| {
+        let folded = fold_lower(&doc.body[from..to]);
+        if !seen.contains(&folded) {
+            distinct.push_str(&folded);
+            distinct.push(' ');
+            seen.insert(folded);
+        }
+    });
+    d.add_text(fields.words, &distinct);
+    d
+}
+
+fn writer_loop(
+    index: Index,
+    mut writer: IndexWriter,
+    reader: IndexReader,
+    fields: Fields,
+    dir: Option<PathBuf>,
+    receiver: mpsc::Receiver<Command>,
+) {
+    while let Ok(first) = receiver.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_GROUP_COMMIT {
+            match receiver.try_recv() {
+                Ok(cmd) => batch.push(cmd),
+                Err(_) => break,
+            }
+        }
+        let mut pending: Vec<Reply<()>> = Vec::new();
+        for cmd in batch {
+            match cmd {
+                Command::Upsert(doc, reply) => {
+                    writer.delete_term(Term::from_field_text(fields.id, &doc.id));
+                    match writer.add_document(to_tantivy(&fields, &doc)) {
+                        Ok(_) => pending.push(reply),
+                        Err(e) => {
+                            let _ = reply.send(Err(e.into()));
+                        }
+                    }
+                }
+                Command::Remove(id, reply) => {
+                    writer.delete_term(Term::from_field_text(fields.id, &id));
+                    pending.push(reply);
+                }
+                Command::Rebuild(docs, reply) => {
+                    commit_pending(&mut writer, &reader, &mut pending);
+                    let result =
+                        rebuild(&index, &mut writer, &reader, &fields, dir.as_deref(), docs);
+                    if result.is_err() {
+                        let _ = writer.rollback();
+                    }
+                    let _ = reply.send(result);
+                }
+            }
+        }
+        commit_pending(&mut writer, &reader, &mut pending);
+    }
+    // Channel closed: wait for background merges so the directory is left consistent.
+    if let Err(e) = writer.wait_merging_threads() {
+        tracing::warn!(error = %e, "search index merge did not finish cleanly");
+    }
+}
+
+fn commit_pending(writer: &mut IndexWriter, reader: &IndexReader, pending: &mut Vec<Reply<()>>) {
+    if pending.is_empty() {
+        return;
+    }
+    let result = writer
+        .commit()
+        .and_then(|_| reader.reload())
+        .map_err(|e| e.to_string());
+    if result.is_err() {
+        let _ = writer.rollback();
+    }
+    for reply in pending.drain(..) {
+        let outcome = match &result {
+            Ok(()) => Ok(()),
+            Err(msg) => Err(SearchError::Index(tantivy::TantivyError::InternalError(
+                msg.clone(),
+            ))),
+        };
+        let _ = reply.send(outcome);
+    }
+}
+
+fn rebuild(
+    index: &Index,
+    writer: &mut IndexWriter,
+    reader: &IndexReader,
+    fields: &Fields,
+    dir: Option<&Path>,
+    docs: Vec<ArticleDocument>,
+) -> Result<RebuildReport, SearchError> {
+    let started = Instant::now();
+    if let Some(dir) = dir {
+        write_state(dir, "pending")?;
+    }
+    // Last occurrence of an id wins, as it would with successive upserts.
+    let mut last: HashMap<&str, usize> = HashMap::with_capacity(docs.len());
+    for (i, doc) in docs.iter().enumerate() {
+        last.insert(doc.id.as_str(), i);
+    }
+    writer.delete_all_documents()?;
+    let mut documents = 0;
+    let mut published = 0;
+    for (i, doc) in docs.iter().enumerate() {
+        if last.get(doc.id.as_str()) != Some(&i) {
+            continue;
+        }
+        writer.add_document(to_tantivy(fields, doc))?;
+        documents += 1;
+        published += usize::from(doc.published);
+    }
+    writer.commit()?;
+    // One segment keeps per-query work minimal; worth the extra seconds on a full rebuild.
+    let segments = index.searchable_segment_ids()?;
+    if segments.len() > 1 {
+        writer.merge(&segments).wait()?;
+    }
+    reader.reload()?;
+    if let Some(dir) = dir {
+        if let Err(e) = writer.garbage_collect_files().wait() {
+            tracing::warn!(error = %e, "search index garbage collection failed");
+        }
+        write_state(dir, "ready")?;
+    }
+    Ok(RebuildReport {
+        documents,
+        published,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}

@@ -1,0 +1,306 @@
+//! Queries for request drafts, self-service events and the figures built from them.
+
+use sqlx::FromRow;
+
+use super::{Database, StorageError, from_json_list, now_millis, to_json_list};
+use crate::deflection::{DraftFields, DraftState, RequestDraft};
+
+/// One stored event; see `deflection::events::Event` for what each kind means.
+#[derive(Clone, Debug, Default)]
+pub struct EventRow {
+    pub kind: &'static str,
+    pub occurred_at: i64,
+    pub visitor_id: Option<String>,
+    pub draft_id: Option<String>,
+    pub article_slug: Option<String>,
+    pub query: Option<String>,
+    pub result_count: Option<i64>,
+    pub lang: Option<String>,
+    pub source: Option<String>,
+    pub position: Option<i64>,
+    pub ticket_id: Option<i64>,
+    pub details: Option<String>,
+}
+
+const EVENT_COLUMNS: usize = 12;
+
+#[derive(FromRow)]
+struct DraftRow {
+    id: String,
+    name: String,
+    email: String,
+    subject: String,
+    description: String,
+    category: String,
+    lang: String,
+    state: String,
+    suggested_articles: String,
+    opened_articles: String,
+    ticket_id: Option<i64>,
+}
+
+impl TryFrom<DraftRow> for RequestDraft {
+    type Error = StorageError;
+
+    fn try_from(row: DraftRow) -> Result<RequestDraft, StorageError> {
+        Ok(RequestDraft {
+            state: DraftState::parse(&row.state)
+                .ok_or_else(|| StorageError::Corrupt(format!("draft state {:?}", row.state)))?,
+            suggested_articles: from_json_list(&row.suggested_articles)?,
+            opened_articles: from_json_list(&row.opened_articles)?,
+            fields: DraftFields {
+                name: row.name,
+                email: row.email,
+                subject: row.subject,
+                description: row.description,
+                category: row.category,
+            },
+            id: row.id,
+            lang: row.lang,
+            ticket_id: row.ticket_id,
+        })
+    }
+}
+
+const DRAFT_COLUMNS: &str = "id, name, email, subject, description, category, lang, state, \
+     suggested_articles, opened_articles, ticket_id";
+
+impl Database {
+    /// Stores a batch of events in one transaction.
+    pub async fn insert_events(&self, rows: &[EventRow]) -> Result<(), StorageError> {
+        let mut transaction = self.pool().begin().await?;
+        // Multi-row inserts in chunks keep well under both engines' parameter limits.
+        for chunk in rows.chunks(256) {
+            let mut sql = String::from(
+                "INSERT INTO events (kind, occurred_at, visitor_id, draft_id, article_slug, query, \
+                 result_count, lang, source, position, ticket_id, details) VALUES ",
+            );
+            for (row_index, _) in chunk.iter().enumerate() {
+                if row_index > 0 {
+                    sql.push_str(", ");
+                }
+                let placeholders: Vec<String> = (1..=EVENT_COLUMNS)
+                    .map(|column| format!("${}", row_index * EVENT_COLUMNS + column))
+                    .collect();
+                sql.push('(');
+                sql.push_str(&placeholders.join(", "));
+                sql.push(')');
+            }
+            let mut query = sqlx::query(&sql);
+            for row in chunk {
+                query = query
+                    .bind(row.kind)
+                    .bind(row.occurred_at)
+                    .bind(row.visitor_id.clone())
+                    .bind(row.draft_id.clone())
+                    .bind(row.article_slug.clone())
+                    .bind(row.query.clone())
+                    .bind(row.result_count)
+                    .bind(row.lang.clone())
+                    .bind(row.source.clone())
+                    .bind(row.position)
+                    .bind(row.ticket_id)
+                    .bind(row.details.clone());
+            }
+            query.execute(&mut *transaction).await?;
+        }
+        transaction.commit().await?;
+        Ok(())
+    }
+
+    /// Events of one kind in `[since, until)`.
+    pub async fn count_events(
+        &self,
+        kind: &str,
+        since: i64,
+        until: i64,
+    ) -> Result<i64, StorageError> {
+        let count = sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE kind = $1 AND occurred_at >= $2 AND occurred_at < $3")
+            .bind(kind)
+            .bind(since)
+            .bind(until)
+            .fetch_one(self.pool())
+            .await?;
+        Ok(count)
+    }
+
+    /// Searches in `[since, until)` that found nothing.
+    pub async fn count_zero_result_searches(
+        &self,
+        since: i64,
+        until: i64,
+    ) -> Result<i64, StorageError> {
+        let count = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM events WHERE kind = 'search' AND result_count = 0 \
+             AND occurred_at >= $1 AND occurred_at < $2",
+        )
+        .bind(since)
+        .bind(until)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(count)
+    }
+
+    /// The most frequent search texts, optionally only those that found nothing.
+    pub async fn top_searches(
+        &self,
+        since: i64,
+        until: i64,
+        zero_results_only: bool,
+        limit: i64,
+    ) -> Result<Vec<(String, i64)>, StorageError> {
+        let rows = sqlx::query_as(
+            "SELECT query, COUNT(*) AS searches FROM events WHERE kind = 'search' \
+             AND occurred_at >= $1 AND occurred_at < $2 AND ($3 = 0 OR result_count = 0) AND query <> '' \
+             GROUP BY query ORDER BY searches DESC, query LIMIT $4",
+        )
+        .bind(since)
+        .bind(until)
+        .bind(i64::from(zero_results_only))
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows)
+    }
+
+    /// Creates an empty draft, optionally with a subject (from a search).
+    pub async fn create_draft(
+        &self,
+        id: &str,
+        subject: &str,
+        lang: &str,
+    ) -> Result<(), StorageError> {
+        let now = now_millis();
+        sqlx::query("INSERT INTO request_drafts (id, subject, lang, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)")
+            .bind(id)
+            .bind(subject)
+            .bind(lang)
+            .bind(now)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// The draft with this id.
+    pub async fn find_draft(&self, id: &str) -> Result<Option<RequestDraft>, StorageError> {
+        let sql = format!("SELECT {DRAFT_COLUMNS} FROM request_drafts WHERE id = $1");
+        let row: Option<DraftRow> = sqlx::query_as(&sql)
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.map(RequestDraft::try_from).transpose()
+    }
+
+    /// Saves the form fields of an open draft (creating it if needed). Returns true the first
+    /// time the draft holds any text, which is when a request counts as started.
+    pub async fn save_draft_fields(
+        &self,
+        id: &str,
+        fields: &DraftFields,
+        lang: &str,
+    ) -> Result<bool, StorageError> {
+        let now = now_millis();
+        let has_text = i64::from(!fields.is_blank());
+        let mut transaction = self.pool().begin().await?;
+        sqlx::query(
+            "INSERT INTO request_drafts (id, lang, created_at, updated_at) VALUES ($1, $2, $3, $3) \
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(lang)
+        .bind(now)
+        .execute(&mut *transaction)
+        .await?;
+        let previously_started: i64 =
+            sqlx::query_scalar("SELECT started FROM request_drafts WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut *transaction)
+                .await?;
+        sqlx::query(
+            "UPDATE request_drafts SET name = $1, email = $2, subject = $3, description = $4, category = $5, \
+             started = CASE WHEN started = 1 OR $6 = 1 THEN 1 ELSE 0 END, updated_at = $7 \
+             WHERE id = $8 AND state = 'open'",
+        )
+        .bind(&fields.name)
+        .bind(&fields.email)
+        .bind(&fields.subject)
+        .bind(&fields.description)
+        .bind(&fields.category)
+        .bind(has_text)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *transaction)
+        .await?;
+        transaction.commit().await?;
+        Ok(previously_started == 0 && has_text == 1)
+    }
+
+    /// Remembers articles suggested for a draft (kept in first-shown order, no repeats).
+    pub async fn add_draft_suggestions(
+        &self,
+        id: &str,
+        slugs: &[String],
+    ) -> Result<(), StorageError> {
+        let Some(draft) = self.find_draft(id).await? else {
+            return Ok(());
+        };
+        let mut suggested = draft.suggested_articles;
+        for slug in slugs {
+            if !suggested.contains(slug) {
+                suggested.push(slug.clone());
+            }
+        }
+        sqlx::query("UPDATE request_drafts SET suggested_articles = $1 WHERE id = $2")
+            .bind(to_json_list(&suggested))
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Remembers that the customer opened a suggested article from this draft.
+    pub async fn add_draft_opened_article(&self, id: &str, slug: &str) -> Result<(), StorageError> {
+        let Some(draft) = self.find_draft(id).await? else {
+            return Ok(());
+        };
+        let mut opened = draft.opened_articles;
+        if !opened.iter().any(|s| s == slug) {
+            opened.push(slug.to_owned());
+        }
+        let now = now_millis();
+        sqlx::query(
+            "UPDATE request_drafts SET opened_articles = $1, first_opened_at = COALESCE(first_opened_at, $2), \
+             updated_at = $2 WHERE id = $3",
+        )
+        .bind(to_json_list(&opened))
+        .bind(now)
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Moves an open draft to `state`; false when it was no longer open.
+    pub async fn close_draft(&self, id: &str, state: DraftState) -> Result<bool, StorageError> {
+        let result = sqlx::query("UPDATE request_drafts SET state = $1, updated_at = $2 WHERE id = $3 AND state = 'open'")
+            .bind(state.as_str())
+            .bind(now_millis())
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(result.rows_affected() > 0)
+    }
+
+    /// Marks open drafts whose customer opened a suggestion and then did nothing since
+    /// `idle_before` as abandoned; returns their ids.
+    pub async fn abandon_idle_drafts(&self, idle_before: i64) -> Result<Vec<String>, StorageError> {
+        let ids = sqlx::query_scalar(
+            "UPDATE request_drafts SET state = 'abandoned' WHERE state = 'open' \
+             AND first_opened_at IS NOT NULL AND updated_at < $1 RETURNING id",
+        )
+        .bind(idle_before)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(ids)
+    }
+}

@@ -1,0 +1,292 @@
+//! Filing a ticket: validate what the customer typed, let the rules decide tags and
+//! priority, start the SLA clock, and store it durably before anyone is told it worked.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{SlaPolicy, TicketFacts, TicketPriority, TicketReference, TicketRules, TicketStatus};
+use crate::storage::{Database, NewTicket, OutgoingEmail, StorageError, StoredTicket, now_millis};
+
+/// The longest subject accepted.
+pub const MAX_SUBJECT_CHARS: usize = 200;
+/// The longest description accepted.
+pub const MAX_DESCRIPTION_CHARS: usize = 20_000;
+/// The longest name accepted.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// What the customer typed, before validation.
+#[derive(Clone, Debug, Default)]
+pub struct TicketRequest {
+    pub name: String,
+    pub email: String,
+    pub subject: String,
+    pub description: String,
+    pub category: String,
+}
+
+/// A message per invalid field, keyed by the public field name.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct FieldErrors(pub BTreeMap<&'static str, String>);
+
+impl FieldErrors {
+    /// Whether every field was valid.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// A request whose fields are known to be valid.
+#[derive(Clone, Debug)]
+pub struct ValidTicketRequest {
+    pub name: String,
+    pub email: String,
+    pub subject: String,
+    pub description: String,
+    pub category: String,
+}
+
+impl TicketRequest {
+    /// Checks every field at once, so the customer sees all problems together.
+    pub fn validate(&self) -> Result<ValidTicketRequest, FieldErrors> {
+        let mut errors = BTreeMap::new();
+        let email = self.email.trim();
+        if email.is_empty() {
+            errors.insert(
+                "email",
+                "Please enter your email address so we can reply.".to_owned(),
+            );
+        } else if email.len() > 254
+            || !email_address::EmailAddress::is_valid(email)
+            || !email.contains('.')
+        {
+            errors.insert(
+                "email",
+                "This doesn't look like an email address; please check it.".to_owned(),
+            );
+        }
+        let subject = self.subject.trim();
+        if subject.is_empty() {
+            errors.insert("subject", "Please add a short subject.".to_owned());
+        } else if subject.chars().count() > MAX_SUBJECT_CHARS {
+            errors.insert(
+                "subject",
+                format!("Please keep the subject under {MAX_SUBJECT_CHARS} characters."),
+            );
+        }
+        let description = self.description.trim();
+        if description.is_empty() {
+            errors.insert("description", "Please describe the problem.".to_owned());
+        } else if description.chars().count() > MAX_DESCRIPTION_CHARS {
+            errors.insert(
+                "description",
+                format!("Please keep the description under {MAX_DESCRIPTION_CHARS} characters (attach long logs elsewhere)."),
+            );
+        }
+        if self.name.trim().chars().count() > MAX_NAME_CHARS {
+            errors.insert(
+                "name",
+                format!("Please keep the name under {MAX_NAME_CHARS} characters."),
+            );
+        }
+        if self.category.trim().chars().count() > 100 {
+            errors.insert("category", "Unknown category.".to_owned());
+        }
+        if !errors.is_empty() {
+            return Err(FieldErrors(errors));
+        }
+        let name = match self.name.trim() {
+            "" => email.split('@').next().unwrap_or(email).to_owned(),
+            name => name.to_owned(),
+        };
+        Ok(ValidTicketRequest {
+            name,
+            email: email.to_owned(),
+            subject: subject.to_owned(),
+            description: description.to_owned(),
+            category: self.category.trim().to_owned(),
+        })
+    }
+}
+
+/// Where a ticket comes from and what self-service was tried first.
+#[derive(Clone, Debug, Default)]
+pub struct FilingContext {
+    /// The request draft, which makes filing idempotent.
+    pub draft_id: Option<String>,
+    pub lang: String,
+    /// `form` or `api`.
+    pub source: &'static str,
+    pub suggested_articles: Vec<String>,
+    pub opened_articles: Vec<String>,
+    /// The portal's public URL, for the status link in the confirmation email.
+    pub base_url: String,
+    pub site_name: String,
+}
+
+/// A filed ticket, as the customer is told about it.
+#[derive(Clone, Debug, Serialize)]
+pub struct FiledTicket {
+    pub id: i64,
+    pub reference: String,
+    pub status: TicketStatus,
+    pub priority: TicketPriority,
+    pub tags: Vec<String>,
+    /// The private status link's token.
+    pub status_token: String,
+    /// False when this draft had been filed already (a double-clicked submit).
+    pub newly_filed: bool,
+}
+
+/// Why filing failed.
+#[derive(Debug, thiserror::Error)]
+pub enum TicketError {
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error("stored ticket is invalid: {0}")]
+    Corrupt(String),
+}
+
+/// Files a ticket: rules decide tags and priority, the SLA policy the due times; stored in
+/// one transaction with the confirmation email before this returns.
+pub async fn file_ticket(
+    db: &Database,
+    rules: &TicketRules,
+    sla: &SlaPolicy,
+    request: &ValidTicketRequest,
+    context: &FilingContext,
+) -> Result<FiledTicket, TicketError> {
+    let outcome = rules.apply(&TicketFacts {
+        subject: &request.subject,
+        description: &request.description,
+        category: (!request.category.is_empty()).then_some(request.category.as_str()),
+        email: &request.email,
+    });
+    let created_at = now_millis();
+    let created = jiff::Timestamp::from_millisecond(created_at)
+        .map_err(|e| TicketError::Corrupt(e.to_string()))?;
+    let due = sla.due_times(outcome.priority, created);
+    let status_token = crate::tokens::random_token(24);
+    let new_ticket = NewTicket {
+        draft_id: context.draft_id.clone(),
+        status_token: status_token.clone(),
+        name: request.name.clone(),
+        email: request.email.clone(),
+        subject: request.subject.clone(),
+        description: request.description.clone(),
+        category: request.category.clone(),
+        lang: context.lang.clone(),
+        tags: outcome.tags.clone(),
+        matched_rules: outcome.matched_rules.clone(),
+        priority: outcome.priority.as_str().to_owned(),
+        source: context.source.to_owned(),
+        first_response_due: due.first_response_due.as_millisecond(),
+        resolution_due: due.resolution_due.as_millisecond(),
+        suggested_articles: context.suggested_articles.clone(),
+        opened_articles: context.opened_articles.clone(),
+        created_at,
+    };
+    let (stored, newly_filed) = db
+        .insert_ticket(&new_ticket, |id| {
+            confirmation_email(id, request, &status_token, context)
+        })
+        .await?;
+    filed_ticket(&stored, newly_filed)
+}
+
+/// The customer's view of a stored ticket.
+pub fn filed_ticket(stored: &StoredTicket, newly_filed: bool) -> Result<FiledTicket, TicketError> {
+    Ok(FiledTicket {
+        id: stored.id,
+        reference: reference_of(stored.id),
+        status: TicketStatus::parse(&stored.status)
+            .ok_or_else(|| TicketError::Corrupt(stored.status.clone()))?,
+        priority: TicketPriority::parse(&stored.priority)
+            .ok_or_else(|| TicketError::Corrupt(stored.priority.clone()))?,
+        tags: stored.tag_list()?,
+        status_token: stored.status_token.clone(),
+        newly_filed,
+    })
+}
+
+/// The readable reference of a ticket id, e.g. `AD-000123`.
+pub fn reference_of(id: i64) -> String {
+    TicketReference::new(u64::try_from(id).unwrap_or_default()).to_string()
+}
+
+fn confirmation_email(
+    id: i64,
+    request: &ValidTicketRequest,
+    token: &str,
+    context: &FilingContext,
+) -> OutgoingEmail {
+    let reference = reference_of(id);
+    OutgoingEmail {
+        recipient: request.email.clone(),
+        subject: format!(
+            "[{reference}] We received your request: {}",
+            request.subject
+        ),
+        body: format!(
+            "Hello {name},\n\nThanks for contacting {site}. Your request {reference} has been received and our team \
+             will get back to you.\n\nFollow its status or add information here:\n{base}/tickets/{token}\n\n\
+             Your message:\n\n{description}\n",
+            name = request.name,
+            site = context.site_name,
+            base = context.base_url,
+            description = request.description,
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request() -> TicketRequest {
+        TicketRequest {
+            name: "Ann".into(),
+            email: "ann@example.com".into(),
+            subject: "Can't log in".into(),
+            description: "It says wrong password.".into(),
+            category: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_complete_request_is_valid() {
+        assert!(request().validate().is_ok());
+    }
+
+    #[test]
+    fn every_invalid_field_is_reported_at_once() {
+        let invalid = TicketRequest {
+            email: "not-an-email".into(),
+            subject: "x".repeat(201),
+            description: "   ".into(),
+            ..request()
+        };
+        let errors = invalid.validate().unwrap_err();
+        assert!(errors.0.contains_key("email"));
+        assert!(errors.0.contains_key("subject"));
+        assert!(errors.0.contains_key("description"));
+    }
+
+    #[test]
+    fn a_description_over_the_limit_is_rejected() {
+        let long = TicketRequest {
+            description: "a".repeat(MAX_DESCRIPTION_CHARS + 1),
+            ..request()
+        };
+        assert!(long.validate().unwrap_err().0.contains_key("description"));
+    }
+
+    #[test]
+    fn a_missing_name_falls_back_to_the_email() {
+        let nameless = TicketRequest {
+            name: String::new(),
+            ..request()
+        };
+        assert_eq!(nameless.validate().expect("valid").name, "ann");
+    }
+}

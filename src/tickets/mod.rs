@@ -1,0 +1,18 @@
+//! Ticket domain for Answerdesk: what a ticket is (status, priority,
+//! reference), how rules tag and prioritise it, and when its SLA is due.
+//!
+//! Pure code: no HTTP, no SQL; the only I/O is [`TicketRules::load`] reading
+//! a rules file whose path the caller gives.
+
+pub mod conversation;
+pub mod filing;
+pub mod model;
+pub mod rules;
+pub mod sla;
+
+pub use model::{ModelError, TicketPriority, TicketReference, TicketStatus};
+pub use rules::{RulesError, RulesOutcome, TicketFacts, TicketRules};
+pub use sla::{
+    BusinessHours, DUE_SOON_WINDOW, SlaDueTimes, SlaError, SlaPolicy, SlaState, SlaTarget,
+    SlaTargets, sla_state,
+};

@@ -1,0 +1,221 @@
+// Answerdesk as-you-type suggestions. Dependency-free; pages work without it.
+//
+// <input data-typeahead>            a search box: a keyboard-navigable list of articles under it.
+// <div data-suggest-panel="…ids">   the request form: articles matching the subject and
+//                                   description, listed beside the form.
+(function () {
+  'use strict';
+
+  function debounce(fn, delay) {
+    var timer = null;
+    return function () {
+      clearTimeout(timer);
+      timer = setTimeout(fn, delay);
+    };
+  }
+
+  // Fetches suggestions, cancelling the request before it when a newer one starts.
+  function suggester(onResults) {
+    var controller = null;
+    return function (query, extra) {
+      if (controller) controller.abort();
+      controller = typeof AbortController === 'function' ? new AbortController() : null;
+      var url = '/api/suggest?q=' + encodeURIComponent(query) + (extra || '');
+      return fetch(url, { headers: { Accept: 'application/json' }, signal: controller ? controller.signal : undefined })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) { if (data && data.query === query) onResults(data.suggestions); })
+        .catch(function (error) { if (!error || error.name !== 'AbortError') onResults([]); });
+    };
+  }
+
+  function pageLanguage() {
+    var lang = document.documentElement.getAttribute('lang');
+    return lang ? '&lang=' + encodeURIComponent(lang) : '';
+  }
+
+  function setUpTypeahead(input, index) {
+    var wrapper = document.createElement('div');
+    wrapper.className = 'typeahead';
+    input.parentNode.insertBefore(wrapper, input);
+    wrapper.appendChild(input);
+
+    var list = document.createElement('ul');
+    list.id = 'typeahead-list-' + index;
+    list.className = 'typeahead-list';
+    list.setAttribute('role', 'listbox');
+    list.setAttribute('aria-label', 'Suggested articles');
+    list.hidden = true;
+    wrapper.appendChild(list);
+
+    var status = document.createElement('div');
+    status.className = 'visually-hidden';
+    status.setAttribute('aria-live', 'polite');
+    wrapper.appendChild(status);
+
+    input.setAttribute('role', 'combobox');
+    input.setAttribute('aria-autocomplete', 'list');
+    input.setAttribute('aria-expanded', 'false');
+    input.setAttribute('aria-controls', list.id);
+
+    var suggestions = [];
+    var active = -1;
+
+    function close() {
+      list.hidden = true;
+      input.setAttribute('aria-expanded', 'false');
+      input.removeAttribute('aria-activedescendant');
+      active = -1;
+    }
+
+    function highlight(position) {
+      var options = list.querySelectorAll('[role=option]');
+      active = position;
+      for (var i = 0; i < options.length; i++) {
+        options[i].setAttribute('aria-selected', i === position ? 'true' : 'false');
+      }
+      if (position >= 0 && options[position]) {
+        input.setAttribute('aria-activedescendant', options[position].id);
+      } else {
+        input.removeAttribute('aria-activedescendant');
+      }
+    }
+
+    function open(url) {
+      window.location.href = url + (url.indexOf('?') < 0 ? '?' : '&') + 'from=suggest';
+    }
+
+    function show(results) {
+      suggestions = results || [];
+      list.textContent = '';
+      active = -1;
+      if (!suggestions.length) {
+        close();
+        status.textContent = input.value.trim() ? 'No suggestions.' : '';
+        return;
+      }
+      suggestions.forEach(function (suggestion, i) {
+        var option = document.createElement('li');
+        option.id = list.id + '-' + i;
+        option.setAttribute('role', 'option');
+        option.setAttribute('aria-selected', 'false');
+        var title = document.createElement('span');
+        title.className = 'suggestion-title';
+        title.textContent = suggestion.title;
+        var snippet = document.createElement('span');
+        snippet.className = 'suggestion-snippet';
+        // The server escapes snippets and adds only <mark> around matched words.
+        snippet.innerHTML = suggestion.snippet;
+        option.appendChild(title);
+        option.appendChild(snippet);
+        option.addEventListener('mousedown', function (event) {
+          event.preventDefault();
+          open(suggestion.url);
+        });
+        list.appendChild(option);
+      });
+      list.hidden = false;
+      input.setAttribute('aria-expanded', 'true');
+      status.textContent = suggestions.length + (suggestions.length === 1 ? ' suggestion' : ' suggestions') + ' available. Use the arrow keys to choose.';
+    }
+
+    var fetchSuggestions = suggester(show);
+    var update = debounce(function () {
+      var query = input.value;
+      if (query.trim().length < 2) { show([]); return; }
+      fetchSuggestions(query, '&limit=6' + pageLanguage());
+    }, 120);
+
+    input.addEventListener('input', update);
+    input.addEventListener('keydown', function (event) {
+      if (list.hidden && event.key !== 'ArrowDown') return;
+      if (event.key === 'ArrowDown') {
+        event.preventDefault();
+        if (list.hidden && suggestions.length) { list.hidden = false; input.setAttribute('aria-expanded', 'true'); }
+        highlight(Math.min(active + 1, suggestions.length - 1));
+      } else if (event.key === 'ArrowUp') {
+        event.preventDefault();
+        highlight(Math.max(active - 1, -1));
+      } else if (event.key === 'Enter' && active >= 0) {
+        event.preventDefault();
+        open(suggestions[active].url);
+      } else if (event.key === 'Escape') {
+        close();
+      }
+    });
+    input.addEventListener('blur', function () { setTimeout(close, 150); });
+  }
+
+  function ready(fn) {
+    if (document.readyState !== 'loading') fn();
+    else document.addEventListener('DOMContentLoaded', fn);
+  }
+
+  ready(function () {
+    var inputs = document.querySelectorAll('input[data-typeahead]');
+    for (var i = 0; i < inputs.length; i++) setUpTypeahead(inputs[i], i);
+    var form = document.getElementById('request-form');
+    var panel = document.querySelector('[data-suggest-panel]');
+    if (form && panel) setUpRequestForm(form, panel);
+  });
+
+  // The request form: articles matching subject and description appear beside the form,
+  // and the draft is saved on the server as the customer types.
+  function setUpRequestForm(form, panel) {
+    var draft = form.getAttribute('data-draft');
+    var subject = form.elements.subject;
+    var description = form.elements.description;
+    var seenField = form.elements.seen;
+    var seen = [];
+
+    function show(results) {
+      panel.textContent = '';
+      if (!results.length) {
+        var empty = document.createElement('p');
+        empty.className = 'muted';
+        empty.textContent = 'No matching articles yet. Keep typing, or send your request.';
+        panel.appendChild(empty);
+        return;
+      }
+      var list = document.createElement('ul');
+      list.className = 'suggestion-list';
+      results.forEach(function (suggestion) {
+        if (seen.indexOf(suggestion.slug) < 0) seen.push(suggestion.slug);
+        var item = document.createElement('li');
+        var link = document.createElement('a');
+        link.href = suggestion.url + '?from=suggest&draft=' + encodeURIComponent(draft);
+        link.textContent = suggestion.title;
+        var snippet = document.createElement('p');
+        snippet.className = 'snippet';
+        // The server escapes snippets and adds only <mark> around matched words.
+        snippet.innerHTML = suggestion.snippet;
+        item.appendChild(link);
+        item.appendChild(snippet);
+        list.appendChild(item);
+      });
+      panel.appendChild(list);
+      seenField.value = seen.join(',');
+    }
+
+    var fetchSuggestions = suggester(show);
+    var update = debounce(function () {
+      var text = (subject.value + '\n' + description.value.slice(0, 600)).trim();
+      if (text.length < 3) return;
+      fetchSuggestions(text, '&limit=5&draft=' + encodeURIComponent(draft) + pageLanguage());
+    }, 250);
+
+    var save = debounce(function () {
+      var body = new URLSearchParams(new FormData(form));
+      fetch('/request/' + encodeURIComponent(draft) + '/autosave', {
+        method: 'POST',
+        body: body,
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        credentials: 'same-origin'
+      }).catch(function () { /* the form post still carries every field */ });
+    }, 800);
+
+    subject.addEventListener('input', update);
+    description.addEventListener('input', update);
+    form.addEventListener('input', save);
+    if (subject.value.trim().length >= 3) update();
+  }
+})();
