@@ -7,7 +7,10 @@ use clap::{Parser, Subcommand};
 
 use crate::app;
 use crate::articles::{self, FileOutcome, ImportReport};
+use crate::benchmark::{self, BenchOptions};
 use crate::config::Config;
+use crate::deflection::{DeflectionFigures, deflection_figures};
+use crate::search::eval::{self, EvalOptions};
 use crate::storage::Database;
 
 /// Answerdesk: a knowledge base and self-service support portal that deflects tickets.
@@ -42,18 +45,83 @@ pub enum Command {
         /// Directory of Markdown files.
         dir: PathBuf,
     },
+    /// Print deflection figures: requests, deflections, tickets, top searches.
+    Stats {
+        /// How many days back from now to count.
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3650))]
+        days: u32,
+        /// Print one JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Measure relevance on labelled queries: Recall@1/3/5, MRR@5, no-answer handling.
+    ///
+    /// Builds a temporary in-memory index; needs no database or data directory. Prints a
+    /// table, then one JSON object as the last line.
+    Eval {
+        /// Articles, one JSON object per line: id, title, body, lang.
+        #[arg(long, value_name = "FILE")]
+        corpus: PathBuf,
+        /// Labelled queries, one JSON object per line: id, query, relevant.
+        #[arg(long, value_name = "FILE")]
+        queries: PathBuf,
+        /// Also run the SQLite FTS5 baseline on the same queries.
+        #[arg(long)]
+        baseline: bool,
+        /// Report progress on stderr every N queries (0: never).
+        #[arg(long, value_name = "N", default_value_t = 100)]
+        progress_every: usize,
+    },
+    /// Measure speed on a synthetic help centre: engine latency, reindex time, HTTP throughput.
+    ///
+    /// Runs the portal in-process on 127.0.0.1 with a scratch database; needs no configured
+    /// database or data directory. Prints a summary, then one JSON object as the last line.
+    Bench {
+        /// Synthetic articles to index.
+        #[arg(long, value_name = "N", default_value_t = 1_000,
+              value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        articles: u32,
+        /// Measuring time; each of the four timed phases (tantivy, FTS5, /api/suggest,
+        /// /healthz) gets half of it.
+        #[arg(long, value_name = "S", default_value_t = 10.0, value_parser = parse_seconds)]
+        seconds: f64,
+        /// Concurrent keep-alive HTTP connections.
+        #[arg(long, value_name = "C", default_value_t = 8,
+              value_parser = clap::value_parser!(u32).range(1..=1_024))]
+        connections: u32,
+    },
+}
+
+impl Command {
+    /// Whether the command works on the configured portal (database, data directory). `eval`
+    /// and `bench` build everything they need in temporary places.
+    fn uses_configuration(&self) -> bool {
+        !matches!(self, Command::Eval { .. } | Command::Bench { .. })
+    }
+}
+
+fn parse_seconds(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(seconds) if seconds.is_finite() && (0.1..=86_400.0).contains(&seconds) => Ok(seconds),
+        _ => Err(format!("expected seconds from 0.1 to 86400, got {text:?}")),
+    }
 }
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging();
-    let config = match Config::load(cli.config.as_deref()) {
-        Ok(config) => config,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::from(2);
+    let command = cli.command.unwrap_or(Command::Serve);
+    let config = if command.uses_configuration() {
+        match Config::load(cli.config.as_deref()) {
+            Ok(config) => Some(config),
+            Err(error) => {
+                eprintln!("error: {error}");
+                return ExitCode::from(2);
+            }
         }
+    } else {
+        None
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -65,7 +133,11 @@ pub fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli.command.unwrap_or(Command::Serve), config)) {
+    let outcome = match config {
+        Some(config) => runtime.block_on(run(command, config)),
+        None => runtime.block_on(run_standalone(command)),
+    };
+    match outcome {
         Ok(code) => code,
         Err(error) => {
             eprintln!("error: {error:#}");
@@ -109,11 +181,66 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Stats { days, json } => {
+            let db = Database::connect(&config.resolved_database_url()).await?;
+            let until = crate::storage::now_millis();
+            let since = until - i64::from(days) * 24 * 60 * 60 * 1000;
+            let figures = deflection_figures(&db, since, until).await?;
+            db.close().await;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&figures)?);
+            } else {
+                print_figures(days, &figures);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::CheckContent { dir } => {
             require_directory(&dir)?;
             let report = articles::check_directory(&dir, &config.default_language)?;
             Ok(print_report(&dir, &report))
         }
+        Command::Eval { .. } | Command::Bench { .. } => run_standalone(command).await,
+    }
+}
+
+/// The commands that need no configuration: `eval` and `bench`.
+async fn run_standalone(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Eval {
+            corpus,
+            queries,
+            baseline,
+            progress_every,
+        } => {
+            let options = EvalOptions {
+                baseline,
+                progress_every,
+            };
+            let mut progress = |p: &eval::Progress<'_>| {
+                eprintln!("{}: {}/{} queries", p.engine, p.done, p.total);
+            };
+            let report = eval::run_eval(&corpus, &queries, &options, &mut progress).await?;
+            print!("{}", eval::render_table(&report));
+            println!("{}", serde_json::to_string(&report)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench {
+            articles,
+            seconds,
+            connections,
+        } => {
+            let options = BenchOptions {
+                articles: articles as usize,
+                seconds,
+                connections: connections as usize,
+            };
+            let mut progress = |line: &str| eprintln!("{line}");
+            let report = benchmark::run(&options, &mut progress).await?;
+            print!("{}", report.render());
+            println!("{}", serde_json::to_string(&report.figures())?);
+            Ok(ExitCode::SUCCESS)
+        }
+        other => anyhow::bail!("{other:?} needs the configuration"),
     }
 }
 
@@ -149,5 +276,43 @@ fn print_report(dir: &Path, report: &ImportReport) -> ExitCode {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn print_figures(days: u32, figures: &DeflectionFigures) {
+    println!("Self-service over the last {days} days");
+    println!("  requests started       {:>8}", figures.requests_started);
+    println!("  deflected (explicit)   {:>8}", figures.deflected);
+    println!("  tickets filed          {:>8}", figures.tickets_filed);
+    match figures.deflection_rate {
+        Some(rate) => println!(
+            "  deflection rate        {:>7.1}%   deflected / (deflected + tickets filed)",
+            rate * 100.0
+        ),
+        None => println!("  deflection rate               -   no deflections or tickets yet"),
+    }
+    println!(
+        "  implicit deflections   {:>8}   abandoned after opening a suggestion; not in the rate",
+        figures.implicit_deflections
+    );
+    println!("  searches               {:>8}", figures.searches);
+    println!(
+        "  zero-result searches   {:>8}",
+        figures.zero_result_searches
+    );
+    for (title, list) in [
+        ("Top searches", &figures.top_searches),
+        (
+            "Top zero-result searches",
+            &figures.top_zero_result_searches,
+        ),
+    ] {
+        println!("{title}");
+        if list.is_empty() {
+            println!("  (none)");
+        }
+        for entry in list.iter() {
+            println!("  {:>6}  {}", entry.count, entry.query);
+        }
     }
 }

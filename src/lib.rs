@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod articles;
+pub mod benchmark;
 pub mod cli;
 pub mod config;
 pub mod deflection;

@@ -50,27 +50,8 @@ pub async fn search_page(
     Query(query): Query<SearchPageQuery>,
 ) -> Result<Html<String>, HttpError> {
     let text = truncate_query(query.q.trim());
-    let page: usize = match query
-        .page
-        .as_deref()
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-    {
-        None => 1,
-        Some(raw) => match raw.parse::<usize>() {
-            Ok(page) if (1..=MAX_PAGE).contains(&page) => page,
-            _ => {
-                return Err(HttpError::BadRequest(format!(
-                    "page must be a number from 1 to {MAX_PAGE}"
-                )));
-            }
-        },
-    };
-    let category = query
-        .category
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty());
+    let page = parse_page(query.page.as_deref()).map_err(HttpError::BadRequest)?;
+    let category = non_empty(query.category.as_deref());
     let language = CustomerLanguage::resolve(query.lang.as_deref(), &headers, &state.languages());
     let request = SuggestRequest {
         text,
@@ -79,13 +60,7 @@ pub async fn search_page(
         limit: PAGE_SIZE,
         offset: (page - 1) * PAGE_SIZE,
     };
-    let mut results = state.search.search_articles(&request)?;
-    if results.total == 0 && language.falls_back_to_any() {
-        results = state.search.search_articles(&SuggestRequest {
-            lang: None,
-            ..request
-        })?;
-    }
+    let results = search_with_fallback(&state, &request, &language)?;
 
     if !text.is_empty() {
         state.events.record(
@@ -203,6 +178,39 @@ impl From<Suggestion> for SuggestionView {
     }
 }
 
+/// The results of a search in the customer's language, or in every language when their
+/// browser's language has nothing.
+fn search_with_fallback(
+    state: &AppState,
+    request: &SuggestRequest<'_>,
+    language: &CustomerLanguage,
+) -> Result<SearchResults, HttpError> {
+    let results = state.search.search_articles(request)?;
+    if results.total == 0 && language.falls_back_to_any() {
+        return Ok(state.search.search_articles(&SuggestRequest {
+            lang: None,
+            ..*request
+        })?);
+    }
+    Ok(results)
+}
+
+/// A trimmed parameter, or `None` when it is missing or blank.
+fn non_empty(value: Option<&str>) -> Option<&str> {
+    value.map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// `page`: a number from 1 to [`MAX_PAGE`], 1 when absent.
+fn parse_page(raw: Option<&str>) -> Result<usize, String> {
+    match non_empty(raw) {
+        None => Ok(1),
+        Some(raw) => match raw.parse::<usize>() {
+            Ok(page) if (1..=MAX_PAGE).contains(&page) => Ok(page),
+            _ => Err(format!("page must be a number from 1 to {MAX_PAGE}")),
+        },
+    }
+}
+
 fn parse_limit(raw: Option<&str>, default: usize) -> Result<usize, HttpError> {
     match raw.map(str::trim).filter(|l| !l.is_empty()) {
         None => Ok(default),
@@ -224,11 +232,7 @@ pub async fn api_suggest(
     let limit = parse_limit(query.limit.as_deref(), 5)?;
     let text = truncate_query(&query.q);
     let language = CustomerLanguage::resolve(query.lang.as_deref(), &headers, &state.languages());
-    let category = query
-        .category
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty());
+    let category = non_empty(query.category.as_deref());
     let request = SuggestRequest {
         text,
         lang: language.filter(),
@@ -272,29 +276,10 @@ pub async fn api_search(
     Query(query): Query<ApiSearchQuery>,
 ) -> Result<Json<SuggestionsResponse>, HttpError> {
     let limit = parse_limit(query.limit.as_deref(), 10)?;
-    let page = match query
-        .page
-        .as_deref()
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-    {
-        None => 1,
-        Some(raw) => match raw.parse::<usize>() {
-            Ok(page) if (1..=MAX_PAGE).contains(&page) => page,
-            _ => {
-                return Err(HttpError::ApiBadRequest(format!(
-                    "page must be a number from 1 to {MAX_PAGE}"
-                )));
-            }
-        },
-    };
+    let page = parse_page(query.page.as_deref()).map_err(HttpError::ApiBadRequest)?;
     let text = truncate_query(&query.q);
     let language = CustomerLanguage::resolve(query.lang.as_deref(), &headers, &state.languages());
-    let category = query
-        .category
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty());
+    let category = non_empty(query.category.as_deref());
     let request = SuggestRequest {
         text,
         lang: language.filter(),
@@ -302,13 +287,7 @@ pub async fn api_search(
         limit,
         offset: (page - 1) * limit,
     };
-    let mut results: SearchResults = state.search.search_articles(&request)?;
-    if results.total == 0 && language.falls_back_to_any() {
-        results = state.search.search_articles(&SuggestRequest {
-            lang: None,
-            ..request
-        })?;
-    }
+    let results = search_with_fallback(&state, &request, &language)?;
     if !text.trim().is_empty() {
         let lang = language.filter().map(str::to_owned);
         state.events.record(

@@ -84,13 +84,37 @@ pub async fn index_articles(
     db: &Database,
     slugs: &[String],
 ) -> Result<(), SyncError> {
+    let mut articles = Vec::with_capacity(slugs.len());
     for slug in slugs {
         match db.find_article_by_slug(slug).await? {
-            Some(article) => index.upsert(ArticleDocument::from(&article)).await?,
+            Some(article) => articles.push(article),
             None => index.remove(slug).await?,
         }
     }
-    Ok(())
+    upsert_together(index, &articles).await
+}
+
+/// Sends every upsert before awaiting any, so the single writer commits them as one batch
+/// (a commit per article would make a large import slow to become searchable).
+async fn upsert_together(index: &SearchIndex, articles: &[Article]) -> Result<(), SyncError> {
+    let mut pending = tokio::task::JoinSet::new();
+    for article in articles {
+        let index = index.clone();
+        let document = ArticleDocument::from(article);
+        pending.spawn(async move { index.upsert(document).await });
+    }
+    let mut outcome = Ok(());
+    while let Some(joined) = pending.join_next().await {
+        match joined {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => outcome = Err(error.into()),
+            Err(error) => {
+                tracing::warn!(%error, "an indexing task failed");
+                outcome = Err(SyncError::Search(SearchError::WriterStopped));
+            }
+        }
+    }
+    outcome
 }
 
 /// The background poller; stop it with [`IndexSyncTask::stop`].
@@ -114,18 +138,12 @@ impl IndexSyncTask {
                 }
                 let started = now_millis();
                 match db.articles_modified_since(since).await {
-                    Ok(articles) => {
-                        let mut failed = false;
-                        for article in &articles {
-                            if let Err(error) = index.upsert(ArticleDocument::from(article)).await {
-                                tracing::warn!(%error, slug = %article.slug, "could not index a changed article");
-                                failed = true;
-                            }
+                    Ok(articles) => match upsert_together(&index, &articles).await {
+                        Ok(()) => since = started - OVERLAP_MILLIS,
+                        Err(error) => {
+                            tracing::warn!(%error, "could not index changed articles; will retry")
                         }
-                        if !failed {
-                            since = started - OVERLAP_MILLIS;
-                        }
-                    }
+                    },
                     Err(error) => tracing::warn!(%error, "could not poll for changed articles"),
                 }
             }

@@ -203,15 +203,19 @@
       fetchSuggestions(text, '&limit=5&draft=' + encodeURIComponent(draft) + pageLanguage());
     }, 250);
 
-    var save = debounce(function () {
+    var autosaveUrl = '/request/' + encodeURIComponent(draft) + '/autosave';
+    function saveNow() {
       var body = new URLSearchParams(new FormData(form));
-      fetch('/request/' + encodeURIComponent(draft) + '/autosave', {
-        method: 'POST',
-        body: body,
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        credentials: 'same-origin'
-      }).catch(function () { /* the form post still carries every field */ });
-    }, 800);
+      // A beacon survives leaving the page (opening a suggested article, closing the tab).
+      if (navigator.sendBeacon && navigator.sendBeacon(autosaveUrl, body)) return;
+      fetch(autosaveUrl, { method: 'POST', body: body, credentials: 'same-origin', keepalive: true })
+        .catch(function () { /* the form post still carries every field */ });
+    }
+    var save = debounce(saveNow, 800);
+    panel.addEventListener('click', function (event) {
+      if (event.target.closest && event.target.closest('a')) saveNow();
+    });
+    window.addEventListener('pagehide', saveNow);
 
     subject.addEventListener('input', update);
     description.addEventListener('input', update);

@@ -204,3 +204,157 @@ pub fn write_file(dir: &Path, relative: &str, text: &str) {
 pub fn article_file(title: &str, extra_front_matter: &str, body: &str) -> String {
     format!("---\ntitle: \"{title}\"\n{extra_front_matter}---\n\n{body}\n")
 }
+
+/// A customer's browser: keeps the portal's cookies between requests.
+pub struct Customer<'a> {
+    pub app: &'a TestApp,
+    pub cookies: Vec<(String, String)>,
+}
+
+impl TestApp {
+    /// A new customer with no cookies yet.
+    pub fn customer(&self) -> Customer<'_> {
+        Customer {
+            app: self,
+            cookies: Vec::new(),
+        }
+    }
+}
+
+impl Customer<'_> {
+    fn remember_cookies(&mut self, response: &TestResponse) {
+        for value in response.headers.get_all(header::SET_COOKIE) {
+            let Ok(text) = value.to_str() else { continue };
+            let Some((name, rest)) = text.split_once('=') else {
+                continue;
+            };
+            let value = rest.split(';').next().unwrap_or("").to_owned();
+            self.cookies.retain(|(n, _)| n != name);
+            self.cookies.push((name.to_owned(), value));
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// The CSRF token the portal gave this customer.
+    pub fn csrf_token(&self) -> String {
+        self.cookies
+            .iter()
+            .find(|(n, _)| n == "answerdesk_csrf")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    /// `GET path` with this customer's cookies.
+    pub async fn get(&mut self, path: &str) -> TestResponse {
+        let request = Request::get(path)
+            .header(header::COOKIE, self.cookie_header())
+            .body(Body::empty())
+            .expect("request");
+        let response = self.app.request(request).await;
+        self.remember_cookies(&response);
+        response
+    }
+
+    /// `POST path` with a form body (pairs are URL-encoded) and this customer's cookies.
+    pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+        let body = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let request = Request::post(path)
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .expect("request");
+        let response = self.app.request(request).await;
+        self.remember_cookies(&response);
+        response
+    }
+
+    /// Opens a new request form and returns its draft id (following the redirect).
+    pub async fn open_request_form(&mut self, query: &str) -> String {
+        let response = self.get(&format!("/request/new{query}")).await;
+        assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+        let location = response.headers[header::LOCATION]
+            .to_str()
+            .expect("location")
+            .to_owned();
+        let draft = location
+            .split("draft=")
+            .nth(1)
+            .expect("draft id in the URL")
+            .to_owned();
+        let form = self.get(&location).await;
+        assert_eq!(form.status, StatusCode::OK);
+        draft
+    }
+}
+
+/// Percent-encodes a form value.
+pub fn encode(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// `Location` of a redirect.
+pub fn location(response: &TestResponse) -> String {
+    response
+        .headers
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// Posts JSON to the API.
+pub async fn post_json(app: &TestApp, path: &str, body: &serde_json::Value) -> TestResponse {
+    let request = Request::post(path)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .expect("request");
+    app.request(request).await
+}
+
+/// Stops the portal's background tasks, flushing every queued event, and returns the database.
+pub async fn shut_down(app: TestApp) -> answerdesk::storage::Database {
+    let TestApp {
+        state,
+        router,
+        background,
+        data_dir,
+        ..
+    } = app;
+    let db = state.db.clone();
+    drop(router);
+    drop(state);
+    background.finish().await;
+    drop(data_dir);
+    db
+}
+
+/// Starts the portal with a changed configuration.
+pub async fn spawn_app_with(
+    database: &TestDatabase,
+    content_dir: &Path,
+    change: impl FnOnce(&mut Config),
+) -> TestApp {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let mut config = test_config(database, content_dir, data_dir.path());
+    change(&mut config);
+    let (state, background) = app::build(config).await.expect("portal starts");
+    let router = answerdesk::http::router(state.clone());
+    TestApp {
+        state,
+        router,
+        background,
+        data_dir,
+        backend: database.name,
+    }
+}

@@ -1,0 +1,631 @@
+//! End-to-end stories in a real browser: headless Chromium driven through chromedriver
+//! (WebDriver) against the portal listening on a real socket.
+//!
+//! Needs `chromium` and `chromedriver` on the PATH (Debian: `chromium chromium-driver`;
+//! `.ci/run` installs them). Without them these tests fail, they do not skip.
+
+mod common;
+
+use std::net::{SocketAddr, TcpListener as StdTcpListener};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use answerdesk::app::{self, BackgroundTasks};
+use answerdesk::deflection::DraftState;
+use answerdesk::storage::Database;
+use axum::body::Bytes;
+use axum::http::Uri;
+use common::{TestDatabase, shipped_content, test_config};
+use fantoccini::elements::Element;
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use http_body_util::{BodyExt, Empty};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// How long any page condition may take before the story fails.
+const PAGE_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long chromedriver may take to answer its status URL.
+const DRIVER_START_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long the server may take to stop once the browser has closed its connections.
+const SERVER_STOP_TIMEOUT: Duration = Duration::from_secs(15);
+/// A guard against a hang, not a timing assertion: finishing normally takes well under a
+/// second (the index poller commits a pass as one batch).
+const BACKGROUND_FINISH_TIMEOUT: Duration = Duration::from_secs(30);
+
+const CHROMIUM_BINARY: &str = "/usr/bin/chromium";
+
+// ---------------------------------------------------------------------------------------------
+// The portal on a real socket
+// ---------------------------------------------------------------------------------------------
+
+/// The portal serving HTTP on 127.0.0.1, on its own fresh SQLite database.
+struct Portal {
+    base_url: String,
+    /// A handle on the portal's database, for asserting what was stored.
+    db: Database,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<std::io::Result<()>>>,
+    background: Option<BackgroundTasks>,
+    // Dropped last: the database file and data directory outlive the server.
+    _data_dir: tempfile::TempDir,
+    _database: TestDatabase,
+}
+
+impl Portal {
+    async fn start() -> Portal {
+        let database = TestDatabase::sqlite();
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let content = shipped_content();
+        let config = test_config(&database, &content, data_dir.path());
+        let (state, background) = app::build(config).await.expect("portal starts");
+        let db = state.db.clone();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1:0");
+        let address = listener.local_addr().expect("local address");
+        // The router holds the only clone of the state, so stopping the server lets the
+        // background writers drain and finish.
+        let router = answerdesk::http::router(state);
+        let (shutdown, stop) = oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(async move {
+                let _ = stop.await;
+            })
+            .await
+        });
+        Portal {
+            base_url: format!("http://{address}"),
+            db,
+            shutdown: Some(shutdown),
+            server: Some(server),
+            background: Some(background),
+            _data_dir: data_dir,
+            _database: database,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// Stops the server, then flushes the background writers (pending events included):
+    /// everything the stories did is in the database when this returns.
+    async fn shut_down(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(server) = self.server.take() {
+            tokio::time::timeout(SERVER_STOP_TIMEOUT, server)
+                .await
+                .expect("the server stops within the timeout")
+                .expect("the server task does not panic")
+                .expect("the server stops cleanly");
+        }
+        if let Some(background) = self.background.take() {
+            tokio::time::timeout(BACKGROUND_FINISH_TIMEOUT, background.finish())
+                .await
+                .expect("background tasks finish within the timeout");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// chromedriver and the browser
+// ---------------------------------------------------------------------------------------------
+
+/// A chromedriver child process, killed (with the browsers it started) when dropped, also when
+/// a story fails half-way.
+struct ChromeDriver {
+    child: Child,
+    port: u16,
+}
+
+impl ChromeDriver {
+    async fn start() -> ChromeDriver {
+        let port = free_port();
+        let mut command = Command::new("chromedriver");
+        command
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        #[cfg(unix)]
+        {
+            // Its own process group: dropping the guard ends chromedriver and every browser
+            // process it started, even when the WebDriver session was never closed.
+            use std::os::unix::process::CommandExt;
+            command.process_group(0);
+        }
+        let child = match command.spawn() {
+            Ok(child) => child,
+            Err(error) => panic!(
+                "cannot start `chromedriver` ({error}). The browser tests need Chromium and \
+                 its WebDriver: install them with \
+                 `apt-get install -y chromium chromium-driver` (.ci/run does this)."
+            ),
+        };
+        let mut driver = ChromeDriver { child, port };
+        driver.wait_until_ready().await;
+        driver
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Polls `GET /status` until chromedriver reports it is ready, within a bounded time.
+    async fn wait_until_ready(&mut self) {
+        let deadline = Instant::now() + DRIVER_START_TIMEOUT;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("chromedriver exited at start-up with {status}");
+            }
+            let last_error = match status_ready(self.port).await {
+                Ok(true) => return,
+                Ok(false) => "it answered but is not ready yet".to_owned(),
+                Err(error) => error.to_string(),
+            };
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not answer on port {} within {DRIVER_START_TIMEOUT:?}: \
+                 {last_error}",
+                self.port
+            );
+            // The interval between two polls of the condition above.
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+impl Drop for ChromeDriver {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        {
+            // The whole process group started above: chromedriver and its browsers.
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{}", self.child.id())])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A port nobody listens on right now.
+fn free_port() -> u16 {
+    let listener = StdTcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    listener.local_addr().expect("local address").port()
+}
+
+/// Whether chromedriver's `GET /status` says `"ready": true`.
+async fn status_ready(port: u16) -> Result<bool, String> {
+    let client = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
+        .build_http::<Empty<Bytes>>();
+    let uri: Uri = format!("http://127.0.0.1:{port}/status")
+        .parse()
+        .map_err(|error| format!("{error}"))?;
+    let request = async {
+        let response = client.get(uri).await.map_err(|error| error.to_string())?;
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .map_err(|error| error.to_string())?
+            .to_bytes();
+        Ok::<_, String>(body)
+    };
+    let body = tokio::time::timeout(Duration::from_secs(2), request)
+        .await
+        .map_err(|_| "no answer within 2 s".to_owned())??;
+    let ready = serde_json::from_slice::<serde_json::Value>(&body)
+        .ok()
+        .and_then(|json| json.pointer("/value/ready").and_then(|r| r.as_bool()))
+        .unwrap_or(false);
+    Ok(ready)
+}
+
+/// A headless Chromium session with its own profile.
+struct Browser {
+    client: Client,
+    // Dropped after the client: the driver (and its browsers) are killed, then the profile
+    // directory is removed.
+    _driver: ChromeDriver,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    async fn start() -> Browser {
+        let driver = ChromeDriver::start().await;
+        let profile = tempfile::tempdir().expect("temp dir for the browser profile");
+        let mut args = vec![
+            "--headless".to_owned(),
+            "--no-sandbox".to_owned(),
+            "--disable-gpu".to_owned(),
+            "--no-first-run".to_owned(),
+            "--disable-background-networking".to_owned(),
+            "--disable-component-update".to_owned(),
+            "--disable-sync".to_owned(),
+            "--disable-dev-shm-usage".to_owned(),
+            "--window-size=1280,1000".to_owned(),
+        ];
+        args.push(format!("--user-data-dir={}", profile.path().display()));
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "goog:chromeOptions".to_owned(),
+            serde_json::json!({ "binary": CHROMIUM_BINARY, "args": args }),
+        );
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&driver.url())
+            .await
+            .unwrap_or_else(|error| {
+                panic!("chromedriver could not start {CHROMIUM_BINARY}: {error}")
+            });
+        Browser {
+            client,
+            _driver: driver,
+            _profile: profile,
+        }
+    }
+
+    async fn goto(&self, url: &str) {
+        self.client
+            .goto(url)
+            .await
+            .unwrap_or_else(|error| panic!("open {url}: {error}"));
+    }
+
+    /// Waits until an element matching the CSS selector is on the page.
+    async fn wait_for_css(&self, selector: &str) -> Element {
+        self.wait_for(Locator::Css(selector), selector).await
+    }
+
+    /// Waits until an element matching the XPath expression is on the page.
+    async fn wait_for_xpath(&self, xpath: &str) -> Element {
+        self.wait_for(Locator::XPath(xpath), xpath).await
+    }
+
+    async fn wait_for(&self, locator: Locator<'_>, description: &str) -> Element {
+        match self
+            .client
+            .wait()
+            .at_most(PAGE_TIMEOUT)
+            .every(Duration::from_millis(100))
+            .for_element(locator)
+            .await
+        {
+            Ok(element) => element,
+            Err(error) => {
+                let url = self
+                    .client
+                    .current_url()
+                    .await
+                    .map(|u| u.to_string())
+                    .unwrap_or_default();
+                let page = self.client.source().await.unwrap_or_default();
+                panic!(
+                    "waited {PAGE_TIMEOUT:?} for `{description}` on {url}: {error}\n\
+                     page source:\n{page}"
+                )
+            }
+        }
+    }
+
+    /// Types into the element matching the CSS selector.
+    async fn type_into(&self, selector: &str, text: &str) {
+        self.wait_for_css(selector)
+            .await
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|error| panic!("type into {selector}: {error}"));
+    }
+
+    /// Clicks the button whose text is exactly `label`.
+    async fn click_button(&self, label: &str) {
+        let xpath = format!("//button[normalize-space(.)='{label}']");
+        self.wait_for_xpath(&xpath)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|error| panic!("click the button {label:?}: {error}"));
+    }
+
+    async fn current_url(&self) -> url::Url {
+        self.client.current_url().await.expect("current URL")
+    }
+
+    async fn save_screenshot(&self, path: &Path) {
+        let png = self.client.screenshot().await.expect("screenshot");
+        if let Some(folder) = path.parent() {
+            std::fs::create_dir_all(folder).expect("create the screenshot folder");
+        }
+        std::fs::write(path, png).expect("write the screenshot");
+    }
+
+    async fn close(self) {
+        let Browser {
+            client,
+            _driver,
+            _profile,
+        } = self;
+        client.close().await.expect("close the browser session");
+    }
+}
+
+fn screenshot_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join("screenshots")
+        .join(name)
+}
+
+fn query_parameter(url: &url::Url, name: &str) -> Option<String> {
+    url.query_pairs()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stories
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn customer_who_confirms_a_suggested_answer_is_counted_as_deflected_and_files_no_ticket() {
+    let browser = Browser::start().await;
+    let mut portal = Portal::start().await;
+
+    // The form gets a draft of its own in the URL.
+    browser.goto(&portal.url("/request/new")).await;
+    browser.wait_for_css("form#request-form").await;
+    let form_url = browser.current_url().await;
+    assert_eq!(form_url.path(), "/request/new");
+    let draft_id = query_parameter(&form_url, "draft")
+        .unwrap_or_else(|| panic!("/request/new redirects to ?draft=ID, got {form_url}"));
+
+    browser.type_into("#subject", "I forgot my password").await;
+    browser
+        .type_into("#description", "I can't sign in, it says wrong password")
+        .await;
+
+    // The live panel offers the password article, linked back to this draft.
+    let suggestion = browser
+        .wait_for_css("#suggestions-panel a[href^='/articles/reset-your-password']")
+        .await;
+    let href = suggestion
+        .attr("href")
+        .await
+        .expect("link href")
+        .expect("the suggestion is a link");
+    assert!(
+        href.contains("from=suggest") && href.contains(&format!("draft={draft_id}")),
+        "the suggestion links back to the draft: {href}"
+    );
+    browser
+        .save_screenshot(&screenshot_path("request-form.png"))
+        .await;
+
+    suggestion.click().await.expect("open the suggestion");
+    browser
+        .wait_for_css("h1#article-title")
+        .await
+        .text()
+        .await
+        .expect("article title");
+    assert_eq!(
+        browser.current_url().await.path(),
+        "/articles/reset-your-password"
+    );
+
+    browser.click_button("Yes, this solved my problem").await;
+    browser.wait_for_xpath("//h1[contains(., 'glad')]").await;
+
+    browser.close().await;
+    portal.shut_down().await;
+
+    let db = &portal.db;
+    assert_eq!(
+        db.count_events("deflected", 0, i64::MAX)
+            .await
+            .expect("count events"),
+        1,
+        "one deflection is counted"
+    );
+    assert_eq!(
+        db.count_tickets_created(0, i64::MAX)
+            .await
+            .expect("count tickets"),
+        0,
+        "no ticket is filed"
+    );
+    let draft = db
+        .find_draft(&draft_id)
+        .await
+        .expect("find draft")
+        .expect("the draft is stored");
+    assert_eq!(draft.state, DraftState::Deflected);
+    assert_eq!(draft.ticket_id, None);
+    assert!(
+        draft
+            .opened_articles
+            .contains(&"reset-your-password".to_owned()),
+        "the opened suggestion is remembered: {:?}",
+        draft.opened_articles
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn customer_who_ignores_suggestions_files_a_ticket_and_can_follow_and_reply_to_it() {
+    let browser = Browser::start().await;
+    let mut portal = Portal::start().await;
+
+    browser.goto(&portal.url("/request/new")).await;
+    browser.wait_for_css("form#request-form").await;
+    browser.type_into("#name", "Dana Customer").await;
+    browser.type_into("#email", "dana@example.com").await;
+    browser
+        .type_into("#subject", "Your site is down, error 500 on every page")
+        .await;
+    browser
+        .type_into(
+            "#description",
+            "Since this morning the dashboard shows error 500 and I cannot access my invoices.",
+        )
+        .await;
+    browser.click_button("Send request").await;
+
+    // Either the review step (unseen suggestions) or straight to the status page.
+    let review_title = "These articles may answer your question";
+    let landed = browser
+        .wait_for_xpath(&format!(
+            "//strong[contains(@class, 'reference')] | //h1[contains(., '{review_title}')]"
+        ))
+        .await;
+    if landed.text().await.expect("text").contains(review_title) {
+        browser.click_button("No, submit my request").await;
+    }
+
+    let reference = browser
+        .wait_for_css("strong.reference")
+        .await
+        .text()
+        .await
+        .expect("reference");
+    let digits = reference
+        .strip_prefix("AD-")
+        .unwrap_or_else(|| panic!("a reference like AD-000001, got {reference:?}"));
+    assert!(
+        digits.len() >= 6 && digits.chars().all(|c| c.is_ascii_digit()),
+        "a reference like AD-000001, got {reference:?}"
+    );
+    // The page's text, not its rendering: the stylesheet capitalises it.
+    let status = browser
+        .wait_for_css(".ticket-facts .status")
+        .await
+        .prop("textContent")
+        .await
+        .expect("status")
+        .unwrap_or_default();
+    assert_eq!(status.trim(), "new");
+
+    let status_url = browser.current_url().await;
+    let token = status_url
+        .path()
+        .strip_prefix("/tickets/")
+        .unwrap_or_else(|| panic!("a ticket status page, got {status_url}"))
+        .to_owned();
+    let ticket = portal
+        .db
+        .find_ticket_by_status_token(&token)
+        .await
+        .expect("find ticket")
+        .expect("the ticket is stored");
+    assert_eq!(ticket.priority, "urgent");
+    let tags = ticket.tag_list().expect("tags");
+    assert!(
+        tags.contains(&"outage".to_owned()),
+        "tagged outage: {tags:?}"
+    );
+    assert_eq!(ticket.email, "dana@example.com");
+    assert_eq!(ticket.subject, "Your site is down, error 500 on every page");
+
+    let reply = "It works again on the invoices page, but the dashboard still fails.";
+    browser.type_into("#reply", reply).await;
+    browser.click_button("Send reply").await;
+    browser
+        .wait_for_xpath(&format!(
+            "//ol[contains(@class, 'conversation')]//div[contains(@class, 'message-body')]\
+             [contains(., '{reply}')]"
+        ))
+        .await;
+    browser
+        .wait_for_xpath("//*[@role='status'][contains(., 'Your reply has been added')]")
+        .await;
+    let shown = browser
+        .client
+        .find_all(Locator::Css("ol.conversation > li.message"))
+        .await
+        .expect("messages");
+    assert_eq!(shown.len(), 2, "the description and the reply are shown");
+
+    browser.close().await;
+    portal.shut_down().await;
+
+    let messages = portal
+        .db
+        .ticket_messages(ticket.id, false)
+        .await
+        .expect("messages");
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert_eq!(messages[1].body, reply);
+    assert_eq!(messages[1].author_kind, "customer");
+    assert_eq!(
+        portal
+            .db
+            .count_tickets_created(0, i64::MAX)
+            .await
+            .expect("count tickets"),
+        1
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typing_in_the_home_search_box_shows_keyboard_navigable_suggestions() {
+    let browser = Browser::start().await;
+    let mut portal = Portal::start().await;
+
+    browser.goto(&portal.url("/")).await;
+    let input = browser.wait_for_css("#search-input").await;
+    input.send_keys("pasword").await.expect("type a query");
+    browser.wait_for_css("[role=listbox] [role=option]").await;
+    assert_eq!(
+        input.attr("aria-expanded").await.expect("attribute"),
+        Some("true".to_owned()),
+        "the combobox says its list is open"
+    );
+
+    input
+        .send_keys(&Key::Down.to_string())
+        .await
+        .expect("arrow down");
+    browser
+        .wait_for_css("[role=listbox] [role=option][aria-selected=true]")
+        .await;
+    input
+        .send_keys(&Key::Enter.to_string())
+        .await
+        .expect("enter");
+
+    let title = browser
+        .wait_for_css("h1#article-title")
+        .await
+        .text()
+        .await
+        .expect("article title");
+    let url = browser.current_url().await;
+    assert!(
+        url.path().starts_with("/articles/"),
+        "an article page, got {url}"
+    );
+    assert_eq!(
+        query_parameter(&url, "from").as_deref(),
+        Some("suggest"),
+        "the visit is attributed to the suggestion: {url}"
+    );
+    assert!(
+        title.to_lowercase().contains("password"),
+        "the first suggestion for a misspelt \"pasword\" is about passwords, got {title:?}"
+    );
+
+    browser.close().await;
+    portal.shut_down().await;
+}

@@ -1,0 +1,643 @@
+//! The request form deflects what it can and files the rest, on every database backend.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{
+    Customer, location, post_json, shipped_content, shut_down, spawn_app, spawn_app_with,
+    test_databases,
+};
+use serde_json::json;
+
+const EVERYTHING: i64 = i64::MAX;
+
+async fn fill_request<'a>(
+    customer: &mut Customer<'a>,
+    draft: &str,
+    step: &str,
+    subject: &str,
+    description: &str,
+) -> common::TestResponse {
+    let csrf = customer.csrf_token();
+    customer
+        .post_form(
+            "/request",
+            &[
+                ("draft", draft),
+                ("csrf_token", &csrf),
+                ("name", "Ann Customer"),
+                ("email", "ann@example.com"),
+                ("subject", subject),
+                ("description", description),
+                ("category", ""),
+                ("seen", ""),
+                ("step", step),
+            ],
+        )
+        .await
+}
+
+#[tokio::test]
+async fn customer_who_confirms_an_answer_is_counted_as_deflected() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        let mut customer = app.customer();
+        let draft = customer.open_request_form("").await;
+        let review = fill_request(
+            &mut customer,
+            &draft,
+            "review",
+            "I forgot my password",
+            "I can't sign in, it says wrong password",
+        )
+        .await;
+        assert_eq!(review.status, StatusCode::OK, "[{}]", app.backend);
+        assert!(
+            review
+                .body
+                .contains("These articles may answer your question"),
+            "{}",
+            review.body
+        );
+        assert!(
+            review
+                .body
+                .contains("/articles/reset-your-password?from=suggest&amp;draft=")
+        );
+
+        let csrf = customer.csrf_token();
+        let solved = customer
+            .post_form(
+                &format!("/request/{draft}/solved"),
+                &[("csrf_token", &csrf), ("article", "reset-your-password")],
+            )
+            .await;
+        assert_eq!(solved.status, StatusCode::OK);
+        assert!(solved.body.contains("glad that helped"));
+        // Confirming twice counts once.
+        customer
+            .post_form(
+                &format!("/request/{draft}/solved"),
+                &[("csrf_token", &csrf), ("article", "reset-your-password")],
+            )
+            .await;
+
+        let db = shut_down(app).await;
+        assert_eq!(
+            db.count_events("deflected", 0, EVERYTHING)
+                .await
+                .expect("count"),
+            1,
+            "[{}]",
+            database.name
+        );
+        assert_eq!(
+            db.count_events("request_started", 0, EVERYTHING)
+                .await
+                .expect("count"),
+            1
+        );
+        assert_eq!(
+            db.count_tickets_created(0, EVERYTHING)
+                .await
+                .expect("count"),
+            0,
+            "no ticket was filed"
+        );
+        let stored = db.find_draft(&draft).await.expect("find").expect("draft");
+        assert_eq!(stored.state, answerdesk::deflection::DraftState::Deflected);
+    }
+}
+
+#[tokio::test]
+async fn customer_who_submits_anyway_gets_a_reference_a_private_link_and_an_email() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        let mut customer = app.customer();
+        let draft = customer.open_request_form("?q=site%20down").await;
+        let subject = "Your site is down";
+        let description =
+            "Since this morning every page shows error 500 and I cannot access my invoices.";
+        let review = fill_request(&mut customer, &draft, "review", subject, description).await;
+        let filed = if review.status == StatusCode::SEE_OTHER {
+            review
+        } else {
+            assert!(review.body.contains("No, submit my request"));
+            fill_request(&mut customer, &draft, "file", subject, description).await
+        };
+        assert_eq!(
+            filed.status,
+            StatusCode::SEE_OTHER,
+            "[{}] {}",
+            app.backend,
+            filed.body
+        );
+        let status_url = location(&filed);
+        assert!(
+            status_url.starts_with("/tickets/") && status_url.ends_with("?filed=1"),
+            "{status_url}"
+        );
+        let token = status_url
+            .trim_start_matches("/tickets/")
+            .trim_end_matches("?filed=1")
+            .to_owned();
+        assert_eq!(token.len(), 48, "an unguessable token, not the reference");
+
+        let page = customer.get(&status_url).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("AD-000001"), "{}", page.body);
+        assert!(page.body.contains("Your request has been sent"));
+        assert!(page.body.contains(description));
+
+        // A double-clicked submit files nothing new.
+        let again = fill_request(&mut customer, &draft, "file", subject, description).await;
+        assert_eq!(location(&again), status_url);
+
+        let ticket = app
+            .state
+            .db
+            .find_ticket_by_status_token(&token)
+            .await
+            .expect("find")
+            .expect("stored");
+        assert_eq!(ticket.priority, "urgent", "[{}]", app.backend);
+        assert!(
+            ticket
+                .tag_list()
+                .expect("tags")
+                .contains(&"outage".to_owned())
+        );
+        assert_eq!(ticket.status, "new");
+        assert!(ticket.first_response_due > ticket.created_at);
+        assert!(ticket.resolution_due > ticket.first_response_due);
+        let outbox = app.state.db.outbox(10).await.expect("outbox");
+        assert_eq!(outbox.len(), 1);
+        assert_eq!(outbox[0].recipient, "ann@example.com");
+        assert!(outbox[0].body.contains(&format!("/tickets/{token}")));
+        assert!(outbox[0].subject.contains("AD-000001"));
+
+        let db = shut_down(app).await;
+        assert_eq!(
+            db.count_tickets_created(0, EVERYTHING)
+                .await
+                .expect("count"),
+            1,
+            "[{}]",
+            database.name
+        );
+        assert_eq!(
+            db.count_events("ticket_filed", 0, EVERYTHING)
+                .await
+                .expect("count"),
+            1
+        );
+    }
+}
+
+#[tokio::test]
+async fn invalid_fields_come_back_with_messages_and_everything_typed() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        let mut customer = app.customer();
+        let draft = customer.open_request_form("").await;
+        let csrf = customer.csrf_token();
+        let long_subject = "s".repeat(201);
+        let response = customer
+            .post_form(
+                "/request",
+                &[
+                    ("draft", &draft),
+                    ("csrf_token", &csrf),
+                    ("name", "Bob"),
+                    ("email", "not-an-email"),
+                    ("subject", &long_subject),
+                    ("description", ""),
+                    ("step", "review"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            response.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "[{}]",
+            app.backend
+        );
+        assert!(response.body.contains("look like an email address"));
+        assert!(response.body.contains("under 200 characters"));
+        assert!(response.body.contains("Please describe the problem"));
+        assert!(
+            response.body.contains("value=\"not-an-email\""),
+            "typed text is kept"
+        );
+        assert!(response.body.contains(&long_subject));
+        // The server-side draft holds it too, so a refresh loses nothing.
+        let refreshed = customer.get(&format!("/request/new?draft={draft}")).await;
+        assert!(refreshed.body.contains("value=\"not-an-email\""));
+        assert_eq!(
+            app.state
+                .db
+                .count_tickets_created(0, EVERYTHING)
+                .await
+                .expect("count"),
+            0
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_form_without_the_csrf_token_is_refused_but_keeps_the_text() {
+    let database = common::TestDatabase::sqlite();
+    let app = spawn_app(&database, &shipped_content()).await;
+    let mut customer = app.customer();
+    let draft = customer.open_request_form("").await;
+    let response = customer
+        .post_form(
+            "/request",
+            &[
+                ("draft", &draft),
+                ("csrf_token", "forged"),
+                ("email", "ann@example.com"),
+                ("subject", "Keep me"),
+                ("description", "My words"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::FORBIDDEN);
+    assert!(response.body.contains("Keep me") && response.body.contains("My words"));
+    assert_eq!(
+        app.state
+            .db
+            .count_tickets_created(0, EVERYTHING)
+            .await
+            .expect("count"),
+        0
+    );
+    let solved = customer
+        .post_form(&format!("/request/{draft}/solved"), &[("csrf_token", "")])
+        .await;
+    assert_eq!(solved.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn filing_is_rate_limited_per_address_and_the_text_is_kept() {
+    let database = common::TestDatabase::sqlite();
+    let app = spawn_app_with(&database, &shipped_content(), |config| {
+        config.ticket_rate_limit = 2
+    })
+    .await;
+    let body = |n: usize| json!({"name": "Api", "email": "api@example.com", "subject": format!("Question {n}"), "description": "Hello"});
+    for n in 0..2 {
+        assert_eq!(
+            post_json(&app, "/api/tickets", &body(n)).await.status,
+            StatusCode::CREATED
+        );
+    }
+    let limited = post_json(&app, "/api/tickets", &body(3)).await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(limited.body.contains("Too many tickets"));
+
+    let mut customer = app.customer();
+    let draft = customer.open_request_form("").await;
+    let response = fill_request(
+        &mut customer,
+        &draft,
+        "file",
+        "Limited request",
+        "Please keep this text",
+    )
+    .await;
+    assert_eq!(response.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(response.body.contains("Please keep this text"));
+    assert_eq!(
+        app.state
+            .db
+            .count_tickets_created(0, EVERYTHING)
+            .await
+            .expect("count"),
+        2
+    );
+}
+
+#[tokio::test]
+async fn the_rules_give_the_seeded_examples_their_tags_and_priority() {
+    for database in test_databases().await {
+        let app = spawn_app_with(&database, &shipped_content(), |config| {
+            config.ticket_rate_limit = 0
+        })
+        .await;
+        let cases = [
+            (
+                "Outage",
+                "The app is down, I get a 500 error everywhere",
+                "urgent",
+                "outage",
+            ),
+            (
+                "Hacked?",
+                "I think my account was hacked, there was a phishing email",
+                "urgent",
+                "security",
+            ),
+            (
+                "Billing",
+                "My card was charged twice this month, I need a refund",
+                "high",
+                "billing",
+            ),
+            (
+                "Bug",
+                "The PDF export crashes with an error",
+                "medium",
+                "bug",
+            ),
+            (
+                "Idea",
+                "Feature request: dark mode would be nice",
+                "low",
+                "feature-request",
+            ),
+            ("Hello", "Where can I change my company address?", "low", ""),
+        ];
+        for (subject, description, priority, tag) in cases {
+            let response = post_json(
+                &app,
+                "/api/tickets",
+                &json!({"name": "Ann", "email": "ann@example.com", "subject": subject, "description": description}),
+            )
+            .await;
+            assert_eq!(
+                response.status,
+                StatusCode::CREATED,
+                "[{}] {}",
+                app.backend,
+                response.body
+            );
+            let created: serde_json::Value = serde_json::from_str(&response.body).expect("JSON");
+            assert_eq!(created["priority"], priority, "{description}");
+            assert_eq!(created["status"], "new");
+            let tags: Vec<&str> = created["tags"]
+                .as_array()
+                .expect("tags")
+                .iter()
+                .filter_map(|t| t.as_str())
+                .collect();
+            if tag.is_empty() {
+                assert!(tags.is_empty(), "{description}: {tags:?}");
+            } else {
+                assert!(tags.contains(&tag), "{description}: {tags:?}");
+            }
+            assert!(
+                created["reference"]
+                    .as_str()
+                    .unwrap_or("")
+                    .starts_with("AD-")
+            );
+            assert!(
+                created["status_url"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("/tickets/")
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_ticket_api_explains_invalid_fields() {
+    let database = common::TestDatabase::sqlite();
+    let app = spawn_app(&database, &shipped_content()).await;
+    let response = post_json(
+        &app,
+        "/api/tickets",
+        &json!({"email": "nope", "subject": "", "description": ""}),
+    )
+    .await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let body: serde_json::Value = serde_json::from_str(&response.body).expect("JSON");
+    assert!(body["error"].is_string());
+    for field in ["email", "subject", "description"] {
+        assert!(body["fields"][field].is_string(), "{field}: {body}");
+    }
+    let request = axum::http::Request::post("/api/tickets")
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from("{not json"))
+        .expect("request");
+    let malformed = app.request(request).await;
+    assert_eq!(malformed.status, StatusCode::BAD_REQUEST);
+    assert!(malformed.body.contains("\"error\""));
+}
+
+#[tokio::test]
+async fn a_customer_reply_reopens_an_answered_ticket_and_a_resolved_one_can_be_rated() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        let response = post_json(&app, "/api/tickets", &json!({"email": "ann@example.com", "subject": "Export", "description": "How do I export?"})).await;
+        let created: serde_json::Value = serde_json::from_str(&response.body).expect("JSON");
+        let url = created["status_url"].as_str().expect("url");
+        let path = &url[url.find("/tickets/").expect("path")..];
+        let token = path.trim_start_matches("/tickets/");
+        let ticket = app
+            .state
+            .db
+            .find_ticket_by_status_token(token)
+            .await
+            .expect("find")
+            .expect("ticket");
+        app.state
+            .db
+            .change_ticket_status(ticket.id, "new", "answered", "agent@example.com")
+            .await
+            .expect("answered");
+
+        let mut customer = app.customer();
+        customer.get(path).await;
+        let csrf = customer.csrf_token();
+        let reply = customer
+            .post_form(
+                &format!("{path}/reply"),
+                &[("csrf_token", &csrf), ("body", "It still does not work")],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "[{}]", app.backend);
+        let reopened = app
+            .state
+            .db
+            .find_ticket_by_id(ticket.id)
+            .await
+            .expect("find")
+            .expect("ticket");
+        assert_eq!(
+            reopened.status, "open",
+            "an answered ticket reopens on a customer reply"
+        );
+        let page = customer.get(path).await;
+        assert!(page.body.contains("It still does not work"));
+
+        let empty = customer
+            .post_form(
+                &format!("{path}/reply"),
+                &[("csrf_token", &csrf), ("body", "  ")],
+            )
+            .await;
+        assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+        app.state
+            .db
+            .change_ticket_status(ticket.id, "open", "resolved", "agent@example.com")
+            .await
+            .expect("resolved");
+        let page = customer.get(path).await;
+        assert!(page.body.contains("How did we do?"));
+        let rated = customer
+            .post_form(
+                &format!("{path}/rating"),
+                &[
+                    ("csrf_token", &csrf),
+                    ("rating", "good"),
+                    ("comment", "Quick!"),
+                ],
+            )
+            .await;
+        assert_eq!(rated.status, StatusCode::SEE_OTHER);
+        let stored = app
+            .state
+            .db
+            .find_ticket_by_id(ticket.id)
+            .await
+            .expect("find")
+            .expect("ticket");
+        assert_eq!(stored.satisfaction.as_deref(), Some("good"));
+
+        // Resolved long enough ago, it closes by itself; a closed ticket takes no replies.
+        let closed = app
+            .state
+            .db
+            .close_resolved_tickets(answerdesk::storage::now_millis() + 1)
+            .await
+            .expect("close");
+        assert_eq!(closed, 1);
+        let refused = customer
+            .post_form(
+                &format!("{path}/reply"),
+                &[("csrf_token", &csrf), ("body", "Hello?")],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.body.contains("This request is closed"));
+        assert!(refused.body.contains("Hello?"), "the reply text is kept");
+        assert_eq!(
+            app.get("/tickets/0123456789abcdef0123456789abcdef0123456789abcdef")
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_unhelpful_article_offers_the_request_form_with_the_search_text() {
+    let database = common::TestDatabase::sqlite();
+    let app = spawn_app(&database, &shipped_content()).await;
+    let mut customer = app.customer();
+    let page = customer
+        .get("/articles/connect-stripe?from=search&q=stripe%20payouts")
+        .await;
+    assert!(page.body.contains("Did this answer your question?"));
+    let csrf = customer.csrf_token();
+    let no = customer
+        .post_form(
+            "/articles/connect-stripe/feedback",
+            &[
+                ("csrf_token", &csrf),
+                ("helpful", "no"),
+                ("q", "stripe payouts"),
+            ],
+        )
+        .await;
+    assert_eq!(no.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&no), "/request/new?q=stripe%20payouts");
+    let yes = customer
+        .post_form(
+            "/articles/connect-stripe/feedback",
+            &[("csrf_token", &csrf), ("helpful", "yes")],
+        )
+        .await;
+    assert!(location(&yes).contains("feedback=thanks"));
+    let db = shut_down(app).await;
+    assert_eq!(
+        db.count_events("helpful_no", 0, EVERYTHING)
+            .await
+            .expect("count"),
+        1
+    );
+    assert_eq!(
+        db.count_events("helpful_yes", 0, EVERYTHING)
+            .await
+            .expect("count"),
+        1
+    );
+    assert_eq!(
+        db.count_events("article_viewed", 0, EVERYTHING)
+            .await
+            .expect("count"),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_request_left_after_opening_a_suggestion_becomes_an_implicit_deflection() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        let mut customer = app.customer();
+        let draft = customer.open_request_form("").await;
+        let csrf = customer.csrf_token();
+        let saved = customer
+            .post_form(
+                &format!("/request/{draft}/autosave"),
+                &[("csrf_token", &csrf), ("subject", "Where are my receipts?")],
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::NO_CONTENT, "[{}]", app.backend);
+        let article = customer
+            .get(&format!(
+                "/articles/download-receipts-and-vat-invoices?from=suggest&draft={draft}"
+            ))
+            .await;
+        assert!(
+            article.body.contains("Yes, this solved my problem"),
+            "the article offers to end the request"
+        );
+        let stored = app
+            .state
+            .db
+            .find_draft(&draft)
+            .await
+            .expect("find")
+            .expect("draft");
+        assert_eq!(
+            stored.opened_articles,
+            vec!["download-receipts-and-vat-invoices".to_owned()]
+        );
+        assert_eq!(stored.fields.subject, "Where are my receipts?");
+
+        // A second draft that was never used for an article is not abandoned.
+        let untouched = customer.open_request_form("").await;
+        let abandoned = app
+            .state
+            .db
+            .abandon_idle_drafts(answerdesk::storage::now_millis() + 1)
+            .await
+            .expect("abandon");
+        assert_eq!(abandoned, vec![draft.clone()], "[{}]", app.backend);
+        assert_eq!(
+            app.state
+                .db
+                .find_draft(&untouched)
+                .await
+                .expect("find")
+                .expect("draft")
+                .state,
+            answerdesk::deflection::DraftState::Open
+        );
+    }
+}
