@@ -140,3 +140,25 @@ fn every_command_has_help() {
         );
     }
 }
+
+#[test]
+fn a_bad_rules_file_stops_start_up_naming_the_file_and_line() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let rules = data.path().join("rules.toml");
+    std::fs::write(
+        &rules,
+        "[[rule]]\nname = \"Outage\"\nmatch_any = [\"outage\"]\npriority = \"critical\"\n",
+    )
+    .expect("write");
+    let output = answerdesk(data.path())
+        .env("ANSWERDESK_RULES_FILE", &rules)
+        .env("ANSWERDESK_LISTEN", "127.0.0.1:0")
+        .env("ANSWERDESK_CONTENT_DIR", data.path().join("no-content"))
+        .arg("serve")
+        .output()
+        .expect("runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("rules.toml:4"), "{stderr}");
+    assert!(stderr.contains("critical"), "{stderr}");
+}

@@ -641,3 +641,25 @@ async fn a_request_left_after_opening_a_suggestion_becomes_an_implicit_deflectio
         );
     }
 }
+
+#[tokio::test]
+async fn an_oversized_request_body_is_refused_without_filing_anything() {
+    let database = common::TestDatabase::sqlite();
+    let app = spawn_app(&database, &shipped_content()).await;
+    let huge = "x".repeat(400 * 1024);
+    let response = post_json(
+        &app,
+        "/api/tickets",
+        &json!({"email": "ann@example.com", "subject": "Big", "description": huge}),
+    )
+    .await;
+    assert_eq!(response.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        app.state
+            .db
+            .count_tickets_created(0, EVERYTHING)
+            .await
+            .expect("count"),
+        0
+    );
+}

@@ -45,7 +45,12 @@ pub async fn create_ticket(
     body: Result<Json<NewTicketBody>, JsonRejection>,
 ) -> Result<(StatusCode, Json<CreatedTicket>), HttpError> {
     let Json(body) = body.map_err(|rejection| {
-        HttpError::ApiBadRequest(format!("invalid JSON body: {}", rejection.body_text()))
+        let status = rejection.status();
+        if status == StatusCode::PAYLOAD_TOO_LARGE || status == StatusCode::UNSUPPORTED_MEDIA_TYPE {
+            HttpError::ApiRejected(status, rejection.body_text())
+        } else {
+            HttpError::ApiBadRequest(format!("invalid JSON body: {}", rejection.body_text()))
+        }
     })?;
     let request = TicketRequest {
         name: body.name,

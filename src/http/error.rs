@@ -36,6 +36,9 @@ pub enum HttpError {
     /// Too many requests from one address: `429`.
     #[error("{0}")]
     ApiTooManyRequests(String),
+    /// A JSON API body that could not be read (too large, wrong content type): its own status.
+    #[error("{1}")]
+    ApiRejected(StatusCode, String),
 }
 
 impl From<StorageError> for HttpError {
@@ -89,6 +92,10 @@ impl IntoResponse for HttpError {
                 let body = serde_json::json!({ "error": message });
                 return (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
             }
+            HttpError::ApiRejected(status, message) => {
+                let body = serde_json::json!({ "error": message });
+                return (*status, axum::Json(body)).into_response();
+            }
             _ => {}
         }
         let (status, message) = match &self {
@@ -97,7 +104,8 @@ impl IntoResponse for HttpError {
             HttpError::CsrfRejected => (StatusCode::FORBIDDEN, self.to_string()),
             HttpError::ApiBadRequest(_)
             | HttpError::ApiInvalidFields { .. }
-            | HttpError::ApiTooManyRequests(_) => (StatusCode::BAD_REQUEST, self.to_string()),
+            | HttpError::ApiTooManyRequests(_)
+            | HttpError::ApiRejected(..) => (StatusCode::BAD_REQUEST, self.to_string()),
             HttpError::Internal(detail) => {
                 // The detail goes to the log only: internal error text never reaches a customer.
                 tracing::error!(error = %detail, "request failed");
