@@ -87,6 +87,27 @@ async fn render_form(
     )
 }
 
+/// The form again, with everything typed and a notice explaining why it was not sent.
+async fn form_with_notice(
+    state: &AppState,
+    session: &CustomerSession,
+    draft_id: &str,
+    fields: &DraftFields,
+    notice: &str,
+    status: StatusCode,
+) -> Result<Response, HttpError> {
+    let page = render_form(
+        state,
+        session,
+        draft_id,
+        fields,
+        &FieldErrors::default(),
+        Some(notice),
+    )
+    .await?;
+    Ok((status, Html(page)).into_response())
+}
+
 /// The request form as posted.
 #[derive(Debug, Default, Deserialize)]
 pub struct RequestForm {
@@ -141,16 +162,15 @@ pub async fn submit_request(
         // Keep everything typed: show the form again with a fresh token.
         let notice =
             "For your security this form expired. Your text is kept below: please submit it again.";
-        let page = render_form(
+        return form_with_notice(
             &state,
             &session,
             &draft_id,
             &fields,
-            &FieldErrors::default(),
-            Some(notice),
+            notice,
+            StatusCode::FORBIDDEN,
         )
-        .await?;
-        return Ok((StatusCode::FORBIDDEN, Html(page)).into_response());
+        .await;
     }
     if let Some(response) = already_filed(&state, &draft_id).await? {
         return Ok(response);
@@ -222,16 +242,15 @@ pub async fn submit_request(
         && limiter.check_key(&ip).is_err()
     {
         let notice = "You have sent several requests in a short time. Your text is saved below: please try again in a few minutes.";
-        let page = render_form(
+        return form_with_notice(
             &state,
             &session,
             &draft_id,
             &fields,
-            &FieldErrors::default(),
-            Some(notice),
+            notice,
+            StatusCode::TOO_MANY_REQUESTS,
         )
-        .await?;
-        return Ok((StatusCode::TOO_MANY_REQUESTS, Html(page)).into_response());
+        .await;
     }
     let draft = state.db.find_draft(&draft_id).await?;
     let context = filing_context(&state, Some(&draft_id), draft.as_ref(), "form");
