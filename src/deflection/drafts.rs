@@ -86,6 +86,27 @@ pub struct RequestDraft {
     pub ticket_id: Option<i64>,
 }
 
+/// Saves what the customer has typed; the first time the draft holds any text, the request
+/// counts as started.
+pub async fn save_draft(
+    db: &crate::storage::Database,
+    events: &super::EventRecorder,
+    id: &str,
+    fields: &DraftFields,
+    lang: &str,
+    visitor_id: &str,
+) -> Result<(), crate::storage::StorageError> {
+    if db.save_draft_fields(id, fields, lang).await? {
+        events.record(
+            super::Event::RequestStarted {
+                draft_id: id.to_owned(),
+            },
+            Some(visitor_id),
+        );
+    }
+    Ok(())
+}
+
 /// A new unguessable draft id (128 random bits, URL-safe).
 pub fn new_draft_id() -> String {
     crate::tokens::random_token(16)

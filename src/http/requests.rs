@@ -12,7 +12,7 @@ use super::HttpError;
 use super::customer_session::{ClientIp, CustomerSession};
 use super::templates::{Layout, render};
 use crate::app::AppState;
-use crate::deflection::drafts::new_draft_id;
+use crate::deflection::drafts::{new_draft_id, save_draft};
 use crate::deflection::{DraftFields, DraftState, Event, RequestDraft};
 use crate::search::{SuggestRequest, Suggestion};
 use crate::tickets::filing::{FieldErrors, FilingContext, TicketRequest, file_ticket};
@@ -175,18 +175,15 @@ pub async fn submit_request(
     if let Some(response) = already_filed(&state, &draft_id).await? {
         return Ok(response);
     }
-    if state
-        .db
-        .save_draft_fields(&draft_id, &fields, &state.config.default_language)
-        .await?
-    {
-        state.events.record(
-            Event::RequestStarted {
-                draft_id: draft_id.clone(),
-            },
-            Some(&session.visitor_id),
-        );
-    }
+    save_draft(
+        &state.db,
+        &state.events,
+        &draft_id,
+        &fields,
+        &state.config.default_language,
+        &session.visitor_id,
+    )
+    .await?;
     let request = TicketRequest {
         name: fields.name.clone(),
         email: fields.email.clone(),
@@ -252,7 +249,7 @@ pub async fn submit_request(
         )
         .await;
     }
-    let draft = state.db.find_draft(&draft_id).await?;
+    // Reaching here, this request added no suggestions, so `draft` is current.
     let context = filing_context(&state, Some(&draft_id), draft.as_ref(), "form");
     let filed = file_ticket(&state.db, &state.rules, &state.config.sla, &valid, &context).await?;
     if filed.newly_filed {
@@ -380,15 +377,14 @@ pub async fn autosave_request(
     if !valid_draft_id(&draft_id) {
         return Err(HttpError::NotFound);
     }
-    if state
-        .db
-        .save_draft_fields(&draft_id, &form.fields(), &state.config.default_language)
-        .await?
-    {
-        state.events.record(
-            Event::RequestStarted { draft_id },
-            Some(&session.visitor_id),
-        );
-    }
+    save_draft(
+        &state.db,
+        &state.events,
+        &draft_id,
+        &form.fields(),
+        &state.config.default_language,
+        &session.visitor_id,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

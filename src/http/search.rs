@@ -251,8 +251,7 @@ pub async fn api_suggest(
     }
     if let Some(draft_id) = query.draft.as_deref().filter(|_| !suggestions.is_empty()) {
         let slugs: Vec<String> = suggestions.iter().map(|s| s.id.clone()).collect();
-        if state.db.find_draft(draft_id).await?.is_some() {
-            state.db.add_draft_suggestions(draft_id, &slugs).await?;
+        if state.db.add_draft_suggestions(draft_id, &slugs).await? {
             state.events.record(
                 Event::SuggestionsShown {
                     draft_id: Some(draft_id.to_owned()),

@@ -235,14 +235,15 @@ impl Database {
         Ok(previously_started == 0 && has_text == 1)
     }
 
-    /// Remembers articles suggested for a draft (kept in first-shown order, no repeats).
+    /// Remembers articles suggested for a draft (kept in first-shown order, no repeats);
+    /// false when there is no such draft.
     pub async fn add_draft_suggestions(
         &self,
         id: &str,
         slugs: &[String],
-    ) -> Result<(), StorageError> {
+    ) -> Result<bool, StorageError> {
         let Some(draft) = self.find_draft(id).await? else {
-            return Ok(());
+            return Ok(false);
         };
         let mut suggested = draft.suggested_articles;
         for slug in slugs {
@@ -255,7 +256,7 @@ impl Database {
             .bind(id)
             .execute(self.pool())
             .await?;
-        Ok(())
+        Ok(true)
     }
 
     /// Remembers that the customer opened a suggested article from this draft.
