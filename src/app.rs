@@ -12,6 +12,7 @@ use tokio::task::JoinHandle;
 
 use tokio::net::TcpListener;
 
+use crate::accounts::LoginLimiter;
 use crate::articles::{self, ArticleError};
 use crate::config::{Config, ConfigError, SecretUrl};
 use crate::deflection::drafts::record_abandoned_requests;
@@ -37,6 +38,8 @@ pub struct App {
     pub rules: TicketRules,
     /// Tickets filed per IP address; `None` when the limit is off.
     pub ticket_rate_limiter: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    /// Staff sign-in attempts per account and per address.
+    pub login_limiter: LoginLimiter,
     /// Languages with published articles, refreshed when content changes; read per keystroke,
     /// so it is kept in memory rather than queried.
     languages: RwLock<Vec<String>>,
@@ -178,6 +181,7 @@ pub async fn build(config: Config) -> Result<(AppState, BackgroundTasks), StartE
     let (events, events_task) = EventRecorder::start(db.clone());
     let state = AppState(Arc::new(App {
         ticket_rate_limiter: ticket_rate_limiter(config.ticket_rate_limit),
+        login_limiter: LoginLimiter::default(),
         config,
         db,
         search,

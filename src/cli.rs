@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::accounts::{self, NewUser, Role, add_user};
 use crate::app;
 use crate::articles::{self, FileOutcome, ImportReport};
 use crate::benchmark::{self, BenchOptions};
@@ -54,6 +55,11 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Manage staff accounts (the first admin is made here).
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Measure relevance on labelled queries: Recall@1/3/5, MRR@5, no-answer handling.
     ///
     /// Builds a temporary in-memory index; needs no database or data directory. Prints a
@@ -90,6 +96,104 @@ pub enum Command {
               value_parser = clap::value_parser!(u32).range(1..=1_024))]
         connections: u32,
     },
+}
+
+/// `answerdesk user …`
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a staff user. The password is asked for at the terminal, or read as one line
+    /// from standard input when that is not a terminal; it is never an argument.
+    Add {
+        /// The user's email, used to sign in.
+        #[arg(long)]
+        email: String,
+        /// admin, editor or agent.
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// The name shown to colleagues (default: the part of the email before `@`).
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+    /// Set a new password for a user and end their sessions (password read as for `add`).
+    Password {
+        /// The user's email.
+        #[arg(long)]
+        email: String,
+    },
+    /// List staff users.
+    List,
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::parse(text).ok_or_else(|| format!("expected admin, editor or agent, got {text:?}"))
+}
+
+/// Reads a password: prompted twice at a terminal, else one line from standard input.
+fn read_password() -> anyhow::Result<String> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let second = rpassword::prompt_password("Password again: ")?;
+        if first != second {
+            anyhow::bail!("the two passwords differ");
+        }
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    }
+}
+
+async fn run_user_command(command: UserCommand, config: &Config) -> anyhow::Result<ExitCode> {
+    let db = Database::connect(&config.resolved_database_url()).await?;
+    let outcome = match command {
+        UserCommand::Add { email, role, name } => {
+            let password = read_password()?;
+            let user = add_user(
+                &db,
+                NewUser {
+                    email,
+                    name,
+                    role,
+                    password,
+                },
+                None,
+            )
+            .await?;
+            println!(
+                "created {} {} ({})",
+                user.role.as_str(),
+                user.email,
+                user.name
+            );
+            ExitCode::SUCCESS
+        }
+        UserCommand::Password { email } => {
+            let email = accounts::users::normalize_email(&email)?;
+            let Some(user) = db.find_user_by_email(&email).await? else {
+                anyhow::bail!("no user with the email {email}");
+            };
+            let password = read_password()?;
+            accounts::users::set_password(&db, user.id, &password, None).await?;
+            println!("password changed for {email}; their sessions were ended");
+            ExitCode::SUCCESS
+        }
+        UserCommand::List => {
+            for user in accounts::users::list_users(&db).await? {
+                let status = if user.active { "" } else { "  (deactivated)" };
+                println!(
+                    "{:<7} {:<40} {}{status}",
+                    user.role.as_str(),
+                    user.email,
+                    user.name
+                );
+            }
+            ExitCode::SUCCESS
+        }
+    };
+    db.close().await;
+    Ok(outcome)
 }
 
 impl Command {
@@ -194,6 +298,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::User { command } => run_user_command(command, &config).await,
         Command::CheckContent { dir } => {
             require_directory(&dir)?;
             let report = articles::check_directory(&dir, &config.default_language)?;

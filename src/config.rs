@@ -47,6 +47,8 @@ pub struct Config {
     pub email_from: String,
     /// Business hours and response targets per priority.
     pub sla: SlaPolicy,
+    /// How long a staff sign-in lasts before the password is asked again.
+    pub staff_session_hours: u32,
 }
 
 impl Default for Config {
@@ -65,6 +67,7 @@ impl Default for Config {
             smtp_url: SecretUrl(String::new()),
             email_from: "Support <support@localhost>".to_owned(),
             sla: SlaPolicy::default(),
+            staff_session_hours: 12,
         }
     }
 }
@@ -132,6 +135,11 @@ impl Config {
                 "email_from must be an address such as \"Support <support@example.com>\", got {:?}",
                 self.email_from
             )));
+        }
+        if !(1..=24 * 90).contains(&self.staff_session_hours) {
+            return Err(ConfigError::Invalid(
+                "staff_session_hours must be from 1 to 2160".into(),
+            ));
         }
         self.sla
             .validate()

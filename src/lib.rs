@@ -4,6 +4,7 @@
 //! `storage` (SQLite or PostgreSQL), `http` (routes and pages), `config`, and `app`
 //! (wiring them together at start-up).
 
+pub mod accounts;
 pub mod app;
 pub mod articles;
 pub mod benchmark;

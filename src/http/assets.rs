@@ -13,13 +13,23 @@ use crate::app::AppState;
 
 const STYLESHEET: &str = include_str!("../../templates/assets/style.css");
 const SUGGEST_SCRIPT: &str = include_str!("../../templates/assets/suggest.js");
+const STAFF_STYLESHEET: &str = include_str!("../../templates/assets/staff.css");
+const EDITOR_SCRIPT: &str = include_str!("../../templates/assets/editor.js");
+const AGENT_SCRIPT: &str = include_str!("../../templates/assets/agent.js");
 
 /// Changes whenever an asset changes, so asset URLs can be cached for a long time.
 pub static ASSET_VERSION: LazyLock<String> = LazyLock::new(|| {
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
     hasher.update(STYLESHEET.as_bytes());
-    hasher.update(SUGGEST_SCRIPT.as_bytes());
+    for asset in [
+        SUGGEST_SCRIPT,
+        STAFF_STYLESHEET,
+        EDITOR_SCRIPT,
+        AGENT_SCRIPT,
+    ] {
+        hasher.update(asset.as_bytes());
+    }
     let digest = hasher.finalize();
     digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
 });
@@ -29,6 +39,9 @@ pub async fn asset(Path(file): Path<String>) -> Result<Response, HttpError> {
     let (body, content_type) = match file.as_str() {
         "style.css" => (STYLESHEET, "text/css; charset=utf-8"),
         "suggest.js" => (SUGGEST_SCRIPT, "text/javascript; charset=utf-8"),
+        "staff.css" => (STAFF_STYLESHEET, "text/css; charset=utf-8"),
+        "editor.js" => (EDITOR_SCRIPT, "text/javascript; charset=utf-8"),
+        "agent.js" => (AGENT_SCRIPT, "text/javascript; charset=utf-8"),
         _ => return Err(HttpError::NotFound),
     };
     let mut response = body.into_response();

@@ -36,6 +36,21 @@ pub enum HttpError {
     /// Too many requests from one address: `429`.
     #[error("{0}")]
     ApiTooManyRequests(String),
+    /// A staff page opened without a session: redirect to sign-in, then back to `next`.
+    #[error("Please sign in.")]
+    LoginRequired { next: String },
+    /// A signed-in staff member whose role does not allow this page.
+    #[error("Your account does not have access to this page.")]
+    Forbidden,
+    /// A staff API call without a session: `401 {"error": …}`.
+    #[error("Sign in to use this API.")]
+    ApiUnauthorized,
+    /// A staff API call the role does not allow, or without the CSRF token: `403 {"error": …}`.
+    #[error("Not allowed for this account, or the X-CSRF-Token header is missing.")]
+    ApiForbidden,
+    /// A change based on an outdated version (two editors, one article): `409`.
+    #[error("{0}")]
+    Conflict(String),
     /// A JSON API body that could not be read (too large, wrong content type): its own status.
     #[error("{1}")]
     ApiRejected(StatusCode, String),
@@ -62,6 +77,21 @@ impl From<SearchError> for HttpError {
 impl From<TicketError> for HttpError {
     fn from(error: TicketError) -> Self {
         HttpError::Internal(format!("ticket: {error}"))
+    }
+}
+
+impl From<crate::accounts::AccountError> for HttpError {
+    fn from(error: crate::accounts::AccountError) -> Self {
+        use crate::accounts::AccountError;
+        match error {
+            AccountError::Invalid(_) | AccountError::EmailTaken(_) => {
+                HttpError::BadRequest(error.to_string())
+            }
+            AccountError::UnknownUser => HttpError::NotFound,
+            AccountError::Hashing(_) | AccountError::Storage(_) => {
+                HttpError::Internal(error.to_string())
+            }
+        }
     }
 }
 
@@ -92,6 +122,21 @@ impl IntoResponse for HttpError {
                 let body = serde_json::json!({ "error": message });
                 return (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
             }
+            HttpError::ApiUnauthorized => {
+                let body = serde_json::json!({ "error": self.to_string() });
+                return (StatusCode::UNAUTHORIZED, axum::Json(body)).into_response();
+            }
+            HttpError::ApiForbidden => {
+                let body = serde_json::json!({ "error": self.to_string() });
+                return (StatusCode::FORBIDDEN, axum::Json(body)).into_response();
+            }
+            HttpError::LoginRequired { next } => {
+                let target = format!(
+                    "/login?next={}",
+                    percent_encoding::utf8_percent_encode(next, percent_encoding::NON_ALPHANUMERIC)
+                );
+                return axum::response::Redirect::to(&target).into_response();
+            }
             HttpError::ApiRejected(status, message) => {
                 let body = serde_json::json!({ "error": message });
                 return (*status, axum::Json(body)).into_response();
@@ -101,11 +146,17 @@ impl IntoResponse for HttpError {
         let (status, message) = match &self {
             HttpError::NotFound => (StatusCode::NOT_FOUND, self.to_string()),
             HttpError::BadRequest(message) => (StatusCode::BAD_REQUEST, message.clone()),
-            HttpError::CsrfRejected => (StatusCode::FORBIDDEN, self.to_string()),
+            HttpError::CsrfRejected | HttpError::Forbidden => {
+                (StatusCode::FORBIDDEN, self.to_string())
+            }
+            HttpError::Conflict(message) => (StatusCode::CONFLICT, message.clone()),
             HttpError::ApiBadRequest(_)
             | HttpError::ApiInvalidFields { .. }
             | HttpError::ApiTooManyRequests(_)
-            | HttpError::ApiRejected(..) => (StatusCode::BAD_REQUEST, self.to_string()),
+            | HttpError::ApiRejected(..)
+            | HttpError::ApiUnauthorized
+            | HttpError::ApiForbidden
+            | HttpError::LoginRequired { .. } => (StatusCode::BAD_REQUEST, self.to_string()),
             HttpError::Internal(detail) => {
                 // The detail goes to the log only: internal error text never reaches a customer.
                 tracing::error!(error = %detail, "request failed");

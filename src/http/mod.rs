@@ -2,17 +2,24 @@
 //!
 //! Handlers parse the request, call the domain, and render. They hold no SQL.
 
+mod admin;
+mod agent;
 mod api;
 mod assets;
 mod customer_session;
+mod editor;
 mod error;
 mod health;
 mod language;
+mod login;
 mod portal;
 mod requests;
 mod search;
+mod staff;
+mod staff_session;
 mod templates;
 mod tickets;
+mod users;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
@@ -24,6 +31,7 @@ use tower_http::trace::TraceLayer;
 
 pub use error::HttpError;
 
+use crate::accounts::StaffArea;
 use crate::app::AppState;
 
 /// The largest request body accepted anywhere.
@@ -52,13 +60,44 @@ pub fn router(state: AppState) -> Router {
         .route("/tickets/{token}", get(tickets::ticket_status))
         .route("/tickets/{token}/reply", post(tickets::ticket_reply))
         .route("/tickets/{token}/rating", post(tickets::ticket_rating))
+        .route("/login", get(login::login_page).post(login::login))
         .fallback(portal::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             customer_session::ensure_customer_session,
         ));
 
+    // Staff areas: each behind the guard that checks the session, the role and CSRF.
+    let guard = |area: Option<StaffArea>| {
+        axum::middleware::from_fn_with_state((state.clone(), area), staff_session::require_staff)
+    };
+    let staff_common = Router::new()
+        .route("/staff", get(staff::staff_home))
+        .route("/staff/account", get(staff::account_page))
+        .route("/staff/account/password", post(staff::change_own_password))
+        .route(
+            "/staff/account/sign-out-everywhere",
+            post(staff::sign_out_everywhere),
+        )
+        .route("/logout", post(login::logout))
+        .route_layer(guard(None));
+    let staff_pages = Router::new()
+        .merge(staff_common)
+        .merge(editor::routes().route_layer(guard(Some(StaffArea::Editor))))
+        .merge(agent::routes().route_layer(guard(Some(StaffArea::Agent))))
+        .merge(
+            admin::routes()
+                .merge(users::routes())
+                .route_layer(guard(Some(StaffArea::Admin))),
+        )
+        // Staff pages show customers' words and internal notes: never cached anywhere.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+
     Router::new()
+        .merge(staff_pages)
         .route("/api/search", get(search::api_search))
         .route("/api/suggest", get(search::api_suggest))
         .route("/api/tickets", post(api::create_ticket))

@@ -38,11 +38,26 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/ticket_status.html"),
     ),
     ("macros.html", include_str!("../../templates/macros.html")),
+    ("login.html", include_str!("../../templates/login.html")),
+    (
+        "staff_base.html",
+        include_str!("../../templates/staff_base.html"),
+    ),
+    (
+        "staff_account.html",
+        include_str!("../../templates/staff_account.html"),
+    ),
 ];
 
 static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
     let mut environment = Environment::new();
-    for (name, source) in TEMPLATES {
+    let areas = [
+        super::editor::TEMPLATES,
+        super::agent::TEMPLATES,
+        super::admin::TEMPLATES,
+        super::users::TEMPLATES,
+    ];
+    for (name, source) in TEMPLATES.iter().chain(areas.into_iter().flatten()) {
         if let Err(error) = environment.add_template(name, source) {
             // Templates are compiled in; a broken one is a build defect caught by the tests.
             panic!("template {name} does not compile: {error:#}");

@@ -4,6 +4,7 @@
 //! numbered `$1` placeholders and SQL that both engines accept, and each backend has its
 //! own migrations folder for the few DDL differences.
 
+mod accounts;
 mod articles;
 mod deflection;
 mod tickets;

@@ -234,7 +234,7 @@ impl Customer<'_> {
         }
     }
 
-    fn cookie_header(&self) -> String {
+    pub fn cookie_header(&self) -> String {
         self.cookies
             .iter()
             .map(|(n, v)| format!("{n}={v}"))
@@ -356,5 +356,126 @@ pub async fn spawn_app_with(
         background,
         data_dir,
         backend: database.name,
+    }
+}
+
+/// A signed-in staff member's browser: cookies plus the session's CSRF token.
+pub struct Staff<'a> {
+    pub browser: Customer<'a>,
+    pub csrf_token: String,
+    pub email: String,
+    pub user: answerdesk::accounts::StaffUser,
+}
+
+/// The password every test staff member gets.
+pub const STAFF_PASSWORD: &str = "correct horse battery staple";
+
+impl TestApp {
+    /// Creates a staff user with `role` ("admin", "editor", "agent") and the email
+    /// `<role>@example.com` (or `email` when given), then signs in through `/login`.
+    pub async fn sign_in_as(&self, role: &str) -> Staff<'_> {
+        self.sign_in_with_email(role, &format!("{role}@example.com"))
+            .await
+    }
+
+    /// Like [`TestApp::sign_in_as`] with a chosen email.
+    pub async fn sign_in_with_email(&self, role: &str, email: &str) -> Staff<'_> {
+        let role = answerdesk::accounts::Role::parse(role).expect("known role");
+        let user = match self
+            .state
+            .db
+            .find_user_by_email(email)
+            .await
+            .expect("query")
+        {
+            Some(user) => user,
+            None => answerdesk::accounts::add_user(
+                &self.state.db,
+                answerdesk::accounts::NewUser {
+                    email: email.to_owned(),
+                    name: String::new(),
+                    role,
+                    password: STAFF_PASSWORD.to_owned(),
+                },
+                None,
+            )
+            .await
+            .expect("user created"),
+        };
+        let mut browser = self.customer();
+        browser.get("/login").await;
+        let csrf = browser.csrf_token();
+        let response = browser
+            .post_form(
+                "/login",
+                &[
+                    ("email", email),
+                    ("password", STAFF_PASSWORD),
+                    ("csrf_token", &csrf),
+                    ("next", "/staff/account"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+        let account = browser.get("/staff/account").await;
+        assert_eq!(account.status, StatusCode::OK, "{}", account.body);
+        let csrf_token = account
+            .body
+            .split("name=\"csrf-token\" content=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("csrf meta tag")
+            .to_owned();
+        Staff {
+            browser,
+            csrf_token,
+            email: email.to_owned(),
+            user,
+        }
+    }
+}
+
+impl Staff<'_> {
+    /// `GET path` as this staff member.
+    pub async fn get(&mut self, path: &str) -> TestResponse {
+        self.browser.get(path).await
+    }
+
+    /// `POST path` with a form, adding the session's CSRF token.
+    pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+        let token = self.csrf_token.clone();
+        let mut fields = fields.to_vec();
+        fields.push(("csrf_token", &token));
+        self.browser.post_form(path, &fields).await
+    }
+
+    /// `POST path` with a form exactly as given (no CSRF token added).
+    pub async fn post_form_as_is(&mut self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+        self.browser.post_form(path, fields).await
+    }
+
+    /// A JSON API call with the session cookie and the `X-CSRF-Token` header.
+    pub async fn send_json(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> TestResponse {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::COOKIE, self.browser.cookie_header())
+            .header("x-csrf-token", &self.csrf_token);
+        let body = match body {
+            Some(json) => {
+                request = request.header(header::CONTENT_TYPE, "application/json");
+                Body::from(json.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.browser
+            .app
+            .request(request.body(body).expect("request"))
+            .await
     }
 }

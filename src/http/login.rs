@@ -1,0 +1,137 @@
+//! Staff sign-in and sign-out.
+
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
+use minijinja::context;
+use serde::Deserialize;
+
+use super::HttpError;
+use super::customer_session::{ClientIp, CustomerSession};
+use super::staff_session::{StaffSession, removal_cookie, session_cookie};
+use super::templates::{Layout, render};
+use crate::accounts::{LoginError, end_session, find_session, sign_in};
+use crate::app::AppState;
+
+/// `GET /login` parameters.
+#[derive(Debug, Default, Deserialize)]
+pub struct LoginQuery {
+    #[serde(default)]
+    next: String,
+    #[serde(default)]
+    signed_out: Option<String>,
+}
+
+/// The sign-in form.
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// Only a local path may be returned to after sign-in, never another site.
+fn safe_next(next: &str) -> &str {
+    let local = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
+    if local { next } else { "/staff" }
+}
+
+fn render_login(
+    state: &AppState,
+    customer: &CustomerSession,
+    next: &str,
+    email: &str,
+    error: Option<&str>,
+    notice: Option<&str>,
+) -> Result<Html<String>, HttpError> {
+    let layout = Layout::new(state, &state.config.default_language, "Staff sign-in");
+    let html = render(
+        "login.html",
+        &layout,
+        context! {
+            csrf_token => customer.csrf_token,
+            next => next,
+            email => email,
+            error => error,
+            notice => notice,
+        },
+    )?;
+    Ok(Html(html))
+}
+
+/// `GET /login`: the sign-in form, or straight on when already signed in.
+pub async fn login_page(
+    State(state): State<AppState>,
+    customer: CustomerSession,
+    jar: CookieJar,
+    Query(query): Query<LoginQuery>,
+) -> Result<Response, HttpError> {
+    if let Some(cookie) = jar.get(super::staff_session::STAFF_COOKIE)
+        && find_session(&state.db, cookie.value()).await?.is_some()
+    {
+        return Ok(Redirect::to(safe_next(&query.next)).into_response());
+    }
+    let notice = query.signed_out.is_some().then_some("You are signed out.");
+    Ok(render_login(&state, &customer, &query.next, "", None, notice)?.into_response())
+}
+
+/// `POST /login`: checks the password and opens a session.
+pub async fn login(
+    State(state): State<AppState>,
+    customer: CustomerSession,
+    ClientIp(address): ClientIp,
+    jar: CookieJar,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, HttpError> {
+    customer.verify_csrf(&form.csrf_token)?;
+    let outcome = sign_in(
+        &state.db,
+        &state.login_limiter,
+        &form.email,
+        &form.password,
+        address,
+        state.config.staff_session_hours,
+    )
+    .await;
+    let status = match outcome {
+        Ok(signed_in) => {
+            tracing::info!(user = %signed_in.user.email, "staff member signed in");
+            let jar = jar.add(session_cookie(&state, signed_in.session.token));
+            return Ok((jar, Redirect::to(safe_next(&form.next))).into_response());
+        }
+        Err(LoginError::InvalidCredentials) => StatusCode::UNAUTHORIZED,
+        Err(LoginError::TooManyAttempts) => StatusCode::TOO_MANY_REQUESTS,
+        Err(LoginError::Account(error)) => return Err(error.into()),
+    };
+    let message = match status {
+        StatusCode::TOO_MANY_REQUESTS => LoginError::TooManyAttempts.to_string(),
+        _ => LoginError::InvalidCredentials.to_string(),
+    };
+    let page = render_login(
+        &state,
+        &customer,
+        &form.next,
+        &form.email,
+        Some(&message),
+        None,
+    )?;
+    Ok((status, page).into_response())
+}
+
+/// `POST /logout`: ends this session.
+pub async fn logout(
+    State(state): State<AppState>,
+    session: StaffSession,
+    jar: CookieJar,
+) -> Result<Response, HttpError> {
+    end_session(&state.db, &session.token).await?;
+    let jar = jar.remove(removal_cookie());
+    Ok((jar, Redirect::to("/login?signed_out=1")).into_response())
+}

@@ -1,0 +1,186 @@
+//! Staff sessions over HTTP: the session cookie, the guard in front of each staff area, and
+//! CSRF checks on every staff request that changes data.
+//!
+//! The guard is one middleware per area (`/editor`, `/agent`, `/admin` and their `/api/…`),
+//! so no handler can forget a permission or a CSRF check.
+
+use axum::body::Body;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+
+use super::{HttpError, MAX_BODY_BYTES};
+use crate::accounts::{StaffArea, StaffUser, find_session};
+use crate::app::AppState;
+use crate::tokens::constant_time_equals;
+
+/// The cookie holding the staff session token.
+pub const STAFF_COOKIE: &str = "answerdesk_staff";
+/// The form field carrying the CSRF token on staff forms.
+pub const CSRF_FIELD: &str = "csrf_token";
+/// The header carrying the CSRF token on staff API calls.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The signed-in staff member of this request.
+#[derive(Clone, Debug)]
+pub struct StaffSession {
+    pub user: StaffUser,
+    /// Every form of this session carries it; see [`CSRF_FIELD`].
+    pub csrf_token: String,
+    /// The cookie value, to end this session at sign-out.
+    pub(super) token: String,
+}
+
+impl FromRequestParts<AppState> for StaffSession {
+    type Rejection = HttpError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if let Some(session) = parts.extensions.get::<StaffSession>() {
+            return Ok(session.clone());
+        }
+        let jar = CookieJar::from_headers(&parts.headers);
+        match session_from_cookies(state, &jar).await? {
+            Some(session) => Ok(session),
+            None => Err(unauthenticated(parts.uri.path(), parts.uri.query())),
+        }
+    }
+}
+
+async fn session_from_cookies(
+    state: &AppState,
+    jar: &CookieJar,
+) -> Result<Option<StaffSession>, HttpError> {
+    let Some(token) = jar.get(STAFF_COOKIE).map(|c| c.value().to_owned()) else {
+        return Ok(None);
+    };
+    let found = find_session(&state.db, &token)
+        .await
+        .map_err(|error| HttpError::Internal(error.to_string()))?;
+    Ok(found.map(|record| StaffSession {
+        user: record.user,
+        csrf_token: record.csrf_token,
+        token,
+    }))
+}
+
+fn is_api(path: &str) -> bool {
+    path.starts_with("/api/")
+}
+
+fn unauthenticated(path: &str, query: Option<&str>) -> HttpError {
+    if is_api(path) {
+        HttpError::ApiUnauthorized
+    } else {
+        let next = match query {
+            Some(query) => format!("{path}?{query}"),
+            None => path.to_owned(),
+        };
+        HttpError::LoginRequired { next }
+    }
+}
+
+/// Lets a request through only for a signed-in user whose role may use `area` (`None`: any
+/// staff member), and only with the session's CSRF token when it changes data.
+pub async fn require_staff(
+    State((state, area)): State<(AppState, Option<StaffArea>)>,
+    jar: CookieJar,
+    request: Request,
+    next: Next,
+) -> Response {
+    match admit(&state, area, &jar, request).await {
+        Ok(request) => next.run(request).await,
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn admit(
+    state: &AppState,
+    area: Option<StaffArea>,
+    jar: &CookieJar,
+    mut request: Request,
+) -> Result<Request, HttpError> {
+    let path = request.uri().path().to_owned();
+    let Some(session) = session_from_cookies(state, jar).await? else {
+        return Err(unauthenticated(&path, request.uri().query()));
+    };
+    if let Some(area) = area
+        && !session.user.may_enter(area)
+    {
+        return Err(if is_api(&path) {
+            HttpError::ApiForbidden
+        } else {
+            HttpError::Forbidden
+        });
+    }
+    let changes_data = !matches!(*request.method(), Method::GET | Method::HEAD);
+    if changes_data {
+        request = check_csrf(request, &session.csrf_token, is_api(&path)).await?;
+    }
+    request.extensions_mut().insert(session);
+    Ok(request)
+}
+
+/// Accepts the token from the `X-CSRF-Token` header, or from the `csrf_token` field of a
+/// URL-encoded form (the body is read and handed on unchanged).
+async fn check_csrf(request: Request, expected: &str, api: bool) -> Result<Request, HttpError> {
+    let rejected = || {
+        if api {
+            HttpError::ApiForbidden
+        } else {
+            HttpError::CsrfRejected
+        }
+    };
+    if let Some(submitted) = request
+        .headers()
+        .get(CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+    {
+        return if constant_time_equals(submitted, expected) {
+            Ok(request)
+        } else {
+            Err(rejected())
+        };
+    }
+    let is_form = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Err(rejected());
+    }
+    let (parts, body) = request.into_parts();
+    let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|_| HttpError::BadRequest("The form is too large.".into()))?;
+    let submitted = form_urlencoded::parse(&bytes)
+        .find(|(name, _)| name == CSRF_FIELD)
+        .map(|(_, value)| value.into_owned())
+        .unwrap_or_default();
+    if submitted.is_empty() || !constant_time_equals(&submitted, expected) {
+        return Err(rejected());
+    }
+    Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+/// The session cookie, set at sign-in.
+pub fn session_cookie(state: &AppState, token: String) -> Cookie<'static> {
+    Cookie::build((STAFF_COOKIE, token))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.config.uses_https())
+        // A browser-session cookie: the server decides expiry, so a stolen copy dies with it.
+        .build()
+}
+
+/// Removes the session cookie from the browser.
+pub fn removal_cookie() -> Cookie<'static> {
+    Cookie::build((STAFF_COOKIE, "")).path("/").build()
+}

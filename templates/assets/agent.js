@@ -1,0 +1,1 @@
+// The agents' scripts: inbox selection for bulk actions, article links in replies.

@@ -1,0 +1,1 @@
+// The editors' scripts: live preview of Markdown as customers will see it.
