@@ -128,6 +128,7 @@ fn every_command_has_help() {
         vec!["import", "--help"],
         vec!["export", "--help"],
         vec!["check-content", "--help"],
+        vec!["user", "add", "--help"],
     ] {
         let output = Command::new(env!("CARGO_BIN_EXE_answerdesk"))
             .args(&command)
@@ -161,4 +162,82 @@ fn a_bad_rules_file_stops_start_up_naming_the_file_and_line() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("rules.toml:4"), "{stderr}");
     assert!(stderr.contains("critical"), "{stderr}");
+}
+
+fn add_user(data_dir: &std::path::Path, args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = answerdesk(data_dir)
+        .args(["user", "add"])
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write password");
+    child.wait_with_output().expect("finishes")
+}
+
+#[test]
+fn the_first_admin_is_created_with_the_password_read_from_standard_input() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let output = add_user(
+        data.path(),
+        &[
+            "--email",
+            "Owner@Example.com",
+            "--role",
+            "admin",
+            "--name",
+            "Owner",
+        ],
+        "a long enough password\n",
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains("created admin owner@example.com (Owner)"),
+        "{stdout}"
+    );
+
+    let again = add_user(
+        data.path(),
+        &["--email", "owner@example.com", "--role", "admin"],
+        "a long enough password\n",
+    );
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+
+    let short = add_user(
+        data.path(),
+        &["--email", "agent@example.com", "--role", "agent"],
+        "short\n",
+    );
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 10 characters"));
+
+    let bad_role = add_user(
+        data.path(),
+        &["--email", "x@example.com", "--role", "customer"],
+        "a long enough password\n",
+    );
+    assert!(!bad_role.status.success());
+    assert!(String::from_utf8_lossy(&bad_role.stderr).contains("expected admin, editor or agent"));
+
+    let list = answerdesk(data.path())
+        .args(["user", "list"])
+        .output()
+        .expect("runs");
+    let listed = String::from_utf8_lossy(&list.stdout);
+    assert!(listed.contains("owner@example.com"), "{listed}");
+    assert!(!listed.contains("agent@example.com"), "{listed}");
 }
