@@ -49,6 +49,10 @@ pub struct Config {
     pub sla: SlaPolicy,
     /// How long a staff sign-in lasts before the password is asked again.
     pub staff_session_hours: u32,
+    /// Reverse proxies and load balancers (addresses or CIDR ranges) whose
+    /// `X-Forwarded-For` header names the real client, for per-address rate limits.
+    /// Empty: the connecting address is the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Default for Config {
@@ -68,6 +72,7 @@ impl Default for Config {
             email_from: "Support <support@localhost>".to_owned(),
             sla: SlaPolicy::default(),
             staff_session_hours: 12,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -251,6 +256,25 @@ mod tests {
             jail.create_file("answerdesk.toml", "listen = \"not an address\"")?;
             let error = Config::load(None).expect_err("must fail");
             assert!(error.to_string().contains("listen"), "{error}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn trusted_proxies_are_read_from_the_file_or_the_environment() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("answerdesk.toml", "trusted_proxies = [\"10.0.0.0/8\"]")?;
+            let config = Config::load(None).expect("valid");
+            assert_eq!(config.trusted_proxies.len(), 1);
+            jail.set_env(
+                "ANSWERDESK_TRUSTED_PROXIES",
+                "[\"192.168.1.10/32\", \"fd00::/8\"]",
+            );
+            let config = Config::load(None).expect("valid");
+            assert_eq!(config.trusted_proxies.len(), 2);
+            jail.set_env("ANSWERDESK_TRUSTED_PROXIES", "[\"not an address\"]");
+            let error = Config::load(None).expect_err("invalid").to_string();
+            assert!(error.to_lowercase().contains("trusted_proxies"), "{error}");
             Ok(())
         });
     }

@@ -88,17 +88,103 @@ fn cookie(name: &'static str, value: String, secure: bool) -> Cookie<'static> {
 }
 
 /// The address a request came from, for per-IP rate limits. It is never stored.
+///
+/// Behind a trusted reverse proxy (`trusted_proxies`), the client is the nearest address in
+/// `X-Forwarded-For` that is not itself a trusted proxy; the header is ignored otherwise, so
+/// a client cannot pick its own address.
 pub struct ClientIp(pub IpAddr);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = HttpError;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let address = parts
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|ConnectInfo(address)| address.ip())
             .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
-        Ok(ClientIp(address))
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .collect::<Vec<_>>()
+            .join(",");
+        Ok(ClientIp(client_address(
+            peer,
+            &forwarded,
+            &state.config.trusted_proxies,
+        )))
+    }
+}
+
+/// Walks `X-Forwarded-For` from the nearest hop while the hops are trusted proxies.
+fn client_address(peer: IpAddr, forwarded_for: &str, trusted: &[ipnet::IpNet]) -> IpAddr {
+    let is_trusted = |address: &IpAddr| trusted.iter().any(|net| net.contains(address));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let mut client = peer;
+    for hop in forwarded_for.rsplit(',') {
+        match hop.trim().parse::<IpAddr>() {
+            Ok(address) => {
+                client = address;
+                if !is_trusted(&address) {
+                    break;
+                }
+            }
+            // A malformed entry: stop at the last address we could trust.
+            Err(_) => break,
+        }
+    }
+    client
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nets(list: &[&str]) -> Vec<ipnet::IpNet> {
+        list.iter().map(|n| n.parse().expect("net")).collect()
+    }
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().expect("ip")
+    }
+
+    #[test]
+    fn without_trusted_proxies_the_header_is_ignored() {
+        assert_eq!(
+            client_address(ip("203.0.113.9"), "1.2.3.4", &[]),
+            ip("203.0.113.9")
+        );
+    }
+
+    #[test]
+    fn behind_a_trusted_proxy_the_forwarded_client_counts() {
+        let trusted = nets(&["10.0.0.0/8"]);
+        assert_eq!(
+            client_address(ip("10.0.0.2"), "198.51.100.7", &trusted),
+            ip("198.51.100.7")
+        );
+        // A client cannot pick its address by sending its own header: only the hop the
+        // proxy appended (the rightmost untrusted one) counts.
+        assert_eq!(
+            client_address(ip("10.0.0.2"), "1.1.1.1, 198.51.100.7, 10.0.0.5", &trusted),
+            ip("198.51.100.7")
+        );
+        assert_eq!(client_address(ip("10.0.0.2"), "", &trusted), ip("10.0.0.2"));
+    }
+
+    #[test]
+    fn a_request_from_an_untrusted_peer_ignores_forwarding() {
+        let trusted = nets(&["10.0.0.0/8"]);
+        assert_eq!(
+            client_address(ip("198.51.100.1"), "10.1.1.1", &trusted),
+            ip("198.51.100.1")
+        );
     }
 }
