@@ -69,6 +69,10 @@ fn matches(lang: Lang, text: &str, highlight: &Highlight) -> Vec<(usize, usize, 
     let mut found = Vec::new();
     for_each_word(&text[..scan_end], |from, to| {
         let raw = &text[from..to];
+        // One-letter words ("I", "a") match nearly every article; marking them is noise.
+        if raw.chars().nth(1).is_none() {
+            return;
+        }
         let h = head(raw);
         if !heads
             .iter()
@@ -199,6 +203,19 @@ mod tests {
         assert!(html.contains("&lt;script&gt;"), "{html}");
         assert!(html.contains("<mark>password</mark>"), "{html}");
         assert!(!html.contains("<script>"));
+    }
+
+    #[test]
+    fn one_letter_words_are_never_marked() {
+        let html = snippet_html(
+            Lang::En,
+            "Sign in",
+            "I cannot sign in to a shared account",
+            &hl(&["i", "a", "sign"], None),
+        );
+        assert!(html.contains("<mark>sign</mark>"), "{html}");
+        assert!(!html.contains("<mark>I</mark>"), "{html}");
+        assert!(!html.contains("<mark>a</mark>"), "{html}");
     }
 
     #[test]
