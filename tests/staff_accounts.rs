@@ -417,3 +417,26 @@ async fn changing_your_own_password_needs_the_current_one() {
         shut_down(app).await;
     }
 }
+
+#[tokio::test]
+async fn the_session_cookie_is_secure_when_the_portal_is_served_over_https() {
+    for database in test_databases().await {
+        let app = spawn_app_with(&database, &shipped_content(), |config| {
+            config.base_url = "https://help.example.com".to_owned();
+        })
+        .await;
+        app.sign_in_as("admin").await;
+        let mut browser = app.customer();
+        let response = attempt_sign_in(&mut browser, "admin@example.com", STAFF_PASSWORD).await;
+        let cookie = response
+            .headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("answerdesk_staff="))
+            .expect("session cookie")
+            .to_owned();
+        assert!(cookie.contains("Secure"), "{cookie}");
+        shut_down(app).await;
+    }
+}
