@@ -629,3 +629,97 @@ async fn typing_in_the_home_search_box_shows_keyboard_navigable_suggestions() {
     browser.close().await;
     portal.shut_down().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn editor_signs_in_edits_and_publishes_an_article_that_customers_then_find_by_search() {
+    let browser = Browser::start().await;
+    let mut portal = Portal::start().await;
+    let password = "a long editor password";
+    answerdesk::accounts::add_user(
+        &portal.db,
+        answerdesk::accounts::NewUser {
+            email: "editor@example.com".to_owned(),
+            name: "Edna Editor".to_owned(),
+            role: answerdesk::accounts::Role::Editor,
+            password: password.to_owned(),
+        },
+        None,
+    )
+    .await
+    .expect("editor account");
+    let slug = "reset-your-password";
+    let unique = "Frobnicatrix";
+
+    // Signing in sends the editor back to the page they asked for.
+    browser
+        .goto(&portal.url(&format!("/editor/articles/{slug}/edit")))
+        .await;
+    browser.type_into("#email", "editor@example.com").await;
+    browser.type_into("#password", password).await;
+    browser.click_button("Sign in").await;
+
+    let title = browser.wait_for_css("form#article-form #title").await;
+    title.clear().await.expect("clear the title");
+    title
+        .send_keys(&format!("Reset your password with {unique}"))
+        .await
+        .expect("type the title");
+    let body = browser.wait_for_css("#body").await;
+    body.send_keys(&format!("\n\nThe {unique} button resets it at once.\n"))
+        .await
+        .expect("type into the body");
+    // The live preview (rendered by the server) shows the new words before saving.
+    browser
+        .wait_for_xpath(&format!(
+            "//div[@id='preview'][contains(., '{unique} button')]"
+        ))
+        .await;
+    browser.click_button("Publish changes").await;
+    browser
+        .wait_for_xpath("//*[@role='status'][contains(., 'Published')]")
+        .await;
+    browser
+        .save_screenshot(&screenshot_path("editor-article.png"))
+        .await;
+
+    // A customer (same browser, customer pages) searches for the new word.
+    browser
+        .goto(&portal.url(&format!("/search?q={unique}")))
+        .await;
+    let hit = browser
+        .wait_for_css(&format!("a[href^='/articles/{slug}']"))
+        .await;
+    assert_eq!(
+        hit.text().await.expect("hit title"),
+        format!("Reset your password with {unique}")
+    );
+    hit.click().await.expect("open the article");
+    browser
+        .wait_for_xpath(&format!(
+            "//h1[@id='article-title'][contains(., '{unique}')]"
+        ))
+        .await;
+    browser
+        .wait_for_xpath(&format!(
+            "//div[contains(@class, 'article-body')][contains(., 'The {unique} button')]"
+        ))
+        .await;
+
+    browser.close().await;
+    portal.shut_down().await;
+
+    let article = portal
+        .db
+        .find_article_by_slug(slug)
+        .await
+        .expect("query")
+        .expect("article");
+    assert_eq!(article.revision, 2);
+    let entries = portal.db.list_audit_entries(None, 10).await.expect("audit");
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.action == "article.publish" && e.actor_email == "editor@example.com"),
+        "{entries:?}"
+    );
+}

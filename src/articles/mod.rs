@@ -2,6 +2,7 @@
 //!
 //! Knows nothing of HTTP or of the search index; storage is reached through [`crate::storage`].
 
+pub mod editing;
 mod export;
 mod front_matter;
 mod import;

@@ -2,7 +2,7 @@
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::response::{Html, Redirect};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::Deserialize;
 
@@ -84,16 +84,22 @@ pub struct ArticleQuery {
     feedback: Option<String>,
 }
 
-/// `/articles/{slug}`: one published article. Drafts and archived articles are not found.
+/// `/articles/{slug}`: one published article. Drafts and archived articles are not found;
+/// a renamed article's old slug redirects permanently (308) to its current one.
 pub async fn article(
     State(state): State<AppState>,
     session: CustomerSession,
     Path(slug): Path<String>,
     Query(query): Query<ArticleQuery>,
-) -> Result<Html<String>, HttpError> {
-    let article = articles::find_published_article(&state.db, &slug)
-        .await?
-        .ok_or(HttpError::NotFound)?;
+) -> Result<Response, HttpError> {
+    let Some(article) = articles::find_published_article(&state.db, &slug).await? else {
+        return match articles::editing::redirected_slug(&state.db, &slug).await? {
+            Some(current) => {
+                Ok(Redirect::permanent(&format!("/articles/{current}")).into_response())
+            }
+            None => Err(HttpError::NotFound),
+        };
+    };
     let neighbours = articles::article_neighbours(&state.db, &article).await?;
     // Opened from the request form: remember it, and offer "this solved it" right here.
     let draft = match query.draft.as_deref() {
@@ -129,7 +135,7 @@ pub async fn article(
             feedback_thanks => query.feedback.is_some(), csrf_token => &session.csrf_token,
         },
     )?;
-    Ok(Html(html))
+    Ok(Html(html).into_response())
 }
 
 /// "Did this answer your question?"

@@ -5,6 +5,7 @@
 //! own migrations folder for the few DDL differences.
 
 mod accounts;
+mod article_editing;
 mod articles;
 mod deflection;
 mod tickets;
@@ -17,6 +18,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
 
+pub use article_editing::{ArticleListFilter, EditorArticleRow, EditorWrite, GuardedUpdate};
 pub use articles::{ArticleWrite, SaveOutcome, StoredRevision};
 pub use deflection::EventRow;
 pub use tickets::{

@@ -1,0 +1,888 @@
+//! Editing articles from the staff side: validating the editor's form, saving with optimistic
+//! locking on the revision number, publishing, revisions and their diffs, restoring, old-slug
+//! redirects, the article list with "needs attention", and drafts started from a ticket.
+//!
+//! Knows nothing of HTTP or of the search index: callers index the slugs a change returns
+//! ([`Saved::slugs_to_index`]).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use similar::{ChangeTag, TextDiff};
+
+use super::{
+    Article, ArticleSource, ArticleStatus, LanguageCode, LinkContext, RenderedArticle, Slug,
+    parse_article, render_markdown, write_article,
+};
+use crate::accounts::{StaffUser, record_audit};
+use crate::storage::{
+    ArticleListFilter, Database, EditorWrite, GuardedUpdate, StorageError, StoredRevision,
+};
+
+/// Articles per page of the editors' list.
+pub const LIST_PAGE_SIZE: i64 = 50;
+/// "Needs attention": at least this many helpful votes …
+pub const ATTENTION_MIN_VOTES: i64 = 3;
+/// … of which at least this percentage said "no" …
+pub const ATTENTION_NO_PERCENT: i64 = 50;
+/// … or at least this many tickets filed by customers who had opened the article.
+pub const ATTENTION_MIN_TICKETS: i64 = 3;
+
+const MAX_TITLE_CHARS: usize = 200;
+const MAX_CATEGORY_CHARS: usize = 100;
+
+/// Everything the editor typed, kept exactly as typed so a form with errors comes back intact.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ArticleForm {
+    pub title: String,
+    /// Empty on a new article: made from the title.
+    pub slug: String,
+    pub category: String,
+    /// Comma-separated.
+    pub tags: String,
+    /// One per line.
+    pub aliases: String,
+    pub lang: String,
+    /// The slug of the original, when this article is a translation.
+    pub translation_of: String,
+    pub body: String,
+    /// The revision the editor started from; `None` for a new article.
+    pub base_revision: Option<i64>,
+    /// The ticket this draft was started from, if any (for the audit log).
+    pub from_ticket: Option<i64>,
+}
+
+impl ArticleForm {
+    /// An empty form for a new article.
+    pub fn blank(default_language: &str) -> ArticleForm {
+        ArticleForm {
+            lang: default_language.to_owned(),
+            ..ArticleForm::default()
+        }
+    }
+
+    /// The form filled with a stored article, based on its current revision.
+    pub fn from_article(article: &Article) -> ArticleForm {
+        ArticleForm {
+            title: article.title.clone(),
+            slug: article.slug.clone(),
+            category: article.category.clone(),
+            tags: article.tags.join(", "),
+            aliases: article.aliases.join("\n"),
+            lang: article.lang.clone(),
+            translation_of: article.translation_of.clone().unwrap_or_default(),
+            body: article.body_markdown.clone(),
+            base_revision: Some(article.revision),
+            from_ticket: None,
+        }
+    }
+
+    /// The form filled from a document (a stored revision), keeping `base_revision`.
+    fn from_source(source: &ArticleSource, base_revision: Option<i64>) -> ArticleForm {
+        ArticleForm {
+            title: source.title.clone(),
+            slug: source.slug.to_string(),
+            category: source.category.clone(),
+            tags: source.tags.join(", "),
+            aliases: source.aliases.join("\n"),
+            lang: source.lang.to_string(),
+            translation_of: source
+                .translation_of
+                .as_ref()
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
+            body: source.body_markdown.clone(),
+            base_revision,
+            from_ticket: None,
+        }
+    }
+}
+
+/// Problems with the form, by field name (`title`, `slug`, `body`, …).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct FieldErrors(pub BTreeMap<&'static str, String>);
+
+impl FieldErrors {
+    fn add(&mut self, field: &'static str, message: impl Into<String>) {
+        self.0.entry(field).or_insert_with(|| message.into());
+    }
+
+    /// Whether the form is valid.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// What the editor asked for with the button they pressed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EditAction {
+    /// Save, keeping the status (a new article starts as a draft).
+    Save,
+    /// Save and make visible to customers.
+    Publish,
+    /// Save and take back to draft.
+    Unpublish,
+    /// Save and retire: kept with its history, never shown to customers.
+    Archive,
+}
+
+impl EditAction {
+    /// The form's `action` value.
+    pub fn parse(value: &str) -> Option<EditAction> {
+        match value {
+            "save" | "save_draft" => Some(EditAction::Save),
+            "publish" => Some(EditAction::Publish),
+            "unpublish" => Some(EditAction::Unpublish),
+            "archive" => Some(EditAction::Archive),
+            _ => None,
+        }
+    }
+
+    fn status_after(self, current: Option<ArticleStatus>) -> ArticleStatus {
+        match self {
+            EditAction::Save => current.unwrap_or(ArticleStatus::Draft),
+            EditAction::Publish => ArticleStatus::Published,
+            EditAction::Unpublish => ArticleStatus::Draft,
+            EditAction::Archive => ArticleStatus::Archived,
+        }
+    }
+
+    /// The word kept with the revision and, as `article.<word>`, in the audit log.
+    fn verb(self, created: bool) -> &'static str {
+        match (self, created) {
+            (EditAction::Publish, _) => "publish",
+            (EditAction::Unpublish, _) => "unpublish",
+            (EditAction::Archive, _) => "archive",
+            (EditAction::Save, true) => "create",
+            (EditAction::Save, false) => "save",
+        }
+    }
+}
+
+/// Why an edit was not stored.
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    #[error("the form has errors")]
+    Invalid(FieldErrors),
+    /// Someone saved the article after this editor loaded it: nothing was written.
+    #[error("the article changed since you opened it (now revision {})", stored.revision)]
+    Conflict {
+        /// The article as stored now.
+        stored: Box<Article>,
+        /// What this editor tried to save, as a document.
+        theirs: Box<ArticleSource>,
+    },
+    #[error("no such article")]
+    NotFound,
+    /// A request that cannot be done in this state (e.g. a ticket that is not resolved).
+    #[error("{0}")]
+    NotAllowed(String),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+/// What a successful edit did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Saved {
+    pub slug: String,
+    /// The slug before this change, when it changed.
+    pub previous_slug: Option<String>,
+    pub revision: i64,
+    pub status: ArticleStatus,
+    /// `false` when the content was identical to what is stored (no new revision).
+    pub changed: bool,
+}
+
+impl Saved {
+    /// The slugs the search index must re-read: the old one too after a rename, so the
+    /// old document leaves the index.
+    pub fn slugs_to_index(&self) -> Vec<String> {
+        if !self.changed {
+            return Vec::new();
+        }
+        let mut slugs = vec![self.slug.clone()];
+        slugs.extend(self.previous_slug.clone());
+        slugs
+    }
+}
+
+/// Renders Markdown exactly as customers will see it (the same function renders stored
+/// articles), with relative links resolved from where the article's file would live.
+pub fn render_for_customers(markdown: &str, lang: &str, slug: &str) -> RenderedArticle {
+    let lang = LanguageCode::parse(lang)
+        .map(|l| l.to_string())
+        .unwrap_or_else(|_| "en".to_owned());
+    let slug = Slug::parse(slug)
+        .map(|s| s.to_string())
+        .unwrap_or_else(|_| "article".to_owned());
+    let source_path = format!("{lang}/{slug}.md");
+    render_markdown(
+        markdown,
+        &LinkContext {
+            source_path: &source_path,
+            slugs_by_path: None,
+        },
+    )
+}
+
+fn single_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn today() -> jiff::civil::Date {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+}
+
+/// Checks the form and turns it into the document to store, in the canonical form an
+/// export would write (so export → import changes nothing).
+async fn validate(
+    db: &Database,
+    form: &ArticleForm,
+    editing: Option<&Article>,
+    status: ArticleStatus,
+) -> Result<ArticleSource, EditError> {
+    let mut errors = FieldErrors::default();
+    let title = single_line(&form.title);
+    if title.is_empty() {
+        errors.add("title", "Give the article a title.");
+    } else if title.chars().count() > MAX_TITLE_CHARS {
+        errors.add(
+            "title",
+            format!("Keep the title under {MAX_TITLE_CHARS} characters."),
+        );
+    }
+    let slug = if form.slug.trim().is_empty() && editing.is_none() {
+        Some(Slug::from_title(&title))
+    } else {
+        match Slug::parse(&form.slug) {
+            Ok(slug) => Some(slug),
+            Err(message) => {
+                errors.add("slug", message);
+                None
+            }
+        }
+    };
+    let lang = match LanguageCode::parse(&form.lang) {
+        Ok(lang) => Some(lang),
+        Err(message) => {
+            errors.add("lang", message);
+            None
+        }
+    };
+    let category = single_line(&form.category);
+    if category.chars().count() > MAX_CATEGORY_CHARS {
+        errors.add(
+            "category",
+            format!("Keep the category under {MAX_CATEGORY_CHARS} characters."),
+        );
+    }
+    let mut tags: Vec<String> = Vec::new();
+    for tag in form.tags.split(',').map(|t| single_line(t).to_lowercase()) {
+        if !tag.is_empty() && !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    let aliases: Vec<String> = form
+        .aliases
+        .lines()
+        .map(single_line)
+        .filter(|a| !a.is_empty())
+        .collect();
+    let translation_of = if form.translation_of.trim().is_empty() {
+        None
+    } else {
+        match Slug::parse(&form.translation_of) {
+            Err(message) => {
+                errors.add("translation_of", message);
+                None
+            }
+            Ok(original) if Some(&original) == slug.as_ref() => {
+                errors.add(
+                    "translation_of",
+                    "An article cannot be a translation of itself.",
+                );
+                None
+            }
+            Ok(original) => {
+                if db.find_article_by_slug(original.as_str()).await?.is_none() {
+                    errors.add(
+                        "translation_of",
+                        format!("No article has the slug {:?}.", original.as_str()),
+                    );
+                }
+                Some(original)
+            }
+        }
+    };
+    if status == ArticleStatus::Published && form.body.trim().is_empty() {
+        errors.add("body", "Write the article before publishing it.");
+    }
+    if let Some(slug) = &slug {
+        let taken = db
+            .find_article_by_slug(slug.as_str())
+            .await?
+            .is_some_and(|other| editing.is_none_or(|this| this.id != other.id));
+        if taken {
+            errors.add(
+                "slug",
+                format!("Another article already uses the slug {:?}.", slug.as_str()),
+            );
+        }
+    }
+    let (Some(slug), Some(lang)) = (slug, lang) else {
+        return Err(EditError::Invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Err(EditError::Invalid(errors));
+    }
+    let source = ArticleSource {
+        slug,
+        title,
+        category,
+        tags,
+        lang,
+        aliases,
+        status,
+        translation_of,
+        updated: editing.and_then(|a| a.editor_updated.as_deref()?.parse().ok()),
+        body_markdown: form.body.clone(),
+    };
+    let mut source = canonical(&source)?;
+    // The date customers see moves when the words change, not when only the status does.
+    let words_changed =
+        editing.is_none_or(|a| a.title != source.title || a.body_markdown != source.body_markdown);
+    if words_changed {
+        source.updated = Some(today());
+    }
+    Ok(source)
+}
+
+/// The document as it reads back from its file form (body line endings and blank lines
+/// normalised), so what is stored is exactly what an export writes.
+fn canonical(source: &ArticleSource) -> Result<ArticleSource, EditError> {
+    parse_article(
+        &write_article(source),
+        source.slug.as_str(),
+        source.lang.as_str(),
+    )
+    .map_err(|error| {
+        let mut errors = FieldErrors::default();
+        errors.add("body", error.message);
+        EditError::Invalid(errors)
+    })
+}
+
+/// Creates an article from the form: a draft (`Save`) or published at once (`Publish`).
+pub async fn create_article(
+    db: &Database,
+    user: &StaffUser,
+    form: &ArticleForm,
+    action: EditAction,
+) -> Result<Saved, EditError> {
+    let status = action.status_after(None);
+    let source = validate(db, form, None, status).await?;
+    let rendered = render_for_customers(
+        &source.body_markdown,
+        source.lang.as_str(),
+        source.slug.as_str(),
+    );
+    let verb = action.verb(true);
+    let write = EditorWrite {
+        source: &source,
+        rendered: &rendered,
+        author: &user.email,
+        action: if verb == "create" { "created" } else { verb },
+    };
+    if db.insert_new_article(&write).await?.is_none() {
+        let mut errors = FieldErrors::default();
+        errors.add(
+            "slug",
+            format!(
+                "Another article already uses the slug {:?}.",
+                source.slug.as_str()
+            ),
+        );
+        return Err(EditError::Invalid(errors));
+    }
+    let mut details = format!("created as {}", status.as_str());
+    if let Some(ticket) = form.from_ticket {
+        details.push_str(&format!(
+            " from ticket {}",
+            crate::tickets::filing::reference_of(ticket)
+        ));
+    }
+    record_audit(
+        db,
+        Some(user),
+        &format!("article.{verb}"),
+        source.slug.as_str(),
+        &details,
+    )
+    .await?;
+    Ok(Saved {
+        slug: source.slug.to_string(),
+        previous_slug: None,
+        revision: 1,
+        status,
+        changed: true,
+    })
+}
+
+/// Saves the form over the article now at `slug`, only if nobody saved since the revision
+/// the form was based on; otherwise [`EditError::Conflict`] and nothing is written.
+pub async fn update_article(
+    db: &Database,
+    user: &StaffUser,
+    slug: &str,
+    form: &ArticleForm,
+    action: EditAction,
+) -> Result<Saved, EditError> {
+    let stored = db
+        .find_article_by_slug(slug)
+        .await?
+        .ok_or(EditError::NotFound)?;
+    let status = action.status_after(Some(stored.status));
+    let source = validate(db, form, Some(&stored), status).await?;
+    let base_revision = form.base_revision.unwrap_or(stored.revision);
+    let verb = action.verb(false);
+    let revision_action = match verb {
+        "save" => "saved",
+        "publish" => "published",
+        "unpublish" => "unpublished",
+        _ => "archived",
+    };
+    store_guarded(
+        db,
+        user,
+        stored,
+        source,
+        base_revision,
+        revision_action,
+        &format!("article.{verb}"),
+        String::new(),
+    )
+    .await
+}
+
+/// The shared tail of every change to an existing article: skip it when nothing changed,
+/// else write it guarded by the revision, then audit.
+#[allow(clippy::too_many_arguments)]
+async fn store_guarded(
+    db: &Database,
+    user: &StaffUser,
+    stored: Article,
+    source: ArticleSource,
+    base_revision: i64,
+    revision_action: &str,
+    audit_action: &str,
+    extra_details: String,
+) -> Result<Saved, EditError> {
+    let unchanged = stored.to_source().is_ok_and(|current| current == source);
+    if unchanged {
+        return Ok(Saved {
+            slug: stored.slug.clone(),
+            previous_slug: None,
+            revision: stored.revision,
+            status: stored.status,
+            changed: false,
+        });
+    }
+    let rendered = render_for_customers(
+        &source.body_markdown,
+        source.lang.as_str(),
+        source.slug.as_str(),
+    );
+    let write = EditorWrite {
+        source: &source,
+        rendered: &rendered,
+        author: &user.email,
+        action: revision_action,
+    };
+    let outcome = db
+        .update_article_if_current(stored.id, base_revision, &stored.slug, &write)
+        .await?;
+    let revision = match outcome {
+        GuardedUpdate::Updated { revision } => revision,
+        GuardedUpdate::Stale => {
+            // Show what is stored now (it may have changed again since `stored` was read).
+            let current = db
+                .find_article_by_slug(&stored.slug)
+                .await?
+                .or(db.find_article_by_slug(source.slug.as_str()).await?)
+                .unwrap_or(stored);
+            return Err(EditError::Conflict {
+                stored: Box::new(current),
+                theirs: Box::new(source),
+            });
+        }
+        GuardedUpdate::SlugTaken => {
+            let mut errors = FieldErrors::default();
+            errors.add(
+                "slug",
+                format!(
+                    "Another article already uses the slug {:?}.",
+                    source.slug.as_str()
+                ),
+            );
+            return Err(EditError::Invalid(errors));
+        }
+    };
+    let renamed = stored.slug != source.slug.as_str();
+    let mut details = format!("revision {revision}, {}", source.status.as_str());
+    if !extra_details.is_empty() {
+        details = format!("{extra_details}; {details}");
+    }
+    if renamed {
+        details.push_str(&format!(
+            "; slug {} → {} (old address redirects)",
+            stored.slug, source.slug
+        ));
+    }
+    record_audit(db, Some(user), audit_action, source.slug.as_str(), &details).await?;
+    Ok(Saved {
+        slug: source.slug.to_string(),
+        previous_slug: renamed.then(|| stored.slug.clone()),
+        revision,
+        status: source.status,
+        changed: true,
+    })
+}
+
+/// Brings back the words and fields of an old revision as a new revision (history is never
+/// rewritten). The article keeps its current slug and status.
+pub async fn restore_revision(
+    db: &Database,
+    user: &StaffUser,
+    slug: &str,
+    revision: i64,
+    base_revision: i64,
+) -> Result<Saved, EditError> {
+    let stored = db
+        .find_article_by_slug(slug)
+        .await?
+        .ok_or(EditError::NotFound)?;
+    let old = db
+        .article_revisions(slug)
+        .await?
+        .into_iter()
+        .find(|r| r.revision == revision)
+        .ok_or(EditError::NotFound)?;
+    let old_source = parse_article(&old.document, &stored.slug, &stored.lang).map_err(|error| {
+        EditError::NotAllowed(format!("Revision {revision} cannot be read: {error}"))
+    })?;
+    let mut form = ArticleForm::from_source(&old_source, Some(base_revision));
+    form.slug = stored.slug.clone();
+    let source = validate(db, &form, Some(&stored), stored.status).await?;
+    store_guarded(
+        db,
+        user,
+        stored,
+        source,
+        base_revision,
+        "restored",
+        "article.restore",
+        format!("restored revision {revision}"),
+    )
+    .await
+}
+
+/// What the edit page finds at a slug.
+pub enum ArticleLookup {
+    Found(Box<Article>),
+    /// The slug was renamed: the article's current slug.
+    Moved(String),
+    Missing,
+}
+
+/// The article at `slug` in any status, or where an old slug leads.
+pub async fn find_for_editing(db: &Database, slug: &str) -> Result<ArticleLookup, EditError> {
+    if let Some(article) = db.find_article_by_slug(slug).await? {
+        return Ok(ArticleLookup::Found(Box::new(article)));
+    }
+    Ok(match db.redirect_target(slug).await? {
+        Some(current) => ArticleLookup::Moved(current),
+        None => ArticleLookup::Missing,
+    })
+}
+
+/// Where a customer asking for an old slug should go: the current slug of the renamed
+/// article, if it is published.
+pub async fn redirected_slug(
+    db: &Database,
+    old_slug: &str,
+) -> Result<Option<String>, StorageError> {
+    let Some(current) = db.redirect_target(old_slug).await? else {
+        return Ok(None);
+    };
+    let published = db
+        .find_article_by_slug(&current)
+        .await?
+        .is_some_and(|a| a.status == ArticleStatus::Published);
+    Ok(published.then_some(current))
+}
+
+/// The old slugs that redirect to this article.
+pub async fn old_slugs(db: &Database, article: &Article) -> Result<Vec<String>, StorageError> {
+    db.redirects_to_article(article.id).await
+}
+
+/// Every revision of an article, newest first.
+pub async fn revision_history(
+    db: &Database,
+    slug: &str,
+) -> Result<Vec<StoredRevision>, StorageError> {
+    db.article_revisions(slug).await
+}
+
+/// One line of a diff.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DiffLine {
+    /// `added`, `removed` or `unchanged`.
+    pub kind: &'static str,
+    /// 1-based line number in the old text, when the line is there.
+    pub old_number: Option<usize>,
+    /// 1-based line number in the new text, when the line is there.
+    pub new_number: Option<usize>,
+    pub text: String,
+}
+
+/// A run of changed lines with a little unchanged context around it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DiffHunk {
+    pub lines: Vec<DiffLine>,
+}
+
+/// A line diff of two documents, grouped into hunks with three lines of context.
+/// Empty when the texts are equal.
+pub fn diff_documents(old: &str, new: &str) -> Vec<DiffHunk> {
+    let diff = TextDiff::from_lines(old, new);
+    diff.grouped_ops(3)
+        .iter()
+        .map(|group| DiffHunk {
+            lines: group
+                .iter()
+                .flat_map(|op| diff.iter_changes(op))
+                .map(|change| DiffLine {
+                    kind: match change.tag() {
+                        ChangeTag::Delete => "removed",
+                        ChangeTag::Insert => "added",
+                        ChangeTag::Equal => "unchanged",
+                    },
+                    old_number: change.old_index().map(|i| i + 1),
+                    new_number: change.new_index().map(|i| i + 1),
+                    text: change.value().trim_end_matches(['\n', '\r']).to_owned(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The editors' list: filters as typed in the query string (empty = any).
+#[derive(Clone, Debug, Default)]
+pub struct ArticleListQuery {
+    pub status: String,
+    pub lang: String,
+    pub category: String,
+    pub text: String,
+    pub needs_attention: bool,
+    /// 1-based.
+    pub page: i64,
+}
+
+/// One line of the editors' list.
+#[derive(Clone, Debug, Serialize)]
+pub struct ArticleListItem {
+    pub slug: String,
+    pub title: String,
+    pub lang: String,
+    pub category: String,
+    pub status: String,
+    pub revision: i64,
+    pub modified_at: i64,
+    pub helpful_yes: i64,
+    pub helpful_no: i64,
+    pub tickets_after_viewing: i64,
+    /// Why it needs attention, in words; empty when it does not.
+    pub attention: Vec<String>,
+}
+
+/// One page of the editors' list.
+#[derive(Clone, Debug, Serialize)]
+pub struct ArticleListPage {
+    pub items: Vec<ArticleListItem>,
+    pub total: i64,
+    pub page: i64,
+    pub page_count: i64,
+}
+
+/// Why an article needs attention, given its figures (the same rule the list filter uses).
+pub fn attention_reasons(helpful_yes: i64, helpful_no: i64, tickets: i64) -> Vec<String> {
+    let mut reasons = Vec::new();
+    let votes = helpful_yes + helpful_no;
+    if votes >= ATTENTION_MIN_VOTES && 100 * helpful_no >= ATTENTION_NO_PERCENT * votes {
+        reasons.push(format!(
+            "{helpful_no} of {votes} readers said it did not help"
+        ));
+    }
+    if tickets >= ATTENTION_MIN_TICKETS {
+        reasons.push(format!(
+            "{tickets} tickets filed by customers who had read it"
+        ));
+    }
+    reasons
+}
+
+/// The editors' article list, filtered and paged.
+pub async fn article_list(
+    db: &Database,
+    query: &ArticleListQuery,
+) -> Result<ArticleListPage, StorageError> {
+    let page = query.page.max(1);
+    let filter = ArticleListFilter {
+        status: query.status.trim().to_owned(),
+        lang: query.lang.trim().to_owned(),
+        category_slug: query.category.trim().to_owned(),
+        text: query.text.clone(),
+        needs_attention: query.needs_attention,
+        attention_min_votes: ATTENTION_MIN_VOTES,
+        attention_no_percent: ATTENTION_NO_PERCENT,
+        attention_min_tickets: ATTENTION_MIN_TICKETS,
+        limit: LIST_PAGE_SIZE,
+        offset: (page - 1) * LIST_PAGE_SIZE,
+    };
+    let total = db.editor_article_count(&filter).await?;
+    let items = db
+        .editor_article_list(&filter)
+        .await?
+        .into_iter()
+        .map(|row| ArticleListItem {
+            attention: attention_reasons(
+                row.helpful_yes,
+                row.helpful_no,
+                row.tickets_after_viewing,
+            ),
+            slug: row.slug,
+            title: row.title,
+            lang: row.lang,
+            category: row.category,
+            status: row.status,
+            revision: row.revision,
+            modified_at: row.modified_at,
+            helpful_yes: row.helpful_yes,
+            helpful_no: row.helpful_no,
+            tickets_after_viewing: row.tickets_after_viewing,
+        })
+        .collect();
+    Ok(ArticleListPage {
+        items,
+        total,
+        page,
+        page_count: ((total + LIST_PAGE_SIZE - 1) / LIST_PAGE_SIZE).max(1),
+    })
+}
+
+/// "Turn into article": a draft form from a resolved (or closed) ticket, with the
+/// customer's question and the agents' public replies. Internal notes are never included.
+pub async fn draft_from_ticket(
+    db: &Database,
+    ticket_id: i64,
+    default_language: &str,
+) -> Result<ArticleForm, EditError> {
+    let ticket = db
+        .find_ticket_by_id(ticket_id)
+        .await?
+        .ok_or(EditError::NotFound)?;
+    if !matches!(ticket.status.as_str(), "resolved" | "closed") {
+        return Err(EditError::NotAllowed(format!(
+            "Ticket {} is {}: only resolved or closed tickets can be turned into articles.",
+            crate::tickets::filing::reference_of(ticket.id),
+            ticket.status
+        )));
+    }
+    let replies = db.public_agent_replies(ticket.id).await?;
+    let mut body = String::from("## The question\n\n");
+    body.push_str(ticket.description.trim());
+    body.push_str("\n\n## The answer\n\n");
+    body.push_str(
+        &replies
+            .iter()
+            .map(|reply| reply.trim())
+            .filter(|reply| !reply.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n\n"),
+    );
+    body.push('\n');
+    let lang = LanguageCode::parse(&ticket.lang)
+        .map(|l| l.to_string())
+        .unwrap_or_else(|_| default_language.to_owned());
+    Ok(ArticleForm {
+        title: single_line(&ticket.subject),
+        lang,
+        body,
+        from_ticket: Some(ticket.id),
+        ..ArticleForm::default()
+    })
+}
+
+/// The stored document text of an article (front matter and body), as export writes it.
+pub fn document_of(article: &Article) -> String {
+    match article.to_source() {
+        Ok(source) => write_article(&source),
+        Err(_) => article.body_markdown.clone(),
+    }
+}
+
+/// The document an editor tried to save, as export would write it.
+pub fn document_of_source(source: &ArticleSource) -> String {
+    write_article(source)
+}
+
+/// Milliseconds since the epoch, as staff read it.
+pub fn format_time(millis: i64) -> String {
+    jiff::Timestamp::from_millisecond(millis)
+        .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_default()
+}
+
+/// The form again with the editor's text, based on the article as stored now: after a
+/// conflict the editor can review and deliberately save their version.
+pub fn form_over_current(theirs: &ArticleSource, stored: &Article) -> ArticleForm {
+    let mut form = ArticleForm::from_source(theirs, Some(stored.revision));
+    // The status is chosen with the button, not carried in the form.
+    form.from_ticket = None;
+    form
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_diff_marks_added_and_removed_lines_with_their_numbers() {
+        let hunks = diff_documents("one\ntwo\nthree\n", "one\n2\nthree\nfour\n");
+        let lines: Vec<(&str, &str)> = hunks
+            .iter()
+            .flat_map(|h| h.lines.iter().map(|l| (l.kind, l.text.as_str())))
+            .collect();
+        assert!(lines.contains(&("removed", "two")), "{lines:?}");
+        assert!(lines.contains(&("added", "2")), "{lines:?}");
+        assert!(lines.contains(&("added", "four")), "{lines:?}");
+        assert!(diff_documents("same\n", "same\n").is_empty());
+    }
+
+    #[test]
+    fn attention_needs_enough_votes_or_tickets() {
+        assert!(attention_reasons(1, 1, 0).is_empty(), "too few votes");
+        assert_eq!(attention_reasons(1, 2, 0).len(), 1);
+        assert!(attention_reasons(3, 1, 2).is_empty());
+        assert_eq!(attention_reasons(0, 0, 3).len(), 1);
+    }
+
+    #[test]
+    fn the_preview_is_sanitised() {
+        let html = render_for_customers("Hi <script>alert(1)</script>", "en", "x").html;
+        assert!(!html.contains("<script"), "{html}");
+    }
+}
