@@ -7,6 +7,7 @@
 mod accounts;
 mod articles;
 mod deflection;
+mod inbox;
 mod tickets;
 
 use std::path::Path;
@@ -19,8 +20,10 @@ use sqlx::{AnyPool, Executor};
 
 pub use articles::{ArticleWrite, SaveOutcome, StoredRevision};
 pub use deflection::EventRow;
+pub use inbox::{CannedResponse, RelatedTicket, TicketArticleView};
 pub use tickets::{
-    NewTicket, OutboxEmail, OutgoingEmail, StoredMessage, StoredTicket, TicketArticle,
+    AgentMessage, AgentUpdate, NewTicket, OutboxEmail, OutgoingEmail, PriorityUpdate,
+    StoredMessage, StoredTicket, TicketArticle,
 };
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
