@@ -8,6 +8,7 @@ mod accounts;
 mod article_editing;
 mod articles;
 mod deflection;
+mod inbox;
 mod tickets;
 
 use std::path::Path;
@@ -21,8 +22,10 @@ use sqlx::{AnyPool, Executor};
 pub use article_editing::{ArticleListFilter, EditorArticleRow, EditorWrite, GuardedUpdate};
 pub use articles::{ArticleWrite, SaveOutcome, StoredRevision};
 pub use deflection::EventRow;
+pub use inbox::{CannedResponse, RelatedTicket, TicketArticleView};
 pub use tickets::{
-    NewTicket, OutboxEmail, OutgoingEmail, StoredMessage, StoredTicket, TicketArticle,
+    AgentMessage, AgentUpdate, NewTicket, OutboxEmail, OutgoingEmail, PriorityUpdate,
+    StoredMessage, StoredTicket, TicketArticle,
 };
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");

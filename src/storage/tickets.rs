@@ -2,7 +2,9 @@
 
 use sqlx::FromRow;
 
+use super::inbox::{refresh_sla_due, replace_ticket_tags};
 use super::{Database, StorageError, from_json_list, now_millis, to_json_list};
+use crate::tickets::inbox::{NO_SLA_DUE, priority_rank};
 
 /// A ticket to store, with everything decided (priority, tags, due times) beforehand.
 #[derive(Clone, Debug)]
@@ -36,6 +38,48 @@ pub struct OutgoingEmail {
     pub body: String,
 }
 
+/// A staff member's change to a ticket, applied in one transaction with its history entries.
+#[derive(Clone, Debug, Default)]
+pub struct AgentUpdate<'a> {
+    /// The staff member (stored as `author_user_id`, `resolved_by`).
+    pub actor_id: i64,
+    /// How the history names them.
+    pub actor_email: &'a str,
+    /// A reply to the customer or an internal note.
+    pub message: Option<AgentMessage<'a>>,
+    /// The new status; `resolved` stamps `resolved_at`/`resolved_by`, `closed` stamps
+    /// `closed_at`, any other status clears them.
+    pub status: Option<&'a str>,
+    pub priority: Option<PriorityUpdate<'a>>,
+    /// The complete new tag list.
+    pub tags: Option<&'a [String]>,
+    /// `Some(None)` unassigns.
+    pub assignee: Option<Option<i64>>,
+    /// One `ticket_history` entry each, in order.
+    pub history: Vec<String>,
+    /// An email to queue (the reply to the customer).
+    pub email: Option<OutgoingEmail>,
+}
+
+/// A message written by a staff member.
+#[derive(Clone, Debug, Default)]
+pub struct AgentMessage<'a> {
+    pub author_name: &'a str,
+    pub body: &'a str,
+    /// Internal notes are never shown to the customer; a reply (`false`) is, and the first
+    /// one stamps `first_responded_at`.
+    pub internal: bool,
+}
+
+/// A new priority with the SLA due times recalculated for it.
+#[derive(Clone, Debug, Default)]
+pub struct PriorityUpdate<'a> {
+    pub priority: &'a str,
+    pub rank: i64,
+    pub first_response_due: i64,
+    pub resolution_due: i64,
+}
+
 /// A stored ticket.
 #[derive(Clone, Debug, FromRow)]
 pub struct StoredTicket {
@@ -64,6 +108,12 @@ pub struct StoredTicket {
     pub satisfaction_comment: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The staff member working the ticket.
+    pub assignee_id: Option<i64>,
+    /// The staff member who resolved it (cleared when it reopens).
+    pub resolved_by: Option<i64>,
+    /// The next SLA due time, [`NO_SLA_DUE`] when no clock runs (resolved or closed).
+    pub sla_due_at: i64,
 }
 
 impl StoredTicket {
@@ -87,6 +137,8 @@ pub struct StoredMessage {
     pub body: String,
     pub internal: i64,
     pub created_at: i64,
+    /// The staff member who wrote an agent reply or note.
+    pub author_user_id: Option<i64>,
 }
 
 /// An article suggested before a ticket was filed.
@@ -113,7 +165,7 @@ pub struct OutboxEmail {
 const TICKET_COLUMNS: &str = "id, draft_id, status_token, name, email, subject, description, category, lang, \
      tags, matched_rules, priority, status, source, suggestions_shown, suggestions_opened, first_response_due, \
      resolution_due, first_responded_at, resolved_at, closed_at, satisfaction, satisfaction_comment, \
-     created_at, updated_at";
+     created_at, updated_at, assignee_id, resolved_by, sla_due_at";
 
 impl Database {
     /// Stores a ticket with its first message, history, suggested articles and the
@@ -174,8 +226,9 @@ impl Database {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO tickets (draft_id, status_token, name, email, subject, description, category, lang, \
              tags, matched_rules, priority, status, source, suggestions_shown, suggestions_opened, \
-             first_response_due, resolution_due, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'new', $12, $13, $14, $15, $16, $17, $17) RETURNING id",
+             first_response_due, resolution_due, created_at, updated_at, priority_rank, sla_due_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'new', $12, $13, $14, $15, $16, $17, $17, $18, $15) \
+             RETURNING id",
         )
         .bind(ticket.draft_id.as_deref())
         .bind(&ticket.status_token)
@@ -194,8 +247,14 @@ impl Database {
         .bind(ticket.first_response_due)
         .bind(ticket.resolution_due)
         .bind(ticket.created_at)
+        .bind(
+            crate::tickets::TicketPriority::parse(&ticket.priority)
+                .map(priority_rank)
+                .unwrap_or(0),
+        )
         .fetch_one(&mut *transaction)
         .await?;
+        replace_ticket_tags(&mut transaction, id, &ticket.tags).await?;
 
         sqlx::query(
             "INSERT INTO ticket_messages (ticket_id, author_kind, author_name, body, internal, created_at) \
@@ -283,7 +342,7 @@ impl Database {
         include_internal: bool,
     ) -> Result<Vec<StoredMessage>, StorageError> {
         let rows = sqlx::query_as(
-            "SELECT id, author_kind, author_name, body, internal, created_at FROM ticket_messages \
+            "SELECT id, author_kind, author_name, body, internal, created_at, author_user_id FROM ticket_messages \
              WHERE ticket_id = $1 AND (internal = 0 OR $2 = 1) ORDER BY created_at, id",
         )
         .bind(ticket_id)
@@ -340,7 +399,7 @@ impl Database {
         .await?;
         if new_status != ticket.status {
             sqlx::query(
-                "UPDATE tickets SET status = $1, resolved_at = NULL, updated_at = $2 WHERE id = $3",
+                "UPDATE tickets SET status = $1, resolved_at = NULL, resolved_by = NULL, updated_at = $2 WHERE id = $3",
             )
             .bind(new_status)
             .bind(now)
@@ -352,6 +411,7 @@ impl Database {
                 ticket.status
             );
             insert_history(&mut transaction, ticket.id, "customer", &change, now).await?;
+            refresh_sla_due(&mut transaction, ticket.id).await?;
         } else {
             sqlx::query("UPDATE tickets SET updated_at = $1 WHERE id = $2")
                 .bind(now)
@@ -419,6 +479,101 @@ impl Database {
             now,
         )
         .await?;
+        refresh_sla_due(&mut transaction, ticket_id).await?;
+        transaction.commit().await?;
+        Ok(())
+    }
+
+    /// Applies a staff member's change: message, status, priority, tags, assignee, history,
+    /// email and the stored next SLA due time, all in one transaction.
+    pub async fn apply_agent_update(
+        &self,
+        ticket_id: i64,
+        update: &AgentUpdate<'_>,
+    ) -> Result<(), StorageError> {
+        let now = now_millis();
+        let mut transaction = self.pool().begin().await?;
+        if let Some(message) = &update.message {
+            sqlx::query(
+                "INSERT INTO ticket_messages (ticket_id, author_kind, author_name, body, internal, created_at, author_user_id) \
+                 VALUES ($1, 'agent', $2, $3, $4, $5, $6)",
+            )
+            .bind(ticket_id)
+            .bind(message.author_name)
+            .bind(message.body)
+            .bind(i64::from(message.internal))
+            .bind(now)
+            .bind(update.actor_id)
+            .execute(&mut *transaction)
+            .await?;
+            if !message.internal {
+                sqlx::query(
+                    "UPDATE tickets SET first_responded_at = $1 WHERE id = $2 AND first_responded_at IS NULL",
+                )
+                .bind(now)
+                .bind(ticket_id)
+                .execute(&mut *transaction)
+                .await?;
+            }
+        }
+        if let Some(status) = update.status {
+            let resolved = status == "resolved";
+            let closed = status == "closed";
+            sqlx::query(
+                "UPDATE tickets SET status = $1, \
+                 resolved_at = CASE WHEN $2 = 1 THEN $3 WHEN $4 = 1 THEN resolved_at ELSE NULL END, \
+                 resolved_by = CASE WHEN $2 = 1 THEN $5 WHEN $4 = 1 THEN resolved_by ELSE NULL END, \
+                 closed_at = CASE WHEN $4 = 1 THEN $3 ELSE NULL END WHERE id = $6",
+            )
+            .bind(status)
+            .bind(i64::from(resolved))
+            .bind(now)
+            .bind(i64::from(closed))
+            .bind(update.actor_id)
+            .bind(ticket_id)
+            .execute(&mut *transaction)
+            .await?;
+        }
+        if let Some(priority) = &update.priority {
+            sqlx::query(
+                "UPDATE tickets SET priority = $1, priority_rank = $2, first_response_due = $3, \
+                 resolution_due = $4 WHERE id = $5",
+            )
+            .bind(priority.priority)
+            .bind(priority.rank)
+            .bind(priority.first_response_due)
+            .bind(priority.resolution_due)
+            .bind(ticket_id)
+            .execute(&mut *transaction)
+            .await?;
+        }
+        if let Some(tags) = update.tags {
+            sqlx::query("UPDATE tickets SET tags = $1 WHERE id = $2")
+                .bind(to_json_list(tags))
+                .bind(ticket_id)
+                .execute(&mut *transaction)
+                .await?;
+            replace_ticket_tags(&mut transaction, ticket_id, tags).await?;
+        }
+        if let Some(assignee) = update.assignee {
+            sqlx::query("UPDATE tickets SET assignee_id = $1 WHERE id = $2")
+                .bind(assignee)
+                .bind(ticket_id)
+                .execute(&mut *transaction)
+                .await?;
+        }
+        sqlx::query("UPDATE tickets SET updated_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(ticket_id)
+            .execute(&mut *transaction)
+            .await?;
+        refresh_sla_due(&mut transaction, ticket_id).await?;
+        for change in &update.history {
+            insert_history(&mut transaction, ticket_id, update.actor_email, change, now).await?;
+        }
+        if let Some(email) = &update.email {
+            insert_outbox(&mut transaction, email, Some(ticket_id), now).await?;
+        }
         transaction.commit().await?;
         Ok(())
     }
@@ -428,11 +583,12 @@ impl Database {
         let now = now_millis();
         let mut transaction = self.pool().begin().await?;
         let ids: Vec<i64> = sqlx::query_scalar(
-            "UPDATE tickets SET status = 'closed', closed_at = $1, updated_at = $1 \
+            "UPDATE tickets SET status = 'closed', closed_at = $1, updated_at = $1, sla_due_at = $3 \
              WHERE status = 'resolved' AND resolved_at < $2 RETURNING id",
         )
         .bind(now)
         .bind(resolved_before)
+        .bind(NO_SLA_DUE)
         .fetch_all(&mut *transaction)
         .await?;
         for id in &ids {

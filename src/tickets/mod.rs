@@ -4,8 +4,11 @@
 //! Pure code: no HTTP, no SQL; the only I/O is [`TicketRules::load`] reading
 //! a rules file whose path the caller gives.
 
+pub mod agent_work;
+pub mod canned;
 pub mod conversation;
 pub mod filing;
+pub mod inbox;
 pub mod model;
 pub mod rules;
 pub mod sla;

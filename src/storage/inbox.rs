@@ -1,0 +1,493 @@
+//! Queries behind the agents' inbox, the ticket page's side panels and canned responses.
+//!
+//! Every inbox view is one indexed query for the page (`LIMIT`/`OFFSET` on an index in the
+//! view's order) and one `COUNT(*)` over the same filter; the tab counts are a handful of
+//! indexed counts. Nothing loads all tickets.
+
+use sqlx::FromRow;
+
+use super::{Database, StorageError, now_millis, to_json_list};
+use crate::tickets::TicketStatus;
+use crate::tickets::inbox::{
+    ACTIVE_STATUSES, AssigneeFilter, InboxCounts, InboxFilter, InboxRow, InboxSort, NO_SLA_DUE,
+    SlaFilter, priority_rank,
+};
+use crate::tickets::sla::DUE_SOON_WINDOW;
+
+/// A saved reply with placeholders.
+#[derive(Clone, Debug, FromRow, serde::Serialize)]
+pub struct CannedResponse {
+    pub id: i64,
+    pub title: String,
+    pub body: String,
+    pub created_by: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// An earlier (or later) ticket from the same customer.
+#[derive(Clone, Debug, FromRow, serde::Serialize)]
+pub struct RelatedTicket {
+    pub id: i64,
+    pub subject: String,
+    pub status: String,
+    pub created_at: i64,
+}
+
+/// An article suggested before filing, with its title when it still exists.
+#[derive(Clone, Debug, FromRow, serde::Serialize)]
+pub struct TicketArticleView {
+    pub article_slug: String,
+    pub title: Option<String>,
+    pub position: i64,
+    pub opened: i64,
+}
+
+/// A value bound to a numbered placeholder of a query built at run time.
+enum Bind {
+    Int(i64),
+    Text(String),
+}
+
+/// WHERE conditions with their values, numbered in the order they are added.
+#[derive(Default)]
+struct Conditions {
+    clauses: Vec<String>,
+    binds: Vec<Bind>,
+}
+
+impl Conditions {
+    /// The next placeholder, `$n`, for `value`.
+    fn placeholder(&mut self, value: Bind) -> String {
+        self.binds.push(value);
+        format!("${}", self.binds.len())
+    }
+
+    fn add(&mut self, clause: String) {
+        self.clauses.push(clause);
+    }
+
+    fn statuses(&mut self, statuses: &[TicketStatus]) {
+        let list: Vec<String> = statuses
+            .iter()
+            .map(|s| self.placeholder(Bind::Text(s.as_str().to_owned())))
+            .collect();
+        self.add(format!("t.status IN ({})", list.join(", ")));
+    }
+
+    fn where_sql(&self) -> String {
+        if self.clauses.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", self.clauses.join(" AND "))
+        }
+    }
+
+    fn bind_all_as<'q, T>(
+        &'q self,
+        mut query: sqlx::query::QueryAs<'q, sqlx::Any, T, sqlx::any::AnyArguments<'q>>,
+    ) -> sqlx::query::QueryAs<'q, sqlx::Any, T, sqlx::any::AnyArguments<'q>> {
+        for bind in &self.binds {
+            query = match bind {
+                Bind::Int(value) => query.bind(*value),
+                Bind::Text(value) => query.bind(value.as_str()),
+            };
+        }
+        query
+    }
+}
+
+fn due_soon_millis() -> i64 {
+    i64::try_from(DUE_SOON_WINDOW.as_millis()).unwrap_or(i64::MAX)
+}
+
+fn inbox_conditions(filter: &InboxFilter, viewer_id: i64, now: i64) -> Conditions {
+    let mut conditions = Conditions::default();
+    if let Some(statuses) = filter.status.statuses() {
+        conditions.statuses(&statuses);
+    }
+    if let Some(priority) = filter.priority {
+        let p = conditions.placeholder(Bind::Int(priority_rank(priority)));
+        conditions.add(format!("t.priority_rank = {p}"));
+    }
+    if let Some(tag) = &filter.tag {
+        let p = conditions.placeholder(Bind::Text(tag.clone()));
+        conditions.add(format!(
+            "t.id IN (SELECT ticket_id FROM ticket_tags WHERE tag = {p})"
+        ));
+    }
+    if let Some(category) = &filter.category {
+        let p = conditions.placeholder(Bind::Text(category.clone()));
+        conditions.add(format!("t.category = {p}"));
+    }
+    match filter.assignee {
+        AssigneeFilter::Anyone => {}
+        AssigneeFilter::Unassigned => conditions.add("t.assignee_id IS NULL".to_owned()),
+        AssigneeFilter::Mine => {
+            let p = conditions.placeholder(Bind::Int(viewer_id));
+            conditions.add(format!("t.assignee_id = {p}"));
+        }
+        AssigneeFilter::Agent(id) => {
+            let p = conditions.placeholder(Bind::Int(id));
+            conditions.add(format!("t.assignee_id = {p}"));
+        }
+    }
+    match filter.sla {
+        SlaFilter::Any => {}
+        SlaFilter::Breached => {
+            let p = conditions.placeholder(Bind::Int(now));
+            conditions.add(format!("t.sla_due_at <= {p}"));
+        }
+        SlaFilter::DueSoon => {
+            let lower = conditions.placeholder(Bind::Int(now));
+            let upper = conditions.placeholder(Bind::Int(now.saturating_add(due_soon_millis())));
+            conditions.add(format!(
+                "t.sla_due_at > {lower} AND t.sla_due_at <= {upper}"
+            ));
+        }
+    }
+    conditions
+}
+
+impl Database {
+    /// One page of an inbox view and the number of tickets the view holds.
+    pub async fn inbox_tickets(
+        &self,
+        filter: &InboxFilter,
+        viewer_id: i64,
+        now: i64,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<InboxRow>, i64), StorageError> {
+        let mut conditions = inbox_conditions(filter, viewer_id, now);
+        let where_sql = conditions.where_sql();
+        let count_sql = format!("SELECT COUNT(*) FROM tickets t{where_sql}");
+        let total: i64 = conditions
+            .bind_all_as(sqlx::query_as::<_, (i64,)>(&count_sql))
+            .fetch_one(self.pool())
+            .await?
+            .0;
+        let order = match filter.sort {
+            InboxSort::SlaDue => "t.sla_due_at, t.id",
+            InboxSort::Newest => "t.created_at DESC, t.id DESC",
+            InboxSort::Priority => "t.priority_rank DESC, t.sla_due_at, t.id",
+        };
+        let limit_placeholder = conditions.placeholder(Bind::Int(limit));
+        let offset_placeholder = conditions.placeholder(Bind::Int(offset));
+        let sql = format!(
+            "SELECT t.id, t.subject, t.name, t.email, t.status, t.priority, t.tags, t.category, \
+             t.assignee_id, u.name AS assignee_name, t.sla_due_at, t.created_at, t.updated_at \
+             FROM tickets t LEFT JOIN users u ON u.id = t.assignee_id{where_sql} \
+             ORDER BY {order} LIMIT {limit_placeholder} OFFSET {offset_placeholder}"
+        );
+        let rows = conditions
+            .bind_all_as(sqlx::query_as::<_, InboxRow>(&sql))
+            .fetch_all(self.pool())
+            .await?;
+        Ok((rows, total))
+    }
+
+    /// The inbox tab counts for `viewer_id` at `now`.
+    pub async fn inbox_counts(
+        &self,
+        viewer_id: i64,
+        now: i64,
+    ) -> Result<InboxCounts, StorageError> {
+        let by_status: Vec<(String, i64)> =
+            sqlx::query_as("SELECT status, COUNT(*) FROM tickets GROUP BY status")
+                .fetch_all(self.pool())
+                .await?;
+        let all = by_status.iter().map(|(_, count)| count).sum();
+        let active = by_status
+            .iter()
+            .filter(|(status, _)| ACTIVE_STATUSES.iter().any(|s| s.as_str() == status))
+            .map(|(_, count)| count)
+            .sum();
+        let count = |extra: &str, binds: Vec<Bind>| {
+            let mut conditions = Conditions::default();
+            conditions.statuses(&ACTIVE_STATUSES);
+            let mut clause = extra.to_owned();
+            for bind in binds {
+                let placeholder = conditions.placeholder(bind);
+                clause = clause.replacen('?', &placeholder, 1);
+            }
+            conditions.add(clause);
+            conditions
+        };
+        let queries = [
+            count("t.assignee_id = ?", vec![Bind::Int(viewer_id)]),
+            count("t.assignee_id IS NULL", vec![]),
+            count("t.sla_due_at <= ?", vec![Bind::Int(now)]),
+            count(
+                "t.sla_due_at > ? AND t.sla_due_at <= ?",
+                vec![
+                    Bind::Int(now),
+                    Bind::Int(now.saturating_add(due_soon_millis())),
+                ],
+            ),
+        ];
+        let mut results = [0_i64; 4];
+        for (result, conditions) in results.iter_mut().zip(&queries) {
+            let sql = format!("SELECT COUNT(*) FROM tickets t{}", conditions.where_sql());
+            *result = conditions
+                .bind_all_as(sqlx::query_as::<_, (i64,)>(&sql))
+                .fetch_one(self.pool())
+                .await?
+                .0;
+        }
+        let [mine, unassigned, breached, due_soon] = results;
+        Ok(InboxCounts {
+            by_status,
+            active,
+            all,
+            mine,
+            unassigned,
+            breached,
+            due_soon,
+        })
+    }
+
+    /// Other tickets from the same email, newest first.
+    pub async fn tickets_from_email(
+        &self,
+        email: &str,
+        except_id: i64,
+        limit: i64,
+    ) -> Result<Vec<RelatedTicket>, StorageError> {
+        let rows = sqlx::query_as(
+            "SELECT id, subject, status, created_at FROM tickets WHERE email = $1 AND id <> $2 \
+             ORDER BY created_at DESC, id DESC LIMIT $3",
+        )
+        .bind(email)
+        .bind(except_id)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows)
+    }
+
+    /// The articles suggested before filing, with their titles.
+    pub async fn ticket_articles_with_titles(
+        &self,
+        ticket_id: i64,
+    ) -> Result<Vec<TicketArticleView>, StorageError> {
+        let rows = sqlx::query_as(
+            "SELECT ta.article_slug, a.title, ta.position, ta.opened FROM ticket_articles ta \
+             LEFT JOIN articles a ON a.slug = ta.article_slug WHERE ta.ticket_id = $1 ORDER BY ta.position",
+        )
+        .bind(ticket_id)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows)
+    }
+
+    /// Sets a ticket's SLA due times directly (tests, imports): the stored next due time follows.
+    pub async fn set_ticket_due_times(
+        &self,
+        ticket_id: i64,
+        first_response_due: i64,
+        resolution_due: i64,
+    ) -> Result<(), StorageError> {
+        let mut transaction = self.pool().begin().await?;
+        sqlx::query(
+            "UPDATE tickets SET first_response_due = $1, resolution_due = $2 WHERE id = $3",
+        )
+        .bind(first_response_due)
+        .bind(resolution_due)
+        .bind(ticket_id)
+        .execute(&mut *transaction)
+        .await?;
+        refresh_sla_due(&mut transaction, ticket_id).await?;
+        transaction.commit().await?;
+        Ok(())
+    }
+
+    /// Every canned response, by title.
+    pub async fn canned_responses(&self) -> Result<Vec<CannedResponse>, StorageError> {
+        let rows = sqlx::query_as(
+            "SELECT id, title, body, created_by, created_at, updated_at FROM canned_responses ORDER BY title, id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows)
+    }
+
+    /// One canned response.
+    pub async fn find_canned_response(
+        &self,
+        id: i64,
+    ) -> Result<Option<CannedResponse>, StorageError> {
+        let row = sqlx::query_as(
+            "SELECT id, title, body, created_by, created_at, updated_at FROM canned_responses WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row)
+    }
+
+    /// Stores a new canned response; returns its id.
+    pub async fn insert_canned_response(
+        &self,
+        title: &str,
+        body: &str,
+        created_by: i64,
+    ) -> Result<i64, StorageError> {
+        let now = now_millis();
+        let id = sqlx::query_scalar(
+            "INSERT INTO canned_responses (title, body, created_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $4) RETURNING id",
+        )
+        .bind(title)
+        .bind(body)
+        .bind(created_by)
+        .bind(now)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(id)
+    }
+
+    /// Changes a canned response; false when it does not exist.
+    pub async fn update_canned_response(
+        &self,
+        id: i64,
+        title: &str,
+        body: &str,
+    ) -> Result<bool, StorageError> {
+        let result = sqlx::query(
+            "UPDATE canned_responses SET title = $1, body = $2, updated_at = $3 WHERE id = $4",
+        )
+        .bind(title)
+        .bind(body)
+        .bind(now_millis())
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        Ok(result.rows_affected() > 0)
+    }
+
+    /// Deletes a canned response; false when it did not exist.
+    pub async fn delete_canned_response(&self, id: i64) -> Result<bool, StorageError> {
+        let result = sqlx::query("DELETE FROM canned_responses WHERE id = $1")
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(result.rows_affected() > 0)
+    }
+
+    /// Fills the database with `count` synthetic tickets (for benchmarks): varied statuses,
+    /// priorities, tags, due times and assignees (`assignees`, may be empty), in batched
+    /// transactions. Not used by the portal itself.
+    #[doc(hidden)]
+    pub async fn seed_benchmark_tickets(
+        &self,
+        count: usize,
+        assignees: &[i64],
+    ) -> Result<(), StorageError> {
+        const STATUSES: [&str; 6] = ["new", "open", "answered", "postponed", "resolved", "closed"];
+        const PRIORITIES: [&str; 4] = ["low", "medium", "high", "urgent"];
+        const TAGS: [&str; 6] = ["billing", "login", "bug", "refund", "sso", "export"];
+        let now = now_millis();
+        let hour = 3_600_000_i64;
+        for batch_start in (0..count).step_by(1_000) {
+            let mut transaction = self.pool().begin().await?;
+            for n in batch_start..count.min(batch_start + 1_000) {
+                let n64 = n as i64;
+                // Most old tickets are closed, as in a real help desk.
+                let status = if n % 10 < 7 {
+                    "closed"
+                } else {
+                    STATUSES[n % 6]
+                };
+                let priority = PRIORITIES[(n / 3) % 4];
+                let tag = TAGS[n % TAGS.len()];
+                let created_at = now - (count as i64 - n64) * 60_000;
+                let first_response_due = created_at + 4 * hour;
+                let resolution_due = created_at + 48 * hour;
+                let responded = (status != "new").then_some(created_at + hour);
+                let assignee =
+                    (!assignees.is_empty() && n % 3 != 0).then(|| assignees[n % assignees.len()]);
+                let sla_due_at = match (status, responded) {
+                    ("resolved" | "closed", _) => NO_SLA_DUE,
+                    (_, None) => first_response_due,
+                    (_, Some(_)) => resolution_due,
+                };
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO tickets (status_token, name, email, subject, description, category, lang, tags, \
+                     priority, priority_rank, status, source, first_response_due, resolution_due, first_responded_at, \
+                     assignee_id, sla_due_at, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, 'en', $7, $8, $9, $10, 'api', $11, $12, $13, $14, $15, $16, $16) RETURNING id",
+                )
+                .bind(format!("seed{n:044}"))
+                .bind(format!("Customer {n}"))
+                .bind(format!("customer{}@example.com", n % 5_000))
+                .bind(format!("Seeded ticket {n}"))
+                .bind("A seeded ticket for benchmarks.")
+                .bind(["billing", "account", ""][n % 3])
+                .bind(to_json_list(&[tag.to_owned()]))
+                .bind(priority)
+                .bind(((n / 3) % 4) as i64)
+                .bind(status)
+                .bind(first_response_due)
+                .bind(resolution_due)
+                .bind(responded)
+                .bind(assignee)
+                .bind(sla_due_at)
+                .bind(created_at)
+                .fetch_one(&mut *transaction)
+                .await?;
+                sqlx::query("INSERT INTO ticket_tags (ticket_id, tag) VALUES ($1, $2)")
+                    .bind(id)
+                    .bind(tag)
+                    .execute(&mut *transaction)
+                    .await?;
+            }
+            transaction.commit().await?;
+        }
+        Ok(())
+    }
+}
+
+/// Stores a ticket's next SLA due time from its status and clocks; call after every change
+/// to status, first response or due times, inside the same transaction.
+pub(super) async fn refresh_sla_due(
+    transaction: &mut sqlx::Transaction<'_, sqlx::Any>,
+    ticket_id: i64,
+) -> Result<(), StorageError> {
+    sqlx::query(
+        "UPDATE tickets SET sla_due_at = CASE \
+         WHEN status IN ('resolved', 'closed') THEN $1 \
+         WHEN first_responded_at IS NULL THEN first_response_due \
+         ELSE resolution_due END WHERE id = $2",
+    )
+    .bind(NO_SLA_DUE)
+    .bind(ticket_id)
+    .execute(&mut **transaction)
+    .await?;
+    Ok(())
+}
+
+/// Replaces a ticket's rows in `ticket_tags` with `tags` (kept in step with `tickets.tags`).
+pub(super) async fn replace_ticket_tags(
+    transaction: &mut sqlx::Transaction<'_, sqlx::Any>,
+    ticket_id: i64,
+    tags: &[String],
+) -> Result<(), StorageError> {
+    sqlx::query("DELETE FROM ticket_tags WHERE ticket_id = $1")
+        .bind(ticket_id)
+        .execute(&mut **transaction)
+        .await?;
+    let mut seen: Vec<&str> = Vec::new();
+    for tag in tags {
+        if seen.contains(&tag.as_str()) {
+            continue;
+        }
+        seen.push(tag);
+        sqlx::query("INSERT INTO ticket_tags (ticket_id, tag) VALUES ($1, $2)")
+            .bind(ticket_id)
+            .bind(tag)
+            .execute(&mut **transaction)
+            .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,454 @@
+//! What an agent does to a ticket: reply to the customer, write an internal note, change the
+//! status, priority, tags or assignee. Each change lands in the ticket's history (in the same
+//! transaction) and in the audit log.
+
+use super::filing::{MAX_DESCRIPTION_CHARS, reference_of};
+use super::inbox::priority_rank;
+use super::{SlaPolicy, TicketPriority, TicketStatus};
+use crate::accounts::{StaffArea, StaffUser, record_audit};
+use crate::storage::{
+    AgentMessage, AgentUpdate, Database, OutgoingEmail, PriorityUpdate, StorageError, StoredTicket,
+};
+
+/// The most tags a ticket keeps.
+pub const MAX_TAGS: usize = 20;
+/// The longest tag accepted.
+pub const MAX_TAG_CHARS: usize = 50;
+
+/// Why an agent's change was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum AgentWorkError {
+    #[error("Please write a message first.")]
+    EmptyMessage,
+    #[error("Please keep the message under {MAX_DESCRIPTION_CHARS} characters.")]
+    MessageTooLong,
+    #[error("A {from} ticket cannot become {to}; reopen it first.")]
+    StatusNotAllowed {
+        from: TicketStatus,
+        to: TicketStatus,
+    },
+    #[error("Tickets can only be assigned to active agents or admins.")]
+    NotAnAgent,
+    #[error(
+        "Tags are short words (letters, digits, - and _, up to {MAX_TAG_CHARS} characters), at most {MAX_TAGS} per ticket: {0:?} is not one."
+    )]
+    InvalidTag(String),
+    #[error("Ticket {0} does not exist.")]
+    UnknownTicket(i64),
+    #[error("stored ticket is invalid: {0}")]
+    Corrupt(String),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+/// The portal facts a reply email needs.
+#[derive(Clone, Debug, Default)]
+pub struct ReplyLinks {
+    /// The public base URL without a trailing slash.
+    pub base_url: String,
+    pub site_name: String,
+}
+
+impl ReplyLinks {
+    /// The customer's private status link.
+    pub fn status_link(&self, ticket: &StoredTicket) -> String {
+        format!("{}/tickets/{}", self.base_url, ticket.status_token)
+    }
+}
+
+/// The status a stored ticket is in.
+fn status_of(ticket: &StoredTicket) -> Result<TicketStatus, AgentWorkError> {
+    TicketStatus::parse(&ticket.status)
+        .ok_or_else(|| AgentWorkError::Corrupt(ticket.status.clone()))
+}
+
+/// How the ticket page and the customer name a staff member.
+pub fn display_name(user: &StaffUser) -> &str {
+    if user.name.trim().is_empty() {
+        &user.email
+    } else {
+        &user.name
+    }
+}
+
+fn checked_body(body: &str) -> Result<&str, AgentWorkError> {
+    let body = body.trim();
+    if body.is_empty() {
+        return Err(AgentWorkError::EmptyMessage);
+    }
+    if body.chars().count() > MAX_DESCRIPTION_CHARS {
+        return Err(AgentWorkError::MessageTooLong);
+    }
+    Ok(body)
+}
+
+/// Checks a status change; `None` when the status stays as it is.
+fn status_change(
+    ticket: &StoredTicket,
+    next: TicketStatus,
+) -> Result<Option<(TicketStatus, TicketStatus)>, AgentWorkError> {
+    let current = status_of(ticket)?;
+    if current == next {
+        return Ok(None);
+    }
+    if !current.can_change_to(next) {
+        return Err(AgentWorkError::StatusNotAllowed {
+            from: current,
+            to: next,
+        });
+    }
+    Ok(Some((current, next)))
+}
+
+/// Replies to the customer: the message shows on their status page and is emailed with the
+/// private status link. The first reply stops the first-response clock. The status becomes
+/// `next_status`, by default `answered` (a closed ticket must be reopened first).
+pub async fn reply_to_customer(
+    db: &Database,
+    ticket: &StoredTicket,
+    agent: &StaffUser,
+    body: &str,
+    next_status: Option<TicketStatus>,
+    links: &ReplyLinks,
+) -> Result<TicketStatus, AgentWorkError> {
+    let body = checked_body(body)?;
+    let next = next_status.unwrap_or(TicketStatus::Answered);
+    let change = status_change(ticket, next)?;
+    let reference = reference_of(ticket.id);
+    let agent_name = display_name(agent);
+    let email = OutgoingEmail {
+        recipient: ticket.email.clone(),
+        subject: format!("[{reference}] Re: {}", ticket.subject),
+        body: format!(
+            "Hello {name},\n\n{body}\n\n{agent_name}\n{site}\n\nReply or follow your request {reference} here:\n{link}\n",
+            name = ticket.name,
+            site = links.site_name,
+            link = links.status_link(ticket),
+        ),
+    };
+    let mut history = vec!["replied to the customer".to_owned()];
+    if let Some((from, to)) = change {
+        history.push(format!("status: {from} → {to}"));
+    }
+    let update = AgentUpdate {
+        actor_id: agent.id,
+        actor_email: &agent.email,
+        message: Some(AgentMessage {
+            author_name: agent_name,
+            body,
+            internal: false,
+        }),
+        status: change.map(|(_, to)| to.as_str()),
+        history,
+        email: Some(email),
+        ..AgentUpdate::default()
+    };
+    db.apply_agent_update(ticket.id, &update).await?;
+    let details = match change {
+        Some((from, to)) => format!("reply; status {from} → {to}"),
+        None => "reply".to_owned(),
+    };
+    record_audit(db, Some(agent), "ticket.reply", &reference, &details).await?;
+    Ok(next)
+}
+
+/// Adds an internal note: seen by staff only, never shown to or emailed to the customer.
+pub async fn add_internal_note(
+    db: &Database,
+    ticket: &StoredTicket,
+    agent: &StaffUser,
+    body: &str,
+) -> Result<(), AgentWorkError> {
+    let body = checked_body(body)?;
+    let update = AgentUpdate {
+        actor_id: agent.id,
+        actor_email: &agent.email,
+        message: Some(AgentMessage {
+            author_name: display_name(agent),
+            body,
+            internal: true,
+        }),
+        history: vec!["added an internal note".to_owned()],
+        ..AgentUpdate::default()
+    };
+    db.apply_agent_update(ticket.id, &update).await?;
+    record_audit(db, Some(agent), "ticket.note", &reference_of(ticket.id), "").await?;
+    Ok(())
+}
+
+/// Changes the status. Resolving stamps who resolved it and when; returns whether anything
+/// changed (the same status is not a change).
+pub async fn change_status(
+    db: &Database,
+    ticket: &StoredTicket,
+    agent: &StaffUser,
+    next: TicketStatus,
+) -> Result<bool, AgentWorkError> {
+    let Some((from, to)) = status_change(ticket, next)? else {
+        return Ok(false);
+    };
+    let change = format!("status: {from} → {to}");
+    let update = AgentUpdate {
+        actor_id: agent.id,
+        actor_email: &agent.email,
+        status: Some(to.as_str()),
+        history: vec![change.clone()],
+        ..AgentUpdate::default()
+    };
+    db.apply_agent_update(ticket.id, &update).await?;
+    record_audit(
+        db,
+        Some(agent),
+        "ticket.status",
+        &reference_of(ticket.id),
+        &change,
+    )
+    .await?;
+    Ok(true)
+}
+
+/// Changes the priority; the SLA due times are recalculated from the filing time for the new
+/// priority. Returns whether anything changed.
+pub async fn change_priority(
+    db: &Database,
+    sla: &SlaPolicy,
+    ticket: &StoredTicket,
+    agent: &StaffUser,
+    priority: TicketPriority,
+) -> Result<bool, AgentWorkError> {
+    if ticket.priority == priority.as_str() {
+        return Ok(false);
+    }
+    let created = jiff::Timestamp::from_millisecond(ticket.created_at)
+        .map_err(|e| AgentWorkError::Corrupt(e.to_string()))?;
+    let due = sla.due_times(priority, created);
+    let change = format!(
+        "priority: {} → {priority} (SLA due times recalculated)",
+        ticket.priority
+    );
+    let update = AgentUpdate {
+        actor_id: agent.id,
+        actor_email: &agent.email,
+        priority: Some(PriorityUpdate {
+            priority: priority.as_str(),
+            rank: priority_rank(priority),
+            first_response_due: due.first_response_due.as_millisecond(),
+            resolution_due: due.resolution_due.as_millisecond(),
+        }),
+        history: vec![change.clone()],
+        ..AgentUpdate::default()
+    };
+    db.apply_agent_update(ticket.id, &update).await?;
+    record_audit(
+        db,
+        Some(agent),
+        "ticket.priority",
+        &reference_of(ticket.id),
+        &change,
+    )
+    .await?;
+    Ok(true)
+}
+
+/// Parses a comma- or space-separated tag list: lowercase, without duplicates, in order.
+pub fn parse_tags(text: &str) -> Result<Vec<String>, AgentWorkError> {
+    let mut tags: Vec<String> = Vec::new();
+    for raw in text.split([',', ' ', '\n', '\t']) {
+        let tag = raw.trim().trim_start_matches('#').to_lowercase();
+        if tag.is_empty() {
+            continue;
+        }
+        let valid = tag.chars().count() <= MAX_TAG_CHARS
+            && tag
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+        if !valid {
+            return Err(AgentWorkError::InvalidTag(tag));
+        }
+        if !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    if tags.len() > MAX_TAGS {
+        return Err(AgentWorkError::InvalidTag(tags[MAX_TAGS].clone()));
+    }
+    Ok(tags)
+}
+
+/// Replaces the tags (kept in `ticket_tags` for the inbox filter). Returns whether anything changed.
+pub async fn set_tags(
+    db: &Database,
+    ticket: &StoredTicket,
+    agent: &StaffUser,
+    tags: &[String],
+) -> Result<bool, AgentWorkError> {
+    let current = ticket.tag_list()?;
+    if current == tags {
+        return Ok(false);
+    }
+    let shown = |list: &[String]| {
+        if list.is_empty() {
+            "(none)".to_owned()
+        } else {
+            list.join(", ")
+        }
+    };
+    let change = format!("tags: {} → {}", shown(&current), shown(tags));
+    let update = AgentUpdate {
+        actor_id: agent.id,
+        actor_email: &agent.email,
+        tags: Some(tags),
+        history: vec![change.clone()],
+        ..AgentUpdate::default()
+    };
+    db.apply_agent_update(ticket.id, &update).await?;
+    record_audit(
+        db,
+        Some(agent),
+        "ticket.tags",
+        &reference_of(ticket.id),
+        &change,
+    )
+    .await?;
+    Ok(true)
+}
+
+/// Adds one tag to the ticket's tags. Returns whether anything changed.
+pub async fn add_tag(
+    db: &Database,
+    ticket: &StoredTicket,
+    agent: &StaffUser,
+    tag: &str,
+) -> Result<bool, AgentWorkError> {
+    let mut tags = ticket.tag_list()?;
+    for tag in parse_tags(tag)? {
+        if !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    if tags.len() > MAX_TAGS {
+        return Err(AgentWorkError::InvalidTag(tags[MAX_TAGS].clone()));
+    }
+    set_tags(db, ticket, agent, &tags).await
+}
+
+/// Assigns the ticket to `assignee` (an active staff member who may work tickets) or, with
+/// `None`, to nobody. Returns whether anything changed.
+pub async fn assign(
+    db: &Database,
+    ticket: &StoredTicket,
+    agent: &StaffUser,
+    assignee: Option<&StaffUser>,
+) -> Result<bool, AgentWorkError> {
+    if let Some(user) = assignee
+        && !user.may_enter(StaffArea::Agent)
+    {
+        return Err(AgentWorkError::NotAnAgent);
+    }
+    let assignee_id = assignee.map(|user| user.id);
+    if ticket.assignee_id == assignee_id {
+        return Ok(false);
+    }
+    let change = match assignee {
+        Some(user) => format!("assigned to {}", user.email),
+        None => "unassigned".to_owned(),
+    };
+    let update = AgentUpdate {
+        actor_id: agent.id,
+        actor_email: &agent.email,
+        assignee: Some(assignee_id),
+        history: vec![change.clone()],
+        ..AgentUpdate::default()
+    };
+    db.apply_agent_update(ticket.id, &update).await?;
+    record_audit(
+        db,
+        Some(agent),
+        "ticket.assign",
+        &reference_of(ticket.id),
+        &change,
+    )
+    .await?;
+    Ok(true)
+}
+
+/// One bulk action over several tickets; each ticket gets its own history and audit entries.
+#[derive(Clone, Debug, Default)]
+pub struct BulkAction {
+    /// `Some(None)` unassigns.
+    pub assignee: Option<Option<StaffUser>>,
+    pub status: Option<TicketStatus>,
+    pub add_tag: Option<String>,
+}
+
+/// What a bulk action did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BulkOutcome {
+    /// Tickets that changed.
+    pub changed: usize,
+    /// Tickets skipped, with the reason (e.g. a closed ticket cannot be resolved).
+    pub skipped: Vec<(i64, String)>,
+}
+
+/// Applies `action` to every ticket id; tickets that refuse a change are skipped and reported.
+pub async fn apply_bulk_action(
+    db: &Database,
+    agent: &StaffUser,
+    ticket_ids: &[i64],
+    action: &BulkAction,
+) -> Result<BulkOutcome, AgentWorkError> {
+    let mut outcome = BulkOutcome::default();
+    for &id in ticket_ids {
+        let mut changed = false;
+        let result: Result<(), AgentWorkError> = async {
+            if let Some(assignee) = &action.assignee {
+                let ticket = find(db, id).await?;
+                changed |= assign(db, &ticket, agent, assignee.as_ref()).await?;
+            }
+            if let Some(status) = action.status {
+                let ticket = find(db, id).await?;
+                changed |= change_status(db, &ticket, agent, status).await?;
+            }
+            if let Some(tag) = &action.add_tag {
+                let ticket = find(db, id).await?;
+                changed |= add_tag(db, &ticket, agent, tag).await?;
+            }
+            Ok(())
+        }
+        .await;
+        match result {
+            Ok(()) => outcome.changed += usize::from(changed),
+            Err(AgentWorkError::Storage(error)) => return Err(error.into()),
+            Err(error) => outcome.skipped.push((id, error.to_string())),
+        }
+    }
+    Ok(outcome)
+}
+
+async fn find(db: &Database, id: i64) -> Result<StoredTicket, AgentWorkError> {
+    db.find_ticket_by_id(id)
+        .await?
+        .ok_or(AgentWorkError::UnknownTicket(id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_are_lowercased_deduplicated_and_split_on_commas_and_spaces() {
+        assert_eq!(
+            parse_tags("Billing, refund  #billing,sso").unwrap(),
+            vec!["billing", "refund", "sso"]
+        );
+        assert!(parse_tags("").unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_tag_with_punctuation_is_refused() {
+        assert!(matches!(
+            parse_tags("ok, not/ok"),
+            Err(AgentWorkError::InvalidTag(tag)) if tag == "not/ok"
+        ));
+    }
+}

@@ -1,0 +1,424 @@
+//! The agents' inbox: which tickets a view shows, in which order, how many each tab holds,
+//! and where a ticket stands against its SLA clocks.
+//!
+//! Every view is answered by the database from indexes (see `migrations/*/0005_agent_inbox.sql`):
+//! each ticket stores its next SLA due time (`sla_due_at`) and a numeric priority, kept up to
+//! date by every change, so sorting by "what is due next" never loads all tickets.
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use super::sla::{SlaState, sla_state};
+use super::{TicketPriority, TicketStatus};
+use crate::accounts::StaffUser;
+use crate::storage::{Database, StorageError, StoredTicket};
+
+/// Tickets per inbox page.
+pub const INBOX_PAGE_SIZE: i64 = 50;
+
+/// The stored `sla_due_at` of a ticket with no SLA clock running (resolved or closed): the
+/// largest BIGINT, so such tickets sort last and never count as breached or due soon.
+pub const NO_SLA_DUE: i64 = i64::MAX;
+
+/// The statuses of the default view: tickets the team still owes something.
+/// `answered` waits for the customer and `resolved`/`closed` are done, so they are left out.
+pub const ACTIVE_STATUSES: [TicketStatus; 3] = [
+    TicketStatus::New,
+    TicketStatus::Open,
+    TicketStatus::Postponed,
+];
+
+/// Which statuses a view shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum StatusView {
+    /// New, open and postponed tickets (the default).
+    #[default]
+    Active,
+    /// One status.
+    Only(TicketStatus),
+    /// Every ticket.
+    All,
+}
+
+impl StatusView {
+    /// Parses `active`, `all` or a status name; empty means the default.
+    pub fn parse(text: &str) -> Option<StatusView> {
+        match text.trim() {
+            "" | "active" => Some(StatusView::Active),
+            "all" => Some(StatusView::All),
+            other => TicketStatus::parse(other).map(StatusView::Only),
+        }
+    }
+
+    /// The name used in URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatusView::Active => "active",
+            StatusView::All => "all",
+            StatusView::Only(status) => status.as_str(),
+        }
+    }
+
+    /// The statuses shown, or `None` for every status.
+    pub fn statuses(self) -> Option<Vec<TicketStatus>> {
+        match self {
+            StatusView::Active => Some(ACTIVE_STATUSES.to_vec()),
+            StatusView::Only(status) => Some(vec![status]),
+            StatusView::All => None,
+        }
+    }
+}
+
+/// Whose tickets a view shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum AssigneeFilter {
+    /// Assigned to anyone or nobody.
+    #[default]
+    Anyone,
+    /// Assigned to the agent looking at the inbox.
+    Mine,
+    /// Assigned to nobody.
+    Unassigned,
+    /// Assigned to this staff member (user id).
+    Agent(i64),
+}
+
+impl AssigneeFilter {
+    /// Parses `all` (or empty), `mine`, `unassigned` or a user id.
+    pub fn parse(text: &str) -> Option<AssigneeFilter> {
+        match text.trim() {
+            "" | "all" => Some(AssigneeFilter::Anyone),
+            "mine" => Some(AssigneeFilter::Mine),
+            "unassigned" => Some(AssigneeFilter::Unassigned),
+            id => id.parse().ok().map(AssigneeFilter::Agent),
+        }
+    }
+
+    /// The name used in URLs.
+    pub fn as_param(self) -> String {
+        match self {
+            AssigneeFilter::Anyone => "all".to_owned(),
+            AssigneeFilter::Mine => "mine".to_owned(),
+            AssigneeFilter::Unassigned => "unassigned".to_owned(),
+            AssigneeFilter::Agent(id) => id.to_string(),
+        }
+    }
+}
+
+/// Which SLA state a view shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum SlaFilter {
+    /// Any state.
+    #[default]
+    Any,
+    /// The next due time has passed.
+    Breached,
+    /// Due within the next hour, not yet breached.
+    DueSoon,
+}
+
+impl SlaFilter {
+    /// Parses `breached`, `due-soon` or empty.
+    pub fn parse(text: &str) -> Option<SlaFilter> {
+        match text.trim() {
+            "" | "any" => Some(SlaFilter::Any),
+            "breached" => Some(SlaFilter::Breached),
+            "due-soon" => Some(SlaFilter::DueSoon),
+            _ => None,
+        }
+    }
+
+    /// The name used in URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SlaFilter::Any => "any",
+            SlaFilter::Breached => "breached",
+            SlaFilter::DueSoon => "due-soon",
+        }
+    }
+}
+
+/// The order of a view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum InboxSort {
+    /// Next SLA due time first (tickets without a running clock last).
+    #[default]
+    SlaDue,
+    /// Newest first.
+    Newest,
+    /// Most urgent first, then by SLA due time.
+    Priority,
+}
+
+impl InboxSort {
+    /// Parses `due`, `newest` or `priority`; empty means the default.
+    pub fn parse(text: &str) -> Option<InboxSort> {
+        match text.trim() {
+            "" | "due" => Some(InboxSort::SlaDue),
+            "newest" => Some(InboxSort::Newest),
+            "priority" => Some(InboxSort::Priority),
+            _ => None,
+        }
+    }
+
+    /// The name used in URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InboxSort::SlaDue => "due",
+            InboxSort::Newest => "newest",
+            InboxSort::Priority => "priority",
+        }
+    }
+}
+
+/// Everything that selects and orders one inbox page.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct InboxFilter {
+    pub status: StatusView,
+    pub priority: Option<TicketPriority>,
+    /// Exact tag (tags are stored lowercase).
+    pub tag: Option<String>,
+    /// Exact category slug.
+    pub category: Option<String>,
+    pub assignee: AssigneeFilter,
+    pub sla: SlaFilter,
+    pub sort: InboxSort,
+    /// 1-based page number.
+    pub page: u32,
+}
+
+/// The numeric rank stored beside the priority name, so "most urgent first" uses an index.
+pub fn priority_rank(priority: TicketPriority) -> i64 {
+    match priority {
+        TicketPriority::Low => 0,
+        TicketPriority::Medium => 1,
+        TicketPriority::High => 2,
+        TicketPriority::Urgent => 3,
+    }
+}
+
+/// One line of the inbox.
+#[derive(Clone, Debug, sqlx::FromRow, Serialize)]
+pub struct InboxRow {
+    pub id: i64,
+    pub subject: String,
+    pub name: String,
+    pub email: String,
+    pub status: String,
+    pub priority: String,
+    pub tags: String,
+    pub category: String,
+    pub assignee_id: Option<i64>,
+    pub assignee_name: Option<String>,
+    pub sla_due_at: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// How many tickets each tab of the inbox holds.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct InboxCounts {
+    /// Per status name, every status present (missing ones are 0).
+    pub by_status: Vec<(String, i64)>,
+    /// New, open and postponed tickets.
+    pub active: i64,
+    /// Every ticket.
+    pub all: i64,
+    /// Active tickets assigned to the viewer.
+    pub mine: i64,
+    /// Active tickets assigned to nobody.
+    pub unassigned: i64,
+    /// Active tickets whose next due time has passed.
+    pub breached: i64,
+    /// Active tickets due within the hour.
+    pub due_soon: i64,
+}
+
+impl InboxCounts {
+    /// The count of one status.
+    pub fn of_status(&self, status: TicketStatus) -> i64 {
+        self.by_status
+            .iter()
+            .find(|(name, _)| name == status.as_str())
+            .map(|(_, count)| *count)
+            .unwrap_or(0)
+    }
+}
+
+/// One page of a view, with the total the view holds.
+#[derive(Clone, Debug)]
+pub struct InboxPage {
+    pub rows: Vec<InboxRow>,
+    /// Tickets matching the filter, over all pages.
+    pub total: i64,
+    /// The page shown (1-based).
+    pub page: u32,
+    /// How many pages the view has (at least 1).
+    pub page_count: u32,
+}
+
+/// Loads one page of the inbox for `viewer` at time `now` (milliseconds).
+pub async fn inbox_page(
+    db: &Database,
+    filter: &InboxFilter,
+    viewer: &StaffUser,
+    now: i64,
+) -> Result<InboxPage, StorageError> {
+    let page = filter.page.max(1);
+    let offset = i64::from(page - 1) * INBOX_PAGE_SIZE;
+    let (rows, total) = db
+        .inbox_tickets(filter, viewer.id, now, offset, INBOX_PAGE_SIZE)
+        .await?;
+    let page_count = u32::try_from((total + INBOX_PAGE_SIZE - 1) / INBOX_PAGE_SIZE)
+        .unwrap_or(u32::MAX)
+        .max(1);
+    Ok(InboxPage {
+        rows,
+        total,
+        page,
+        page_count,
+    })
+}
+
+/// The counts shown on the inbox tabs.
+pub async fn inbox_counts(
+    db: &Database,
+    viewer: &StaffUser,
+    now: i64,
+) -> Result<InboxCounts, StorageError> {
+    db.inbox_counts(viewer.id, now).await
+}
+
+/// The next due time a ticket's stored fields imply (what `sla_due_at` holds).
+pub fn next_sla_due(ticket: &StoredTicket) -> Option<i64> {
+    match TicketStatus::parse(&ticket.status) {
+        Some(TicketStatus::Resolved | TicketStatus::Closed) => None,
+        _ if ticket.first_responded_at.is_none() => Some(ticket.first_response_due),
+        _ => Some(ticket.resolution_due),
+    }
+}
+
+/// Where one SLA target stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SlaClock {
+    /// `first response` or `resolution`.
+    pub name: &'static str,
+    pub due_at: i64,
+    /// When the target was met (first reply, resolution), if it was.
+    pub met_at: Option<i64>,
+    /// `met`, `met-late`, `breached`, `due-soon`, `on-track` or `stopped` (closed unresolved).
+    pub state: &'static str,
+    /// e.g. `2h 5m left`, `overdue by 1d 3h`, `met 20m before due`.
+    pub summary: String,
+}
+
+/// The first-response and resolution clocks of a ticket at time `now` (milliseconds).
+pub fn sla_clocks(ticket: &StoredTicket, now: i64) -> [SlaClock; 2] {
+    let status = TicketStatus::parse(&ticket.status).unwrap_or(TicketStatus::Open);
+    let resolved_at = match status {
+        TicketStatus::Resolved | TicketStatus::Closed => ticket.resolved_at,
+        _ => None,
+    };
+    let stopped = status == TicketStatus::Closed && resolved_at.is_none();
+    [
+        clock(
+            "first response",
+            ticket.first_response_due,
+            ticket.first_responded_at,
+            false,
+            now,
+        ),
+        clock(
+            "resolution",
+            ticket.resolution_due,
+            resolved_at,
+            stopped,
+            now,
+        ),
+    ]
+}
+
+fn clock(name: &'static str, due: i64, met_at: Option<i64>, stopped: bool, now: i64) -> SlaClock {
+    let (state, summary) = match met_at {
+        Some(met) if met <= due => ("met", format!("met {} before due", span(due - met))),
+        Some(met) => ("met-late", format!("met {} late", span(met - due))),
+        None if stopped => ("stopped", "closed without resolution".to_owned()),
+        None => {
+            let state = match (
+                Timestamp::from_millisecond(due),
+                Timestamp::from_millisecond(now),
+            ) {
+                (Ok(due), Ok(now)) => sla_state(due, now),
+                _ => SlaState::OnTrack,
+            };
+            match state {
+                SlaState::Breached => ("breached", format!("overdue by {}", span(now - due))),
+                SlaState::DueSoon => ("due-soon", format!("{} left", span(due - now))),
+                SlaState::OnTrack => ("on-track", format!("{} left", span(due - now))),
+            }
+        }
+    };
+    SlaClock {
+        name,
+        due_at: due,
+        met_at,
+        state,
+        summary,
+    }
+}
+
+/// A duration in milliseconds as `1d 3h`, `2h 5m` or `4m`.
+pub fn span(millis: i64) -> String {
+    let minutes = millis.max(0) / 60_000;
+    let (days, hours, minutes) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
+    if days > 0 {
+        format!("{days}d {hours}h")
+    } else if hours > 0 {
+        format!("{hours}h {minutes}m")
+    } else {
+        format!("{minutes}m")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn view_names_round_trip() {
+        for view in [
+            StatusView::Active,
+            StatusView::All,
+            StatusView::Only(TicketStatus::Answered),
+        ] {
+            assert_eq!(StatusView::parse(view.as_str()), Some(view));
+        }
+        assert_eq!(StatusView::parse(""), Some(StatusView::Active));
+        assert_eq!(StatusView::parse("bogus"), None);
+        assert_eq!(AssigneeFilter::parse("12"), Some(AssigneeFilter::Agent(12)));
+        assert_eq!(AssigneeFilter::parse("someone"), None);
+        assert_eq!(SlaFilter::parse("due-soon"), Some(SlaFilter::DueSoon));
+        assert_eq!(InboxSort::parse("priority"), Some(InboxSort::Priority));
+    }
+
+    #[test]
+    fn spans_read_as_days_hours_and_minutes() {
+        assert_eq!(span(0), "0m");
+        assert_eq!(span(5 * 60_000), "5m");
+        assert_eq!(span(125 * 60_000), "2h 5m");
+        assert_eq!(span((27 * 60 + 3) * 60_000), "1d 3h");
+    }
+
+    #[test]
+    fn a_clock_met_after_its_due_time_is_late() {
+        let late = clock("first response", 1_000, Some(61_000 + 1_000), false, 0);
+        assert_eq!(late.state, "met-late");
+        let open = clock("resolution", 10_000_000, None, false, 0);
+        assert_eq!(open.state, "on-track");
+        let breached = clock("resolution", 0, None, false, 120_000);
+        assert_eq!(
+            (breached.state, breached.summary.as_str()),
+            ("breached", "overdue by 2m")
+        );
+    }
+}

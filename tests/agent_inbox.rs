@@ -1,0 +1,858 @@
+//! The agents' inbox and ticket page: filters, counts, SLA order, paging, replies that reach the
+//! customer, internal notes that never do, status/priority/tags/assignee changes with history
+//! and audit entries, bulk actions, canned responses — on every database backend.
+
+mod common;
+
+use answerdesk::storage::{Database, now_millis};
+use answerdesk::tickets::inbox::{InboxFilter, NO_SLA_DUE, StatusView, inbox_page};
+use axum::http::StatusCode;
+use common::{
+    Staff, TestApp, TestDatabase, location, post_json, shipped_content, shut_down, spawn_app_with,
+    test_databases,
+};
+use serde_json::json;
+
+const HOUR: i64 = 3_600_000;
+
+async fn start(database: &TestDatabase) -> TestApp {
+    // Many tickets come from one address in these tests: no filing rate limit.
+    spawn_app_with(database, &shipped_content(), |config| {
+        config.ticket_rate_limit = 0
+    })
+    .await
+}
+
+/// A filed ticket: its id and the path of the customer's private status page.
+struct Filed {
+    id: i64,
+    status_path: String,
+}
+
+async fn file(app: &TestApp, email: &str, subject: &str, description: &str) -> Filed {
+    let response = post_json(
+        app,
+        "/api/tickets",
+        &json!({"name": "Ann Customer", "email": email, "subject": subject, "description": description}),
+    )
+    .await;
+    assert_eq!(response.status, StatusCode::CREATED, "{}", response.body);
+    let created: serde_json::Value = serde_json::from_str(&response.body).expect("JSON");
+    let id = created["reference"]
+        .as_str()
+        .and_then(|r| r.strip_prefix("AD-"))
+        .and_then(|digits| digits.parse().ok())
+        .expect("reference");
+    let status_url = created["status_url"].as_str().expect("status url");
+    let status_path = format!("/tickets/{}", status_url.rsplit('/').next().expect("token"));
+    Filed { id, status_path }
+}
+
+async fn ticket(db: &Database, id: i64) -> answerdesk::storage::StoredTicket {
+    db.find_ticket_by_id(id)
+        .await
+        .expect("query")
+        .expect("ticket exists")
+}
+
+async fn history(db: &Database, id: i64) -> Vec<String> {
+    db.ticket_history(id)
+        .await
+        .expect("history")
+        .into_iter()
+        .map(|(actor, change, _)| format!("{actor}: {change}"))
+        .collect()
+}
+
+async fn audit_actions(db: &Database) -> Vec<(String, String)> {
+    db.list_audit_entries(None, 500)
+        .await
+        .expect("audit")
+        .into_iter()
+        .map(|entry| (entry.action, entry.target))
+        .collect()
+}
+
+/// How many ticket rows an inbox page shows.
+fn rows_shown(body: &str) -> usize {
+    body.matches("name=\"ticket\" value=").count()
+}
+
+async fn post_ok(agent: &mut Staff<'_>, path: &str, fields: &[(&str, &str)]) {
+    let response = agent.post_form(path, fields).await;
+    assert_eq!(
+        response.status,
+        StatusCode::SEE_OTHER,
+        "{path}: {}",
+        response.body
+    );
+}
+
+fn position(body: &str, text: &str) -> usize {
+    body.find(text)
+        .unwrap_or_else(|| panic!("{text:?} not on the page"))
+}
+
+#[tokio::test]
+async fn inbox_shows_active_tickets_most_overdue_first_and_filters_narrow_the_view() {
+    for database in test_databases().await {
+        let app = start(&database).await;
+        let db = app.state.db.clone();
+        let mut agent = app.sign_in_as("agent").await;
+        let alpha = file(&app, "a@example.com", "Alpha question", "How do I export?").await;
+        let bravo = file(
+            &app,
+            "b@example.com",
+            "Bravo question",
+            "Where is my invoice?",
+        )
+        .await;
+        let charlie = file(
+            &app,
+            "c@example.com",
+            "Charlie question",
+            "Can I rename it?",
+        )
+        .await;
+        let delta = file(&app, "d@example.com", "Delta finished", "Thanks").await;
+        let now = now_millis();
+        db.set_ticket_due_times(alpha.id, now + 5 * HOUR, now + 48 * HOUR)
+            .await
+            .expect("due");
+        db.set_ticket_due_times(bravo.id, now - 2 * HOUR, now + 48 * HOUR)
+            .await
+            .expect("due");
+        db.set_ticket_due_times(charlie.id, now + HOUR / 2, now + 48 * HOUR)
+            .await
+            .expect("due");
+        post_ok(
+            &mut agent,
+            &format!("/agent/tickets/{}/status", delta.id),
+            &[("value", "closed")],
+        )
+        .await;
+
+        let inbox = agent.get("/agent").await;
+        assert_eq!(inbox.status, StatusCode::OK, "[{}]", app.backend);
+        let body = &inbox.body;
+        assert_eq!(rows_shown(body), 3, "[{}] {body}", app.backend);
+        assert!(!body.contains("Delta finished"), "closed is not active");
+        // Default order: the next SLA due time, most overdue first.
+        assert!(position(body, "Bravo question") < position(body, "Charlie question"));
+        assert!(position(body, "Charlie question") < position(body, "Alpha question"));
+        assert!(body.contains("Active <span class=\"tab-count\">3</span>"));
+        assert!(body.contains("closed <span class=\"tab-count\">1</span>"));
+        assert!(body.contains("SLA breached <span class=\"tab-count\">1</span>"));
+        assert!(body.contains("Due within an hour <span class=\"tab-count\">1</span>"));
+
+        let breached = agent.get("/agent?sla=breached").await.body;
+        assert_eq!(rows_shown(&breached), 1);
+        assert!(breached.contains("Bravo question"));
+        let due_soon = agent.get("/agent?sla=due-soon").await.body;
+        assert_eq!(rows_shown(&due_soon), 1);
+        assert!(due_soon.contains("Charlie question"));
+        let closed = agent.get("/agent?status=closed").await.body;
+        assert_eq!(rows_shown(&closed), 1);
+        assert!(closed.contains("Delta finished"));
+        let everything = agent.get("/agent?status=all&sort=newest").await.body;
+        assert_eq!(rows_shown(&everything), 4);
+        assert!(position(&everything, "Delta finished") < position(&everything, "Alpha question"));
+
+        post_ok(
+            &mut agent,
+            &format!("/agent/tickets/{}/priority", alpha.id),
+            &[("value", "urgent")],
+        )
+        .await;
+        let urgent = agent.get("/agent?priority=urgent").await.body;
+        assert_eq!(rows_shown(&urgent), 1);
+        assert!(urgent.contains("Alpha question"));
+        let by_priority = agent.get("/agent?sort=priority").await.body;
+        assert!(
+            position(&by_priority, "Alpha question") < position(&by_priority, "Bravo question")
+        );
+
+        post_ok(
+            &mut agent,
+            &format!("/agent/tickets/{}/tags", bravo.id),
+            &[("value", "VIP, refund")],
+        )
+        .await;
+        let vip = agent.get("/agent?tag=vip").await.body;
+        assert_eq!(rows_shown(&vip), 1);
+        assert!(vip.contains("Bravo question"));
+
+        post_ok(
+            &mut agent,
+            &format!("/agent/tickets/{}/assignee", charlie.id),
+            &[("value", "me")],
+        )
+        .await;
+        let mine = agent.get("/agent?assignee=mine").await.body;
+        assert_eq!(rows_shown(&mine), 1);
+        assert!(mine.contains("Charlie question"));
+        assert!(mine.contains("Mine <span class=\"tab-count\">1</span>"));
+        let unassigned = agent.get("/agent?assignee=unassigned").await.body;
+        assert_eq!(rows_shown(&unassigned), 2);
+        assert!(!unassigned.contains("Charlie question"));
+        let combined = agent
+            .get("/agent?assignee=unassigned&sla=breached&tag=refund")
+            .await
+            .body;
+        assert_eq!(rows_shown(&combined), 1);
+        assert!(combined.contains("Bravo question"));
+
+        assert_eq!(
+            agent.get("/agent?status=bogus").await.status,
+            StatusCode::BAD_REQUEST
+        );
+        shut_down(app).await;
+    }
+}
+
+#[tokio::test]
+async fn tags_set_by_the_rules_at_filing_are_filterable() {
+    for database in test_databases().await {
+        let app = start(&database).await;
+        let mut agent = app.sign_in_as("agent").await;
+        file(
+            &app,
+            "a@example.com",
+            "Everything is down",
+            "Total outage since noon",
+        )
+        .await;
+        file(
+            &app,
+            "b@example.com",
+            "Colour question",
+            "Can I change the colour?",
+        )
+        .await;
+        let outage = agent.get("/agent?tag=outage").await.body;
+        assert_eq!(rows_shown(&outage), 1, "[{}]", app.backend);
+        assert!(outage.contains("Everything is down"));
+        shut_down(app).await;
+    }
+}
+
+#[tokio::test]
+async fn inbox_pages_hold_fifty_tickets_in_sla_order() {
+    for database in test_databases().await {
+        let app = start(&database).await;
+        let db = app.state.db.clone();
+        let mut agent = app.sign_in_as("agent").await;
+        db.seed_benchmark_tickets(120, &[agent.user.id])
+            .await
+            .expect("seed");
+        let first = agent.get("/agent?status=all").await.body;
+        assert_eq!(rows_shown(&first), 50, "[{}]", app.backend);
+        assert!(first.contains("page 1 of 3"));
+        assert!(first.contains("page=2"));
+        let last = agent.get("/agent?status=all&page=3").await.body;
+        assert_eq!(rows_shown(&last), 20);
+
+        let mut due_times = Vec::new();
+        for page in 1..=3 {
+            let filter = InboxFilter {
+                status: StatusView::All,
+                page,
+                ..InboxFilter::default()
+            };
+            let shown = inbox_page(&db, &filter, &agent.user, now_millis())
+                .await
+                .expect("page");
+            assert_eq!(shown.total, 120);
+            due_times.extend(shown.rows.iter().map(|row| row.sla_due_at));
+        }
+        assert_eq!(due_times.len(), 120);
+        assert!(due_times.windows(2).all(|pair| pair[0] <= pair[1]));
+        // Resolved and closed tickets have no running clock and come last.
+        assert_eq!(due_times.last(), Some(&NO_SLA_DUE));
+        assert!(due_times.first() < Some(&NO_SLA_DUE));
+        shut_down(app).await;
+    }
+}
+
+#[tokio::test]
+async fn an_agent_reply_reaches_the_status_page_and_the_customer_by_email() {
+    for database in test_databases().await {
+        let app = start(&database).await;
+        let db = app.state.db.clone();
+        let mut agent = app.sign_in_as("agent").await;
+        let filed = file(
+            &app,
+            "ann@example.com",
+            "Cannot sign in",
+            "It says wrong password",
+        )
+        .await;
+        assert!(ticket(&db, filed.id).await.first_responded_at.is_none());
+
+        let response = agent
+            .post_form(
+                &format!("/agent/tickets/{}/reply", filed.id),
+                &[
+                    ("body", "Please reset your password from the sign-in page."),
+                    ("status", ""),
+                ],
+            )
+            .await;
+        assert_eq!(
+            response.status,
+            StatusCode::SEE_OTHER,
+            "[{}] {}",
+            app.backend,
+            response.body
+        );
+        assert_eq!(
+            location(&response),
+            format!("/agent/tickets/{}?done=reply", filed.id)
+        );
+
+        let stored = ticket(&db, filed.id).await;
+        assert_eq!(stored.status, "answered");
+        let first_response = stored.first_responded_at.expect("first response stamped");
+        assert_eq!(stored.sla_due_at, stored.resolution_due);
+
+        let mut customer = app.customer();
+        let page = customer.get(&filed.status_path).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.body
+                .contains("Please reset your password from the sign-in page.")
+        );
+        assert!(
+            page.body.contains("<strong>agent</strong>"),
+            "the agent's name"
+        );
+
+        let emails = db.outbox(10).await.expect("outbox");
+        let reply = emails
+            .iter()
+            .find(|email| email.body.contains("Please reset your password"))
+            .expect("reply emailed");
+        assert_eq!(reply.recipient, "ann@example.com");
+        assert!(reply.subject.contains("Re: Cannot sign in"));
+        assert!(reply.body.contains(&filed.status_path), "{}", reply.body);
+
+        let messages = db.ticket_messages(filed.id, false).await.expect("messages");
+        let agent_message = messages
+            .iter()
+            .find(|m| m.author_kind == "agent")
+            .expect("agent message");
+        assert_eq!(agent_message.author_user_id, Some(agent.user.id));
+        assert_eq!(agent_message.internal, 0);
+
+        // A second reply keeps the first response time and can keep the status.
+        post_ok(
+            &mut agent,
+            &format!("/agent/tickets/{}/reply", filed.id),
+            &[("body", "Any luck?"), ("status", "keep")],
+        )
+        .await;
+        let stored = ticket(&db, filed.id).await;
+        assert_eq!(stored.first_responded_at, Some(first_response));
+        assert_eq!(stored.status, "answered");
+
+        let empty = agent
+            .post_form(
+                &format!("/agent/tickets/{}/reply", filed.id),
+                &[("body", "  ")],
+            )
+            .await;
+        assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(empty.body.contains("Please write a message first."));
+        assert!(
+            history(&db, filed.id)
+                .await
+                .iter()
+                .any(|h| h == "agent@example.com: replied to the customer")
+        );
+        assert!(
+            audit_actions(&db)
+                .await
+                .contains(&("ticket.reply".to_owned(), format!("AD-{:06}", filed.id)))
+        );
+        shut_down(app).await;
+    }
+}
+
+#[tokio::test]
+async fn an_internal_note_is_never_shown_or_emailed_to_the_customer() {
+    for database in test_databases().await {
+        let app = start(&database).await;
+        let db = app.state.db.clone();
+        let mut agent = app.sign_in_as("agent").await;
+        let filed = file(&app, "ann@example.com", "Invoice wrong", "The total is off").await;
+        post_ok(
+            &mut agent,
+            &format!("/agent/tickets/{}/note", filed.id),
+            &[("body", "SECRET-NOTE: legacy plan, check with finance")],
+        )
+        .await;
+        post_ok(
+            &mut agent,
+            &format!("/agent/tickets/{}/reply", filed.id),
+            &[("body", "We are looking into it.")],
+        )
+        .await;
+
+        let staff_page = agent
+            .get(&format!("/agent/tickets/{}", filed.id))
+            .await
+            .body;
+        assert!(staff_page.contains("SECRET-NOTE"), "[{}]", app.backend);
+        assert!(staff_page.contains("internal note"));
+
+        let mut customer = app.customer();
+        let page = customer.get(&filed.status_path).await.body;
+        assert!(page.contains("We are looking into it."));
+        assert!(
+            !page.contains("SECRET-NOTE"),
+            "[{}] note leaked: {page}",
+            app.backend
+        );
+        for email in db.outbox(50).await.expect("outbox") {
+            assert!(!email.body.contains("SECRET-NOTE"));
+            assert!(!email.subject.contains("SECRET-NOTE"));
+        }
+        let stored = ticket(&db, filed.id).await;
+        // A note is no response to the customer: only the reply stamped the clock.
+        assert!(stored.first_responded_at.is_some());
+        assert!(
+            history(&db, filed.id)
+                .await
+                .iter()
+                .any(|h| h.ends_with("added an internal note"))
+        );
+        shut_down(app).await;
+    }
+}
+
+#[tokio::test]
+async fn a_note_alone_does_not_stop_the_first_response_clock() {
+    for database in test_databases().await {
+        let app = start(&database).await;
+        let db = app.state.db.clone();
+        let mut agent = app.sign_in_as("agent").await;
+        let filed = file(&app, "ann@example.com", "Question", "Hello").await;
+        post_ok(
+            &mut agent,
+            &format!("/agent/tickets/{}/note", filed.id),
+            &[("body", "Looking")],
+        )
+        .await;
+        let stored = ticket(&db, filed.id).await;
+        assert!(stored.first_responded_at.is_none(), "[{}]", app.backend);
+        assert_eq!(stored.status, "new");
+        assert_eq!(
+            db.outbox(50).await.expect("outbox").len(),
+            1,
+            "only the confirmation"
+        );
+        shut_down(app).await;
+    }
+}
+
+#[tokio::test]
+async fn resolving_records_who_and_when_and_a_customer_reply_reopens() {
+    for database in test_databases().await {
+        let app = start(&database).await;
+        let db = app.state.db.clone();
+        let mut agent = app.sign_in_as("agent").await;
+        let filed = file(
+            &app,
+            "ann@example.com",
+            "Export fails",
+            "CSV export is empty",
+        )
+        .await;
+        post_ok(
+            &mut agent,
+            &format!("/agent/tickets/{}/status", filed.id),
+            &[("value", "resolved")],
+        )
+        .await;
+        let stored = ticket(&db, filed.id).await;
+        assert_eq!(stored.status, "resolved", "[{}]", app.backend);
+        assert!(stored.resolved_at.is_some());
+        assert_eq!(stored.resolved_by, Some(agent.user.id));
+        assert_eq!(stored.sla_due_at, NO_SLA_DUE);
+        assert!(
+            history(&db, filed.id)
+                .await
+                .contains(&"agent@example.com: status: new → resolved".to_owned())
+        );
+        assert!(
+            audit_actions(&db)
+                .await
+                .iter()
+                .any(|(action, _)| action == "ticket.status")
+        );
+        let page = agent
+            .get(&format!("/agent/tickets/{}", filed.id))
+            .await
+            .body;
+        assert!(!page.contains("Turn into article"), "an agent is no editor");
+
+        let mut customer = app.customer();
+        customer.get(&filed.status_path).await;
+        let csrf = customer.csrf_token();
+        customer
+            .post_form(
+                &format!("{}/reply", filed.status_path),
+                &[("csrf_token", &csrf), ("body", "Still broken")],
+            )
+            .await;
+        let stored = ticket(&db, filed.id).await;
+        assert_eq!(stored.status, "open");
+        assert_eq!(stored.resolved_by, None);
+        assert!(stored.resolved_at.is_none());
+        assert_ne!(stored.sla_due_at, NO_SLA_DUE);
+
+        post_ok(
+            &mut agent,
+            &format!("/agent/tickets/{}/status", filed.id),
+            &[("value", "closed")],
+        )
+        .await;
+        let refused = agent
+            .post_form(
+                &format!("/agent/tickets/{}/status", filed.id),
+                &[("value", "resolved")],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.body.contains("reopen it first"));
+        shut_down(app).await;
+    }
+}
+
+#[tokio::test]
+async fn an_admin_sees_turn_into_article_on_a_resolved_ticket() {
+    for database in test_databases().await {
+        let app = start(&database).await;
+        let mut admin = app.sign_in_as("admin").await;
+        let filed = file(
+            &app,
+            "ann@example.com",
+            "Export fails",
+            "CSV export is empty",
+        )
+        .await;
+        post_ok(
+            &mut admin,
+            &format!("/agent/tickets/{}/status", filed.id),
+            &[("value", "resolved")],
+        )
+        .await;
+        let page = admin
+            .get(&format!("/agent/tickets/{}", filed.id))
+            .await
+            .body;
+        assert!(
+            page.contains(&format!("/editor/articles/new?from_ticket={}", filed.id)),
+            "[{}]",
+            app.backend
+        );
+        shut_down(app).await;
+    }
+}
+
+#[tokio::test]
+async fn assignee_priority_and_tags_changes_land_in_history_and_audit() {
+    for database in test_databases().await {
+        let app = start(&database).await;
+        let db = app.state.db.clone();
+        let mut agent = app.sign_in_as("agent").await;
+        let colleague = app
+            .sign_in_with_email("agent", "colleague@example.com")
+            .await;
+        let editor = app.sign_in_as("editor").await;
+        let filed = file(&app, "ann@example.com", "Question", "Hello there").await;
+        let before = ticket(&db, filed.id).await;
+
+        post_ok(
+            &mut agent,
+            &format!("/agent/tickets/{}/assignee", filed.id),
+            &[("value", &colleague.user.id.to_string())],
+        )
+        .await;
+        post_ok(
+            &mut agent,
+            &format!("/agent/tickets/{}/priority", filed.id),
+            &[("value", "urgent")],
+        )
+        .await;
+        post_ok(
+            &mut agent,
+            &format!("/agent/tickets/{}/tags", filed.id),
+            &[("value", "VIP, billing, vip")],
+        )
+        .await;
+        let stored = ticket(&db, filed.id).await;
+        assert_eq!(
+            stored.assignee_id,
+            Some(colleague.user.id),
+            "[{}]",
+            app.backend
+        );
+        assert_eq!(stored.priority, "urgent");
+        assert!(
+            stored.first_response_due < before.first_response_due,
+            "urgent is due sooner"
+        );
+        assert_eq!(stored.sla_due_at, stored.first_response_due);
+        assert_eq!(stored.tag_list().expect("tags"), vec!["vip", "billing"]);
+
+        let entries = history(&db, filed.id).await;
+        assert!(
+            entries.contains(&"agent@example.com: assigned to colleague@example.com".to_owned())
+        );
+        assert!(entries.iter().any(|h| h.contains("priority: low → urgent")));
+        assert!(entries.contains(&"agent@example.com: tags: (none) → vip, billing".to_owned()));
+        let actions = audit_actions(&db).await;
+        let reference = format!("AD-{:06}", filed.id);
+        for action in ["ticket.assign", "ticket.priority", "ticket.tags"] {
+            assert!(
+                actions.contains(&(action.to_owned(), reference.clone())),
+                "{action}"
+            );
+        }
+
+        // Tag rows follow the list: the old ones go, the new ones are found.
+        post_ok(
+            &mut agent,
+            &format!("/agent/tickets/{}/tags", filed.id),
+            &[("value", "billing")],
+        )
+        .await;
+        assert_eq!(rows_shown(&agent.get("/agent?tag=vip").await.body), 0);
+        assert_eq!(rows_shown(&agent.get("/agent?tag=billing").await.body), 1);
+
+        let refused = agent
+            .post_form(
+                &format!("/agent/tickets/{}/assignee", filed.id),
+                &[("value", &editor.user.id.to_string())],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let bad_tag = agent
+            .post_form(
+                &format!("/agent/tickets/{}/tags", filed.id),
+                &[("value", "ok, not/ok")],
+            )
+            .await;
+        assert_eq!(bad_tag.status, StatusCode::UNPROCESSABLE_ENTITY);
+        shut_down(app).await;
+    }
+}
+
+#[tokio::test]
+async fn bulk_actions_assign_and_set_status_on_each_selected_ticket() {
+    for database in test_databases().await {
+        let app = start(&database).await;
+        let db = app.state.db.clone();
+        let mut agent = app.sign_in_as("agent").await;
+        let one = file(&app, "a@example.com", "One", "First").await;
+        let two = file(&app, "b@example.com", "Two", "Second").await;
+        let three = file(&app, "c@example.com", "Three", "Third").await;
+        let (one_id, two_id) = (one.id.to_string(), two.id.to_string());
+        let response = agent
+            .post_form(
+                "/agent/bulk",
+                &[
+                    ("ticket", &one_id),
+                    ("ticket", &two_id),
+                    ("assignee", "me"),
+                    ("status", "postponed"),
+                    ("add_tag", "batch"),
+                    ("return_to", "/agent?sort=newest"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            response.status,
+            StatusCode::SEE_OTHER,
+            "[{}] {}",
+            app.backend,
+            response.body
+        );
+        assert_eq!(
+            location(&response),
+            "/agent?sort=newest&changed=2&skipped=0"
+        );
+        for id in [one.id, two.id] {
+            let stored = ticket(&db, id).await;
+            assert_eq!(stored.status, "postponed");
+            assert_eq!(stored.assignee_id, Some(agent.user.id));
+            assert_eq!(stored.tag_list().expect("tags"), vec!["batch"]);
+            let entries = history(&db, id).await;
+            assert!(entries.contains(&"agent@example.com: status: new → postponed".to_owned()));
+            assert!(
+                entries.contains(&"agent@example.com: assigned to agent@example.com".to_owned())
+            );
+        }
+        let untouched = ticket(&db, three.id).await;
+        assert_eq!(untouched.status, "new");
+        assert_eq!(untouched.assignee_id, None);
+        assert_eq!(history(&db, three.id).await.len(), 1);
+
+        let page = agent
+            .get("/agent?sort=newest&changed=2&skipped=0")
+            .await
+            .body;
+        assert!(page.contains("2 tickets changed."));
+
+        let none_selected = agent.post_form("/agent/bulk", &[("status", "open")]).await;
+        assert_eq!(none_selected.status, StatusCode::BAD_REQUEST);
+        let outside = agent
+            .post_form(
+                "/agent/bulk",
+                &[
+                    ("ticket", &one_id),
+                    ("status", "open"),
+                    ("return_to", "https://evil.example/"),
+                ],
+            )
+            .await;
+        assert_eq!(location(&outside), "/agent?changed=1&skipped=0");
+        shut_down(app).await;
+    }
+}
+
+#[tokio::test]
+async fn canned_responses_are_inserted_with_the_placeholders_filled() {
+    for database in test_databases().await {
+        let app = start(&database).await;
+        let db = app.state.db.clone();
+        let mut agent = app.sign_in_as("agent").await;
+        let filed = file(&app, "ann@example.com", "Password", "Forgot it").await;
+        post_ok(
+            &mut agent,
+            "/agent/canned",
+            &[
+                ("title", "Password reset"),
+                ("body", "Hello {{customer_name}}, about {{ticket_reference}}: follow {{status_link}}. {{agent_name}} {{unknown}}"),
+            ],
+        )
+        .await;
+        let canned = db.canned_responses().await.expect("canned");
+        assert_eq!(canned.len(), 1, "[{}]", app.backend);
+        let canned_id = canned[0].id;
+        assert!(
+            agent
+                .get("/agent/canned")
+                .await
+                .body
+                .contains("Password reset")
+        );
+
+        let token = filed.status_path.rsplit('/').next().expect("token");
+        let expected = format!(
+            "Hello Ann Customer, about AD-{:06}: follow {}/tickets/{token}. agent {{{{unknown}}}}",
+            filed.id,
+            app.state.public_base_url()
+        );
+        let api = agent
+            .send_json(
+                "GET",
+                &format!("/api/agent/tickets/{}/canned/{canned_id}", filed.id),
+                None,
+            )
+            .await;
+        assert_eq!(api.status, StatusCode::OK, "{}", api.body);
+        let filled: serde_json::Value = serde_json::from_str(&api.body).expect("JSON");
+        assert_eq!(filled["body"], expected);
+
+        // Without JavaScript the page puts the filled text into the reply box.
+        let page = agent
+            .get(&format!("/agent/tickets/{}?canned={canned_id}", filed.id))
+            .await
+            .body;
+        assert!(page.contains(&format!("Hello Ann Customer, about AD-{:06}", filed.id)));
+
+        post_ok(
+            &mut agent,
+            &format!("/agent/canned/{canned_id}"),
+            &[("title", "Reset"), ("body", "Hi {{customer_name}}")],
+        )
+        .await;
+        assert_eq!(
+            db.canned_responses().await.expect("canned")[0].body,
+            "Hi {{customer_name}}"
+        );
+        let invalid = agent
+            .post_form("/agent/canned", &[("title", ""), ("body", "x")])
+            .await;
+        assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
+        post_ok(
+            &mut agent,
+            &format!("/agent/canned/{canned_id}/delete"),
+            &[],
+        )
+        .await;
+        assert!(db.canned_responses().await.expect("canned").is_empty());
+        let actions = audit_actions(&db).await;
+        for action in ["canned.create", "canned.update", "canned.delete"] {
+            assert!(actions.iter().any(|(a, _)| a == action), "{action}");
+        }
+        shut_down(app).await;
+    }
+}
+
+#[tokio::test]
+async fn the_ticket_page_lists_previous_tickets_from_the_same_email() {
+    for database in test_databases().await {
+        let app = start(&database).await;
+        let mut agent = app.sign_in_as("agent").await;
+        let first = file(&app, "ann@example.com", "Earlier trouble", "Old").await;
+        file(&app, "bob@example.com", "Someone else entirely", "Other").await;
+        let latest = file(&app, "ann@example.com", "New trouble", "New").await;
+        let page = agent.get(&format!("/agent/tickets/{}", latest.id)).await;
+        assert_eq!(page.status, StatusCode::OK, "[{}]", app.backend);
+        assert!(page.body.contains("Earlier trouble"));
+        assert!(page.body.contains(&format!("/agent/tickets/{}", first.id)));
+        assert!(!page.body.contains("Someone else entirely"));
+        assert!(page.body.contains("first response"));
+        shut_down(app).await;
+    }
+}
+
+#[tokio::test]
+async fn editors_and_customers_cannot_enter_the_agent_area() {
+    for database in test_databases().await {
+        let app = start(&database).await;
+        let filed = file(&app, "ann@example.com", "Question", "Hello").await;
+        let mut editor = app.sign_in_as("editor").await;
+        assert_eq!(
+            editor.get("/agent").await.status,
+            StatusCode::FORBIDDEN,
+            "[{}]",
+            app.backend
+        );
+        assert_eq!(
+            editor
+                .get(&format!("/agent/tickets/{}", filed.id))
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        let note = editor
+            .post_form(
+                &format!("/agent/tickets/{}/note", filed.id),
+                &[("body", "x")],
+            )
+            .await;
+        assert_eq!(note.status, StatusCode::FORBIDDEN);
+        let mut customer = app.customer();
+        let response = customer.get("/agent").await;
+        assert_eq!(response.status, StatusCode::SEE_OTHER);
+        assert!(location(&response).starts_with("/login"));
+        let mut admin = app.sign_in_as("admin").await;
+        assert_eq!(admin.get("/agent").await.status, StatusCode::OK);
+        assert_eq!(admin.get("/agent/canned").await.status, StatusCode::OK);
+        shut_down(app).await;
+    }
+}
