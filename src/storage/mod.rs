@@ -6,6 +6,7 @@
 
 mod accounts;
 mod articles;
+pub mod dashboard;
 mod deflection;
 mod tickets;
 
