@@ -10,7 +10,9 @@ use crate::app;
 use crate::articles::{self, FileOutcome, ImportReport};
 use crate::benchmark::{self, BenchOptions};
 use crate::config::Config;
-use crate::deflection::{DeflectionFigures, deflection_figures};
+use crate::deflection::dashboard_benchmark::{DashboardBenchOptions, run_dashboard_benchmark};
+use crate::deflection::stats::day_label;
+use crate::deflection::{DashboardFilter, DeflectionFigures, deflection_figures};
 use crate::search::eval::{self, EvalOptions};
 use crate::storage::Database;
 
@@ -46,14 +48,42 @@ pub enum Command {
         /// Directory of Markdown files.
         dir: PathBuf,
     },
-    /// Print deflection figures: requests, deflections, tickets, top searches.
+    /// Print the dashboard's figures: requests, deflections, tickets, searches, articles,
+    /// response times, agents.
     Stats {
-        /// How many days back from now to count.
+        /// How many UTC days to count, today included.
         #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3650))]
         days: u32,
+        /// First day (YYYY-MM-DD, UTC) instead of --days; needs --to.
+        #[arg(long, value_name = "DATE", requires = "to")]
+        from: Option<String>,
+        /// Last day (YYYY-MM-DD, UTC, included); needs --from.
+        #[arg(long, value_name = "DATE", requires = "from")]
+        to: Option<String>,
+        /// Only this language (e.g. en).
+        #[arg(long, value_name = "CODE")]
+        lang: Option<String>,
         /// Print one JSON object instead of a table.
         #[arg(long)]
         json: bool,
+    },
+    /// Time the admins' dashboard figures on a synthetic history (scratch databases).
+    ///
+    /// Fills a scratch SQLite database (and, with --postgres, a scratch database created on
+    /// that server and dropped afterwards), then prints p50/p99 per period; the last line is JSON.
+    BenchDashboard {
+        /// Tickets to generate.
+        #[arg(long, value_name = "N", default_value_t = 10_000)]
+        tickets: usize,
+        /// Events to generate.
+        #[arg(long, value_name = "M", default_value_t = 100_000)]
+        events: usize,
+        /// Timed runs per period.
+        #[arg(long, value_name = "R", default_value_t = 20)]
+        runs: usize,
+        /// A PostgreSQL server URL whose role may create databases.
+        #[arg(long, value_name = "URL")]
+        postgres: Option<String>,
     },
     /// Manage staff accounts (the first admin is made here).
     User {
@@ -200,7 +230,10 @@ impl Command {
     /// Whether the command works on the configured portal (database, data directory). `eval`
     /// and `bench` build everything they need in temporary places.
     fn uses_configuration(&self) -> bool {
-        !matches!(self, Command::Eval { .. } | Command::Bench { .. })
+        !matches!(
+            self,
+            Command::Eval { .. } | Command::Bench { .. } | Command::BenchDashboard { .. }
+        )
     }
 }
 
@@ -285,16 +318,25 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Stats { days, json } => {
+        Command::Stats {
+            days,
+            from,
+            to,
+            lang,
+            json,
+        } => {
+            let lang = DashboardFilter::language(lang.as_deref())?;
+            let filter = match (from, to) {
+                (Some(from), Some(to)) => DashboardFilter::between_dates(&from, &to, lang)?,
+                _ => DashboardFilter::last_days(days, crate::storage::now_millis(), lang),
+            };
             let db = Database::connect(&config.resolved_database_url()).await?;
-            let until = crate::storage::now_millis();
-            let since = until - i64::from(days) * 24 * 60 * 60 * 1000;
-            let figures = deflection_figures(&db, since, until).await?;
+            let figures = deflection_figures(&db, &filter).await?;
             db.close().await;
             if json {
                 println!("{}", serde_json::to_string_pretty(&figures)?);
             } else {
-                print_figures(days, &figures);
+                print_figures(&figures);
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -304,7 +346,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             let report = articles::check_directory(&dir, &config.default_language)?;
             Ok(print_report(&dir, &report))
         }
-        Command::Eval { .. } | Command::Bench { .. } => run_standalone(command).await,
+        Command::Eval { .. } | Command::Bench { .. } | Command::BenchDashboard { .. } => {
+            run_standalone(command).await
+        }
     }
 }
 
@@ -343,6 +387,24 @@ async fn run_standalone(command: Command) -> anyhow::Result<ExitCode> {
             let report = benchmark::run(&options, &mut progress).await?;
             print!("{}", report.render());
             println!("{}", serde_json::to_string(&report.figures())?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::BenchDashboard {
+            tickets,
+            events,
+            runs,
+            postgres,
+        } => {
+            let options = DashboardBenchOptions {
+                tickets,
+                events,
+                runs,
+                postgres_url: postgres,
+            };
+            let mut progress = |line: &str| eprintln!("{line}");
+            let report = run_dashboard_benchmark(&options, &mut progress).await?;
+            print!("{}", report.render());
+            println!("{}", serde_json::to_string(&report)?);
             Ok(ExitCode::SUCCESS)
         }
         other => anyhow::bail!("{other:?} needs the configuration"),
@@ -384,8 +446,20 @@ fn print_report(dir: &Path, report: &ImportReport) -> ExitCode {
     }
 }
 
-fn print_figures(days: u32, figures: &DeflectionFigures) {
-    println!("Self-service over the last {days} days");
+/// The figures as a plain-text report (the same numbers as the dashboard and the API).
+fn print_figures(figures: &DeflectionFigures) {
+    let last_day = day_label((figures.until - 1).div_euclid(crate::storage::dashboard::DAY_MILLIS));
+    let first_day = day_label(
+        figures
+            .since
+            .div_euclid(crate::storage::dashboard::DAY_MILLIS),
+    );
+    let language = figures.lang.as_deref().unwrap_or("all languages");
+    println!("Self-service from {first_day} to {last_day} (UTC), {language}");
+    let percent = |rate: Option<f64>| match rate {
+        Some(rate) => format!("{:.1}%", rate * 100.0),
+        None => "-".to_owned(),
+    };
     println!("  requests started       {:>8}", figures.requests_started);
     println!("  deflected (explicit)   {:>8}", figures.deflected);
     println!("  tickets filed          {:>8}", figures.tickets_filed);
@@ -400,16 +474,35 @@ fn print_figures(days: u32, figures: &DeflectionFigures) {
         "  implicit deflections   {:>8}   abandoned after opening a suggestion; not in the rate",
         figures.implicit_deflections
     );
+    println!(
+        "  help-centre visitors   {:>8}",
+        figures.help_centre_visitors
+    );
+    match figures.self_service_score {
+        Some(score) => {
+            println!("  self-service score     {score:>8.1}   visitors per ticket filed")
+        }
+        None => println!("  self-service score            -   no tickets filed"),
+    }
     println!("  searches               {:>8}", figures.searches);
     println!(
-        "  zero-result searches   {:>8}",
-        figures.zero_result_searches
+        "  zero-result searches   {:>8}   {}",
+        figures.zero_result_searches,
+        percent(figures.zero_result_rate)
+    );
+    println!(
+        "  searches → ticket      {:>8}   followed by a ticket from the same visitor within an hour",
+        figures.searches_ending_in_ticket
     );
     for (title, list) in [
         ("Top searches", &figures.top_searches),
         (
             "Top zero-result searches",
             &figures.top_zero_result_searches,
+        ),
+        (
+            "Top searches that ended in a ticket",
+            &figures.top_searches_ending_in_ticket,
         ),
     ] {
         println!("{title}");
@@ -418,6 +511,78 @@ fn print_figures(days: u32, figures: &DeflectionFigures) {
         }
         for entry in list.iter() {
             println!("  {:>6}  {}", entry.count, entry.query);
+        }
+    }
+    println!(
+        "Articles (views: search/suggest/browse/direct; helpful yes/no; deflections; tickets after viewing)"
+    );
+    if figures.articles.is_empty() {
+        println!("  (none)");
+    }
+    for article in figures.articles.iter().take(20) {
+        println!(
+            "  {:>6} ({}/{}/{}/{})  {}/{}  {}  {}  {}",
+            article.views,
+            article.views_from_search,
+            article.views_from_suggestions,
+            article.views_from_browsing,
+            article.views_direct,
+            article.helpful_yes,
+            article.helpful_no,
+            article.deflections,
+            article.tickets_after_viewing,
+            article.slug
+        );
+    }
+    println!("Tickets per priority (first response and resolution: median / 90th percentile)");
+    for priority in &figures.priorities {
+        println!(
+            "  {:<7} filed {:>6}  first response {:>9} / {:<9}  resolution {:>9} / {:<9}  SLA breaches {} / {}",
+            priority.priority,
+            priority.tickets_filed,
+            duration(priority.first_response_median_ms),
+            duration(priority.first_response_p90_ms),
+            duration(priority.resolution_median_ms),
+            duration(priority.resolution_p90_ms),
+            priority.first_response_breaches,
+            priority.resolution_breaches
+        );
+    }
+    println!(
+        "  SLA breaches: {} first responses, {} resolutions",
+        figures.first_response_breaches, figures.resolution_breaches
+    );
+    println!(
+        "  satisfaction: {} good, {} bad",
+        figures.satisfaction_good, figures.satisfaction_bad
+    );
+    let backlog: i64 = figures.backlog.iter().map(|b| b.tickets).sum();
+    println!("Backlog now: {backlog} tickets not resolved or closed");
+    for entry in figures.backlog.iter().filter(|b| b.tickets > 0) {
+        println!(
+            "  {:<10} {:<7} {:>6}",
+            entry.status, entry.priority, entry.tickets
+        );
+    }
+    println!("Agents (replies, resolutions)");
+    if figures.agents.is_empty() {
+        println!("  (none)");
+    }
+    for agent in &figures.agents {
+        println!(
+            "  {:>6} {:>6}  {}",
+            agent.replies, agent.resolutions, agent.name
+        );
+    }
+}
+
+/// A duration in milliseconds as hours and minutes; "-" when there is none.
+fn duration(millis: Option<i64>) -> String {
+    match millis {
+        None => "-".to_owned(),
+        Some(millis) => {
+            let minutes = millis / 60_000;
+            format!("{}h{:02}m", minutes / 60, minutes % 60)
         }
     }
 }

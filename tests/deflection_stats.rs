@@ -3,11 +3,19 @@
 
 mod common;
 
-use answerdesk::deflection::{Event, EventRecorder, deflection_figures};
+use answerdesk::deflection::{DashboardFilter, Event, EventRecorder, deflection_figures};
 use answerdesk::storage::{Database, NewTicket, OutgoingEmail, now_millis};
 use common::test_databases;
 
 const DAY: i64 = 24 * 60 * 60 * 1000;
+
+fn period(since: i64, until: i64) -> DashboardFilter {
+    DashboardFilter {
+        since,
+        until,
+        lang: None,
+    }
+}
 
 fn ticket(draft: &str, created_at: i64) -> NewTicket {
     NewTicket {
@@ -121,7 +129,7 @@ async fn the_figures_are_exact_for_a_scripted_history() {
         let db = Database::connect(&database.url).await.expect("connect");
         script_history(&db).await;
         let now = now_millis();
-        let figures = deflection_figures(&db, now - 7 * DAY, now + 1)
+        let figures = deflection_figures(&db, &period(now - 7 * DAY, now + 1))
             .await
             .expect("figures");
         assert_eq!(figures.requests_started, 6, "[{}]", database.name);
@@ -143,7 +151,7 @@ async fn the_figures_are_exact_for_a_scripted_history() {
         assert_eq!(figures.top_zero_result_searches[0].count, 2);
         assert_eq!(figures.top_zero_result_searches.len(), 2);
 
-        let longer = deflection_figures(&db, now - 30 * DAY, now + 1)
+        let longer = deflection_figures(&db, &period(now - 30 * DAY, now + 1))
             .await
             .expect("figures");
         assert_eq!(longer.deflected, 4, "[{}]", database.name);
@@ -156,7 +164,7 @@ async fn the_figures_are_exact_for_a_scripted_history() {
 async fn an_empty_period_has_no_rate_rather_than_a_made_up_one() {
     let database = common::TestDatabase::sqlite();
     let db = Database::connect(&database.url).await.expect("connect");
-    let figures = deflection_figures(&db, 0, now_millis())
+    let figures = deflection_figures(&db, &period(0, now_millis()))
         .await
         .expect("figures");
     assert_eq!(figures.deflection_rate, None);

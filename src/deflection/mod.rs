@@ -3,10 +3,13 @@
 //! Knows nothing of HTTP. Every figure the dashboard, `answerdesk stats` and the stats API
 //! show comes from [`stats::deflection_figures`]: one definition, several views.
 
+pub mod content_gaps;
+pub mod dashboard_benchmark;
 pub mod drafts;
 pub mod events;
+pub mod sample_history;
 pub mod stats;
 
 pub use drafts::{DraftFields, DraftState, RequestDraft};
 pub use events::{Event, EventRecorder, EventWriterTask, ViewSource};
-pub use stats::{DeflectionFigures, SearchCount, deflection_figures};
+pub use stats::{DashboardFilter, DeflectionFigures, SearchCount, deflection_figures};

@@ -1,8 +1,14 @@
 //! The deflection figures: one definition behind the dashboard, `answerdesk stats` and the API.
+//!
+//! Everything is aggregated by the database (see `storage::dashboard`); this module turns the
+//! counts into figures, fills empty days, and computes percentiles from response durations.
+
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use crate::storage::{Database, StorageError};
+use crate::storage::dashboard::{DAY_MILLIS, DashboardScope, PriorityTicketCounts};
+use crate::storage::{Database, StorageError, now_millis};
 
 /// A search text and how often it was searched.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -11,13 +17,194 @@ pub struct SearchCount {
     pub count: i64,
 }
 
-/// What self-service achieved over a period.
+/// Which period and language the figures cover.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DashboardFilter {
+    /// Start of the period (milliseconds since the epoch, inclusive).
+    pub since: i64,
+    /// End of the period (exclusive).
+    pub until: i64,
+    /// Only this language (`en`, `ru`, …) when given.
+    pub lang: Option<String>,
+}
+
+/// Why a period could not be read.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum PeriodError {
+    #[error("{0:?} is not a date; use YYYY-MM-DD")]
+    BadDate(String),
+    #[error("the start date {from} is after the end date {to}")]
+    Reversed { from: String, to: String },
+    #[error("a period can be at most {MAX_PERIOD_DAYS} days long")]
+    TooLong,
+    #[error("{0:?} is not a language code")]
+    BadLanguage(String),
+}
+
+/// The longest period the dashboard covers.
+pub const MAX_PERIOD_DAYS: i64 = 3660;
+
+impl DashboardFilter {
+    /// The last `days` UTC days, today included: from midnight `days - 1` days ago to
+    /// midnight tonight, so every day of a chart is a whole day.
+    pub fn last_days(days: u32, now: i64, lang: Option<String>) -> DashboardFilter {
+        let days = i64::from(days.clamp(1, MAX_PERIOD_DAYS as u32));
+        let tomorrow = now.div_euclid(DAY_MILLIS) + 1;
+        DashboardFilter {
+            since: (tomorrow - days) * DAY_MILLIS,
+            until: tomorrow * DAY_MILLIS,
+            lang,
+        }
+    }
+
+    /// From the start of `from` to the end of `to` (both `YYYY-MM-DD`, UTC, inclusive).
+    pub fn between_dates(
+        from: &str,
+        to: &str,
+        lang: Option<String>,
+    ) -> Result<DashboardFilter, PeriodError> {
+        let start = parse_date(from)?;
+        let end = parse_date(to)?;
+        if start > end {
+            return Err(PeriodError::Reversed {
+                from: from.trim().to_owned(),
+                to: to.trim().to_owned(),
+            });
+        }
+        let days = (end - start) / DAY_MILLIS + 1;
+        if days > MAX_PERIOD_DAYS {
+            return Err(PeriodError::TooLong);
+        }
+        Ok(DashboardFilter {
+            since: start,
+            until: end + DAY_MILLIS,
+            lang,
+        })
+    }
+
+    /// Checks a language filter: empty means every language.
+    pub fn language(text: Option<&str>) -> Result<Option<String>, PeriodError> {
+        match text.map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(code)
+                if code.len() <= 12
+                    && code
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') =>
+            {
+                Ok(Some(code.to_ascii_lowercase()))
+            }
+            Some(other) => Err(PeriodError::BadLanguage(other.to_owned())),
+        }
+    }
+
+    fn scope(&self) -> DashboardScope<'_> {
+        DashboardScope {
+            since: self.since,
+            until: self.until,
+            lang: self.lang.as_deref(),
+        }
+    }
+}
+
+/// Midnight UTC of a `YYYY-MM-DD` date, in milliseconds.
+fn parse_date(text: &str) -> Result<i64, PeriodError> {
+    let text = text.trim();
+    let date: jiff::civil::Date = text
+        .parse()
+        .map_err(|_| PeriodError::BadDate(text.to_owned()))?;
+    date.to_zoned(jiff::tz::TimeZone::UTC)
+        .map(|zoned| zoned.timestamp().as_millisecond())
+        .map_err(|_| PeriodError::BadDate(text.to_owned()))
+}
+
+/// A UTC day number (milliseconds / day) as `YYYY-MM-DD`.
+pub fn day_label(day: i64) -> String {
+    jiff::Timestamp::from_millisecond(day * DAY_MILLIS)
+        .map(|t| t.strftime("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+/// One article's part in self-service.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ArticleFigures {
+    pub slug: String,
+    /// Empty when the article no longer exists.
+    pub title: String,
+    pub views_from_search: i64,
+    pub views_from_suggestions: i64,
+    pub views_from_browsing: i64,
+    pub views_direct: i64,
+    pub views: i64,
+    pub helpful_yes: i64,
+    pub helpful_no: i64,
+    /// Explicit deflections crediting this article.
+    pub deflections: i64,
+    /// Tickets filed by customers who had opened this article first.
+    pub tickets_after_viewing: i64,
+}
+
+/// One UTC day of the period.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DayFigures {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub deflected: i64,
+    pub tickets_filed: i64,
+    /// deflected / (deflected + tickets filed) that day; `None` when both are zero.
+    pub deflection_rate: Option<f64>,
+}
+
+/// Open tickets of one status and priority.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BacklogCount {
+    pub status: String,
+    pub priority: String,
+    pub tickets: i64,
+}
+
+/// Response and resolution times and SLA breaches of one priority.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PriorityFigures {
+    pub priority: String,
+    /// Tickets of this priority filed in the period.
+    pub tickets_filed: i64,
+    /// Of those, answered by an agent.
+    pub responded: i64,
+    /// Of those, resolved (or closed).
+    pub resolved: i64,
+    /// Milliseconds from filing to the first agent reply (nearest-rank percentiles).
+    pub first_response_median_ms: Option<i64>,
+    pub first_response_p90_ms: Option<i64>,
+    /// Milliseconds from filing to resolution.
+    pub resolution_median_ms: Option<i64>,
+    pub resolution_p90_ms: Option<i64>,
+    /// Answered after the due time, or still unanswered past it.
+    pub first_response_breaches: i64,
+    /// Resolved after the due time, or still unresolved past it.
+    pub resolution_breaches: i64,
+}
+
+/// One staff member's work in the period.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AgentFigures {
+    pub user_id: i64,
+    pub name: String,
+    /// Replies to customers (internal notes not counted).
+    pub replies: i64,
+    /// Tickets they resolved.
+    pub resolutions: i64,
+}
+
+/// What self-service and support achieved over a period.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DeflectionFigures {
     /// Start of the period (milliseconds since the epoch, inclusive).
     pub since: i64,
     /// End of the period (exclusive).
     pub until: i64,
+    /// The language filter, if any.
+    pub lang: Option<String>,
     /// Request forms in which a customer typed something.
     pub requests_started: i64,
     /// Explicit "this solved my problem" confirmations.
@@ -28,53 +215,343 @@ pub struct DeflectionFigures {
     pub deflection_rate: Option<f64>,
     /// Requests abandoned after opening a suggestion. Shown apart, never mixed into the rate.
     pub implicit_deflections: i64,
+    /// Distinct anonymous visitors (visitor cookies) with any event in the period.
+    pub help_centre_visitors: i64,
+    /// help-centre visitors / tickets filed; `None` without tickets.
+    pub self_service_score: Option<f64>,
     /// Searches made (results pages and search API calls).
     pub searches: i64,
     /// Searches that found nothing.
     pub zero_result_searches: i64,
+    /// zero-result searches / searches; `None` without searches.
+    pub zero_result_rate: Option<f64>,
+    /// Searches followed within an hour by a ticket from the same visitor.
+    pub searches_ending_in_ticket: i64,
     /// The most frequent searches, case and surrounding spaces ignored.
     pub top_searches: Vec<SearchCount>,
     /// The most frequent searches that found nothing: the content gaps.
     pub top_zero_result_searches: Vec<SearchCount>,
+    /// The most frequent searches that ended in a ticket.
+    pub top_searches_ending_in_ticket: Vec<SearchCount>,
+    /// Articles with any activity in the period, most viewed first.
+    pub articles: Vec<ArticleFigures>,
+    /// Every UTC day of the period, oldest first.
+    pub days: Vec<DayFigures>,
+    /// Tickets not resolved or closed now (filed at any time), by status and priority.
+    pub backlog: Vec<BacklogCount>,
+    /// Per priority (urgent first), for tickets filed in the period.
+    pub priorities: Vec<PriorityFigures>,
+    /// First responses that broke the SLA, all priorities.
+    pub first_response_breaches: i64,
+    /// Resolutions that broke the SLA, all priorities.
+    pub resolution_breaches: i64,
+    /// "Good" ratings of tickets filed in the period.
+    pub satisfaction_good: i64,
+    /// "Bad" ratings of tickets filed in the period.
+    pub satisfaction_bad: i64,
+    /// Staff with replies or resolutions in the period, busiest first.
+    pub agents: Vec<AgentFigures>,
 }
 
 /// How many entries the top lists hold.
-const TOP_LIST_LENGTH: i64 = 10;
+pub const TOP_LIST_LENGTH: i64 = 10;
 
-/// Computes every figure for `[since, until)`.
+/// Priorities, most pressing first; statuses in workflow order.
+pub const PRIORITIES: [&str; 4] = ["urgent", "high", "medium", "low"];
+/// Statuses counted as backlog, in workflow order.
+pub const BACKLOG_STATUSES: [&str; 4] = ["new", "open", "answered", "postponed"];
+
+/// Computes every figure for the filter's period and language. SLA breaches of tickets
+/// still waiting are judged against the current time.
 pub async fn deflection_figures(
     db: &Database,
-    since: i64,
-    until: i64,
+    filter: &DashboardFilter,
 ) -> Result<DeflectionFigures, StorageError> {
-    let requests_started = db.count_events("request_started", since, until).await?;
-    let deflected = db.count_events("deflected", since, until).await?;
-    let implicit_deflections = db.count_events("request_abandoned", since, until).await?;
-    let tickets_filed = db.count_tickets_created(since, until).await?;
-    let searches = db.count_events("search", since, until).await?;
-    let zero_result_searches = db.count_zero_result_searches(since, until).await?;
+    let scope = filter.scope();
+    let requests_started = db.count_request_events("request_started", scope).await?;
+    let deflected = db.count_request_events("deflected", scope).await?;
+    let implicit_deflections = db.count_request_events("request_abandoned", scope).await?;
+    let tickets_per_day = db.tickets_per_day(scope).await?;
+    let deflections_per_day = db.deflections_per_day(scope).await?;
+    let tickets_filed: i64 = tickets_per_day.iter().map(|(_, count)| count).sum();
+    let help_centre_visitors = db.count_visitors(scope).await?;
+    let (searches, zero_result_searches) = db.count_searches(scope).await?;
     let top_searches = db
-        .top_searches(since, until, false, TOP_LIST_LENGTH)
+        .top_searches_in_scope(scope, false, TOP_LIST_LENGTH)
         .await?;
-    let top_zero_result_searches = db.top_searches(since, until, true, TOP_LIST_LENGTH).await?;
+    let top_zero_result_searches = db
+        .top_searches_in_scope(scope, true, TOP_LIST_LENGTH)
+        .await?;
+    let ending_in_ticket = db
+        .searches_ending_in_ticket(scope, CONTENT_GAP_QUERY_LIMIT)
+        .await?;
+    let searches_ending_in_ticket = ending_in_ticket.iter().map(|(_, count)| count).sum();
+
+    let articles = article_figures(db, scope).await?;
+    let days = day_figures(filter, &deflections_per_day, &tickets_per_day);
+    let backlog = backlog(db, filter.lang.as_deref()).await?;
+    let counts = db.ticket_counts_per_priority(scope, now_millis()).await?;
+    let durations = db.ticket_durations(scope).await?;
+    let priorities = priority_figures(&counts, &durations);
+    let agents = agent_figures(db, scope).await?;
+
     let decided = deflected + tickets_filed;
     Ok(DeflectionFigures {
-        since,
-        until,
+        since: filter.since,
+        until: filter.until,
+        lang: filter.lang.clone(),
         requests_started,
         deflected,
         tickets_filed,
-        deflection_rate: (decided > 0).then(|| deflected as f64 / decided as f64),
+        deflection_rate: ratio(deflected, decided),
         implicit_deflections,
+        help_centre_visitors,
+        self_service_score: ratio(help_centre_visitors, tickets_filed),
         searches,
         zero_result_searches,
-        top_searches: top_searches
-            .into_iter()
-            .map(|(query, count)| SearchCount { query, count })
-            .collect(),
-        top_zero_result_searches: top_zero_result_searches
-            .into_iter()
-            .map(|(query, count)| SearchCount { query, count })
-            .collect(),
+        zero_result_rate: ratio(zero_result_searches, searches),
+        searches_ending_in_ticket,
+        top_searches: search_counts(top_searches),
+        top_zero_result_searches: search_counts(top_zero_result_searches),
+        top_searches_ending_in_ticket: search_counts(
+            ending_in_ticket
+                .into_iter()
+                .take(TOP_LIST_LENGTH as usize)
+                .collect(),
+        ),
+        articles,
+        days,
+        backlog,
+        first_response_breaches: counts.iter().map(|c| c.first_response_breaches).sum(),
+        resolution_breaches: counts.iter().map(|c| c.resolution_breaches).sum(),
+        satisfaction_good: counts.iter().map(|c| c.rated_good).sum(),
+        satisfaction_bad: counts.iter().map(|c| c.rated_bad).sum(),
+        priorities,
+        agents,
     })
+}
+
+/// Distinct search texts the content-gap report groups, at most.
+pub const CONTENT_GAP_QUERY_LIMIT: i64 = 1000;
+
+fn ratio(part: i64, whole: i64) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64)
+}
+
+fn search_counts(rows: Vec<(String, i64)>) -> Vec<SearchCount> {
+    rows.into_iter()
+        .map(|(query, count)| SearchCount { query, count })
+        .collect()
+}
+
+async fn article_figures(
+    db: &Database,
+    scope: DashboardScope<'_>,
+) -> Result<Vec<ArticleFigures>, StorageError> {
+    let titles: HashMap<String, String> = db.article_titles().await?.into_iter().collect();
+    let mut by_slug: BTreeMap<String, ArticleFigures> = BTreeMap::new();
+    let blank = |slug: &str| ArticleFigures {
+        slug: slug.to_owned(),
+        title: titles.get(slug).cloned().unwrap_or_default(),
+        views_from_search: 0,
+        views_from_suggestions: 0,
+        views_from_browsing: 0,
+        views_direct: 0,
+        views: 0,
+        helpful_yes: 0,
+        helpful_no: 0,
+        deflections: 0,
+        tickets_after_viewing: 0,
+    };
+    for (slug, kind, source, count) in db.article_event_counts(scope).await? {
+        let figures = by_slug.entry(slug.clone()).or_insert_with(|| blank(&slug));
+        match (kind.as_str(), source.as_str()) {
+            ("article_viewed", source) => {
+                figures.views += count;
+                match source {
+                    "search" => figures.views_from_search += count,
+                    "suggest" => figures.views_from_suggestions += count,
+                    "browse" => figures.views_from_browsing += count,
+                    _ => figures.views_direct += count,
+                }
+            }
+            ("helpful_yes", _) => figures.helpful_yes += count,
+            ("helpful_no", _) => figures.helpful_no += count,
+            ("deflected", _) => figures.deflections += count,
+            _ => {}
+        }
+    }
+    for (slug, count) in db.tickets_after_viewing(scope).await? {
+        by_slug
+            .entry(slug.clone())
+            .or_insert_with(|| blank(&slug))
+            .tickets_after_viewing += count;
+    }
+    let mut articles: Vec<ArticleFigures> = by_slug.into_values().collect();
+    articles.sort_by(|a, b| b.views.cmp(&a.views).then_with(|| a.slug.cmp(&b.slug)));
+    Ok(articles)
+}
+
+fn day_figures(
+    filter: &DashboardFilter,
+    deflections: &[(i64, i64)],
+    tickets: &[(i64, i64)],
+) -> Vec<DayFigures> {
+    let deflections: HashMap<i64, i64> = deflections.iter().copied().collect();
+    let tickets: HashMap<i64, i64> = tickets.iter().copied().collect();
+    let first = filter.since.div_euclid(DAY_MILLIS);
+    let last = (filter.until - 1).div_euclid(DAY_MILLIS);
+    (first..=last)
+        .map(|day| {
+            let deflected = deflections.get(&day).copied().unwrap_or(0);
+            let tickets_filed = tickets.get(&day).copied().unwrap_or(0);
+            DayFigures {
+                date: day_label(day),
+                deflected,
+                tickets_filed,
+                deflection_rate: ratio(deflected, deflected + tickets_filed),
+            }
+        })
+        .collect()
+}
+
+async fn backlog(db: &Database, lang: Option<&str>) -> Result<Vec<BacklogCount>, StorageError> {
+    let counts: HashMap<(String, String), i64> = db
+        .ticket_backlog(lang)
+        .await?
+        .into_iter()
+        .map(|(status, priority, count)| ((status, priority), count))
+        .collect();
+    // Every status × priority, zeros included, so tables and charts line up.
+    Ok(BACKLOG_STATUSES
+        .iter()
+        .flat_map(|status| {
+            PRIORITIES.iter().map(|priority| BacklogCount {
+                status: (*status).to_owned(),
+                priority: (*priority).to_owned(),
+                tickets: counts
+                    .get(&((*status).to_owned(), (*priority).to_owned()))
+                    .copied()
+                    .unwrap_or(0),
+            })
+        })
+        .collect())
+}
+
+fn priority_figures(
+    counts: &[PriorityTicketCounts],
+    durations: &[(String, Option<i64>, Option<i64>)],
+) -> Vec<PriorityFigures> {
+    PRIORITIES
+        .iter()
+        .map(|priority| {
+            let count = counts
+                .iter()
+                .find(|c| c.priority == *priority)
+                .cloned()
+                .unwrap_or_default();
+            let mut first_responses: Vec<i64> = durations
+                .iter()
+                .filter(|(p, _, _)| p == priority)
+                .filter_map(|(_, first, _)| *first)
+                .collect();
+            let mut resolutions: Vec<i64> = durations
+                .iter()
+                .filter(|(p, _, _)| p == priority)
+                .filter_map(|(_, _, resolution)| *resolution)
+                .collect();
+            first_responses.sort_unstable();
+            resolutions.sort_unstable();
+            PriorityFigures {
+                priority: (*priority).to_owned(),
+                tickets_filed: count.filed,
+                responded: count.responded,
+                resolved: count.resolved,
+                first_response_median_ms: percentile(&first_responses, 50),
+                first_response_p90_ms: percentile(&first_responses, 90),
+                resolution_median_ms: percentile(&resolutions, 50),
+                resolution_p90_ms: percentile(&resolutions, 90),
+                first_response_breaches: count.first_response_breaches,
+                resolution_breaches: count.resolution_breaches,
+            }
+        })
+        .collect()
+}
+
+/// The nearest-rank percentile of sorted values: the smallest value with at least
+/// `percent`% of the values at or below it. `None` for no values.
+pub fn percentile(sorted: &[i64], percent: u32) -> Option<i64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let rank = (u64::from(percent) * sorted.len() as u64)
+        .div_ceil(100)
+        .max(1) as usize;
+    sorted.get(rank.min(sorted.len()) - 1).copied()
+}
+
+async fn agent_figures(
+    db: &Database,
+    scope: DashboardScope<'_>,
+) -> Result<Vec<AgentFigures>, StorageError> {
+    let names: HashMap<i64, String> = db.staff_names().await?.into_iter().collect();
+    let mut agents: BTreeMap<i64, AgentFigures> = BTreeMap::new();
+    let entry = |id: i64| AgentFigures {
+        user_id: id,
+        name: names.get(&id).cloned().unwrap_or_default(),
+        replies: 0,
+        resolutions: 0,
+    };
+    for (id, replies) in db.agent_replies(scope).await? {
+        agents.entry(id).or_insert_with(|| entry(id)).replies += replies;
+    }
+    for (id, resolutions) in db.agent_resolutions(scope).await? {
+        agents.entry(id).or_insert_with(|| entry(id)).resolutions += resolutions;
+    }
+    let mut agents: Vec<AgentFigures> = agents.into_values().collect();
+    agents.sort_by(|a, b| {
+        (b.replies + b.resolutions)
+            .cmp(&(a.replies + a.resolutions))
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    Ok(agents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_use_the_nearest_rank() {
+        assert_eq!(percentile(&[], 50), None);
+        assert_eq!(percentile(&[7], 90), Some(7));
+        assert_eq!(percentile(&[1, 2, 3, 4], 50), Some(2));
+        assert_eq!(percentile(&[1, 2, 3, 4, 5], 50), Some(3));
+        let hundred: Vec<i64> = (1..=100).collect();
+        assert_eq!(percentile(&hundred, 90), Some(90));
+        assert_eq!(
+            percentile(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], 90),
+            Some(10)
+        );
+    }
+
+    #[test]
+    fn periods_are_whole_utc_days() {
+        let filter = DashboardFilter::between_dates("2024-03-01", "2024-03-07", None).unwrap();
+        assert_eq!(filter.until - filter.since, 7 * DAY_MILLIS);
+        assert_eq!(day_label(filter.since / DAY_MILLIS), "2024-03-01");
+        let last = DashboardFilter::last_days(7, filter.since + 5, None);
+        assert_eq!(last.until, filter.since + DAY_MILLIS);
+        assert_eq!(last.until - last.since, 7 * DAY_MILLIS);
+        assert!(matches!(
+            DashboardFilter::between_dates("2024-03-08", "2024-03-07", None),
+            Err(PeriodError::Reversed { .. })
+        ));
+        assert!(matches!(
+            DashboardFilter::between_dates("yesterday", "2024-03-07", None),
+            Err(PeriodError::BadDate(_))
+        ));
+        assert_eq!(DashboardFilter::language(Some(" ")), Ok(None));
+        assert!(DashboardFilter::language(Some("en' OR 1=1")).is_err());
+    }
 }

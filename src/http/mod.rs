@@ -6,6 +6,7 @@ mod admin;
 mod agent;
 mod api;
 mod assets;
+mod charts;
 mod customer_session;
 mod editor;
 mod error;

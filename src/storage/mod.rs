@@ -7,6 +7,7 @@
 mod accounts;
 mod article_editing;
 mod articles;
+pub mod dashboard;
 mod deflection;
 mod inbox;
 mod tickets;

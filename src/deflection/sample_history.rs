@@ -1,0 +1,332 @@
+//! A deterministic, synthetic help-centre history (tickets, conversations, self-service
+//! events) written with bulk inserts, so the dashboard can be measured on 100,000 tickets and
+//! 1,000,000 events. Never used by the running portal.
+
+use crate::accounts::Role;
+use crate::storage::dashboard::{DAY_MILLIS, SampleMessage, SampleTicket};
+use crate::storage::{Database, EventRow, StorageError};
+
+/// What to generate.
+#[derive(Clone, Debug)]
+pub struct SampleHistoryOptions {
+    /// Tickets to file.
+    pub tickets: usize,
+    /// Events in total (one `ticket_filed` and one search per ticket count towards it).
+    pub events: usize,
+    /// The history ends here (milliseconds since the epoch)…
+    pub now: i64,
+    /// …and starts this many days earlier.
+    pub days: i64,
+}
+
+/// What was generated.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SampleHistorySummary {
+    pub tickets: usize,
+    pub messages: usize,
+    pub events: usize,
+    pub agents: usize,
+}
+
+/// A small deterministic generator (xorshift64*): the same options give the same history.
+struct Generator(u64);
+
+impl Generator {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// A number in `0..bound`.
+    fn below(&mut self, bound: u64) -> u64 {
+        self.next() % bound.max(1)
+    }
+
+    /// True with `percent`% probability.
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+}
+
+/// Topics customers search for; those marked `false` have no article (zero results).
+const TOPICS: &[(&str, bool)] = &[
+    ("reset password", true),
+    ("refund", true),
+    ("invoice", true),
+    ("change email", true),
+    ("delete account", true),
+    ("two factor authentication", true),
+    ("export data", true),
+    ("billing address", true),
+    ("cancel subscription", true),
+    ("upgrade plan", true),
+    ("api key", true),
+    ("webhooks", true),
+    ("import contacts", true),
+    ("mobile app login", true),
+    ("notification settings", true),
+    ("dark mode", false),
+    ("api limits", false),
+    ("offline mode", false),
+    ("calendar sync", false),
+    ("custom domain ssl", false),
+    ("bulk edit", false),
+    ("keyboard shortcuts", false),
+];
+const WORDING: &[(&str, &str)] = &[("", ""), ("how to ", ""), ("", "?"), ("how do i ", "")];
+const LANGUAGES: &[&str] = &["en", "en", "en", "en", "en", "en", "ru", "lv", "lt", "sl"];
+const SOURCES: &[&str] = &["search", "suggest", "browse", "direct"];
+const ARTICLES: usize = 60;
+const AGENTS: usize = 8;
+const HOUR: i64 = 60 * 60 * 1000;
+
+/// Rows inserted per transaction.
+const BATCH: usize = 10_000;
+
+/// Fills `db` with the sample history. Agents are created as users who cannot sign in.
+pub async fn seed_dashboard_history(
+    db: &Database,
+    options: &SampleHistoryOptions,
+) -> Result<SampleHistorySummary, StorageError> {
+    let mut generator = Generator(0x9E37_79B9_7F4A_7C15);
+    let start = options.now - options.days * DAY_MILLIS;
+    let span = (options.now - start).max(1) as u64;
+
+    let mut agents = Vec::new();
+    for n in 1..=AGENTS {
+        let email = format!("sample-agent-{n}@example.invalid");
+        let user = match db.find_user_by_email(&email).await? {
+            Some(user) => user,
+            // "!" is no password hash: nobody can sign in as a sample agent.
+            None => {
+                db.insert_user(&email, &format!("Sample agent {n}"), Role::Agent, "!")
+                    .await?
+            }
+        };
+        agents.push((user.id, user.name));
+    }
+
+    let mut summary = SampleHistorySummary {
+        agents: agents.len(),
+        ..SampleHistorySummary::default()
+    };
+    let ticket_events_budget = options.events / 2;
+    let mut events: Vec<EventRow> = Vec::with_capacity(BATCH);
+    let mut ticket_number = 0usize;
+    while ticket_number < options.tickets {
+        let count = BATCH.min(options.tickets - ticket_number);
+        let mut tickets = Vec::with_capacity(count);
+        let mut visitors = Vec::with_capacity(count);
+        for n in ticket_number..ticket_number + count {
+            let created_at = start + generator.below(span) as i64;
+            let (priority, first_window, resolution_window) = match generator.below(100) {
+                0..5 => ("urgent", HOUR, 4 * HOUR),
+                5..25 => ("high", 4 * HOUR, 24 * HOUR),
+                25..70 => ("medium", 8 * HOUR, 72 * HOUR),
+                _ => ("low", 24 * HOUR, 120 * HOUR),
+            };
+            let age = options.now - created_at;
+            let (agent_id, _) = generator.pick(&agents).clone();
+            let first_responded_at = (age > 2 * HOUR || generator.chance(30))
+                .then(|| created_at + generator.below(2 * first_window as u64) as i64)
+                .filter(|at| *at < options.now);
+            let resolved_at = first_responded_at
+                .filter(|_| age > 3 * DAY_MILLIS && generator.chance(95))
+                .map(|at| at + generator.below(2 * resolution_window as u64) as i64)
+                .filter(|at| *at < options.now);
+            let closed_at = resolved_at
+                .filter(|at| options.now - at > 7 * DAY_MILLIS)
+                .map(|at| at + 7 * DAY_MILLIS);
+            let status = match (first_responded_at, resolved_at, closed_at) {
+                (_, _, Some(_)) => "closed",
+                (_, Some(_), None) => "resolved",
+                (Some(_), None, None) => *generator.pick(&["answered", "open", "postponed"]),
+                (None, _, _) => "new",
+            };
+            let topic = generator.pick(TOPICS).0;
+            tickets.push(SampleTicket {
+                status_token: format!("sample-{n:012}"),
+                name: format!("Customer {n}"),
+                email: format!("customer{}@example.com", n % 20_000),
+                subject: format!("Question about {topic}"),
+                lang: (*generator.pick(LANGUAGES)).to_owned(),
+                priority,
+                status,
+                first_response_due: created_at + first_window,
+                resolution_due: created_at + resolution_window,
+                first_responded_at,
+                resolved_at,
+                closed_at,
+                satisfaction: resolved_at
+                    .filter(|_| generator.chance(30))
+                    .map(|_| if generator.chance(80) { "good" } else { "bad" }),
+                created_at,
+                assignee_id: first_responded_at.map(|_| agent_id),
+                resolved_by: resolved_at.map(|_| agent_id),
+            });
+            visitors.push(format!("visitor-{}", generator.below(200_000)));
+        }
+        let ids = db.insert_sample_tickets(&tickets).await?;
+        let mut messages = Vec::with_capacity(count * 2);
+        let mut suggested = Vec::new();
+        for ((ticket, id), visitor) in tickets.iter().zip(&ids).zip(&visitors) {
+            messages.push(SampleMessage {
+                ticket_id: *id,
+                author_kind: "customer",
+                author_name: ticket.name.clone(),
+                author_user_id: None,
+                body: ticket.subject.clone(),
+                internal: false,
+                created_at: ticket.created_at,
+            });
+            if let (Some(at), Some(agent)) = (ticket.first_responded_at, ticket.assignee_id) {
+                let name = agents
+                    .iter()
+                    .find(|(id, _)| *id == agent)
+                    .map(|(_, name)| name.clone())
+                    .unwrap_or_default();
+                messages.push(SampleMessage {
+                    ticket_id: *id,
+                    author_kind: "agent",
+                    author_name: name,
+                    author_user_id: Some(agent),
+                    body: "Thanks, here is how to fix it.".to_owned(),
+                    internal: false,
+                    created_at: at,
+                });
+            }
+            if generator.chance(50) {
+                for position in 1..=(1 + generator.below(3) as i64) {
+                    suggested.push((
+                        *id,
+                        format!("sample-article-{}", generator.below(ARTICLES as u64)),
+                        position,
+                        generator.chance(40),
+                    ));
+                }
+            }
+            // Filing, and the search that preceded it, by the same visitor.
+            if summary.events + events.len() + 2 <= ticket_events_budget {
+                let topic = generator.pick(TOPICS);
+                events.push(EventRow {
+                    kind: "search",
+                    occurred_at: ticket.created_at - 1 - generator.below(30 * 60 * 1000) as i64,
+                    visitor_id: Some(visitor.clone()),
+                    query: Some(topic.0.to_owned()),
+                    result_count: Some(if topic.1 { 3 } else { 0 }),
+                    lang: Some(ticket.lang.clone()),
+                    ..EventRow::default()
+                });
+                events.push(EventRow {
+                    kind: "ticket_filed",
+                    occurred_at: ticket.created_at,
+                    visitor_id: Some(visitor.clone()),
+                    ticket_id: Some(*id),
+                    ..EventRow::default()
+                });
+            }
+        }
+        suggested.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        suggested.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
+        db.insert_sample_messages(&messages).await?;
+        db.insert_sample_ticket_articles(&suggested).await?;
+        summary.tickets += count;
+        summary.messages += messages.len();
+        if events.len() >= BATCH {
+            db.insert_events(&events).await?;
+            summary.events += events.len();
+            events.clear();
+        }
+        ticket_number += count;
+    }
+    if !events.is_empty() {
+        db.insert_events(&events).await?;
+        summary.events += events.len();
+        events.clear();
+    }
+
+    // The rest: browsing, searching, feedback and request forms.
+    while summary.events < options.events {
+        let count = BATCH.min(options.events - summary.events);
+        for _ in 0..count {
+            events.push(random_event(&mut generator, start, span));
+        }
+        db.insert_events(&events).await?;
+        summary.events += events.len();
+        events.clear();
+    }
+    Ok(summary)
+}
+
+fn random_event(generator: &mut Generator, start: i64, span: u64) -> EventRow {
+    let base = EventRow {
+        occurred_at: start + generator.below(span) as i64,
+        visitor_id: Some(format!("visitor-{}", generator.below(200_000))),
+        ..EventRow::default()
+    };
+    let slug = format!("sample-article-{}", generator.below(ARTICLES as u64));
+    let draft = format!("sample-draft-{}", generator.below(300_000));
+    match generator.below(100) {
+        0..40 => {
+            let (topic, found) = *generator.pick(TOPICS);
+            let (before, after) = *generator.pick(WORDING);
+            EventRow {
+                kind: "search",
+                query: Some(format!("{before}{topic}{after}")),
+                result_count: Some(if found {
+                    1 + generator.below(9) as i64
+                } else {
+                    0
+                }),
+                lang: Some((*generator.pick(LANGUAGES)).to_owned()),
+                ..base
+            }
+        }
+        40..70 => EventRow {
+            kind: "article_viewed",
+            article_slug: Some(slug),
+            source: Some((*generator.pick(SOURCES)).to_owned()),
+            ..base
+        },
+        70..78 => EventRow {
+            kind: "suggestion_shown",
+            article_slug: Some(slug),
+            draft_id: Some(draft),
+            position: Some(1),
+            ..base
+        },
+        78..84 => EventRow {
+            kind: if generator.chance(70) {
+                "helpful_yes"
+            } else {
+                "helpful_no"
+            },
+            article_slug: Some(slug),
+            ..base
+        },
+        84..93 => EventRow {
+            kind: "request_started",
+            draft_id: Some(draft),
+            ..base
+        },
+        93..97 => EventRow {
+            kind: "deflected",
+            draft_id: Some(draft),
+            article_slug: Some(slug),
+            visitor_id: None,
+            ..base
+        },
+        _ => EventRow {
+            kind: "request_abandoned",
+            draft_id: Some(draft),
+            visitor_id: None,
+            ..base
+        },
+    }
+}

@@ -1,0 +1,617 @@
+//! Queries behind the admins' dashboard. Every figure is aggregated in the database over an
+//! index range (`kind = … AND occurred_at >= … AND occurred_at < …`); no query loads raw
+//! events into memory. Also the bulk inserts that fill a sample history for benchmarks.
+
+use super::{Database, StorageError};
+
+/// Milliseconds in a day: figures per day are per UTC day.
+pub const DAY_MILLIS: i64 = 24 * 60 * 60 * 1000;
+
+/// How long after a search a ticket by the same visitor still counts as "ended in a ticket".
+pub const SEARCH_TO_TICKET_WINDOW_MILLIS: i64 = 60 * 60 * 1000;
+
+/// The period and language a dashboard query covers.
+#[derive(Clone, Copy, Debug)]
+pub struct DashboardScope<'a> {
+    /// Inclusive start (milliseconds since the epoch).
+    pub since: i64,
+    /// Exclusive end.
+    pub until: i64,
+    /// Only this language, when given.
+    pub lang: Option<&'a str>,
+}
+
+/// Counts per article event kind, as stored: (slug, kind, source or "", count).
+pub type ArticleEventCount = (String, String, String, i64);
+
+/// Ticket counts of one priority over a period.
+#[derive(Clone, Debug, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct PriorityTicketCounts {
+    pub priority: String,
+    pub filed: i64,
+    pub responded: i64,
+    pub resolved: i64,
+    pub first_response_breaches: i64,
+    pub resolution_breaches: i64,
+    pub rated_good: i64,
+    pub rated_bad: i64,
+}
+
+/// A ticket row of the sample history (benchmarks and scripted tests).
+#[derive(Clone, Debug, Default)]
+pub struct SampleTicket {
+    pub status_token: String,
+    pub name: String,
+    pub email: String,
+    pub subject: String,
+    pub lang: String,
+    pub priority: &'static str,
+    pub status: &'static str,
+    pub first_response_due: i64,
+    pub resolution_due: i64,
+    pub first_responded_at: Option<i64>,
+    pub resolved_at: Option<i64>,
+    pub closed_at: Option<i64>,
+    pub satisfaction: Option<&'static str>,
+    pub created_at: i64,
+    pub assignee_id: Option<i64>,
+    pub resolved_by: Option<i64>,
+}
+
+/// A message row of the sample history.
+#[derive(Clone, Debug)]
+pub struct SampleMessage {
+    pub ticket_id: i64,
+    pub author_kind: &'static str,
+    pub author_name: String,
+    pub author_user_id: Option<i64>,
+    pub body: String,
+    pub internal: bool,
+    pub created_at: i64,
+}
+
+/// Adds `AND <column> = $n` when a language is given; returns the clause.
+fn lang_clause(column: &str, lang: Option<&str>, parameter: usize) -> String {
+    match lang {
+        Some(_) => format!(" AND {column} = ${parameter}"),
+        None => String::new(),
+    }
+}
+
+impl Database {
+    /// Request events of `kind` (`request_started`, `deflected`, `request_abandoned`); with a
+    /// language, only those whose request draft is in it.
+    pub async fn count_request_events(
+        &self,
+        kind: &str,
+        scope: DashboardScope<'_>,
+    ) -> Result<i64, StorageError> {
+        let join = if scope.lang.is_some() {
+            " JOIN request_drafts d ON d.id = e.draft_id"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT COUNT(*) FROM events e{join} \
+             WHERE e.kind = $1 AND e.occurred_at >= $2 AND e.occurred_at < $3{}",
+            lang_clause("d.lang", scope.lang, 4)
+        );
+        let mut query = sqlx::query_scalar(&sql)
+            .bind(kind)
+            .bind(scope.since)
+            .bind(scope.until);
+        if let Some(lang) = scope.lang {
+            query = query.bind(lang);
+        }
+        Ok(query.fetch_one(self.pool()).await?)
+    }
+
+    /// Explicit deflections per UTC day number (milliseconds / day).
+    pub async fn deflections_per_day(
+        &self,
+        scope: DashboardScope<'_>,
+    ) -> Result<Vec<(i64, i64)>, StorageError> {
+        let join = if scope.lang.is_some() {
+            " JOIN request_drafts d ON d.id = e.draft_id"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT e.occurred_at / {DAY_MILLIS} AS day, COUNT(*) FROM events e{join} \
+             WHERE e.kind = 'deflected' AND e.occurred_at >= $1 AND e.occurred_at < $2{} GROUP BY 1 ORDER BY 1",
+            lang_clause("d.lang", scope.lang, 3)
+        );
+        let mut query = sqlx::query_as(&sql).bind(scope.since).bind(scope.until);
+        if let Some(lang) = scope.lang {
+            query = query.bind(lang);
+        }
+        Ok(query.fetch_all(self.pool()).await?)
+    }
+
+    /// Tickets filed per UTC day number.
+    pub async fn tickets_per_day(
+        &self,
+        scope: DashboardScope<'_>,
+    ) -> Result<Vec<(i64, i64)>, StorageError> {
+        let sql = format!(
+            "SELECT created_at / {DAY_MILLIS} AS day, COUNT(*) FROM tickets \
+             WHERE created_at >= $1 AND created_at < $2{} GROUP BY 1 ORDER BY 1",
+            lang_clause("lang", scope.lang, 3)
+        );
+        let mut query = sqlx::query_as(&sql).bind(scope.since).bind(scope.until);
+        if let Some(lang) = scope.lang {
+            query = query.bind(lang);
+        }
+        Ok(query.fetch_all(self.pool()).await?)
+    }
+
+    /// (searches, searches that found nothing) in the scope; language from the search itself.
+    pub async fn count_searches(
+        &self,
+        scope: DashboardScope<'_>,
+    ) -> Result<(i64, i64), StorageError> {
+        let sql = format!(
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN result_count = 0 THEN 1 ELSE 0 END), 0) FROM events \
+             WHERE kind = 'search' AND occurred_at >= $1 AND occurred_at < $2{}",
+            lang_clause("lang", scope.lang, 3)
+        );
+        let mut query = sqlx::query_as(&sql).bind(scope.since).bind(scope.until);
+        if let Some(lang) = scope.lang {
+            query = query.bind(lang);
+        }
+        Ok(query.fetch_one(self.pool()).await?)
+    }
+
+    /// The most frequent search texts (optionally only those that found nothing), most
+    /// frequent first.
+    pub async fn top_searches_in_scope(
+        &self,
+        scope: DashboardScope<'_>,
+        zero_results_only: bool,
+        limit: i64,
+    ) -> Result<Vec<(String, i64)>, StorageError> {
+        let zero = if zero_results_only {
+            " AND result_count = 0"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT query, COUNT(*) AS searches FROM events WHERE kind = 'search' \
+             AND occurred_at >= $1 AND occurred_at < $2{zero} AND query <> ''{} \
+             GROUP BY query ORDER BY searches DESC, query LIMIT $3",
+            lang_clause("lang", scope.lang, 4)
+        );
+        let mut query = sqlx::query_as(&sql)
+            .bind(scope.since)
+            .bind(scope.until)
+            .bind(limit);
+        if let Some(lang) = scope.lang {
+            query = query.bind(lang);
+        }
+        Ok(query.fetch_all(self.pool()).await?)
+    }
+
+    /// Searches in the scope followed, within [`SEARCH_TO_TICKET_WINDOW_MILLIS`], by a ticket
+    /// filed by the same visitor; per search text, most frequent first. Driven from the
+    /// (few) ticket events, each probing the visitor's searches through an index.
+    pub async fn searches_ending_in_ticket(
+        &self,
+        scope: DashboardScope<'_>,
+        limit: i64,
+    ) -> Result<Vec<(String, i64)>, StorageError> {
+        let sql = format!(
+            "SELECT s.query, COUNT(DISTINCT s.id) AS searches FROM events t \
+             JOIN events s ON s.kind = 'search' AND s.visitor_id = t.visitor_id \
+             AND s.occurred_at <= t.occurred_at AND s.occurred_at > t.occurred_at - {SEARCH_TO_TICKET_WINDOW_MILLIS} \
+             WHERE t.kind = 'ticket_filed' AND t.visitor_id IS NOT NULL \
+             AND t.occurred_at >= $1 AND t.occurred_at < $2 + {SEARCH_TO_TICKET_WINDOW_MILLIS} \
+             AND s.occurred_at >= $1 AND s.occurred_at < $2 AND s.query <> ''{} \
+             GROUP BY s.query ORDER BY searches DESC, s.query LIMIT $3",
+            lang_clause("s.lang", scope.lang, 4)
+        );
+        let mut query = sqlx::query_as(&sql)
+            .bind(scope.since)
+            .bind(scope.until)
+            .bind(limit);
+        if let Some(lang) = scope.lang {
+            query = query.bind(lang);
+        }
+        Ok(query.fetch_all(self.pool()).await?)
+    }
+
+    /// Distinct help-centre visitors (anonymous visitor cookies) with any event in the scope.
+    /// With a language: visitors who searched in it or viewed an article in it.
+    pub async fn count_visitors(&self, scope: DashboardScope<'_>) -> Result<i64, StorageError> {
+        let count = match scope.lang {
+            None => {
+                sqlx::query_scalar(
+                    "SELECT COUNT(DISTINCT visitor_id) FROM events \
+                     WHERE occurred_at >= $1 AND occurred_at < $2 AND visitor_id IS NOT NULL",
+                )
+                .bind(scope.since)
+                .bind(scope.until)
+                .fetch_one(self.pool())
+                .await?
+            }
+            Some(lang) => {
+                sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM (\
+                     SELECT visitor_id FROM events WHERE kind = 'search' AND occurred_at >= $1 \
+                     AND occurred_at < $2 AND visitor_id IS NOT NULL AND lang = $3 \
+                     UNION \
+                     SELECT e.visitor_id FROM events e JOIN articles a ON a.slug = e.article_slug \
+                     WHERE e.kind = 'article_viewed' AND e.occurred_at >= $1 AND e.occurred_at < $2 \
+                     AND e.visitor_id IS NOT NULL AND a.lang = $3) AS visitors",
+                )
+                .bind(scope.since)
+                .bind(scope.until)
+                .bind(lang)
+                .fetch_one(self.pool())
+                .await?
+            }
+        };
+        Ok(count)
+    }
+
+    /// Article events (views by source, helpful yes/no, credited deflections) per article;
+    /// with a language, only articles in it.
+    pub async fn article_event_counts(
+        &self,
+        scope: DashboardScope<'_>,
+    ) -> Result<Vec<ArticleEventCount>, StorageError> {
+        let join = if scope.lang.is_some() {
+            " JOIN articles a ON a.slug = e.article_slug"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT e.article_slug, e.kind, COALESCE(e.source, ''), COUNT(*) FROM events e{join} \
+             WHERE e.kind IN ('article_viewed', 'helpful_yes', 'helpful_no', 'deflected') \
+             AND e.occurred_at >= $1 AND e.occurred_at < $2 AND e.article_slug IS NOT NULL{} \
+             GROUP BY e.article_slug, e.kind, COALESCE(e.source, '')",
+            lang_clause("a.lang", scope.lang, 3)
+        );
+        let mut query = sqlx::query_as(&sql).bind(scope.since).bind(scope.until);
+        if let Some(lang) = scope.lang {
+            query = query.bind(lang);
+        }
+        Ok(query.fetch_all(self.pool()).await?)
+    }
+
+    /// Tickets filed in the scope after the customer opened each article.
+    pub async fn tickets_after_viewing(
+        &self,
+        scope: DashboardScope<'_>,
+    ) -> Result<Vec<(String, i64)>, StorageError> {
+        let join = if scope.lang.is_some() {
+            " JOIN articles a ON a.slug = ta.article_slug"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT ta.article_slug, COUNT(*) FROM tickets t \
+             JOIN ticket_articles ta ON ta.ticket_id = t.id{join} \
+             WHERE t.created_at >= $1 AND t.created_at < $2 AND ta.opened = 1{} \
+             GROUP BY ta.article_slug",
+            lang_clause("a.lang", scope.lang, 3)
+        );
+        let mut query = sqlx::query_as(&sql).bind(scope.since).bind(scope.until);
+        if let Some(lang) = scope.lang {
+            query = query.bind(lang);
+        }
+        Ok(query.fetch_all(self.pool()).await?)
+    }
+
+    /// Every article's slug and title (for naming rows of the per-article table).
+    pub async fn article_titles(&self) -> Result<Vec<(String, String)>, StorageError> {
+        Ok(sqlx::query_as("SELECT slug, title FROM articles")
+            .fetch_all(self.pool())
+            .await?)
+    }
+
+    /// Tickets not resolved or closed now, by status and priority (filed at any time).
+    pub async fn ticket_backlog(
+        &self,
+        lang: Option<&str>,
+    ) -> Result<Vec<(String, String, i64)>, StorageError> {
+        let sql = format!(
+            "SELECT status, priority, COUNT(*) FROM tickets \
+             WHERE status IN ('new', 'open', 'answered', 'postponed'){} GROUP BY status, priority",
+            lang_clause("lang", lang, 1)
+        );
+        let mut query = sqlx::query_as(&sql);
+        if let Some(lang) = lang {
+            query = query.bind(lang);
+        }
+        Ok(query.fetch_all(self.pool()).await?)
+    }
+
+    /// Per priority, for tickets filed in the scope: how many, answered, resolved, SLA
+    /// breaches (late, or still waiting past the due time at `now`), and ratings.
+    pub async fn ticket_counts_per_priority(
+        &self,
+        scope: DashboardScope<'_>,
+        now: i64,
+    ) -> Result<Vec<PriorityTicketCounts>, StorageError> {
+        let sql = format!(
+            "SELECT priority, COUNT(*) AS filed, \
+             SUM(CASE WHEN first_responded_at IS NOT NULL THEN 1 ELSE 0 END) AS responded, \
+             SUM(CASE WHEN COALESCE(resolved_at, closed_at) IS NOT NULL THEN 1 ELSE 0 END) AS resolved, \
+             SUM(CASE WHEN first_responded_at > first_response_due \
+                 OR (first_responded_at IS NULL AND first_response_due < $3) THEN 1 ELSE 0 END) AS first_response_breaches, \
+             SUM(CASE WHEN COALESCE(resolved_at, closed_at) > resolution_due \
+                 OR (COALESCE(resolved_at, closed_at) IS NULL AND resolution_due < $3) THEN 1 ELSE 0 END) AS resolution_breaches, \
+             SUM(CASE WHEN satisfaction = 'good' THEN 1 ELSE 0 END) AS rated_good, \
+             SUM(CASE WHEN satisfaction = 'bad' THEN 1 ELSE 0 END) AS rated_bad \
+             FROM tickets WHERE created_at >= $1 AND created_at < $2{} GROUP BY priority",
+            lang_clause("lang", scope.lang, 4)
+        );
+        let mut query = sqlx::query_as(&sql)
+            .bind(scope.since)
+            .bind(scope.until)
+            .bind(now);
+        if let Some(lang) = scope.lang {
+            query = query.bind(lang);
+        }
+        Ok(query.fetch_all(self.pool()).await?)
+    }
+
+    /// (priority, first response time, resolution time) in milliseconds for tickets filed in
+    /// the scope that were answered or resolved: only two small numbers per ticket leave the
+    /// database, for exact percentiles.
+    pub async fn ticket_durations(
+        &self,
+        scope: DashboardScope<'_>,
+    ) -> Result<Vec<(String, Option<i64>, Option<i64>)>, StorageError> {
+        let sql = format!(
+            "SELECT priority, first_responded_at - created_at, COALESCE(resolved_at, closed_at) - created_at \
+             FROM tickets WHERE created_at >= $1 AND created_at < $2 \
+             AND (first_responded_at IS NOT NULL OR resolved_at IS NOT NULL OR closed_at IS NOT NULL){}",
+            lang_clause("lang", scope.lang, 3)
+        );
+        let mut query = sqlx::query_as(&sql).bind(scope.since).bind(scope.until);
+        if let Some(lang) = scope.lang {
+            query = query.bind(lang);
+        }
+        Ok(query.fetch_all(self.pool()).await?)
+    }
+
+    /// Public agent replies per staff user written in the scope (language of the ticket).
+    pub async fn agent_replies(
+        &self,
+        scope: DashboardScope<'_>,
+    ) -> Result<Vec<(i64, i64)>, StorageError> {
+        let join = if scope.lang.is_some() {
+            " JOIN tickets t ON t.id = m.ticket_id"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT m.author_user_id, COUNT(*) FROM ticket_messages m{join} \
+             WHERE m.author_kind = 'agent' AND m.created_at >= $1 AND m.created_at < $2 \
+             AND m.internal = 0 AND m.author_user_id IS NOT NULL{} GROUP BY m.author_user_id",
+            lang_clause("t.lang", scope.lang, 3)
+        );
+        let mut query = sqlx::query_as(&sql).bind(scope.since).bind(scope.until);
+        if let Some(lang) = scope.lang {
+            query = query.bind(lang);
+        }
+        Ok(query.fetch_all(self.pool()).await?)
+    }
+
+    /// Tickets resolved in the scope, per staff user who resolved them.
+    pub async fn agent_resolutions(
+        &self,
+        scope: DashboardScope<'_>,
+    ) -> Result<Vec<(i64, i64)>, StorageError> {
+        let sql = format!(
+            "SELECT resolved_by, COUNT(*) FROM tickets WHERE resolved_at >= $1 AND resolved_at < $2 \
+             AND resolved_by IS NOT NULL{} GROUP BY resolved_by",
+            lang_clause("lang", scope.lang, 3)
+        );
+        let mut query = sqlx::query_as(&sql).bind(scope.since).bind(scope.until);
+        if let Some(lang) = scope.lang {
+            query = query.bind(lang);
+        }
+        Ok(query.fetch_all(self.pool()).await?)
+    }
+
+    /// Refreshes the query planner's statistics (`ANALYZE`, which both engines accept).
+    pub async fn analyze(&self) -> Result<(), StorageError> {
+        sqlx::query("ANALYZE").execute(self.pool()).await?;
+        Ok(())
+    }
+
+    /// Every staff user's id and name.
+    pub async fn staff_names(&self) -> Result<Vec<(i64, String)>, StorageError> {
+        Ok(sqlx::query_as("SELECT id, name FROM users")
+            .fetch_all(self.pool())
+            .await?)
+    }
+
+    /// Inserts sample tickets with multi-row statements in one transaction; returns their
+    /// ids in the order given. For benchmarks and scripted histories only.
+    pub async fn insert_sample_tickets(
+        &self,
+        tickets: &[SampleTicket],
+    ) -> Result<Vec<i64>, StorageError> {
+        const COLUMNS: usize = 20;
+        let mut ids = Vec::with_capacity(tickets.len());
+        let mut transaction = self.pool().begin().await?;
+        for chunk in tickets.chunks(500) {
+            let mut sql = String::from(
+                "INSERT INTO tickets (status_token, name, email, subject, description, lang, priority, \
+                 status, source, first_response_due, resolution_due, first_responded_at, resolved_at, \
+                 closed_at, satisfaction, created_at, updated_at, assignee_id, resolved_by, category) VALUES ",
+            );
+            push_placeholders(&mut sql, chunk.len(), COLUMNS);
+            sql.push_str(" RETURNING id, status_token");
+            let mut query = sqlx::query_as::<_, (i64, String)>(&sql);
+            for ticket in chunk {
+                query = query
+                    .bind(&ticket.status_token)
+                    .bind(&ticket.name)
+                    .bind(&ticket.email)
+                    .bind(&ticket.subject)
+                    .bind(&ticket.subject)
+                    .bind(&ticket.lang)
+                    .bind(ticket.priority)
+                    .bind(ticket.status)
+                    .bind("form")
+                    .bind(ticket.first_response_due)
+                    .bind(ticket.resolution_due)
+                    .bind(ticket.first_responded_at)
+                    .bind(ticket.resolved_at)
+                    .bind(ticket.closed_at)
+                    .bind(ticket.satisfaction)
+                    .bind(ticket.created_at)
+                    .bind(ticket.created_at)
+                    .bind(ticket.assignee_id)
+                    .bind(ticket.resolved_by)
+                    .bind("");
+            }
+            let returned = query.fetch_all(&mut *transaction).await?;
+            // Matched by token, so the order RETURNING happens to use does not matter.
+            let by_token: std::collections::HashMap<String, i64> = returned
+                .into_iter()
+                .map(|(id, token)| (token, id))
+                .collect();
+            for ticket in chunk {
+                let id = by_token.get(&ticket.status_token).copied().ok_or_else(|| {
+                    StorageError::Corrupt(format!("no id for {}", ticket.status_token))
+                })?;
+                ids.push(id);
+            }
+        }
+        transaction.commit().await?;
+        Ok(ids)
+    }
+
+    /// Inserts sample conversation messages in one transaction.
+    pub async fn insert_sample_messages(
+        &self,
+        messages: &[SampleMessage],
+    ) -> Result<(), StorageError> {
+        const COLUMNS: usize = 7;
+        let mut transaction = self.pool().begin().await?;
+        for chunk in messages.chunks(1000) {
+            let mut sql = String::from(
+                "INSERT INTO ticket_messages (ticket_id, author_kind, author_name, author_user_id, body, internal, created_at) VALUES ",
+            );
+            push_placeholders(&mut sql, chunk.len(), COLUMNS);
+            let mut query = sqlx::query(&sql);
+            for message in chunk {
+                query = query
+                    .bind(message.ticket_id)
+                    .bind(message.author_kind)
+                    .bind(&message.author_name)
+                    .bind(message.author_user_id)
+                    .bind(&message.body)
+                    .bind(i64::from(message.internal))
+                    .bind(message.created_at);
+            }
+            query.execute(&mut *transaction).await?;
+        }
+        transaction.commit().await?;
+        Ok(())
+    }
+
+    /// Inserts sample "suggested before filing" rows: (ticket id, slug, position, opened).
+    pub async fn insert_sample_ticket_articles(
+        &self,
+        rows: &[(i64, String, i64, bool)],
+    ) -> Result<(), StorageError> {
+        const COLUMNS: usize = 4;
+        let mut transaction = self.pool().begin().await?;
+        for chunk in rows.chunks(2000) {
+            let mut sql = String::from(
+                "INSERT INTO ticket_articles (ticket_id, article_slug, position, opened) VALUES ",
+            );
+            push_placeholders(&mut sql, chunk.len(), COLUMNS);
+            let mut query = sqlx::query(&sql);
+            for (ticket_id, slug, position, opened) in chunk {
+                query = query
+                    .bind(*ticket_id)
+                    .bind(slug)
+                    .bind(*position)
+                    .bind(i64::from(*opened));
+            }
+            query.execute(&mut *transaction).await?;
+        }
+        transaction.commit().await?;
+        Ok(())
+    }
+
+    /// Records an agent's reply as the agents' inbox will: the message with its author, and
+    /// the ticket's first response time when it is the first. For scripted histories.
+    pub async fn insert_sample_agent_reply(
+        &self,
+        ticket_id: i64,
+        user_id: i64,
+        author_name: &str,
+        internal: bool,
+        at: i64,
+    ) -> Result<(), StorageError> {
+        let mut transaction = self.pool().begin().await?;
+        sqlx::query(
+            "INSERT INTO ticket_messages (ticket_id, author_kind, author_name, author_user_id, body, internal, created_at) \
+             VALUES ($1, 'agent', $2, $3, $4, $5, $6)",
+        )
+        .bind(ticket_id)
+        .bind(author_name)
+        .bind(user_id)
+        .bind(if internal { "Internal note" } else { "Reply" })
+        .bind(i64::from(internal))
+        .bind(at)
+        .execute(&mut *transaction)
+        .await?;
+        if !internal {
+            sqlx::query(
+                "UPDATE tickets SET first_responded_at = COALESCE(first_responded_at, $1), \
+                 status = CASE WHEN status = 'new' THEN 'answered' ELSE status END WHERE id = $2",
+            )
+            .bind(at)
+            .bind(ticket_id)
+            .execute(&mut *transaction)
+            .await?;
+        }
+        transaction.commit().await?;
+        Ok(())
+    }
+
+    /// Marks a ticket resolved by a staff user at a given time. For scripted histories.
+    pub async fn set_sample_resolution(
+        &self,
+        ticket_id: i64,
+        user_id: i64,
+        at: i64,
+    ) -> Result<(), StorageError> {
+        sqlx::query(
+            "UPDATE tickets SET status = 'resolved', resolved_at = $1, resolved_by = $2, updated_at = $1 WHERE id = $3",
+        )
+        .bind(at)
+        .bind(user_id)
+        .bind(ticket_id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+}
+
+/// `($1, $2, …), ($n+1, …)` for `rows` rows of `columns` values.
+fn push_placeholders(sql: &mut String, rows: usize, columns: usize) {
+    for row in 0..rows {
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for column in 1..=columns {
+            if column > 1 {
+                sql.push_str(", ");
+            }
+            sql.push('$');
+            sql.push_str(&(row * columns + column).to_string());
+        }
+        sql.push(')');
+    }
+}
