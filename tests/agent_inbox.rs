@@ -856,3 +856,30 @@ async fn editors_and_customers_cannot_enter_the_agent_area() {
         shut_down(app).await;
     }
 }
+
+#[tokio::test]
+async fn an_agent_finds_articles_to_link_without_counting_as_a_customer_search() {
+    for database in test_databases().await {
+        let app = start(&database).await;
+        let mut agent = app.sign_in_as("agent").await;
+        let response = agent
+            .send_json("GET", "/api/agent/articles?q=reset%20password", None)
+            .await;
+        assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+        let body: serde_json::Value = serde_json::from_str(&response.body).expect("json");
+        let articles = body["articles"].as_array().expect("articles");
+        assert!(!articles.is_empty(), "{body}");
+        assert!(
+            articles[0]["url"]
+                .as_str()
+                .is_some_and(|url| url.starts_with("http") && url.contains("/articles/")),
+            "{body}"
+        );
+        let mut customer = app.customer();
+        let refused = customer.get("/api/agent/articles?q=password").await;
+        assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+        let db = shut_down(app).await;
+        let searches = db.count_events("search", 0, i64::MAX).await.expect("count");
+        assert_eq!(searches, 0, "{}", database.name);
+    }
+}

@@ -72,6 +72,58 @@ pub fn routes() -> Router<AppState> {
             "/api/agent/tickets/{id}/canned/{canned_id}",
             get(api_filled_canned),
         )
+        .route("/api/agent/articles", get(api_articles_for_reply))
+}
+
+/// An article an agent can link to in a reply.
+#[derive(Debug, Serialize)]
+struct ArticleLink {
+    title: String,
+    /// The public address customers open.
+    url: String,
+    lang: String,
+}
+
+/// Searches published articles for a reply. Searched here rather than through the public
+/// search API, so an agent's lookups are never counted as customer searches.
+fn find_articles_for_reply(state: &AppState, text: &str) -> Result<Vec<ArticleLink>, HttpError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(Vec::new());
+    }
+    let base_url = state.public_base_url();
+    let results = state.search.search_articles(&SuggestRequest {
+        text,
+        lang: None,
+        category: None,
+        limit: ARTICLE_RESULTS_SHOWN,
+        offset: 0,
+    })?;
+    Ok(results
+        .hits
+        .into_iter()
+        .map(|hit| ArticleLink {
+            url: format!("{base_url}/articles/{}", hit.id),
+            title: hit.title,
+            lang: hit.lang,
+        })
+        .collect())
+}
+
+/// `GET /api/agent/articles?q=` parameters.
+#[derive(Debug, Deserialize)]
+pub struct ArticleSearchQuery {
+    #[serde(default)]
+    q: String,
+}
+
+/// `GET /api/agent/articles?q=`: `{"articles": [{"title", "url", "lang"}]}` for the reply box.
+async fn api_articles_for_reply(
+    State(state): State<AppState>,
+    Query(query): Query<ArticleSearchQuery>,
+) -> Result<Json<serde_json::Value>, HttpError> {
+    let articles = find_articles_for_reply(&state, &query.q)?;
+    Ok(Json(serde_json::json!({ "articles": articles })))
 }
 
 /// A stored time as agents read it.
@@ -591,26 +643,7 @@ async fn render_ticket(
         .into_iter()
         .map(|c| context! { id => c.id, title => c.title })
         .collect();
-    let article_results: Vec<_> = if extras.search.trim().is_empty() {
-        Vec::new()
-    } else {
-        // Searched here directly, so an agent's lookups are not counted as customer searches.
-        state
-            .search
-            .search_articles(&SuggestRequest {
-                text: extras.search.trim(),
-                lang: None,
-                category: None,
-                limit: ARTICLE_RESULTS_SHOWN,
-                offset: 0,
-            })?
-            .hits
-            .into_iter()
-            .map(|hit| {
-                context! { title => hit.title, url => format!("{base_url}/articles/{}", hit.id), lang => hit.lang }
-            })
-            .collect()
-    };
+    let article_results = find_articles_for_reply(state, &extras.search)?;
     let status = TicketStatus::parse(&ticket.status).unwrap_or(TicketStatus::Open);
     let tags = ticket.tag_list()?;
     let reference = reference_of(ticket.id);

@@ -57,12 +57,11 @@
   var searchForm = document.getElementById("article-search-form");
   var results = document.getElementById("article-results");
   if (searchForm && results && reply) {
-    var baseUrl = searchForm.getAttribute("data-base-url") || "";
     searchForm.addEventListener("submit", function (event) {
       event.preventDefault();
       var query = searchForm.querySelector('input[name="q"]').value.trim();
       if (!query) return;
-      fetch("/api/search?limit=8&q=" + encodeURIComponent(query), {
+      fetch("/api/agent/articles?q=" + encodeURIComponent(query), {
         credentials: "same-origin",
         headers: { "Accept": "application/json" }
       })
@@ -72,7 +71,7 @@
         })
         .then(function (data) {
           results.textContent = "";
-          var hits = data.suggestions || [];
+          var hits = data.articles || [];
           if (!hits.length) {
             var none = document.createElement("li");
             none.className = "muted";
@@ -81,7 +80,7 @@
             return;
           }
           hits.forEach(function (hit) {
-            var url = baseUrl + hit.url;
+            var url = hit.url;
             var item = document.createElement("li");
             var title = document.createElement("strong");
             title.textContent = hit.title;
