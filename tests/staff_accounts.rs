@@ -11,12 +11,95 @@ use common::*;
 const AREA_PAGES: &[(&str, [bool; 3])] = &[
     // (path, [admin, editor, agent])
     ("/editor", [true, true, false]),
+    ("/editor/articles/new", [true, true, false]),
+    (
+        "/editor/articles/reset-your-password/edit",
+        [true, true, false],
+    ),
+    (
+        "/editor/articles/reset-your-password/revisions",
+        [true, true, false],
+    ),
     ("/agent", [true, false, true]),
+    ("/agent/canned", [true, false, true]),
     ("/admin", [true, false, false]),
+    ("/admin/content-gaps", [true, false, false]),
+    ("/admin/export/summary.csv", [true, false, false]),
     ("/admin/users", [true, false, false]),
     ("/admin/audit", [true, false, false]),
     ("/staff/account", [true, true, true]),
 ];
+
+/// The JSON APIs of each staff area: (method, path, body, [admin, editor, agent]).
+const AREA_APIS: &[(&str, &str, Option<&str>, [bool; 3])] = &[
+    (
+        "POST",
+        "/api/editor/preview",
+        Some(r##"{"markdown": "# Hello", "lang": "en", "slug": "hello"}"##),
+        [true, true, false],
+    ),
+    (
+        "GET",
+        "/api/agent/articles?q=invoice",
+        None,
+        [true, false, true],
+    ),
+    ("GET", "/api/admin/stats", None, [true, false, false]),
+];
+
+#[tokio::test]
+async fn each_role_reaches_exactly_its_own_apis_and_customers_none() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        for (index, role) in ["admin", "editor", "agent"].into_iter().enumerate() {
+            let mut staff = app.sign_in_as(role).await;
+            for (method, path, body, allowed) in AREA_APIS {
+                let json = body.map(|b| serde_json::from_str(b).expect("json"));
+                let response = staff.send_json(method, path, json.as_ref()).await;
+                let expected = if allowed[index] {
+                    StatusCode::OK
+                } else {
+                    StatusCode::FORBIDDEN
+                };
+                assert_eq!(
+                    response.status, expected,
+                    "{role} on {method} {path} ({}): {}",
+                    database.name, response.body
+                );
+                assert!(
+                    response.headers["content-type"]
+                        .to_str()
+                        .unwrap_or("")
+                        .starts_with("application/json"),
+                    "{role} on {path}"
+                );
+            }
+        }
+        let mut customer = app.customer();
+        for (_, path, _, _) in AREA_APIS {
+            let response = customer.get(path).await;
+            assert!(
+                matches!(
+                    response.status,
+                    StatusCode::UNAUTHORIZED | StatusCode::METHOD_NOT_ALLOWED
+                ),
+                "{path}: {}",
+                response.status
+            );
+            if response.status == StatusCode::UNAUTHORIZED {
+                assert!(response.body.contains("error"), "{path}");
+            }
+        }
+        let preview = post_json(
+            &app,
+            "/api/editor/preview",
+            &serde_json::json!({"markdown": "x"}),
+        )
+        .await;
+        assert_eq!(preview.status, StatusCode::UNAUTHORIZED);
+        shut_down(app).await;
+    }
+}
 
 #[tokio::test]
 async fn each_role_reaches_exactly_its_own_areas() {
