@@ -723,3 +723,210 @@ async fn editor_signs_in_edits_and_publishes_an_article_that_customers_then_find
         "{entries:?}"
     );
 }
+
+/// Files a ticket through the JSON API, as an integration would; returns the API's answer.
+async fn file_ticket_through_the_api(
+    portal: &Portal,
+    ticket: serde_json::Value,
+) -> serde_json::Value {
+    let client = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
+        .build_http::<http_body_util::Full<Bytes>>();
+    let request = axum::http::Request::post(portal.url("/api/tickets"))
+        .header("content-type", "application/json")
+        .body(http_body_util::Full::new(Bytes::from(ticket.to_string())))
+        .expect("request");
+    let response = client.request(request).await.expect("the API answers");
+    assert_eq!(response.status(), 201, "ticket filed");
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    serde_json::from_slice(&body).expect("JSON answer")
+}
+
+async fn add_staff_user(
+    portal: &Portal,
+    email: &str,
+    name: &str,
+    role: answerdesk::accounts::Role,
+) {
+    answerdesk::accounts::add_user(
+        &portal.db,
+        answerdesk::accounts::NewUser {
+            email: email.to_owned(),
+            name: name.to_owned(),
+            role,
+            password: "a long staff password".to_owned(),
+        },
+        None,
+    )
+    .await
+    .expect("staff account");
+}
+
+async fn sign_in_in_the_browser(browser: &Browser, email: &str) {
+    browser.type_into("#email", email).await;
+    browser
+        .type_into("#password", "a long staff password")
+        .await;
+    browser.click_button("Sign in").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agent_answers_with_a_canned_response_and_an_article_link_and_the_customer_reads_it() {
+    let browser = Browser::start().await;
+    let mut portal = Portal::start().await;
+    add_staff_user(
+        &portal,
+        "agent@example.com",
+        "Ann Agent",
+        answerdesk::accounts::Role::Agent,
+    )
+    .await;
+    let filed = file_ticket_through_the_api(
+        &portal,
+        serde_json::json!({
+            "name": "Ada Customer",
+            "email": "ada@example.com",
+            "subject": "Where do I download my invoices?",
+            "description": "I need last month's invoices as PDF files for my accountant."
+        }),
+    )
+    .await;
+    let status_url = filed["status_url"].as_str().expect("status URL").to_owned();
+
+    // The agent saves a canned response first.
+    browser.goto(&portal.url("/agent/canned")).await;
+    sign_in_in_the_browser(&browser, "agent@example.com").await;
+    browser.type_into("#new-canned-title", "Greeting").await;
+    browser
+        .type_into(
+            "#new-canned-body",
+            "Hello {{customer_name}}, thanks for writing.",
+        )
+        .await;
+    browser.click_button("Save").await;
+    browser.wait_for_xpath("//*[@role='status']").await;
+
+    // The inbox lists the new ticket; its page offers the canned response and article search.
+    browser.goto(&portal.url("/agent")).await;
+    browser
+        .wait_for_xpath("//a[contains(., 'Where do I download my invoices?')]")
+        .await
+        .click()
+        .await
+        .expect("open the ticket");
+    browser.click_button("Insert").await;
+    let reply = browser.wait_for_css("#reply-body").await;
+    let deadline = Instant::now() + PAGE_TIMEOUT;
+    while !reply
+        .prop("value")
+        .await
+        .expect("reply text")
+        .unwrap_or_default()
+        .contains("Hello Ada Customer, thanks for writing.")
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the canned response was not inserted"
+        );
+        tokio::task::yield_now().await;
+    }
+    browser
+        .type_into("#article-search", "download invoices pdf")
+        .await;
+    browser.click_button("Search").await;
+    browser
+        .wait_for_xpath("//ul[@id='article-results']//button[normalize-space(.)='Insert link']")
+        .await
+        .click()
+        .await
+        .expect("insert the first article link");
+    let text = reply
+        .prop("value")
+        .await
+        .expect("reply text")
+        .unwrap_or_default();
+    assert!(text.contains("/articles/"), "{text}");
+    browser
+        .save_screenshot(&screenshot_path("agent-ticket.png"))
+        .await;
+    browser.click_button("Send reply").await;
+    browser.wait_for_xpath("//*[@role='status']").await;
+
+    // The customer's private page shows the reply with the link; the ticket waits for them.
+    // The API's link carries the configured public URL; the test server listens elsewhere.
+    let token = status_url.rsplit('/').next().expect("token").to_owned();
+    browser
+        .goto(&portal.url(&format!("/tickets/{token}")))
+        .await;
+    browser
+        .wait_for_xpath("//*[contains(., 'Hello Ada Customer, thanks for writing.')]")
+        .await;
+    browser
+        .wait_for_xpath("//*[contains(., '/articles/')]")
+        .await;
+
+    browser.close().await;
+    portal.shut_down().await;
+    let ticket = portal
+        .db
+        .find_ticket_by_status_token(&token)
+        .await
+        .expect("query")
+        .expect("ticket");
+    assert_eq!(ticket.status, "answered");
+    assert!(ticket.first_responded_at.is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_reads_the_deflection_dashboard_with_charts_beside_their_tables() {
+    let browser = Browser::start().await;
+    let mut portal = Portal::start().await;
+    add_staff_user(
+        &portal,
+        "admin@example.com",
+        "Ada Admin",
+        answerdesk::accounts::Role::Admin,
+    )
+    .await;
+    answerdesk::deflection::sample_history::seed_dashboard_history(
+        &portal.db,
+        &answerdesk::deflection::sample_history::SampleHistoryOptions {
+            tickets: 400,
+            events: 6_000,
+            now: answerdesk::storage::now_millis(),
+            days: 60,
+        },
+    )
+    .await
+    .expect("sample history");
+
+    browser.goto(&portal.url("/admin?range=30")).await;
+    sign_in_in_the_browser(&browser, "admin@example.com").await;
+    browser
+        .wait_for_xpath("//h1[contains(., 'Deflection')]")
+        .await;
+    let charts = browser
+        .client
+        .find_all(Locator::Css("svg"))
+        .await
+        .expect("charts");
+    assert!(charts.len() >= 3, "{} charts", charts.len());
+    browser
+        .wait_for_xpath("//*[contains(., 'Deflected ÷ (deflected + tickets filed).')]")
+        .await;
+    browser
+        .save_screenshot(&screenshot_path("admin-dashboard.png"))
+        .await;
+    browser
+        .goto(&portal.url("/admin/content-gaps?range=30"))
+        .await;
+    browser
+        .wait_for_xpath("//a[contains(@href, '/editor/articles/new?title=')]")
+        .await;
+    browser.close().await;
+    portal.shut_down().await;
+}
