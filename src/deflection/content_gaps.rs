@@ -55,10 +55,12 @@ pub async fn content_gaps(
     Ok(group_by_wording(&zero, &ticket))
 }
 
-/// Groups (wording, count) lists by [`wording_key`].
+/// Groups searches by [`wording_key`]: `zero_result` as (wording, searches), and
+/// `ending_in_ticket` as (wording, searches, of which found nothing) so that a search in both
+/// lists counts once towards its wording.
 pub fn group_by_wording(
     zero_result: &[(String, i64)],
-    ending_in_ticket: &[(String, i64)],
+    ending_in_ticket: &[(String, i64, i64)],
 ) -> Vec<ContentGap> {
     struct Group {
         zero: i64,
@@ -66,25 +68,30 @@ pub fn group_by_wording(
         wordings: HashMap<String, i64>,
     }
     let mut groups: HashMap<String, Group> = HashMap::new();
-    for (list, is_zero) in [(zero_result, true), (ending_in_ticket, false)] {
-        for (wording, count) in list {
-            let key = wording_key(wording);
-            if key.is_empty() {
-                continue;
-            }
-            let group = groups.entry(key).or_insert_with(|| Group {
-                zero: 0,
-                ticket: 0,
-                wordings: HashMap::new(),
-            });
-            if is_zero {
-                group.zero += count;
-            } else {
-                group.ticket += count;
-            }
-            let shown = wording.split_whitespace().collect::<Vec<_>>().join(" ");
-            *group.wordings.entry(shown).or_default() += count;
+    let rows = zero_result
+        .iter()
+        .map(|(wording, count)| (wording, *count, 0, *count))
+        .chain(
+            ending_in_ticket
+                .iter()
+                .map(|(wording, count, found_nothing)| {
+                    (wording, 0, *count, *count - *found_nothing)
+                }),
+        );
+    for (wording, zero, ticket, not_yet_counted) in rows {
+        let key = wording_key(wording);
+        if key.is_empty() {
+            continue;
         }
+        let group = groups.entry(key).or_insert_with(|| Group {
+            zero: 0,
+            ticket: 0,
+            wordings: HashMap::new(),
+        });
+        group.zero += zero;
+        group.ticket += ticket;
+        let shown = wording.split_whitespace().collect::<Vec<_>>().join(" ");
+        *group.wordings.entry(shown).or_default() += not_yet_counted;
     }
     let mut gaps: Vec<ContentGap> = groups
         .into_iter()
@@ -191,13 +198,22 @@ mod tests {
             ("dark-mode".to_owned(), 1),
             ("api limits".to_owned(), 1),
         ];
-        let ticket = vec![("dark  mode?".to_owned(), 4)];
+        let ticket = vec![
+            ("dark  mode?".to_owned(), 4, 0),
+            ("dark-mode".to_owned(), 1, 1),
+        ];
         let gaps = group_by_wording(&zero, &ticket);
         assert_eq!(gaps.len(), 2);
         assert_eq!(gaps[0].key, "dark mode");
         assert_eq!(gaps[0].zero_result_searches, 3);
-        assert_eq!(gaps[0].searches_ending_in_ticket, 4);
+        assert_eq!(gaps[0].searches_ending_in_ticket, 5);
         assert_eq!(gaps[0].wordings.len(), 3);
+        let dash = gaps[0].wordings.iter().find(|w| w.query == "dark-mode");
+        assert_eq!(
+            dash.map(|w| w.count),
+            Some(1),
+            "one search, in both lists, counts once"
+        );
         assert_eq!(gaps[0].suggested_title, "Dark mode?");
         assert_eq!(gaps[1].key, "api limit");
     }

@@ -285,7 +285,7 @@ pub async fn deflection_figures(
     let ending_in_ticket = db
         .searches_ending_in_ticket(scope, CONTENT_GAP_QUERY_LIMIT)
         .await?;
-    let searches_ending_in_ticket = ending_in_ticket.iter().map(|(_, count)| count).sum();
+    let searches_ending_in_ticket = ending_in_ticket.iter().map(|(_, count, _)| count).sum();
 
     let articles = article_figures(db, scope).await?;
     let days = day_figures(filter, &deflections_per_day, &tickets_per_day);
@@ -317,6 +317,7 @@ pub async fn deflection_figures(
             ending_in_ticket
                 .into_iter()
                 .take(TOP_LIST_LENGTH as usize)
+                .map(|(query, count, _)| (query, count))
                 .collect(),
         ),
         articles,

@@ -192,15 +192,17 @@ impl Database {
     }
 
     /// Searches in the scope followed, within [`SEARCH_TO_TICKET_WINDOW_MILLIS`], by a ticket
-    /// filed by the same visitor; per search text, most frequent first. Driven from the
-    /// (few) ticket events, each probing the visitor's searches through an index.
+    /// filed by the same visitor; per search text, most frequent first: (text, searches, of
+    /// which found nothing). Driven from the (few) ticket events, each probing the visitor's
+    /// searches through an index.
     pub async fn searches_ending_in_ticket(
         &self,
         scope: DashboardScope<'_>,
         limit: i64,
-    ) -> Result<Vec<(String, i64)>, StorageError> {
+    ) -> Result<Vec<(String, i64, i64)>, StorageError> {
         let sql = format!(
-            "SELECT s.query, COUNT(DISTINCT s.id) AS searches FROM events t \
+            "SELECT s.query, COUNT(DISTINCT s.id) AS searches, \
+             COUNT(DISTINCT CASE WHEN s.result_count = 0 THEN s.id END) FROM events t \
              JOIN events s ON s.kind = 'search' AND s.visitor_id = t.visitor_id \
              AND s.occurred_at <= t.occurred_at AND s.occurred_at > t.occurred_at - {SEARCH_TO_TICKET_WINDOW_MILLIS} \
              WHERE t.kind = 'ticket_filed' AND t.visitor_id IS NOT NULL \

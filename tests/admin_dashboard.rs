@@ -1,0 +1,748 @@
+//! The admins' deflection dashboard: exact figures for a scripted history on every backend,
+//! the same numbers on the page, in the CSV files, at `/api/admin/stats` and from
+//! `answerdesk stats`; the content-gap report; and who may see any of it.
+
+mod common;
+
+use answerdesk::accounts::{NewUser, Role, add_user};
+use answerdesk::deflection::content_gaps::content_gaps;
+use answerdesk::deflection::stats::day_label;
+use answerdesk::deflection::{
+    DashboardFilter, Event, EventRecorder, ViewSource, deflection_figures,
+};
+use answerdesk::storage::dashboard::DAY_MILLIS;
+use answerdesk::storage::{Database, NewTicket, OutgoingEmail, now_millis};
+use axum::http::{StatusCode, header};
+use common::{TestApp, location, shipped_content, shut_down, spawn_app, test_databases};
+
+const HOUR: i64 = 60 * 60 * 1000;
+const MINUTE: i64 = 60 * 1000;
+
+/// What the scripted history left behind.
+struct Script {
+    /// Yesterday and today (UTC), the period every check uses.
+    from: String,
+    to: String,
+    alice: i64,
+    bob: i64,
+}
+
+impl Script {
+    fn query(&self) -> String {
+        format!("range=custom&from={}&to={}", self.from, self.to)
+    }
+
+    fn filter(&self, lang: Option<&str>) -> DashboardFilter {
+        DashboardFilter::between_dates(&self.from, &self.to, lang.map(str::to_owned))
+            .expect("valid dates")
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn ticket(
+    token: &str,
+    lang: &str,
+    priority: &str,
+    created_at: i64,
+    first_response_due: i64,
+    resolution_due: i64,
+    opened: &[&str],
+) -> NewTicket {
+    NewTicket {
+        draft_id: None,
+        status_token: format!("{token:0>48}"),
+        name: "Ann".into(),
+        email: "ann@example.com".into(),
+        subject: "Help".into(),
+        description: "Please help".into(),
+        category: String::new(),
+        lang: lang.into(),
+        tags: vec![],
+        matched_rules: vec![],
+        priority: priority.into(),
+        source: "form".into(),
+        first_response_due,
+        resolution_due,
+        suggested_articles: opened.iter().map(|s| (*s).to_owned()).collect(),
+        opened_articles: opened.iter().map(|s| (*s).to_owned()).collect(),
+        created_at,
+    }
+}
+
+/// Yesterday at 10:00 UTC: four visitors (three English, one Russian) search, read, start
+/// requests; three tickets are filed, answered and resolved by two agents. Older activity
+/// (ten days ago) must stay out of the period.
+async fn script_history(db: &Database) -> Script {
+    let today = now_millis().div_euclid(DAY_MILLIS);
+    let base = (today - 1) * DAY_MILLIS + 10 * HOUR;
+    for (draft, lang) in [("d1", "en"), ("d2", "en"), ("d3", "en"), ("d5", "ru")] {
+        db.create_draft(draft, "", lang).await.expect("draft");
+    }
+    let (events, writer) = EventRecorder::start(db.clone());
+    let at = |event: Event, visitor: Option<&str>, time: i64| {
+        events.record_at(event, visitor, time);
+    };
+    for draft in ["d1", "d2", "d3", "d5"] {
+        at(
+            Event::RequestStarted {
+                draft_id: draft.into(),
+            },
+            Some("v-requests"),
+            base,
+        );
+    }
+    at(
+        Event::Deflected {
+            draft_id: "d1".into(),
+            slug: Some("i-cant-sign-in".into()),
+        },
+        None,
+        base,
+    );
+    at(
+        Event::Deflected {
+            draft_id: "d5".into(),
+            slug: None,
+        },
+        None,
+        base,
+    );
+    at(
+        Event::RequestAbandoned {
+            draft_id: "d2".into(),
+        },
+        None,
+        base,
+    );
+    let search = |query: &str, results: usize, lang: &str| Event::Search {
+        query: query.into(),
+        result_count: results,
+        lang: Some(lang.into()),
+    };
+    at(search("Dark mode", 0, "en"), Some("v1"), base);
+    at(search("refund, please", 3, "en"), Some("v1"), base);
+    at(
+        search("dark  mode?", 0, "en"),
+        Some("v2"),
+        base + 30 * MINUTE,
+    );
+    at(search("invoice", 2, "en"), Some("v2"), base - 2 * HOUR);
+    at(search("dark-mode", 0, "en"), Some("v3"), base);
+    at(search("возврат", 0, "ru"), Some("v4"), base);
+    at(
+        search("old search", 0, "en"),
+        Some("v1"),
+        base - 10 * DAY_MILLIS,
+    );
+    let view = |slug: &str, source: ViewSource| Event::ArticleViewed {
+        slug: slug.into(),
+        source,
+        draft_id: None,
+    };
+    at(view("i-cant-sign-in", ViewSource::Search), Some("v1"), base);
+    at(
+        view("i-cant-sign-in", ViewSource::Suggest),
+        Some("v2"),
+        base,
+    );
+    at(view("i-cant-sign-in", ViewSource::Direct), Some("v3"), base);
+    at(view("ne-mogu-vojti", ViewSource::Direct), Some("v4"), base);
+    at(
+        view("i-cant-sign-in", ViewSource::Browse),
+        Some("v1"),
+        base - 10 * DAY_MILLIS,
+    );
+    let feedback = |helpful: bool| Event::ArticleFeedback {
+        slug: "i-cant-sign-in".into(),
+        helpful,
+    };
+    at(feedback(true), Some("v1"), base);
+    at(feedback(false), Some("v2"), base);
+    at(feedback(false), Some("v3"), base);
+    // v3 files a ticket ten minutes after searching "dark-mode"; v2's search came after
+    // filing, and its "invoice" search two hours before: neither ended in that ticket.
+    let filed = |ticket_id: i64| Event::TicketFiled {
+        ticket_id,
+        draft_id: None,
+        suggestions_shown: false,
+        suggestions_opened: false,
+    };
+    at(filed(1), Some("v3"), base + 10 * MINUTE);
+    at(filed(2), Some("v2"), base);
+    drop(events);
+    writer.finish().await;
+
+    let email = |_| OutgoingEmail {
+        recipient: "ann@example.com".into(),
+        subject: "s".into(),
+        body: "b".into(),
+    };
+    let far = base + 30 * DAY_MILLIS;
+    let (t1, _) = db
+        .insert_ticket(
+            &ticket(
+                "t1",
+                "en",
+                "high",
+                base,
+                base + 4 * HOUR,
+                base + 24 * HOUR,
+                &["i-cant-sign-in"],
+            ),
+            email,
+        )
+        .await
+        .expect("ticket");
+    let (t2, _) = db
+        .insert_ticket(
+            &ticket("t2", "en", "high", base + HOUR, base + 5 * HOUR, far, &[]),
+            email,
+        )
+        .await
+        .expect("ticket");
+    db.insert_ticket(
+        &ticket("t3", "ru", "low", base + 2 * HOUR, base - HOUR, far, &[]),
+        email,
+    )
+    .await
+    .expect("ticket");
+    db.insert_ticket(
+        &ticket("old", "en", "medium", base - 10 * DAY_MILLIS, far, far, &[]),
+        email,
+    )
+    .await
+    .expect("ticket");
+
+    let mut agents = Vec::new();
+    for (email, name) in [("alice@example.com", "Alice"), ("bob@example.com", "Bob")] {
+        let user = add_user(
+            db,
+            NewUser {
+                email: email.into(),
+                name: name.into(),
+                role: Role::Agent,
+                password: common::STAFF_PASSWORD.into(),
+            },
+            None,
+        )
+        .await
+        .expect("agent");
+        agents.push(user.id);
+    }
+    let (alice, bob) = (agents[0], agents[1]);
+    db.insert_sample_agent_reply(t1.id, alice, "Alice", true, base + 30 * MINUTE)
+        .await
+        .expect("note");
+    db.insert_sample_agent_reply(t1.id, alice, "Alice", false, base + HOUR)
+        .await
+        .expect("reply");
+    db.set_sample_resolution(t1.id, alice, base + 5 * HOUR)
+        .await
+        .expect("resolve");
+    db.rate_ticket(t1.id, "good", "").await.expect("rate");
+    db.insert_sample_agent_reply(t2.id, bob, "Bob", false, base + 7 * HOUR)
+        .await
+        .expect("reply");
+    Script {
+        from: day_label(today - 1),
+        to: day_label(today),
+        alice,
+        bob,
+    }
+}
+
+#[tokio::test]
+async fn the_dashboard_figures_are_exact_for_a_scripted_history() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        let script = script_history(&app.state.db).await;
+        let db = &app.state.db;
+        let name = database.name;
+        let f = deflection_figures(db, &script.filter(None))
+            .await
+            .expect("figures");
+        assert_eq!(f.requests_started, 4, "[{name}]");
+        assert_eq!(f.deflected, 2, "[{name}]");
+        assert_eq!(
+            f.tickets_filed, 3,
+            "[{name}] the old ticket is out of range"
+        );
+        assert_eq!(f.deflection_rate, Some(2.0 / 5.0));
+        assert_eq!(f.implicit_deflections, 1);
+        assert_eq!(
+            f.help_centre_visitors, 5,
+            "[{name}] v1–v4 and the request visitor"
+        );
+        assert_eq!(f.self_service_score, Some(5.0 / 3.0));
+        assert_eq!(f.searches, 6, "[{name}]");
+        assert_eq!(f.zero_result_searches, 4);
+        assert_eq!(f.zero_result_rate, Some(4.0 / 6.0));
+        assert_eq!(f.searches_ending_in_ticket, 1, "[{name}]");
+        let pairs = |list: &[answerdesk::deflection::SearchCount]| -> Vec<(String, i64)> {
+            list.iter().map(|s| (s.query.clone(), s.count)).collect()
+        };
+        assert_eq!(
+            pairs(&f.top_zero_result_searches),
+            vec![
+                ("dark mode".to_owned(), 1),
+                ("dark mode?".to_owned(), 1),
+                ("dark-mode".to_owned(), 1),
+                ("возврат".to_owned(), 1)
+            ],
+            "[{name}]"
+        );
+        assert_eq!(f.top_searches.len(), 6);
+        assert_eq!(
+            pairs(&f.top_searches_ending_in_ticket),
+            vec![("dark-mode".to_owned(), 1)]
+        );
+
+        assert_eq!(f.articles.len(), 2, "[{name}] {:?}", f.articles);
+        let article = &f.articles[0];
+        assert_eq!(article.slug, "i-cant-sign-in");
+        assert_eq!(article.title, "I can't sign in");
+        assert_eq!(
+            (
+                article.views,
+                article.views_from_search,
+                article.views_from_suggestions,
+                article.views_from_browsing,
+                article.views_direct
+            ),
+            (3, 1, 1, 0, 1),
+            "[{name}] the old browse view is out of range"
+        );
+        assert_eq!((article.helpful_yes, article.helpful_no), (1, 2));
+        assert_eq!(article.deflections, 1);
+        assert_eq!(article.tickets_after_viewing, 1);
+        assert_eq!(f.articles[1].slug, "ne-mogu-vojti");
+
+        assert_eq!(f.days.len(), 2);
+        assert_eq!(f.days[0].date, script.from);
+        assert_eq!((f.days[0].deflected, f.days[0].tickets_filed), (2, 3));
+        assert_eq!(f.days[0].deflection_rate, Some(0.4));
+        assert_eq!((f.days[1].deflected, f.days[1].tickets_filed), (0, 0));
+        assert_eq!(f.days[1].deflection_rate, None);
+
+        let backlog: Vec<(&str, &str, i64)> = f
+            .backlog
+            .iter()
+            .filter(|b| b.tickets > 0)
+            .map(|b| (b.status.as_str(), b.priority.as_str(), b.tickets))
+            .collect();
+        assert_eq!(
+            backlog,
+            vec![
+                ("new", "medium", 1),
+                ("new", "low", 1),
+                ("answered", "high", 1)
+            ],
+            "[{name}] the resolved ticket is not backlog; the old one is"
+        );
+        assert_eq!(
+            f.backlog.len(),
+            16,
+            "every status × priority, zeros included"
+        );
+
+        let high = &f.priorities[1];
+        assert_eq!(high.priority, "high");
+        assert_eq!(
+            (high.tickets_filed, high.responded, high.resolved),
+            (2, 2, 1)
+        );
+        assert_eq!(
+            high.first_response_median_ms,
+            Some(HOUR),
+            "[{name}] the internal note is no response"
+        );
+        assert_eq!(high.first_response_p90_ms, Some(6 * HOUR));
+        assert_eq!(high.resolution_median_ms, Some(5 * HOUR));
+        assert_eq!(high.resolution_p90_ms, Some(5 * HOUR));
+        assert_eq!(
+            (high.first_response_breaches, high.resolution_breaches),
+            (1, 0)
+        );
+        let low = &f.priorities[3];
+        assert_eq!(low.priority, "low");
+        assert_eq!((low.tickets_filed, low.responded), (1, 0));
+        assert_eq!(low.first_response_median_ms, None);
+        assert_eq!(
+            low.first_response_breaches, 1,
+            "unanswered past its due time"
+        );
+        assert_eq!(f.priorities[0].tickets_filed, 0);
+        assert_eq!(f.first_response_breaches, 2);
+        assert_eq!(f.resolution_breaches, 0);
+        assert_eq!((f.satisfaction_good, f.satisfaction_bad), (1, 0));
+
+        let agents: Vec<(i64, &str, i64, i64)> = f
+            .agents
+            .iter()
+            .map(|a| (a.user_id, a.name.as_str(), a.replies, a.resolutions))
+            .collect();
+        assert_eq!(
+            agents,
+            vec![(script.alice, "Alice", 1, 1), (script.bob, "Bob", 1, 0)],
+            "[{name}] internal notes are not replies"
+        );
+
+        // Only Russian: the Russian form, ticket, search, visitor and article.
+        let ru = deflection_figures(db, &script.filter(Some("ru")))
+            .await
+            .expect("figures");
+        assert_eq!(ru.lang.as_deref(), Some("ru"));
+        assert_eq!(
+            (ru.requests_started, ru.deflected, ru.tickets_filed),
+            (1, 1, 1),
+            "[{name}]"
+        );
+        assert_eq!(ru.deflection_rate, Some(0.5));
+        assert_eq!(ru.implicit_deflections, 0);
+        assert_eq!(ru.searches, 1);
+        assert_eq!(ru.zero_result_searches, 1);
+        assert_eq!(ru.help_centre_visitors, 1, "[{name}]");
+        assert_eq!(ru.articles.len(), 1);
+        assert_eq!(ru.articles[0].slug, "ne-mogu-vojti");
+        assert!(ru.agents.is_empty());
+        assert_eq!(ru.backlog.iter().map(|b| b.tickets).sum::<i64>(), 1);
+        assert_eq!(ru.first_response_breaches, 1);
+
+        // The content gaps put the three wordings of "dark mode" in one group.
+        let gaps = content_gaps(db, &script.filter(None)).await.expect("gaps");
+        assert_eq!(gaps.len(), 2, "[{name}] {gaps:?}");
+        assert_eq!(gaps[0].key, "dark mode");
+        assert_eq!(gaps[0].zero_result_searches, 3);
+        assert_eq!(gaps[0].searches_ending_in_ticket, 1);
+        assert_eq!(gaps[0].wordings.len(), 3);
+        assert_eq!(gaps[0].suggested_title, "Dark mode");
+        assert_eq!(gaps[1].key, "возврат");
+        shut_down(app).await;
+    }
+}
+
+async fn api_stats(app: &TestApp, query: &str) -> serde_json::Value {
+    let mut admin = app.sign_in_as("admin").await;
+    let response = admin.get(&format!("/api/admin/stats?{query}")).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    serde_json::from_str(&response.body).expect("JSON")
+}
+
+fn csv_rows(body: &str) -> Vec<Vec<String>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(body.as_bytes());
+    reader
+        .records()
+        .map(|record| record.expect("CSV").iter().map(str::to_owned).collect())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_page_the_csv_files_the_api_and_the_command_show_the_same_figures() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        let script = script_history(&app.state.db).await;
+        let name = database.name;
+        let expected = serde_json::to_value(
+            deflection_figures(&app.state.db, &script.filter(None))
+                .await
+                .expect("figures"),
+        )
+        .expect("JSON");
+        assert_eq!(api_stats(&app, &script.query()).await, expected, "[{name}]");
+        let expected_ru = serde_json::to_value(
+            deflection_figures(&app.state.db, &script.filter(Some("ru")))
+                .await
+                .expect("figures"),
+        )
+        .expect("JSON");
+        assert_eq!(
+            api_stats(&app, &format!("{}&lang=ru", script.query())).await,
+            expected_ru,
+            "[{name}]"
+        );
+
+        let mut admin = app.sign_in_as("admin").await;
+        let page = admin.get(&format!("/admin?{}", script.query())).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        for text in [
+            "Deflected ÷ (deflected + tickets filed).",
+            "40.0%",
+            "Help-centre visitors ÷ tickets filed.",
+            "never counted in the rate",
+            "Searches followed within an hour by a ticket from the same visitor.",
+            "I can&#x27;t sign in",
+            "Alice",
+        ] {
+            assert!(page.body.contains(text), "[{name}] page lacks {text:?}");
+        }
+        for (chart, table) in [
+            ("chart-deflection-rate", "table-days"),
+            ("chart-ticket-volume", "table-volume"),
+            ("chart-backlog", "table-backlog"),
+        ] {
+            let at = page
+                .body
+                .find(&format!("aria-labelledby=\"{chart}-title {chart}-desc\""))
+                .unwrap_or_else(|| panic!("[{name}] no {chart}"));
+            let section_end = page.body[at..].find("</section>").expect("section") + at;
+            assert!(
+                page.body[at..section_end].contains(&format!("id=\"{table}\"")),
+                "[{name}] {chart} has its table beside it"
+            );
+        }
+        assert!(
+            page.body
+                .contains("<title id=\"chart-deflection-rate-title\">")
+        );
+        assert!(
+            !page.body.contains("<script"),
+            "no scripts on the dashboard"
+        );
+        for preset in ["7", "30", "90"] {
+            let response = admin.get(&format!("/admin?range={preset}&lang=en")).await;
+            assert_eq!(response.status, StatusCode::OK, "[{name}] range {preset}");
+        }
+
+        let csv = admin
+            .get(&format!(
+                "/admin/export/top-searches.csv?{}",
+                script.query()
+            ))
+            .await;
+        assert_eq!(csv.status, StatusCode::OK);
+        assert_eq!(csv.headers[header::CONTENT_TYPE], "text/csv; charset=utf-8");
+        assert_eq!(
+            csv.headers[header::CONTENT_DISPOSITION],
+            format!(
+                "attachment; filename=\"answerdesk-top-searches-{}-to-{}.csv\"",
+                script.from, script.to
+            )
+            .as_str()
+        );
+        assert!(
+            csv.body.contains("\"refund, please\",1"),
+            "[{name}] a comma is quoted: {}",
+            csv.body
+        );
+        let rows = csv_rows(&csv.body);
+        assert_eq!(rows[0], vec!["query", "searches"]);
+        assert_eq!(rows.len(), 7);
+        let summary = csv_rows(
+            &admin
+                .get(&format!("/admin/export/summary.csv?{}", script.query()))
+                .await
+                .body,
+        );
+        assert_eq!(summary[0], vec!["figure", "value", "definition"]);
+        assert!(summary.contains(&vec![
+            "Deflection rate".to_owned(),
+            "40.0%".to_owned(),
+            "Deflected ÷ (deflected + tickets filed).".to_owned()
+        ]));
+        let articles = csv_rows(
+            &admin
+                .get(&format!("/admin/export/articles.csv?{}", script.query()))
+                .await
+                .body,
+        );
+        assert_eq!(
+            articles[1][0..3],
+            ["i-cant-sign-in", "I can't sign in", "3"]
+        );
+        assert_eq!(articles[1][10], "1", "tickets after viewing");
+        let agents = csv_rows(
+            &admin
+                .get(&format!("/admin/export/agents.csv?{}", script.query()))
+                .await
+                .body,
+        );
+        assert_eq!(agents[1][1..], ["Alice", "1", "1"]);
+        let backlog = csv_rows(
+            &admin
+                .get(&format!(
+                    "/admin/export/backlog.csv?{}&lang=ru",
+                    script.query()
+                ))
+                .await
+                .body,
+        );
+        assert!(backlog.contains(&vec!["new".into(), "low".into(), "1".into()]));
+        let days = csv_rows(
+            &admin
+                .get(&format!("/admin/export/days.csv?{}", script.query()))
+                .await
+                .body,
+        );
+        assert_eq!(
+            days[1],
+            vec![script.from.clone(), "2".into(), "3".into(), "0.4".into()]
+        );
+        assert_eq!(
+            days[2][3], "",
+            "no rate on a day without deflections or tickets"
+        );
+        for table in [
+            "zero-result-searches",
+            "searches-ending-in-ticket",
+            "priorities",
+            "content-gaps",
+        ] {
+            let response = admin
+                .get(&format!("/admin/export/{table}.csv?{}", script.query()))
+                .await;
+            assert_eq!(response.status, StatusCode::OK, "[{name}] {table}");
+            assert!(csv_rows(&response.body).len() > 1, "[{name}] {table}");
+        }
+        let unknown = admin.get("/admin/export/passwords.csv").await;
+        assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+
+        // The content-gap report: one group for the three spellings of "dark mode".
+        let gaps = admin
+            .get(&format!("/admin/content-gaps?{}", script.query()))
+            .await;
+        assert_eq!(gaps.status, StatusCode::OK);
+        // minijinja writes "/" as "&#x2f;" in values; browsers read both the same.
+        let gaps_body = gaps.body.replace("&#x2f;", "/");
+        assert_eq!(
+            gaps_body.matches("class=\"content-gap\"").count(),
+            2,
+            "[{name}]"
+        );
+        assert!(gaps_body.contains("href=\"/editor/articles/new?title=Dark+mode\""));
+        let first_group = gaps_body
+            .split("class=\"content-gap\"")
+            .nth(1)
+            .expect("group");
+        for wording in ["dark mode", "dark mode?", "dark-mode"] {
+            assert!(
+                first_group.contains(&format!("<li>{wording} ")),
+                "{wording}"
+            );
+        }
+
+        // Bad dates: a clear 400, on the page and in the API.
+        for (query, message) in [
+            (
+                "range=custom&from=2024-13-01&to=2024-12-31",
+                "is not a date",
+            ),
+            (
+                "range=custom&from=2024-03-02&to=2024-03-01",
+                "is after the end date",
+            ),
+            (
+                "range=custom&from=2024-03-02",
+                "needs both a start and an end date",
+            ),
+            ("range=14", "range 14"),
+            ("lang=en%27%20OR%201%3D1", "is not a language code"),
+        ] {
+            let page = admin.get(&format!("/admin?{query}")).await;
+            assert_eq!(page.status, StatusCode::BAD_REQUEST, "[{name}] {query}");
+            assert!(
+                page.body.contains(message),
+                "[{name}] {query}: {}",
+                page.body
+            );
+            let api = admin.get(&format!("/api/admin/stats?{query}")).await;
+            assert_eq!(api.status, StatusCode::BAD_REQUEST, "[{name}] {query}");
+            let json: serde_json::Value = serde_json::from_str(&api.body).expect("JSON");
+            assert!(json["error"].as_str().unwrap_or("").contains(message));
+            let csv = admin
+                .get(&format!("/admin/export/summary.csv?{query}"))
+                .await;
+            assert_eq!(csv.status, StatusCode::BAD_REQUEST);
+        }
+
+        // `answerdesk stats` prints the very same figures.
+        drop(admin);
+        let db = shut_down(app).await;
+        let expected = serde_json::to_value(
+            deflection_figures(&db, &script.filter(None))
+                .await
+                .expect("figures"),
+        )
+        .expect("JSON");
+        db.close().await;
+        let data = tempfile::tempdir().expect("temp dir");
+        let run = |args: &[&str]| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_answerdesk"))
+                .env("ANSWERDESK_DATABASE_URL", &database.url)
+                .env("ANSWERDESK_DATA_DIR", data.path())
+                .env("ANSWERDESK_LOG", "warn")
+                .args(args)
+                .output()
+                .expect("runs")
+        };
+        let output = run(&[
+            "stats",
+            "--from",
+            &script.from,
+            "--to",
+            &script.to,
+            "--json",
+        ]);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let printed: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+        assert_eq!(printed, expected, "[{name}]");
+        let ru = run(&["stats", "--days", "2", "--lang", "ru", "--json"]);
+        let ru: serde_json::Value = serde_json::from_slice(&ru.stdout).expect("JSON");
+        assert_eq!(ru["tickets_filed"], 1, "[{name}]");
+        assert_eq!(ru["lang"], "ru");
+        let table = run(&["stats", "--from", &script.from, "--to", &script.to]);
+        let text = String::from_utf8_lossy(&table.stdout);
+        for line in [
+            "40.0%",
+            "self-service score",
+            "Alice",
+            "i-cant-sign-in",
+            "answered   high",
+        ] {
+            assert!(text.contains(line), "[{name}] {line:?} in {text}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn only_admins_see_the_dashboard() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        let paths = [
+            "/admin",
+            "/admin/content-gaps",
+            "/admin/export/summary.csv",
+            "/api/admin/stats",
+        ];
+        for role in ["agent", "editor"] {
+            let mut staff = app.sign_in_as(role).await;
+            for path in paths {
+                let response = staff.get(path).await;
+                assert_eq!(
+                    response.status,
+                    StatusCode::FORBIDDEN,
+                    "[{}] {role} on {path}",
+                    database.name
+                );
+            }
+        }
+        let mut customer = app.customer();
+        for path in &paths[..3] {
+            let response = customer.get(path).await;
+            assert_eq!(response.status, StatusCode::SEE_OTHER, "{path}");
+            assert!(location(&response).starts_with("/login?next="), "{path}");
+        }
+        let api = customer.get("/api/admin/stats").await;
+        assert_eq!(api.status, StatusCode::UNAUTHORIZED);
+        let mut admin = app.sign_in_as("admin").await;
+        for path in paths {
+            assert_eq!(admin.get(path).await.status, StatusCode::OK, "{path}");
+        }
+        shut_down(app).await;
+    }
+}
