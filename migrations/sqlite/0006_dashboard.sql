@@ -8,3 +8,7 @@ CREATE INDEX events_by_kind_visitor_time ON events (kind, visitor_id, occurred_a
 CREATE INDEX ticket_messages_by_kind_time ON ticket_messages (author_kind, created_at);
 -- Per-agent resolutions in a period.
 CREATE INDEX tickets_by_resolved ON tickets (resolved_at);
+-- Searches (counts, top lists, zero results, language) read from the index alone.
+CREATE INDEX events_search_cover ON events (kind, occurred_at, result_count, lang, query);
+-- Per-article views by source, feedback and credited deflections read from the index alone.
+CREATE INDEX events_article_cover ON events (kind, occurred_at, article_slug, source);

@@ -418,9 +418,14 @@ impl Database {
         Ok(query.fetch_all(self.pool()).await?)
     }
 
-    /// Refreshes the query planner's statistics (`ANALYZE`, which both engines accept).
+    /// Refreshes the query planner's statistics (and, on PostgreSQL, the visibility map that
+    /// index-only scans need), as a live database's maintenance would.
     pub async fn analyze(&self) -> Result<(), StorageError> {
-        sqlx::query("ANALYZE").execute(self.pool()).await?;
+        let statement = match self.backend() {
+            super::Backend::Sqlite => "ANALYZE",
+            super::Backend::Postgres => "VACUUM ANALYZE",
+        };
+        sqlx::query(statement).execute(self.pool()).await?;
         Ok(())
     }
 
