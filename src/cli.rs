@@ -10,10 +10,10 @@ use crate::app;
 use crate::articles::{self, FileOutcome, ImportReport};
 use crate::benchmark::{self, BenchOptions};
 use crate::config::Config;
-use crate::deflection::dashboard_benchmark::{DashboardBenchOptions, run_dashboard_benchmark};
 use crate::deflection::stats::day_label;
 use crate::deflection::{DashboardFilter, DeflectionFigures, deflection_figures};
 use crate::search::eval::{self, EvalOptions};
+use crate::staff_benchmark::{StaffBenchOptions, run_staff_benchmark};
 use crate::storage::Database;
 
 /// Answerdesk: a knowledge base and self-service support portal that deflects tickets.
@@ -67,11 +67,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Time the admins' dashboard figures on a synthetic history (scratch databases).
+    /// Time the agents' inbox and the admins' dashboard on a synthetic history.
     ///
     /// Fills a scratch SQLite database (and, with --postgres, a scratch database created on
-    /// that server and dropped afterwards), then prints p50/p99 per period; the last line is JSON.
-    BenchDashboard {
+    /// that server and dropped afterwards), then prints p50/p99 of the dashboard figures per
+    /// period and of inbox and dashboard pages through the router; the last line is JSON.
+    BenchStaff {
         /// Tickets to generate.
         #[arg(long, value_name = "N", default_value_t = 10_000)]
         tickets: usize,
@@ -232,7 +233,7 @@ impl Command {
     fn uses_configuration(&self) -> bool {
         !matches!(
             self,
-            Command::Eval { .. } | Command::Bench { .. } | Command::BenchDashboard { .. }
+            Command::Eval { .. } | Command::Bench { .. } | Command::BenchStaff { .. }
         )
     }
 }
@@ -346,7 +347,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             let report = articles::check_directory(&dir, &config.default_language)?;
             Ok(print_report(&dir, &report))
         }
-        Command::Eval { .. } | Command::Bench { .. } | Command::BenchDashboard { .. } => {
+        Command::Eval { .. } | Command::Bench { .. } | Command::BenchStaff { .. } => {
             run_standalone(command).await
         }
     }
@@ -389,20 +390,20 @@ async fn run_standalone(command: Command) -> anyhow::Result<ExitCode> {
             println!("{}", serde_json::to_string(&report.figures())?);
             Ok(ExitCode::SUCCESS)
         }
-        Command::BenchDashboard {
+        Command::BenchStaff {
             tickets,
             events,
             runs,
             postgres,
         } => {
-            let options = DashboardBenchOptions {
+            let options = StaffBenchOptions {
                 tickets,
                 events,
                 runs,
                 postgres_url: postgres,
             };
             let mut progress = |line: &str| eprintln!("{line}");
-            let report = run_dashboard_benchmark(&options, &mut progress).await?;
+            let report = run_staff_benchmark(&options, &mut progress).await?;
             print!("{}", report.render());
             println!("{}", serde_json::to_string(&report)?);
             Ok(ExitCode::SUCCESS)

@@ -14,6 +14,7 @@ pub mod deflection;
 pub mod http;
 pub mod notifications;
 pub mod search;
+pub mod staff_benchmark;
 pub mod storage;
 pub mod tickets;
 pub mod tokens;

@@ -213,3 +213,50 @@ fn bench_reports_engine_reindex_http_and_memory_figures_as_json() {
         "bench must not touch ./data"
     );
 }
+
+#[test]
+fn bench_staff_times_the_inbox_and_the_dashboard_and_cleans_up() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scratch = dir.path().join("tmp");
+    std::fs::create_dir(&scratch).expect("create scratch dir");
+    let output = answerdesk(&dir.path().join("data"))
+        .env("TMPDIR", &scratch)
+        .args([
+            "bench-staff",
+            "--tickets",
+            "300",
+            "--events",
+            "3000",
+            "--runs",
+            "2",
+        ])
+        .output()
+        .expect("runs");
+    assert_success(&output);
+    let json = last_json_line(&output);
+    assert_eq!(json["tickets"].as_u64(), Some(300), "{json}");
+    let timings = json["timings"].as_array().expect("timings");
+    for scenario in [
+        "figures, last 30 days",
+        "page /agent (active, by SLA due)",
+        "page /admin, last 30 days",
+    ] {
+        let timing = timings
+            .iter()
+            .find(|t| t["scenario"] == scenario && t["backend"] == "sqlite")
+            .unwrap_or_else(|| panic!("{scenario} missing: {json}"));
+        assert!(
+            timing["p50_ms"].is_number() && timing["p99_ms"].is_number(),
+            "{timing}"
+        );
+    }
+    let left_behind: Vec<_> = std::fs::read_dir(&scratch).expect("scratch dir").collect();
+    assert!(
+        left_behind.is_empty(),
+        "bench-staff left files behind: {left_behind:?}"
+    );
+    assert!(
+        !dir.path().join("data").exists(),
+        "bench-staff must not touch ./data"
+    );
+}

@@ -4,7 +4,6 @@
 //! show comes from [`stats::deflection_figures`]: one definition, several views.
 
 pub mod content_gaps;
-pub mod dashboard_benchmark;
 pub mod drafts;
 pub mod events;
 pub mod sample_history;

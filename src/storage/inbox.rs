@@ -491,3 +491,22 @@ pub(super) async fn replace_ticket_tags(
     }
     Ok(())
 }
+
+impl Database {
+    /// Recomputes every ticket's inbox order (next SLA due time, priority rank) from its
+    /// stored fields, as migration 0005 does; for tickets written in bulk.
+    pub async fn refresh_inbox_order(&self) -> Result<(), StorageError> {
+        sqlx::query(
+            "UPDATE tickets SET \
+                sla_due_at = CASE \
+                    WHEN status IN ('resolved', 'closed') THEN 9223372036854775807 \
+                    WHEN first_responded_at IS NULL THEN first_response_due \
+                    ELSE resolution_due END, \
+                priority_rank = CASE priority WHEN 'urgent' THEN 3 WHEN 'high' THEN 2 \
+                    WHEN 'medium' THEN 1 ELSE 0 END",
+        )
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+}
