@@ -268,32 +268,52 @@ pub async fn deflection_figures(
     filter: &DashboardFilter,
 ) -> Result<DeflectionFigures, StorageError> {
     let scope = filter.scope();
-    let requests_started = db.count_request_events("request_started", scope).await?;
-    let deflected = db.count_request_events("deflected", scope).await?;
-    let implicit_deflections = db.count_request_events("request_abandoned", scope).await?;
-    let tickets_per_day = db.tickets_per_day(scope).await?;
-    let deflections_per_day = db.deflections_per_day(scope).await?;
+    // The queries are independent: run them side by side on the pool's connections (readers
+    // do not block each other on either backend), so the page waits for the slowest one
+    // rather than for their sum.
+    let (
+        (requests_started, deflected, implicit_deflections),
+        (tickets_per_day, deflections_per_day),
+        help_centre_visitors,
+        (searches, zero_result_searches),
+        (top_searches, top_zero_result_searches),
+        ending_in_ticket,
+        articles,
+        backlog,
+        (counts, durations),
+        agents,
+    ) = tokio::try_join!(
+        async {
+            tokio::try_join!(
+                db.count_request_events("request_started", scope),
+                db.count_request_events("deflected", scope),
+                db.count_request_events("request_abandoned", scope),
+            )
+        },
+        async { tokio::try_join!(db.tickets_per_day(scope), db.deflections_per_day(scope)) },
+        db.count_visitors(scope),
+        db.count_searches(scope),
+        async {
+            tokio::try_join!(
+                db.top_searches_in_scope(scope, false, TOP_LIST_LENGTH),
+                db.top_searches_in_scope(scope, true, TOP_LIST_LENGTH),
+            )
+        },
+        db.searches_ending_in_ticket(scope, CONTENT_GAP_QUERY_LIMIT),
+        article_figures(db, scope),
+        backlog(db, filter.lang.as_deref()),
+        async {
+            tokio::try_join!(
+                db.ticket_counts_per_priority(scope, now_millis()),
+                db.ticket_durations(scope),
+            )
+        },
+        agent_figures(db, scope),
+    )?;
     let tickets_filed: i64 = tickets_per_day.iter().map(|(_, count)| count).sum();
-    let help_centre_visitors = db.count_visitors(scope).await?;
-    let (searches, zero_result_searches) = db.count_searches(scope).await?;
-    let top_searches = db
-        .top_searches_in_scope(scope, false, TOP_LIST_LENGTH)
-        .await?;
-    let top_zero_result_searches = db
-        .top_searches_in_scope(scope, true, TOP_LIST_LENGTH)
-        .await?;
-    let ending_in_ticket = db
-        .searches_ending_in_ticket(scope, CONTENT_GAP_QUERY_LIMIT)
-        .await?;
     let searches_ending_in_ticket = ending_in_ticket.iter().map(|(_, count, _)| count).sum();
-
-    let articles = article_figures(db, scope).await?;
     let days = day_figures(filter, &deflections_per_day, &tickets_per_day);
-    let backlog = backlog(db, filter.lang.as_deref()).await?;
-    let counts = db.ticket_counts_per_priority(scope, now_millis()).await?;
-    let durations = db.ticket_durations(scope).await?;
     let priorities = priority_figures(&counts, &durations);
-    let agents = agent_figures(db, scope).await?;
 
     let decided = deflected + tickets_filed;
     Ok(DeflectionFigures {
