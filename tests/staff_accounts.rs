@@ -523,3 +523,21 @@ async fn the_session_cookie_is_secure_when_the_portal_is_served_over_https() {
         shut_down(app).await;
     }
 }
+
+#[tokio::test]
+async fn each_role_starts_the_day_in_its_own_area() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        for (role, start) in [
+            ("admin", "/admin"),
+            ("editor", "/editor"),
+            ("agent", "/agent"),
+        ] {
+            let mut staff = app.sign_in_as(role).await;
+            let response = staff.get("/staff").await;
+            assert_eq!(response.status, StatusCode::SEE_OTHER, "{role}");
+            assert_eq!(location(&response), start, "{role}");
+        }
+        shut_down(app).await;
+    }
+}

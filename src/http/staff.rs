@@ -55,9 +55,14 @@ pub fn render_staff_page(
     Ok(Html(html))
 }
 
-/// `GET /staff`: the first area the user may use.
+/// `GET /staff`: where the user's day starts: the dashboard for admins, else their area.
 pub async fn staff_home(session: StaffSession) -> Redirect {
-    let area = session.user.areas().into_iter().next();
+    let areas = session.user.areas();
+    let area = areas
+        .iter()
+        .copied()
+        .find(|area| *area == StaffArea::Admin)
+        .or_else(|| areas.first().copied());
     match area {
         Some(area) => Redirect::to(&format!("/{}", area.as_str())),
         None => Redirect::to("/staff/account"),
