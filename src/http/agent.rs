@@ -728,6 +728,24 @@ fn back_to_ticket(id: i64, done: &str) -> Response {
     Redirect::to(&format!("/agent/tickets/{id}?done={done}")).into_response()
 }
 
+/// Answers one of the ticket page's change forms: back to the ticket, saying what changed
+/// (or that nothing did), or the page again with the reason the change was refused.
+async fn answer_change(
+    state: &AppState,
+    session: &StaffSession,
+    ticket: &StoredTicket,
+    result: Result<bool, AgentWorkError>,
+    done: &str,
+) -> Result<Response, HttpError> {
+    match result {
+        Ok(changed) => Ok(back_to_ticket(
+            ticket.id,
+            if changed { done } else { "unchanged" },
+        )),
+        Err(error) => refused(state, session, ticket, error, TicketPageExtras::default()).await,
+    }
+}
+
 /// On a refused change: the ticket page again, with the message and what was typed.
 async fn refused(
     state: &AppState,
@@ -833,22 +851,8 @@ async fn update_status(
     let ticket = find_ticket(&state, id).await?;
     let status = TicketStatus::parse(form.value.trim())
         .ok_or_else(|| HttpError::BadRequest(format!("Unknown status {:?}.", form.value)))?;
-    match change_status(&state.db, &ticket, &session.user, status).await {
-        Ok(changed) => Ok(back_to_ticket(
-            id,
-            if changed { "status" } else { "unchanged" },
-        )),
-        Err(error) => {
-            refused(
-                &state,
-                &session,
-                &ticket,
-                error,
-                TicketPageExtras::default(),
-            )
-            .await
-        }
-    }
+    let result = change_status(&state.db, &ticket, &session.user, status).await;
+    answer_change(&state, &session, &ticket, result, "status").await
 }
 
 async fn update_priority(
@@ -860,30 +864,15 @@ async fn update_priority(
     let ticket = find_ticket(&state, id).await?;
     let priority = TicketPriority::parse(form.value.trim())
         .ok_or_else(|| HttpError::BadRequest(format!("Unknown priority {:?}.", form.value)))?;
-    match change_priority(
+    let result = change_priority(
         &state.db,
         &state.config.sla,
         &ticket,
         &session.user,
         priority,
     )
-    .await
-    {
-        Ok(changed) => Ok(back_to_ticket(
-            id,
-            if changed { "priority" } else { "unchanged" },
-        )),
-        Err(error) => {
-            refused(
-                &state,
-                &session,
-                &ticket,
-                error,
-                TicketPageExtras::default(),
-            )
-            .await
-        }
-    }
+    .await;
+    answer_change(&state, &session, &ticket, result, "priority").await
 }
 
 async fn update_tags(
@@ -897,22 +886,7 @@ async fn update_tags(
         Ok(tags) => set_tags(&state.db, &ticket, &session.user, &tags).await,
         Err(error) => Err(error),
     };
-    match result {
-        Ok(changed) => Ok(back_to_ticket(
-            id,
-            if changed { "tags" } else { "unchanged" },
-        )),
-        Err(error) => {
-            refused(
-                &state,
-                &session,
-                &ticket,
-                error,
-                TicketPageExtras::default(),
-            )
-            .await
-        }
-    }
+    answer_change(&state, &session, &ticket, result, "tags").await
 }
 
 async fn update_assignee(
@@ -927,22 +901,8 @@ async fn update_assignee(
         "me" => Some(session.user.clone()),
         id => Some(find_assignee(&state, id).await?),
     };
-    match assign(&state.db, &ticket, &session.user, assignee.as_ref()).await {
-        Ok(changed) => Ok(back_to_ticket(
-            id,
-            if changed { "assignee" } else { "unchanged" },
-        )),
-        Err(error) => {
-            refused(
-                &state,
-                &session,
-                &ticket,
-                error,
-                TicketPageExtras::default(),
-            )
-            .await
-        }
-    }
+    let result = assign(&state.db, &ticket, &session.user, assignee.as_ref()).await;
+    answer_change(&state, &session, &ticket, result, "assignee").await
 }
 
 /// `GET /api/agent/tickets/{id}/canned/{canned_id}`: the canned response filled in for this

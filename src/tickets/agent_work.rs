@@ -171,8 +171,22 @@ pub async fn add_internal_note(
         history: vec!["added an internal note".to_owned()],
         ..AgentUpdate::default()
     };
-    db.apply_agent_update(ticket.id, &update).await?;
-    record_audit(db, Some(agent), "ticket.note", &reference_of(ticket.id), "").await?;
+    apply_and_audit(db, ticket.id, agent, &update, "ticket.note", "").await?;
+    Ok(())
+}
+
+/// Stores one staff change to a ticket (with its history) and records it in the audit log
+/// under `action` (`ticket.status`, …).
+async fn apply_and_audit(
+    db: &Database,
+    ticket_id: i64,
+    agent: &StaffUser,
+    update: &AgentUpdate<'_>,
+    action: &str,
+    details: &str,
+) -> Result<(), AgentWorkError> {
+    db.apply_agent_update(ticket_id, update).await?;
+    record_audit(db, Some(agent), action, &reference_of(ticket_id), details).await?;
     Ok(())
 }
 
@@ -195,15 +209,7 @@ pub async fn change_status(
         history: vec![change.clone()],
         ..AgentUpdate::default()
     };
-    db.apply_agent_update(ticket.id, &update).await?;
-    record_audit(
-        db,
-        Some(agent),
-        "ticket.status",
-        &reference_of(ticket.id),
-        &change,
-    )
-    .await?;
+    apply_and_audit(db, ticket.id, agent, &update, "ticket.status", &change).await?;
     Ok(true)
 }
 
@@ -238,15 +244,7 @@ pub async fn change_priority(
         history: vec![change.clone()],
         ..AgentUpdate::default()
     };
-    db.apply_agent_update(ticket.id, &update).await?;
-    record_audit(
-        db,
-        Some(agent),
-        "ticket.priority",
-        &reference_of(ticket.id),
-        &change,
-    )
-    .await?;
+    apply_and_audit(db, ticket.id, agent, &update, "ticket.priority", &change).await?;
     Ok(true)
 }
 
@@ -301,15 +299,7 @@ pub async fn set_tags(
         history: vec![change.clone()],
         ..AgentUpdate::default()
     };
-    db.apply_agent_update(ticket.id, &update).await?;
-    record_audit(
-        db,
-        Some(agent),
-        "ticket.tags",
-        &reference_of(ticket.id),
-        &change,
-    )
-    .await?;
+    apply_and_audit(db, ticket.id, agent, &update, "ticket.tags", &change).await?;
     Ok(true)
 }
 
@@ -360,15 +350,7 @@ pub async fn assign(
         history: vec![change.clone()],
         ..AgentUpdate::default()
     };
-    db.apply_agent_update(ticket.id, &update).await?;
-    record_audit(
-        db,
-        Some(agent),
-        "ticket.assign",
-        &reference_of(ticket.id),
-        &change,
-    )
-    .await?;
+    apply_and_audit(db, ticket.id, agent, &update, "ticket.assign", &change).await?;
     Ok(true)
 }
 
