@@ -78,6 +78,22 @@ fn lang_clause(column: &str, lang: Option<&str>, parameter: usize) -> String {
     }
 }
 
+/// `sql` with the scope bound: `$1` its start, `$2` its end, and `$3` the language when the
+/// scope has one (the SQL carries the matching clause).
+fn bind_scope<'q, O>(
+    sql: &'q str,
+    scope: DashboardScope<'q>,
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>
+where
+    O: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+{
+    let query = sqlx::query_as(sql).bind(scope.since).bind(scope.until);
+    match scope.lang {
+        Some(lang) => query.bind(lang),
+        None => query,
+    }
+}
+
 impl Database {
     /// Request events of `kind` (`request_started`, `deflected`, `request_abandoned`); with a
     /// language, only those whose request draft is in it.
@@ -121,11 +137,7 @@ impl Database {
              WHERE e.kind = 'deflected' AND e.occurred_at >= $1 AND e.occurred_at < $2{} GROUP BY 1 ORDER BY 1",
             lang_clause("d.lang", scope.lang, 3)
         );
-        let mut query = sqlx::query_as(&sql).bind(scope.since).bind(scope.until);
-        if let Some(lang) = scope.lang {
-            query = query.bind(lang);
-        }
-        Ok(query.fetch_all(self.pool()).await?)
+        Ok(bind_scope(&sql, scope).fetch_all(self.pool()).await?)
     }
 
     /// Tickets filed per UTC day number.
@@ -138,11 +150,7 @@ impl Database {
              WHERE created_at >= $1 AND created_at < $2{} GROUP BY 1 ORDER BY 1",
             lang_clause("lang", scope.lang, 3)
         );
-        let mut query = sqlx::query_as(&sql).bind(scope.since).bind(scope.until);
-        if let Some(lang) = scope.lang {
-            query = query.bind(lang);
-        }
-        Ok(query.fetch_all(self.pool()).await?)
+        Ok(bind_scope(&sql, scope).fetch_all(self.pool()).await?)
     }
 
     /// (searches, searches that found nothing) in the scope; language from the search itself.
@@ -155,11 +163,7 @@ impl Database {
              WHERE kind = 'search' AND occurred_at >= $1 AND occurred_at < $2{}",
             lang_clause("lang", scope.lang, 3)
         );
-        let mut query = sqlx::query_as(&sql).bind(scope.since).bind(scope.until);
-        if let Some(lang) = scope.lang {
-            query = query.bind(lang);
-        }
-        Ok(query.fetch_one(self.pool()).await?)
+        Ok(bind_scope(&sql, scope).fetch_one(self.pool()).await?)
     }
 
     /// The most frequent search texts (optionally only those that found nothing), most
@@ -273,11 +277,7 @@ impl Database {
              GROUP BY e.article_slug, e.kind, COALESCE(e.source, '')",
             lang_clause("a.lang", scope.lang, 3)
         );
-        let mut query = sqlx::query_as(&sql).bind(scope.since).bind(scope.until);
-        if let Some(lang) = scope.lang {
-            query = query.bind(lang);
-        }
-        Ok(query.fetch_all(self.pool()).await?)
+        Ok(bind_scope(&sql, scope).fetch_all(self.pool()).await?)
     }
 
     /// Tickets filed in the scope after the customer opened each article.
@@ -297,11 +297,7 @@ impl Database {
              GROUP BY ta.article_slug",
             lang_clause("a.lang", scope.lang, 3)
         );
-        let mut query = sqlx::query_as(&sql).bind(scope.since).bind(scope.until);
-        if let Some(lang) = scope.lang {
-            query = query.bind(lang);
-        }
-        Ok(query.fetch_all(self.pool()).await?)
+        Ok(bind_scope(&sql, scope).fetch_all(self.pool()).await?)
     }
 
     /// Every article's slug and title (for naming rows of the per-article table).
@@ -371,11 +367,7 @@ impl Database {
              AND (first_responded_at IS NOT NULL OR resolved_at IS NOT NULL OR closed_at IS NOT NULL){}",
             lang_clause("lang", scope.lang, 3)
         );
-        let mut query = sqlx::query_as(&sql).bind(scope.since).bind(scope.until);
-        if let Some(lang) = scope.lang {
-            query = query.bind(lang);
-        }
-        Ok(query.fetch_all(self.pool()).await?)
+        Ok(bind_scope(&sql, scope).fetch_all(self.pool()).await?)
     }
 
     /// Public agent replies per staff user written in the scope (language of the ticket).
@@ -394,11 +386,7 @@ impl Database {
              AND m.internal = 0 AND m.author_user_id IS NOT NULL{} GROUP BY m.author_user_id",
             lang_clause("t.lang", scope.lang, 3)
         );
-        let mut query = sqlx::query_as(&sql).bind(scope.since).bind(scope.until);
-        if let Some(lang) = scope.lang {
-            query = query.bind(lang);
-        }
-        Ok(query.fetch_all(self.pool()).await?)
+        Ok(bind_scope(&sql, scope).fetch_all(self.pool()).await?)
     }
 
     /// Tickets resolved in the scope, per staff user who resolved them.
@@ -411,11 +399,7 @@ impl Database {
              AND resolved_by IS NOT NULL{} GROUP BY resolved_by",
             lang_clause("lang", scope.lang, 3)
         );
-        let mut query = sqlx::query_as(&sql).bind(scope.since).bind(scope.until);
-        if let Some(lang) = scope.lang {
-            query = query.bind(lang);
-        }
-        Ok(query.fetch_all(self.pool()).await?)
+        Ok(bind_scope(&sql, scope).fetch_all(self.pool()).await?)
     }
 
     /// Refreshes the query planner's statistics (and, on PostgreSQL, the visibility map that
