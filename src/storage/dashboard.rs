@@ -94,6 +94,26 @@ where
     }
 }
 
+/// Like [`bind_scope`] with one more value as `$3` (a limit, the current time) and the
+/// language, when the scope has one, as `$4`.
+fn bind_scope_and<'q, O>(
+    sql: &'q str,
+    scope: DashboardScope<'q>,
+    third: i64,
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>
+where
+    O: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+{
+    let query = sqlx::query_as(sql)
+        .bind(scope.since)
+        .bind(scope.until)
+        .bind(third);
+    match scope.lang {
+        Some(lang) => query.bind(lang),
+        None => query,
+    }
+}
+
 impl Database {
     /// Request events of `kind` (`request_started`, `deflected`, `request_abandoned`); with a
     /// language, only those whose request draft is in it.
@@ -185,14 +205,9 @@ impl Database {
              GROUP BY query ORDER BY searches DESC, query LIMIT $3",
             lang_clause("lang", scope.lang, 4)
         );
-        let mut query = sqlx::query_as(&sql)
-            .bind(scope.since)
-            .bind(scope.until)
-            .bind(limit);
-        if let Some(lang) = scope.lang {
-            query = query.bind(lang);
-        }
-        Ok(query.fetch_all(self.pool()).await?)
+        Ok(bind_scope_and(&sql, scope, limit)
+            .fetch_all(self.pool())
+            .await?)
     }
 
     /// Searches in the scope followed, within [`SEARCH_TO_TICKET_WINDOW_MILLIS`], by a ticket
@@ -215,14 +230,9 @@ impl Database {
              GROUP BY s.query ORDER BY searches DESC, s.query LIMIT $3",
             lang_clause("s.lang", scope.lang, 4)
         );
-        let mut query = sqlx::query_as(&sql)
-            .bind(scope.since)
-            .bind(scope.until)
-            .bind(limit);
-        if let Some(lang) = scope.lang {
-            query = query.bind(lang);
-        }
-        Ok(query.fetch_all(self.pool()).await?)
+        Ok(bind_scope_and(&sql, scope, limit)
+            .fetch_all(self.pool())
+            .await?)
     }
 
     /// Distinct help-centre visitors (anonymous visitor cookies) with any event in the scope.
@@ -344,14 +354,9 @@ impl Database {
              FROM tickets WHERE created_at >= $1 AND created_at < $2{} GROUP BY priority",
             lang_clause("lang", scope.lang, 4)
         );
-        let mut query = sqlx::query_as(&sql)
-            .bind(scope.since)
-            .bind(scope.until)
-            .bind(now);
-        if let Some(lang) = scope.lang {
-            query = query.bind(lang);
-        }
-        Ok(query.fetch_all(self.pool()).await?)
+        Ok(bind_scope_and(&sql, scope, now)
+            .fetch_all(self.pool())
+            .await?)
     }
 
     /// (priority, first response time, resolution time) in milliseconds for tickets filed in
