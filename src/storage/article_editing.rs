@@ -4,7 +4,8 @@
 
 use sqlx::FromRow;
 
-use super::{Database, StorageError, now_millis, to_json_list};
+use super::articles::BindArticle;
+use super::{Database, StorageError, now_millis};
 use crate::articles::{ArticleSource, RenderedArticle, write_article};
 
 /// One editor's change to store, with who made it and what they did.
@@ -137,19 +138,7 @@ impl Database {
              ON CONFLICT (slug) DO NOTHING RETURNING id",
         )
         .bind(source.slug.as_str())
-        .bind(source.lang.as_str())
-        .bind(&source.title)
-        .bind(&source.category)
-        .bind(source.category_slug())
-        .bind(to_json_list(&source.tags))
-        .bind(to_json_list(&source.aliases))
-        .bind(source.status.as_str())
-        .bind(source.translation_of.as_ref().map(|s| s.to_string()))
-        .bind(source.updated.map(|d| d.to_string()))
-        .bind(&source.body_markdown)
-        .bind(&write.rendered.html)
-        .bind(&write.rendered.text)
-        .bind(to_json_list(&write.rendered.headings))
+        .bind_article(source, write.rendered)
         .bind(source.content_hash())
         .bind(now)
         .fetch_optional(&mut *transaction)
@@ -200,19 +189,7 @@ impl Database {
              WHERE id = $17 AND revision = $18",
         )
         .bind(new_slug)
-        .bind(source.lang.as_str())
-        .bind(&source.title)
-        .bind(&source.category)
-        .bind(source.category_slug())
-        .bind(to_json_list(&source.tags))
-        .bind(to_json_list(&source.aliases))
-        .bind(source.status.as_str())
-        .bind(source.translation_of.as_ref().map(|s| s.to_string()))
-        .bind(source.updated.map(|d| d.to_string()))
-        .bind(&source.body_markdown)
-        .bind(&write.rendered.html)
-        .bind(&write.rendered.text)
-        .bind(to_json_list(&write.rendered.headings))
+        .bind_article(source, write.rendered)
         .bind(source.content_hash())
         .bind(now)
         .bind(article_id)

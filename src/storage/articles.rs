@@ -35,6 +35,46 @@ pub struct StoredRevision {
     pub created_at: i64,
 }
 
+/// Binds an article's thirteen stored fields, in the column order every article statement
+/// uses after the slug: lang, title, category, category_slug, tags, aliases, status,
+/// translation_of, updated_on, body_markdown, body_html, body_text, headings.
+pub(super) trait BindArticle<'q>: Sized {
+    fn bind_article(self, source: &'q ArticleSource, rendered: &'q RenderedArticle) -> Self;
+}
+
+macro_rules! bind_article_fields {
+    ($query:expr, $source:expr, $rendered:expr) => {
+        $query
+            .bind($source.lang.as_str())
+            .bind(&$source.title)
+            .bind(&$source.category)
+            .bind($source.category_slug())
+            .bind(to_json_list(&$source.tags))
+            .bind(to_json_list(&$source.aliases))
+            .bind($source.status.as_str())
+            .bind($source.translation_of.as_ref().map(|s| s.to_string()))
+            .bind($source.updated.map(|d| d.to_string()))
+            .bind(&$source.body_markdown)
+            .bind(&$rendered.html)
+            .bind(&$rendered.text)
+            .bind(to_json_list(&$rendered.headings))
+    };
+}
+
+impl<'q> BindArticle<'q> for sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    fn bind_article(self, source: &'q ArticleSource, rendered: &'q RenderedArticle) -> Self {
+        bind_article_fields!(self, source, rendered)
+    }
+}
+
+impl<'q, O> BindArticle<'q>
+    for sqlx::query::QueryScalar<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>
+{
+    fn bind_article(self, source: &'q ArticleSource, rendered: &'q RenderedArticle) -> Self {
+        bind_article_fields!(self, source, rendered)
+    }
+}
+
 const ARTICLE_COLUMNS: &str = "id, slug, lang, title, category, category_slug, tags, aliases, status, \
      translation_of, updated_on, body_markdown, body_html, body_text, headings, source_path, \
      revision, view_count, modified_at";
@@ -190,19 +230,7 @@ impl Database {
                      source_path = COALESCE($14, source_path), content_hash = $15, revision = $16, \
                      modified_at = $17 WHERE id = $18",
                 )
-                .bind(source.lang.as_str())
-                .bind(&source.title)
-                .bind(&source.category)
-                .bind(source.category_slug())
-                .bind(to_json_list(&source.tags))
-                .bind(to_json_list(&source.aliases))
-                .bind(source.status.as_str())
-                .bind(source.translation_of.as_ref().map(|s| s.to_string()))
-                .bind(source.updated.map(|d| d.to_string()))
-                .bind(&source.body_markdown)
-                .bind(&write.rendered.html)
-                .bind(&write.rendered.text)
-                .bind(to_json_list(&write.rendered.headings))
+                .bind_article(source, write.rendered)
                 .bind(write.source_path)
                 .bind(&hash)
                 .bind(revision + 1)
@@ -221,19 +249,7 @@ impl Database {
                      RETURNING id",
                 )
                 .bind(source.slug.as_str())
-                .bind(source.lang.as_str())
-                .bind(&source.title)
-                .bind(&source.category)
-                .bind(source.category_slug())
-                .bind(to_json_list(&source.tags))
-                .bind(to_json_list(&source.aliases))
-                .bind(source.status.as_str())
-                .bind(source.translation_of.as_ref().map(|s| s.to_string()))
-                .bind(source.updated.map(|d| d.to_string()))
-                .bind(&source.body_markdown)
-                .bind(&write.rendered.html)
-                .bind(&write.rendered.text)
-                .bind(to_json_list(&write.rendered.headings))
+                .bind_article(source, write.rendered)
                 .bind(write.source_path)
                 .bind(&hash)
                 .bind(now)
