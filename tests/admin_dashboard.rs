@@ -60,7 +60,7 @@ fn ticket(
         tags: vec![],
         matched_rules: vec![],
         priority: priority.into(),
-        source: "form".into(),
+        channel: answerdesk::deflection::Channel::WebForm,
         first_response_due,
         resolution_due,
         suggested_articles: opened.iter().map(|s| (*s).to_owned()).collect(),

@@ -30,7 +30,7 @@ fn ticket(draft: &str, created_at: i64) -> NewTicket {
         tags: vec![],
         matched_rules: vec![],
         priority: "low".into(),
-        source: "form".into(),
+        channel: answerdesk::deflection::Channel::WebForm,
         first_response_due: created_at + DAY,
         resolution_due: created_at + 5 * DAY,
         suggested_articles: vec![],

@@ -659,7 +659,7 @@ async fn render_ticket(
                 id => ticket.id, reference, subject => &ticket.subject, name => &ticket.name,
                 email => &ticket.email, status => &ticket.status, priority => &ticket.priority,
                 tags => tags.join(", "), tag_list => tags, category => &ticket.category,
-                lang => &ticket.lang, source => &ticket.source,
+                lang => &ticket.lang, channel => &ticket.channel,
                 created => format_time(ticket.created_at),
                 assignee_id => ticket.assignee_id,
                 satisfaction => &ticket.satisfaction,

@@ -10,7 +10,7 @@ use super::HttpError;
 use super::customer_session::ClientIp;
 use super::requests::filing_context;
 use crate::app::AppState;
-use crate::deflection::Event;
+use crate::deflection::{Channel, Event};
 use crate::tickets::filing::{TicketRequest, file_ticket};
 
 /// `POST /api/tickets` body.
@@ -72,7 +72,7 @@ pub async fn create_ticket(
             "Too many tickets from this address; try again in a few minutes.".into(),
         ));
     }
-    let context = filing_context(&state, None, None, "api");
+    let context = filing_context(&state, None, None, Channel::Api);
     let filed = file_ticket(&state.db, &state.rules, &state.config.sla, &valid, &context).await?;
     state.events.record(
         Event::TicketFiled {

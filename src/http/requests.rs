@@ -13,7 +13,7 @@ use super::customer_session::{ClientIp, CustomerSession};
 use super::templates::{Layout, render};
 use crate::app::AppState;
 use crate::deflection::drafts::{new_draft_id, save_draft};
-use crate::deflection::{DraftFields, DraftState, Event, RequestDraft};
+use crate::deflection::{Channel, DraftFields, DraftState, Event, RequestDraft};
 use crate::search::{SuggestRequest, Suggestion};
 use crate::tickets::filing::{FieldErrors, FilingContext, TicketRequest, file_ticket};
 
@@ -250,7 +250,7 @@ pub async fn submit_request(
         .await;
     }
     // Reaching here, this request added no suggestions, so `draft` is current.
-    let context = filing_context(&state, Some(&draft_id), draft.as_ref(), "form");
+    let context = filing_context(&state, Some(&draft_id), draft.as_ref(), Channel::WebForm);
     let filed = file_ticket(&state.db, &state.rules, &state.config.sla, &valid, &context).await?;
     if filed.newly_filed {
         state.events.record(
@@ -271,14 +271,14 @@ pub fn filing_context(
     state: &AppState,
     draft_id: Option<&str>,
     draft: Option<&RequestDraft>,
-    source: &'static str,
+    channel: Channel,
 ) -> FilingContext {
     FilingContext {
         draft_id: draft_id.map(str::to_owned),
         lang: draft
             .map(|d| d.lang.clone())
             .unwrap_or_else(|| state.config.default_language.clone()),
-        source,
+        channel,
         suggested_articles: draft
             .map(|d| d.suggested_articles.clone())
             .unwrap_or_default(),

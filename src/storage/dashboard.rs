@@ -437,7 +437,7 @@ impl Database {
         for chunk in tickets.chunks(500) {
             let mut sql = String::from(
                 "INSERT INTO tickets (status_token, name, email, subject, description, lang, priority, \
-                 status, source, first_response_due, resolution_due, first_responded_at, resolved_at, \
+                 status, channel, first_response_due, resolution_due, first_responded_at, resolved_at, \
                  closed_at, satisfaction, created_at, updated_at, assignee_id, resolved_by, category) VALUES ",
             );
             push_placeholders(&mut sql, chunk.len(), COLUMNS);
@@ -453,7 +453,7 @@ impl Database {
                     .bind(&ticket.lang)
                     .bind(ticket.priority)
                     .bind(ticket.status)
-                    .bind("form")
+                    .bind(crate::deflection::Channel::WebForm.as_str())
                     .bind(ticket.first_response_due)
                     .bind(ticket.resolution_due)
                     .bind(ticket.first_responded_at)

@@ -3,6 +3,7 @@
 use sqlx::FromRow;
 
 use super::inbox::{refresh_sla_due, replace_ticket_tags};
+use crate::deflection::Channel;
 use super::{Database, StorageError, from_json_list, now_millis, to_json_list};
 use crate::tickets::inbox::{NO_SLA_DUE, priority_rank};
 
@@ -20,7 +21,7 @@ pub struct NewTicket {
     pub tags: Vec<String>,
     pub matched_rules: Vec<String>,
     pub priority: String,
-    pub source: String,
+    pub channel: Channel,
     pub first_response_due: i64,
     pub resolution_due: i64,
     /// Articles suggested before filing, in order.
@@ -96,7 +97,7 @@ pub struct StoredTicket {
     pub matched_rules: String,
     pub priority: String,
     pub status: String,
-    pub source: String,
+    pub channel: String,
     pub suggestions_shown: i64,
     pub suggestions_opened: i64,
     pub first_response_due: i64,
@@ -163,7 +164,7 @@ pub struct OutboxEmail {
 }
 
 const TICKET_COLUMNS: &str = "id, draft_id, status_token, name, email, subject, description, category, lang, \
-     tags, matched_rules, priority, status, source, suggestions_shown, suggestions_opened, first_response_due, \
+     tags, matched_rules, priority, status, channel, suggestions_shown, suggestions_opened, first_response_due, \
      resolution_due, first_responded_at, resolved_at, closed_at, satisfaction, satisfaction_comment, \
      created_at, updated_at, assignee_id, resolved_by, sla_due_at";
 
@@ -225,7 +226,7 @@ impl Database {
         let opened_count = ticket.opened_articles.len() as i64;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO tickets (draft_id, status_token, name, email, subject, description, category, lang, \
-             tags, matched_rules, priority, status, source, suggestions_shown, suggestions_opened, \
+             tags, matched_rules, priority, status, channel, suggestions_shown, suggestions_opened, \
              first_response_due, resolution_due, created_at, updated_at, priority_rank, sla_due_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'new', $12, $13, $14, $15, $16, $17, $17, $18, $15) \
              RETURNING id",
@@ -241,7 +242,7 @@ impl Database {
         .bind(to_json_list(&ticket.tags))
         .bind(to_json_list(&ticket.matched_rules))
         .bind(&ticket.priority)
-        .bind(&ticket.source)
+        .bind(ticket.channel.as_str())
         .bind(ticket.suggested_articles.len() as i64)
         .bind(opened_count)
         .bind(ticket.first_response_due)
@@ -269,7 +270,7 @@ impl Database {
 
         let mut change = format!(
             "filed via {} with priority {}",
-            ticket.source, ticket.priority
+            ticket.channel, ticket.priority
         );
         if !ticket.tags.is_empty() {
             change.push_str(&format!(", tags {}", ticket.tags.join(", ")));

@@ -115,8 +115,7 @@ pub struct FilingContext {
     /// The request draft, which makes filing idempotent.
     pub draft_id: Option<String>,
     pub lang: String,
-    /// `form` or `api`.
-    pub source: &'static str,
+    pub channel: crate::deflection::Channel,
     pub suggested_articles: Vec<String>,
     pub opened_articles: Vec<String>,
     /// The portal's public URL, for the status link in the confirmation email.
@@ -179,7 +178,7 @@ pub async fn file_ticket(
         tags: outcome.tags.clone(),
         matched_rules: outcome.matched_rules.clone(),
         priority: outcome.priority.as_str().to_owned(),
-        source: context.source.to_owned(),
+        channel: context.channel,
         first_response_due: due.first_response_due.as_millisecond(),
         resolution_due: due.resolution_due.as_millisecond(),
         suggested_articles: context.suggested_articles.clone(),
