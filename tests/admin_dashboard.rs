@@ -8,7 +8,7 @@ use answerdesk::accounts::{NewUser, Role, add_user};
 use answerdesk::deflection::content_gaps::content_gaps;
 use answerdesk::deflection::stats::day_label;
 use answerdesk::deflection::{
-    DashboardFilter, Event, EventRecorder, ViewSource, deflection_figures,
+    Channel, DashboardFilter, Event, EventRecorder, ViewSource, deflection_figures,
 };
 use answerdesk::storage::dashboard::DAY_MILLIS;
 use answerdesk::storage::{Database, NewTicket, OutgoingEmail, now_millis};
@@ -76,11 +76,13 @@ async fn script_history(db: &Database) -> Script {
     let today = now_millis().div_euclid(DAY_MILLIS);
     let base = (today - 1) * DAY_MILLIS + 10 * HOUR;
     for (draft, lang) in [("d1", "en"), ("d2", "en"), ("d3", "en"), ("d5", "ru")] {
-        db.create_draft(draft, "", lang).await.expect("draft");
+        db.create_draft(draft, "", lang, Channel::WebForm)
+            .await
+            .expect("draft");
     }
     let (events, writer) = EventRecorder::start(db.clone());
     let at = |event: Event, visitor: Option<&str>, time: i64| {
-        events.record_at(event, visitor, time);
+        events.record_at(event, visitor, Channel::WebForm, time);
     };
     for draft in ["d1", "d2", "d3", "d5"] {
         at(

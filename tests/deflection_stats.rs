@@ -3,6 +3,7 @@
 
 mod common;
 
+use answerdesk::deflection::Channel;
 use answerdesk::deflection::{DashboardFilter, Event, EventRecorder, deflection_figures};
 use answerdesk::storage::{Database, NewTicket, OutgoingEmail, now_millis};
 use common::test_databases;
@@ -52,6 +53,7 @@ async fn script_history(db: &Database) {
                 draft_id: format!("d{n}"),
             },
             Some("visitor"),
+            Channel::WebForm,
             recent,
         );
     }
@@ -62,6 +64,7 @@ async fn script_history(db: &Database) {
                 slug: Some("reset-your-password".into()),
             },
             None,
+            Channel::WebForm,
             recent,
         );
     }
@@ -70,6 +73,7 @@ async fn script_history(db: &Database) {
             draft_id: "d5".into(),
         },
         None,
+        Channel::WebForm,
         recent,
     );
     for (query, results) in [
@@ -87,6 +91,7 @@ async fn script_history(db: &Database) {
                 lang: Some("en".into()),
             },
             None,
+            Channel::WebForm,
             recent,
         );
     }
@@ -97,6 +102,7 @@ async fn script_history(db: &Database) {
             slug: None,
         },
         None,
+        Channel::WebForm,
         now - 9 * DAY,
     );
     events.record_at(
@@ -106,6 +112,7 @@ async fn script_history(db: &Database) {
             lang: None,
         },
         None,
+        Channel::WebForm,
         now - 9 * DAY,
     );
     drop(events);

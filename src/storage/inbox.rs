@@ -414,7 +414,7 @@ impl Database {
                 };
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO tickets (status_token, name, email, subject, description, category, lang, tags, \
-                     priority, priority_rank, status, source, first_response_due, resolution_due, first_responded_at, \
+                     priority, priority_rank, status, channel, first_response_due, resolution_due, first_responded_at, \
                      assignee_id, sla_due_at, created_at, updated_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, 'en', $7, $8, $9, $10, 'api', $11, $12, $13, $14, $15, $16, $16) RETURNING id",
                 )
