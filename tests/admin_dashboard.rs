@@ -498,6 +498,40 @@ async fn the_page_the_csv_files_the_api_and_the_command_show_the_same_figures() 
             page.body
                 .contains("<title id=\"chart-deflection-rate-title\">")
         );
+        // The charts' markup is the template's, not escaped text: a dot per day with a
+        // rate, a bar per day, a segment per non-zero backlog count plus a legend swatch
+        // per priority.
+        let svg_of = |chart: &str| {
+            let start = page.body[..page.body.find(&format!("{chart}-title")).expect(chart)]
+                .rfind("<svg ")
+                .expect("svg");
+            let end = page.body[start..].find("</svg>").expect("</svg>") + start;
+            &page.body[start..end]
+        };
+        let days = expected["days"].as_array().expect("days");
+        let rated = days
+            .iter()
+            .filter(|d| !d["deflection_rate"].is_null())
+            .count();
+        let backlog = expected["backlog"].as_array().expect("backlog");
+        let nonzero = backlog.iter().filter(|b| b["tickets"] != 0).count();
+        assert_eq!(page.body.matches("<svg ").count(), 3, "[{name}]");
+        assert!(
+            !page.body.contains("&lt;svg"),
+            "[{name}] charts are not escaped"
+        );
+        assert_eq!(
+            svg_of("chart-deflection-rate").matches("<circle ").count(),
+            rated
+        );
+        assert_eq!(
+            svg_of("chart-ticket-volume").matches("<rect ").count(),
+            days.len()
+        );
+        assert_eq!(
+            svg_of("chart-backlog").matches("<rect ").count(),
+            nonzero + 4
+        );
         assert!(
             !page.body.contains("<script"),
             "no scripts on the dashboard"

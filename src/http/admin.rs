@@ -42,6 +42,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "admin_content_gaps.html",
         include_str!("../../templates/admin_content_gaps.html"),
     ),
+    (
+        "admin_charts.html",
+        include_str!("../../templates/admin_charts.html"),
+    ),
 ];
 
 /// Every route of this area (pages and `/api/admin/…`). The router puts the staff guard in
