@@ -11,6 +11,7 @@
 //!   self-service events and the dashboard's figures.
 //! - [`tickets`]: what a ticket is, the rules that set its priority and tags, SLA clocks,
 //!   filing, the conversation and the agents' work.
+//! - [`i18n`]: the languages customers read the portal in and their message catalogues.
 //! - [`accounts`]: staff users, roles, password hashing, sessions, the audit log.
 //! - [`notifications`]: the email outbox and its sender.
 //! - [`storage`]: the database (SQLite or PostgreSQL), migrations and queries.
@@ -30,6 +31,7 @@ pub mod deflection;
 pub mod display;
 pub mod field_errors;
 pub mod http;
+pub mod i18n;
 pub mod notifications;
 pub mod search;
 pub mod staff_benchmark;

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::HttpError;
 use super::customer_session::ClientIp;
+use super::templates::text;
 use crate::app::AppState;
 use crate::deflection::{Channel, DraftFields, Requester, Review, Submission, SubmitOutcome};
 
@@ -63,9 +64,15 @@ pub async fn create_ticket(
     let filed = match state.request_flow().submit(&requester, submission).await? {
         SubmitOutcome::Filed { ticket } => ticket,
         SubmitOutcome::Invalid { fields } => {
+            // Integrations read English; the keys are the catalogue's.
+            let fields = fields
+                .0
+                .into_iter()
+                .map(|(field, key)| (field, text("en", &key)))
+                .collect();
             return Err(HttpError::Invalid {
                 message: "Some fields are invalid.".to_owned(),
-                fields: fields.0,
+                fields,
             });
         }
         SubmitOutcome::RateLimited => {

@@ -12,7 +12,7 @@ use std::net::IpAddr;
 
 use super::HttpError;
 use super::customer_session::{ClientIp, CustomerSession};
-use super::templates::{Layout, render};
+use super::templates::{Layout, render, text};
 use crate::app::AppState;
 use crate::deflection::request_flow::{is_draft_id, new_draft_id};
 use crate::deflection::{
@@ -73,6 +73,7 @@ fn to_ticket_page(ticket: &FiledTicket) -> Response {
     Redirect::to(&format!("/tickets/{}?filed=1", ticket.status_token)).into_response()
 }
 
+/// The request form; `notice` is a message key of the catalogues.
 async fn render_form(
     state: &AppState,
     session: &CustomerSession,
@@ -83,7 +84,7 @@ async fn render_form(
 ) -> Result<String, HttpError> {
     let lang = state.config.default_language.clone();
     let categories = state.db.published_categories(&lang).await?;
-    let layout = Layout::new(state, &lang, "Contact support");
+    let layout = Layout::new(state, &lang, text(&lang, "contact-support"));
     render(
         "request_form.html",
         &layout,
@@ -167,8 +168,7 @@ pub async fn submit_request(
     };
     if session.verify_csrf(&form.csrf_token).is_err() {
         // Keep everything typed: show the form again with a fresh token.
-        let notice =
-            "For your security this form expired. Your text is kept below: please submit it again.";
+        let notice = "notice-form-expired";
         return form_with_notice(
             &state,
             &session,
@@ -206,7 +206,8 @@ pub async fn submit_request(
             Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page)).into_response())
         }
         SubmitOutcome::NeedsReview { articles } => {
-            let layout = Layout::new(&state, &state.config.default_language, "Before you send");
+            let lang = &state.config.default_language;
+            let layout = Layout::new(&state, lang, text(lang, "review-page-title"));
             let page = render(
                 "request_review.html",
                 &layout,
@@ -215,7 +216,7 @@ pub async fn submit_request(
             Ok(Html(page).into_response())
         }
         SubmitOutcome::RateLimited => {
-            let notice = "You have sent several requests in a short time. Your text is saved below: please try again in a few minutes.";
+            let notice = "notice-rate-limited";
             form_with_notice(
                 &state,
                 &session,
@@ -254,7 +255,8 @@ pub async fn request_solved(
     let SolvedOutcome::Deflected { article_title } = outcome else {
         return Err(HttpError::NotFound);
     };
-    let layout = Layout::new(&state, &state.config.default_language, "Glad we could help");
+    let lang = &state.config.default_language;
+    let layout = Layout::new(&state, lang, text(lang, "solved-page-title"));
     let page = render(
         "request_solved.html",
         &layout,

@@ -80,9 +80,13 @@ pub async fn search_page(
         .map(|hit| ResultView::new(hit, &categories))
         .collect();
     let title = if text.is_empty() {
-        "Search".to_owned()
+        super::templates::text(&layout_lang, "search-title")
     } else {
-        format!("Search: {text}")
+        super::templates::text_with(
+            &layout_lang,
+            "search-title-query",
+            &[("query", text.into())],
+        )
     };
     let layout = Layout::new(&state, &layout_lang, title);
     let html = render(

@@ -3,12 +3,14 @@
 use std::sync::LazyLock;
 
 use axum::http::StatusCode;
+use minijinja::value::Kwargs;
 use minijinja::{Environment, Value, context};
 use serde::Serialize;
 
 use super::HttpError;
 use super::assets::ASSET_VERSION;
 use crate::app::AppState;
+use crate::i18n::{Arg, Catalogues, Language, long_date};
 
 /// Every template, by the name pages use.
 const TEMPLATES: &[(&str, &str)] = &[
@@ -64,8 +66,53 @@ static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
         }
     }
     environment.add_filter("language_name", language_name);
+    environment.add_filter("long_date", long_date_filter);
+    environment.add_function("t", translate);
     environment
 });
+
+/// The page's interface language, from its layout.
+fn page_language(state: &minijinja::State<'_, '_>) -> Language {
+    state
+        .lookup("layout")
+        .and_then(|layout| layout.get_attr("lang").ok())
+        .and_then(|lang| lang.as_str().and_then(Language::parse))
+        .unwrap_or(Language::En)
+}
+
+/// `t("key", name=value, …)`: the message in the page's language.
+fn translate(
+    state: &minijinja::State<'_, '_>,
+    key: &str,
+    kwargs: Kwargs,
+) -> Result<String, minijinja::Error> {
+    let mut args = Vec::new();
+    for name in kwargs.args() {
+        let value: Value = kwargs.get(name)?;
+        let arg = match i64::try_from(value.clone()) {
+            Ok(number) if value.is_number() => Arg::from(number),
+            _ => Arg::Text(value.to_string()),
+        };
+        args.push((name, arg));
+    }
+    kwargs.assert_all_used()?;
+    Ok(Catalogues::shipped().message(page_language(state), key, &args))
+}
+
+/// `date|long_date`: a `YYYY-MM-DD` date as the page's language writes it.
+fn long_date_filter(state: &minijinja::State<'_, '_>, date: &str) -> String {
+    long_date(page_language(state), date)
+}
+
+/// A message in `lang` (a page's language code), for texts set in Rust such as page titles.
+pub fn text(lang: &str, key: &str) -> String {
+    Catalogues::shipped().message(Language::parse(lang).unwrap_or(Language::En), key, &[])
+}
+
+/// A message with placeholders in `lang`.
+pub fn text_with(lang: &str, key: &str, args: &[(&str, Arg)]) -> String {
+    Catalogues::shipped().message(Language::parse(lang).unwrap_or(Language::En), key, args)
+}
 
 /// What every page's layout needs.
 #[derive(Serialize)]
@@ -100,11 +147,14 @@ pub fn render_error(
     status: StatusCode,
     message: &str,
 ) -> Result<String, HttpError> {
-    let title = match status {
-        StatusCode::NOT_FOUND => "Page not found".to_owned(),
-        other => other.canonical_reason().unwrap_or("Error").to_owned(),
+    let lang = &state.config.default_language;
+    let title = match status.as_u16() {
+        code @ (400 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 503) => {
+            text(lang, &format!("error-title-{code}"))
+        }
+        _ => text(lang, "error-title-other"),
     };
-    let layout = Layout::new(state, &state.config.default_language, title);
+    let layout = Layout::new(state, lang, title);
     render(
         "error.html",
         &layout,
@@ -112,18 +162,8 @@ pub fn render_error(
     )
 }
 
-/// The language's own name, for language switchers.
+/// The language's own name, for language switchers; the code for a language the portal
+/// has no interface in.
 fn language_name(code: &str) -> String {
-    match code {
-        "en" => "English",
-        "ru" => "Русский",
-        "lv" => "Latviešu",
-        "lt" => "Lietuvių",
-        "sl" => "Slovenščina",
-        "et" => "Eesti",
-        "de" => "Deutsch",
-        "fr" => "Français",
-        other => other,
-    }
-    .to_owned()
+    Language::parse(code).map_or_else(|| code.to_owned(), |l| l.native_name().to_owned())
 }

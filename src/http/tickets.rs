@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::HttpError;
 use super::customer_session::CustomerSession;
 use super::error::Refusal;
-use super::templates::{Layout, render};
+use super::templates::{Layout, render, text_with};
 use crate::app::AppState;
 use crate::display::timestamp;
 use crate::storage::StoredTicket;
@@ -69,11 +69,15 @@ async fn render_status(
         .collect();
     let status = status_of(ticket);
     let reference = reference_of(ticket.id);
-    let layout = Layout::new(
-        state,
-        &state.config.default_language,
-        format!("Request {reference}"),
+    // The page speaks the language the request was written in.
+    let lang = crate::i18n::Language::parse(&ticket.lang)
+        .map_or(state.config.default_language.as_str(), |l| l.code());
+    let title = text_with(
+        lang,
+        "ticket-page-title",
+        &[("reference", reference.as_str().into())],
     );
+    let layout = Layout::new(state, lang, title);
     render(
         "ticket_status.html",
         &layout,
@@ -99,13 +103,11 @@ pub async fn ticket_status(
 ) -> Result<Html<String>, HttpError> {
     let ticket = find_ticket(&state, &token).await?;
     let notice = if query.filed.is_some() {
-        Some(
-            "Your request has been sent. Keep this private link to follow it; we have emailed it to you too.",
-        )
+        Some("notice-filed")
     } else if query.replied.is_some() {
-        Some("Your reply has been added.")
+        Some("notice-replied")
     } else if query.rated.is_some() {
-        Some("Thank you for rating our support.")
+        Some("notice-rated")
     } else {
         None
     };

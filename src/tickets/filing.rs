@@ -40,48 +40,35 @@ pub struct ValidTicketRequest {
 impl TicketRequest {
     /// Checks every field at once, so the customer sees all problems together.
     pub fn validate(&self) -> Result<ValidTicketRequest, FieldErrors> {
+        // Each problem is a message key of the customer catalogues (`locales/*.ftl`), shown
+        // in the customer's language by the channel.
         let mut errors = BTreeMap::new();
         let email = self.email.trim();
         if email.is_empty() {
-            errors.insert(
-                "email",
-                "Please enter your email address so we can reply.".to_owned(),
-            );
+            errors.insert("email", "error-email-missing".to_owned());
         } else if email.len() > 254
             || !email_address::EmailAddress::is_valid(email)
             || !email.contains('.')
         {
-            errors.insert(
-                "email",
-                "This doesn't look like an email address; please check it.".to_owned(),
-            );
+            errors.insert("email", "error-email-invalid".to_owned());
         }
         let subject = self.subject.trim();
         if subject.is_empty() {
-            errors.insert("subject", "Please add a short subject.".to_owned());
+            errors.insert("subject", "error-subject-missing".to_owned());
         } else if subject.chars().count() > MAX_SUBJECT_CHARS {
-            errors.insert(
-                "subject",
-                format!("Please keep the subject under {MAX_SUBJECT_CHARS} characters."),
-            );
+            errors.insert("subject", "error-subject-too-long".to_owned());
         }
         let description = self.description.trim();
         if description.is_empty() {
-            errors.insert("description", "Please describe the problem.".to_owned());
+            errors.insert("description", "error-description-missing".to_owned());
         } else if description.chars().count() > MAX_DESCRIPTION_CHARS {
-            errors.insert(
-                "description",
-                format!("Please keep the description under {MAX_DESCRIPTION_CHARS} characters (attach long logs elsewhere)."),
-            );
+            errors.insert("description", "error-description-too-long".to_owned());
         }
         if self.name.trim().chars().count() > MAX_NAME_CHARS {
-            errors.insert(
-                "name",
-                format!("Please keep the name under {MAX_NAME_CHARS} characters."),
-            );
+            errors.insert("name", "error-name-too-long".to_owned());
         }
         if self.category.trim().chars().count() > 100 {
-            errors.insert("category", "Unknown category.".to_owned());
+            errors.insert("category", "error-category-unknown".to_owned());
         }
         if !errors.is_empty() {
             return Err(FieldErrors(errors));

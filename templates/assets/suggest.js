@@ -14,6 +14,21 @@
     };
   }
 
+  // Interface texts come from the page (the server's message catalogues, in the page's
+  // language), never from this script.
+  function text(name) {
+    return document.body.getAttribute('data-text-' + name.replace(/[A-Z]/g, function (c) {
+      return '-' + c.toLowerCase();
+    })) || '';
+  }
+
+  // "N suggestions available": the page holds the sentence for each count it can show.
+  function available(count) {
+    var sentences = [];
+    try { sentences = JSON.parse(text('suggestAvailable') || '[]'); } catch (error) { sentences = []; }
+    return sentences[Math.min(count, sentences.length) - 1] || '';
+  }
+
   // Fetches suggestions, cancelling the request before it when a newer one starts.
   function suggester(onResults) {
     var controller = null;
@@ -43,7 +58,7 @@
     list.id = 'typeahead-list-' + index;
     list.className = 'typeahead-list';
     list.setAttribute('role', 'listbox');
-    list.setAttribute('aria-label', 'Suggested articles');
+    list.setAttribute('aria-label', text('suggestList'));
     list.hidden = true;
     wrapper.appendChild(list);
 
@@ -90,7 +105,7 @@
       active = -1;
       if (!suggestions.length) {
         close();
-        status.textContent = input.value.trim() ? 'No suggestions.' : '';
+        status.textContent = input.value.trim() ? text('suggestNone') : '';
         return;
       }
       suggestions.forEach(function (suggestion, i) {
@@ -115,7 +130,7 @@
       });
       list.hidden = false;
       input.setAttribute('aria-expanded', 'true');
-      status.textContent = suggestions.length + (suggestions.length === 1 ? ' suggestion' : ' suggestions') + ' available. Use the arrow keys to choose.';
+      status.textContent = available(suggestions.length);
     }
 
     var fetchSuggestions = suggester(show);
@@ -172,7 +187,7 @@
       if (!results.length) {
         var empty = document.createElement('p');
         empty.className = 'muted';
-        empty.textContent = 'No matching articles yet. Keep typing, or send your request.';
+        empty.textContent = text('suggestEmpty');
         panel.appendChild(empty);
         return;
       }
