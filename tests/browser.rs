@@ -434,7 +434,7 @@ async fn customer_who_confirms_a_suggested_answer_is_counted_as_deflected_and_fi
 
     let db = &portal.db;
     assert_eq!(
-        db.count_events("deflected", 0, i64::MAX)
+        db.count_events(answerdesk::deflection::EventKind::Deflected, 0, i64::MAX)
             .await
             .expect("count events"),
         1,
@@ -529,8 +529,8 @@ async fn customer_who_ignores_suggestions_files_a_ticket_and_can_follow_and_repl
         .await
         .expect("find ticket")
         .expect("the ticket is stored");
-    assert_eq!(ticket.priority, "urgent");
-    let tags = ticket.tag_list().expect("tags");
+    assert_eq!(ticket.priority, answerdesk::tickets::TicketPriority::Urgent);
+    let tags = ticket.tags.clone();
     assert!(
         tags.contains(&"outage".to_owned()),
         "tagged outage: {tags:?}"
@@ -567,7 +567,7 @@ async fn customer_who_ignores_suggestions_files_a_ticket_and_can_follow_and_repl
         .expect("messages");
     assert_eq!(messages.len(), 2, "{messages:?}");
     assert_eq!(messages[1].body, reply);
-    assert_eq!(messages[1].author_kind, "customer");
+    assert_eq!(messages[1].author_kind, answerdesk::tickets::AuthorKind::Customer);
     assert_eq!(
         portal
             .db
@@ -877,7 +877,7 @@ async fn agent_answers_with_a_canned_response_and_an_article_link_and_the_custom
         .await
         .expect("query")
         .expect("ticket");
-    assert_eq!(ticket.status, "answered");
+    assert_eq!(ticket.status, answerdesk::tickets::TicketStatus::Answered);
     assert!(ticket.first_responded_at.is_some());
 }
 

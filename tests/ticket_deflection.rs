@@ -2,6 +2,7 @@
 
 mod common;
 
+use answerdesk::tickets::{TicketPriority, TicketStatus};
 use axum::http::StatusCode;
 use common::{
     Customer, location, post_json, shipped_content, shut_down, spawn_app, spawn_app_with,
@@ -84,7 +85,7 @@ async fn customer_who_confirms_an_answer_is_counted_as_deflected() {
 
         let db = shut_down(app).await;
         assert_eq!(
-            db.count_events("deflected", 0, EVERYTHING)
+            db.count_events(answerdesk::deflection::EventKind::Deflected, 0, EVERYTHING)
                 .await
                 .expect("count"),
             1,
@@ -92,7 +93,7 @@ async fn customer_who_confirms_an_answer_is_counted_as_deflected() {
             database.name
         );
         assert_eq!(
-            db.count_events("request_started", 0, EVERYTHING)
+            db.count_events(answerdesk::deflection::EventKind::RequestStarted, 0, EVERYTHING)
                 .await
                 .expect("count"),
             1
@@ -160,17 +161,12 @@ async fn customer_who_submits_anyway_gets_a_reference_a_private_link_and_an_emai
             .await
             .expect("find")
             .expect("stored");
-        assert_eq!(ticket.priority, "urgent", "[{}]", app.backend);
-        assert!(
-            ticket
-                .tag_list()
-                .expect("tags")
-                .contains(&"outage".to_owned())
-        );
-        assert_eq!(ticket.status, "new");
+        assert_eq!(ticket.priority, TicketPriority::Urgent, "[{}]", app.backend);
+        assert!(ticket.tags.contains(&"outage".to_owned()));
+        assert_eq!(ticket.status, TicketStatus::New);
         assert!(ticket.first_response_due > ticket.created_at);
         assert!(ticket.resolution_due > ticket.first_response_due);
-        let outbox = app.state.db.outbox(10).await.expect("outbox");
+        let outbox = app.state.db.unsent_emails(10).await.expect("outbox");
         assert_eq!(outbox.len(), 1);
         assert_eq!(outbox[0].recipient, "ann@example.com");
         assert!(outbox[0].body.contains(&format!("/tickets/{token}")));
@@ -186,7 +182,7 @@ async fn customer_who_submits_anyway_gets_a_reference_a_private_link_and_an_emai
             database.name
         );
         assert_eq!(
-            db.count_events("ticket_filed", 0, EVERYTHING)
+            db.count_events(answerdesk::deflection::EventKind::TicketFiled, 0, EVERYTHING)
                 .await
                 .expect("count"),
             1
@@ -443,11 +439,14 @@ async fn a_customer_reply_reopens_an_answered_ticket_and_a_resolved_one_can_be_r
             .await
             .expect("find")
             .expect("ticket");
-        app.state
-            .db
-            .change_ticket_status(ticket.id, "new", "answered", "agent@example.com")
-            .await
-            .expect("answered");
+        let mut agent = app.sign_in_as("agent").await;
+        let changed = agent
+            .post_form(
+                &format!("/agent/tickets/{}/status", ticket.id),
+                &[("value", "answered")],
+            )
+            .await;
+        assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
 
         let mut customer = app.customer();
         customer.get(path).await;
@@ -467,7 +466,8 @@ async fn a_customer_reply_reopens_an_answered_ticket_and_a_resolved_one_can_be_r
             .expect("find")
             .expect("ticket");
         assert_eq!(
-            reopened.status, "open",
+            reopened.status,
+            TicketStatus::Open,
             "an answered ticket reopens on a customer reply"
         );
         let page = customer.get(path).await;
@@ -481,11 +481,13 @@ async fn a_customer_reply_reopens_an_answered_ticket_and_a_resolved_one_can_be_r
             .await;
         assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
 
-        app.state
-            .db
-            .change_ticket_status(ticket.id, "open", "resolved", "agent@example.com")
-            .await
-            .expect("resolved");
+        let resolved = agent
+            .post_form(
+                &format!("/agent/tickets/{}/status", ticket.id),
+                &[("value", "resolved")],
+            )
+            .await;
+        assert_eq!(resolved.status, StatusCode::SEE_OTHER, "{}", resolved.body);
         let page = customer.get(path).await;
         assert!(page.body.contains("How did we do?"));
         let rated = customer
@@ -509,10 +511,7 @@ async fn a_customer_reply_reopens_an_answered_ticket_and_a_resolved_one_can_be_r
         assert_eq!(stored.satisfaction.as_deref(), Some("good"));
 
         // Resolved long enough ago, it closes by itself; a closed ticket takes no replies.
-        let closed = app
-            .state
-            .db
-            .close_resolved_tickets(answerdesk::storage::now_millis() + 1)
+        let closed = answerdesk::tickets::conversation::close_resolved_tickets(&app.state.db, 0)
             .await
             .expect("close");
         assert_eq!(closed, 1);
@@ -565,19 +564,19 @@ async fn an_unhelpful_article_offers_the_request_form_with_the_search_text() {
     assert!(location(&yes).contains("feedback=thanks"));
     let db = shut_down(app).await;
     assert_eq!(
-        db.count_events("helpful_no", 0, EVERYTHING)
+        db.count_events(answerdesk::deflection::EventKind::HelpfulNo, 0, EVERYTHING)
             .await
             .expect("count"),
         1
     );
     assert_eq!(
-        db.count_events("helpful_yes", 0, EVERYTHING)
+        db.count_events(answerdesk::deflection::EventKind::HelpfulYes, 0, EVERYTHING)
             .await
             .expect("count"),
         1
     );
     assert_eq!(
-        db.count_events("article_viewed", 0, EVERYTHING)
+        db.count_events(answerdesk::deflection::EventKind::ArticleViewed, 0, EVERYTHING)
             .await
             .expect("count"),
         1

@@ -12,5 +12,5 @@ pub mod stats;
 
 pub use channel::Channel;
 pub use drafts::{DraftFields, DraftState, RequestDraft};
-pub use events::{Event, EventRecorder, EventWriterTask, ViewSource};
+pub use events::{Event, EventKind, EventRecorder, EventWriterTask, ViewSource};
 pub use stats::{DashboardFilter, DeflectionFigures, SearchCount, deflection_figures};

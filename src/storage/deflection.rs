@@ -3,12 +3,12 @@
 use sqlx::FromRow;
 
 use super::{Database, StorageError, from_json_list, now_millis, to_json_list};
-use crate::deflection::{DraftFields, DraftState, RequestDraft};
+use crate::deflection::{DraftFields, DraftState, EventKind, RequestDraft};
 
 /// One stored event; see `deflection::events::Event` for what each kind means.
 #[derive(Clone, Debug, Default)]
 pub struct EventRow {
-    pub kind: &'static str,
+    pub kind: EventKind,
     pub occurred_at: i64,
     pub visitor_id: Option<String>,
     pub draft_id: Option<String>,
@@ -89,7 +89,7 @@ impl Database {
             let mut query = sqlx::query(&sql);
             for row in chunk {
                 query = query
-                    .bind(row.kind)
+                    .bind(row.kind.as_str())
                     .bind(row.occurred_at)
                     .bind(row.visitor_id.clone())
                     .bind(row.draft_id.clone())
@@ -111,12 +111,12 @@ impl Database {
     /// Events of one kind in `[since, until)`.
     pub async fn count_events(
         &self,
-        kind: &str,
+        kind: EventKind,
         since: i64,
         until: i64,
     ) -> Result<i64, StorageError> {
         let count = sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE kind = $1 AND occurred_at >= $2 AND occurred_at < $3")
-            .bind(kind)
+            .bind(kind.as_str())
             .bind(since)
             .bind(until)
             .fetch_one(self.pool())
@@ -131,11 +131,12 @@ impl Database {
         until: i64,
     ) -> Result<i64, StorageError> {
         let count = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM events WHERE kind = 'search' AND result_count = 0 \
+            "SELECT COUNT(*) FROM events WHERE kind = $3 AND result_count = 0 \
              AND occurred_at >= $1 AND occurred_at < $2",
         )
         .bind(since)
         .bind(until)
+        .bind(EventKind::Search.as_str())
         .fetch_one(self.pool())
         .await?;
         Ok(count)
@@ -150,7 +151,7 @@ impl Database {
         limit: i64,
     ) -> Result<Vec<(String, i64)>, StorageError> {
         let rows = sqlx::query_as(
-            "SELECT query, COUNT(*) AS searches FROM events WHERE kind = 'search' \
+            "SELECT query, COUNT(*) AS searches FROM events WHERE kind = $5 \
              AND occurred_at >= $1 AND occurred_at < $2 AND ($3 = 0 OR result_count = 0) AND query <> '' \
              GROUP BY query ORDER BY searches DESC, query LIMIT $4",
         )
@@ -158,6 +159,7 @@ impl Database {
         .bind(until)
         .bind(i64::from(zero_results_only))
         .bind(limit)
+        .bind(EventKind::Search.as_str())
         .fetch_all(self.pool())
         .await?;
         Ok(rows)

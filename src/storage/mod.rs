@@ -10,6 +10,7 @@ mod articles;
 pub mod dashboard;
 mod deflection;
 mod inbox;
+mod outbox;
 mod tickets;
 
 use std::path::Path;
@@ -24,9 +25,9 @@ pub use article_editing::{ArticleListFilter, EditorArticleRow, EditorWrite, Guar
 pub use articles::{ArticleWrite, SaveOutcome, StoredRevision};
 pub use deflection::EventRow;
 pub use inbox::{CannedResponse, RelatedTicket, TicketArticleView};
+pub use outbox::{OutboxEmail, OutgoingEmail};
 pub use tickets::{
-    AgentMessage, AgentUpdate, NewTicket, OutboxEmail, OutgoingEmail, PriorityUpdate,
-    StoredMessage, StoredTicket, TicketArticle,
+    AgentMessage, AgentUpdate, CustomerStatusChange, NewTicket, PriorityUpdate, TicketArticle,
 };
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
@@ -60,6 +61,14 @@ pub enum StorageError {
     },
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
+    /// One column of one stored row holds a value the domain does not know, e.g.
+    /// `what: "ticket 12", column: "status", value: "reopened"`. Never replaced by a default.
+    #[error("stored data is invalid: {what} has {column} {value:?}")]
+    CorruptValue {
+        what: String,
+        column: &'static str,
+        value: String,
+    },
     #[error("{0}")]
     Conflict(String),
 }

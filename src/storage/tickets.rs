@@ -1,13 +1,19 @@
-//! Queries for tickets, their conversation and history, and the email outbox.
+//! Queries for tickets, their conversation and history. Rows are read into the domain's
+//! [`Ticket`] and [`Message`]; a column holding a value the domain does not know is reported as
+//! [`StorageError::CorruptValue`] naming the ticket, never replaced by a default.
 
 use sqlx::FromRow;
 
-use super::inbox::{refresh_sla_due, replace_ticket_tags};
-use crate::deflection::Channel;
+use super::inbox::replace_ticket_tags;
+use super::outbox::{OutgoingEmail, insert_outbox};
 use super::{Database, StorageError, from_json_list, now_millis, to_json_list};
-use crate::tickets::inbox::{NO_SLA_DUE, priority_rank};
+use crate::deflection::Channel;
+use crate::tickets::inbox::priority_rank;
+use crate::tickets::ticket::{AuthorKind, Message, Ticket};
+use crate::tickets::{TicketPriority, TicketStatus};
 
-/// A ticket to store, with everything decided (priority, tags, due times) beforehand.
+/// A ticket to store, with everything decided (priority, tags, due times, the history line)
+/// beforehand.
 #[derive(Clone, Debug)]
 pub struct NewTicket {
     pub draft_id: Option<String>,
@@ -20,27 +26,24 @@ pub struct NewTicket {
     pub lang: String,
     pub tags: Vec<String>,
     pub matched_rules: Vec<String>,
-    pub priority: String,
+    pub priority: TicketPriority,
+    pub status: TicketStatus,
     pub channel: Channel,
     pub first_response_due: i64,
     pub resolution_due: i64,
+    /// The next SLA due time the domain computed for it.
+    pub sla_due_at: i64,
     /// Articles suggested before filing, in order.
     pub suggested_articles: Vec<String>,
     /// Of those (or others), the ones the customer opened.
     pub opened_articles: Vec<String>,
+    /// The first `ticket_history` entry (by the customer).
+    pub history: String,
     pub created_at: i64,
 }
 
-/// An email to send (or keep in the outbox).
-#[derive(Clone, Debug)]
-pub struct OutgoingEmail {
-    pub recipient: String,
-    pub subject: String,
-    pub body: String,
-}
-
 /// A staff member's change to a ticket, applied in one transaction with its history entries.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct AgentUpdate<'a> {
     /// The staff member (stored as `author_user_id`, `resolved_by`).
     pub actor_id: i64,
@@ -50,8 +53,8 @@ pub struct AgentUpdate<'a> {
     pub message: Option<AgentMessage<'a>>,
     /// The new status; `resolved` stamps `resolved_at`/`resolved_by`, `closed` stamps
     /// `closed_at`, any other status clears them.
-    pub status: Option<&'a str>,
-    pub priority: Option<PriorityUpdate<'a>>,
+    pub status: Option<TicketStatus>,
+    pub priority: Option<PriorityUpdate>,
     /// The complete new tag list.
     pub tags: Option<&'a [String]>,
     /// `Some(None)` unassigns.
@@ -60,6 +63,8 @@ pub struct AgentUpdate<'a> {
     pub history: Vec<String>,
     /// An email to queue (the reply to the customer).
     pub email: Option<OutgoingEmail>,
+    /// The next SLA due time after the change, as the domain computed it.
+    pub sla_due_at: i64,
 }
 
 /// A message written by a staff member.
@@ -73,73 +78,149 @@ pub struct AgentMessage<'a> {
 }
 
 /// A new priority with the SLA due times recalculated for it.
-#[derive(Clone, Debug, Default)]
-pub struct PriorityUpdate<'a> {
-    pub priority: &'a str,
-    pub rank: i64,
+#[derive(Clone, Copy, Debug)]
+pub struct PriorityUpdate {
+    pub priority: TicketPriority,
     pub first_response_due: i64,
     pub resolution_due: i64,
 }
 
-/// A stored ticket.
-#[derive(Clone, Debug, FromRow)]
-pub struct StoredTicket {
-    pub id: i64,
-    pub draft_id: Option<String>,
-    pub status_token: String,
-    pub name: String,
-    pub email: String,
-    pub subject: String,
-    pub description: String,
-    pub category: String,
-    pub lang: String,
-    pub tags: String,
-    pub matched_rules: String,
-    pub priority: String,
-    pub status: String,
-    pub channel: String,
-    pub suggestions_shown: i64,
-    pub suggestions_opened: i64,
-    pub first_response_due: i64,
-    pub resolution_due: i64,
-    pub first_responded_at: Option<i64>,
-    pub resolved_at: Option<i64>,
-    pub closed_at: Option<i64>,
-    pub satisfaction: Option<String>,
-    pub satisfaction_comment: Option<String>,
-    pub created_at: i64,
-    pub updated_at: i64,
-    /// The staff member working the ticket.
-    pub assignee_id: Option<i64>,
-    /// The staff member who resolved it (cleared when it reopens).
-    pub resolved_by: Option<i64>,
-    /// The next SLA due time, [`NO_SLA_DUE`] when no clock runs (resolved or closed).
+/// The status change a customer's reply causes, decided by the domain.
+#[derive(Clone, Debug)]
+pub struct CustomerStatusChange<'a> {
+    pub status: TicketStatus,
+    pub history: &'a str,
     pub sla_due_at: i64,
 }
 
-impl StoredTicket {
-    /// The tags as a list.
-    pub fn tag_list(&self) -> Result<Vec<String>, StorageError> {
-        from_json_list(&self.tags)
-    }
+#[derive(FromRow)]
+struct TicketRow {
+    id: i64,
+    draft_id: Option<String>,
+    status_token: String,
+    name: String,
+    email: String,
+    subject: String,
+    description: String,
+    category: String,
+    lang: String,
+    tags: String,
+    matched_rules: String,
+    priority: String,
+    status: String,
+    channel: String,
+    suggestions_shown: i64,
+    suggestions_opened: i64,
+    first_response_due: i64,
+    resolution_due: i64,
+    first_responded_at: Option<i64>,
+    resolved_at: Option<i64>,
+    closed_at: Option<i64>,
+    satisfaction: Option<String>,
+    satisfaction_comment: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+    assignee_id: Option<i64>,
+    resolved_by: Option<i64>,
+    sla_due_at: i64,
+}
 
-    /// The names of the rules that set priority and tags.
-    pub fn matched_rule_list(&self) -> Result<Vec<String>, StorageError> {
-        from_json_list(&self.matched_rules)
+/// Reads one column through `parse`, or names the row and column it could not read.
+pub(super) fn parse_column<T>(
+    what: impl FnOnce() -> String,
+    column: &'static str,
+    value: &str,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> Result<T, StorageError> {
+    parse(value).ok_or_else(|| StorageError::CorruptValue {
+        what: what(),
+        column,
+        value: value.to_owned(),
+    })
+}
+
+/// Reads a JSON list column, or names the row and column it could not read.
+fn list_column(
+    what: impl FnOnce() -> String,
+    column: &'static str,
+    value: &str,
+) -> Result<Vec<String>, StorageError> {
+    from_json_list(value).map_err(|_| StorageError::CorruptValue {
+        what: what(),
+        column,
+        value: value.to_owned(),
+    })
+}
+
+impl TryFrom<TicketRow> for Ticket {
+    type Error = StorageError;
+
+    fn try_from(row: TicketRow) -> Result<Ticket, StorageError> {
+        let what = || format!("ticket {}", row.id);
+        Ok(Ticket {
+            tags: list_column(what, "tags", &row.tags)?,
+            matched_rules: list_column(what, "matched_rules", &row.matched_rules)?,
+            priority: parse_column(what, "priority", &row.priority, TicketPriority::parse)?,
+            status: parse_column(what, "status", &row.status, TicketStatus::parse)?,
+            channel: parse_column(what, "channel", &row.channel, Channel::parse)?,
+            id: row.id,
+            draft_id: row.draft_id,
+            status_token: row.status_token,
+            name: row.name,
+            email: row.email,
+            subject: row.subject,
+            description: row.description,
+            category: row.category,
+            lang: row.lang,
+            suggestions_shown: row.suggestions_shown,
+            suggestions_opened: row.suggestions_opened,
+            first_response_due: row.first_response_due,
+            resolution_due: row.resolution_due,
+            first_responded_at: row.first_responded_at,
+            resolved_at: row.resolved_at,
+            closed_at: row.closed_at,
+            satisfaction: row.satisfaction,
+            satisfaction_comment: row.satisfaction_comment,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            assignee_id: row.assignee_id,
+            resolved_by: row.resolved_by,
+            sla_due_at: row.sla_due_at,
+        })
     }
 }
 
-/// One message of a ticket's conversation.
-#[derive(Clone, Debug, FromRow, serde::Serialize)]
-pub struct StoredMessage {
-    pub id: i64,
-    pub author_kind: String,
-    pub author_name: String,
-    pub body: String,
-    pub internal: i64,
-    pub created_at: i64,
-    /// The staff member who wrote an agent reply or note.
-    pub author_user_id: Option<i64>,
+#[derive(FromRow)]
+struct MessageRow {
+    id: i64,
+    ticket_id: i64,
+    author_kind: String,
+    author_name: String,
+    body: String,
+    internal: i64,
+    created_at: i64,
+    author_user_id: Option<i64>,
+}
+
+impl TryFrom<MessageRow> for Message {
+    type Error = StorageError;
+
+    fn try_from(row: MessageRow) -> Result<Message, StorageError> {
+        let what = || format!("message {} of ticket {}", row.id, row.ticket_id);
+        Ok(Message {
+            author_kind: parse_column(what, "author_kind", &row.author_kind, AuthorKind::parse)?,
+            internal: parse_column(what, "internal", &row.internal.to_string(), |v| match v {
+                "0" => Some(false),
+                "1" => Some(true),
+                _ => None,
+            })?,
+            id: row.id,
+            author_name: row.author_name,
+            body: row.body,
+            created_at: row.created_at,
+            author_user_id: row.author_user_id,
+        })
+    }
 }
 
 /// An article suggested before a ticket was filed.
@@ -148,19 +229,6 @@ pub struct TicketArticle {
     pub article_slug: String,
     pub position: i64,
     pub opened: i64,
-}
-
-/// A queued email.
-#[derive(Clone, Debug, FromRow, serde::Serialize)]
-pub struct OutboxEmail {
-    pub id: i64,
-    pub recipient: String,
-    pub subject: String,
-    pub body: String,
-    pub created_at: i64,
-    pub sent_at: Option<i64>,
-    pub attempts: i64,
-    pub last_error: Option<String>,
 }
 
 const TICKET_COLUMNS: &str = "id, draft_id, status_token, name, email, subject, description, category, lang, \
@@ -176,7 +244,7 @@ impl Database {
         &self,
         ticket: &NewTicket,
         confirmation: impl FnOnce(i64) -> OutgoingEmail,
-    ) -> Result<(StoredTicket, bool), StorageError> {
+    ) -> Result<(Ticket, bool), StorageError> {
         if let Some(existing) = self.ticket_for_draft(ticket.draft_id.as_deref()).await? {
             return Ok((existing, false));
         }
@@ -203,18 +271,24 @@ impl Database {
         }
     }
 
-    async fn ticket_for_draft(
-        &self,
-        draft_id: Option<&str>,
-    ) -> Result<Option<StoredTicket>, StorageError> {
-        let Some(draft_id) = draft_id else {
-            return Ok(None);
-        };
-        let sql = format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE draft_id = $1");
-        Ok(sqlx::query_as(&sql)
-            .bind(draft_id)
+    /// The one ticket `WHERE {column} = $1`.
+    async fn ticket_where<T>(&self, column: &str, value: T) -> Result<Option<Ticket>, StorageError>
+    where
+        T: for<'q> sqlx::Encode<'q, sqlx::Any> + sqlx::Type<sqlx::Any> + Send + 'static,
+    {
+        let sql = format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE {column} = $1");
+        let row: Option<TicketRow> = sqlx::query_as(&sql)
+            .bind(value)
             .fetch_optional(self.pool())
-            .await?)
+            .await?;
+        row.map(Ticket::try_from).transpose()
+    }
+
+    async fn ticket_for_draft(&self, draft_id: Option<&str>) -> Result<Option<Ticket>, StorageError> {
+        match draft_id {
+            Some(draft_id) => self.ticket_where("draft_id", draft_id.to_owned()).await,
+            None => Ok(None),
+        }
     }
 
     async fn insert_ticket_once(
@@ -228,7 +302,7 @@ impl Database {
             "INSERT INTO tickets (draft_id, status_token, name, email, subject, description, category, lang, \
              tags, matched_rules, priority, status, channel, suggestions_shown, suggestions_opened, \
              first_response_due, resolution_due, created_at, updated_at, priority_rank, sla_due_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'new', $12, $13, $14, $15, $16, $17, $17, $18, $15) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19, $20) \
              RETURNING id",
         )
         .bind(ticket.draft_id.as_deref())
@@ -241,44 +315,31 @@ impl Database {
         .bind(&ticket.lang)
         .bind(to_json_list(&ticket.tags))
         .bind(to_json_list(&ticket.matched_rules))
-        .bind(&ticket.priority)
+        .bind(ticket.priority.as_str())
+        .bind(ticket.status.as_str())
         .bind(ticket.channel.as_str())
         .bind(ticket.suggested_articles.len() as i64)
         .bind(opened_count)
         .bind(ticket.first_response_due)
         .bind(ticket.resolution_due)
         .bind(ticket.created_at)
-        .bind(
-            crate::tickets::TicketPriority::parse(&ticket.priority)
-                .map(priority_rank)
-                .unwrap_or(0),
-        )
+        .bind(priority_rank(ticket.priority))
+        .bind(ticket.sla_due_at)
         .fetch_one(&mut *transaction)
         .await?;
         replace_ticket_tags(&mut transaction, id, &ticket.tags).await?;
-
-        sqlx::query(
-            "INSERT INTO ticket_messages (ticket_id, author_kind, author_name, body, internal, created_at) \
-             VALUES ($1, 'customer', $2, $3, 0, $4)",
+        insert_message(
+            &mut transaction,
+            id,
+            AuthorKind::Customer,
+            &ticket.name,
+            &ticket.description,
+            false,
+            None,
+            ticket.created_at,
         )
-        .bind(id)
-        .bind(&ticket.name)
-        .bind(&ticket.description)
-        .bind(ticket.created_at)
-        .execute(&mut *transaction)
         .await?;
-
-        let mut change = format!(
-            "filed via {} with priority {}",
-            ticket.channel, ticket.priority
-        );
-        if !ticket.tags.is_empty() {
-            change.push_str(&format!(", tags {}", ticket.tags.join(", ")));
-        }
-        if !ticket.matched_rules.is_empty() {
-            change.push_str(&format!(" (rules: {})", ticket.matched_rules.join(", ")));
-        }
-        insert_history(&mut transaction, id, "customer", &change, ticket.created_at).await?;
+        insert_history(&mut transaction, id, "customer", &ticket.history, ticket.created_at).await?;
 
         let mut articles: Vec<(String, bool)> = ticket
             .suggested_articles
@@ -316,24 +377,16 @@ impl Database {
     }
 
     /// The ticket with this database id.
-    pub async fn find_ticket_by_id(&self, id: i64) -> Result<Option<StoredTicket>, StorageError> {
-        let sql = format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE id = $1");
-        Ok(sqlx::query_as(&sql)
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?)
+    pub async fn find_ticket_by_id(&self, id: i64) -> Result<Option<Ticket>, StorageError> {
+        self.ticket_where("id", id).await
     }
 
     /// The ticket behind a private status link.
     pub async fn find_ticket_by_status_token(
         &self,
         token: &str,
-    ) -> Result<Option<StoredTicket>, StorageError> {
-        let sql = format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE status_token = $1");
-        Ok(sqlx::query_as(&sql)
-            .bind(token)
-            .fetch_optional(self.pool())
-            .await?)
+    ) -> Result<Option<Ticket>, StorageError> {
+        self.ticket_where("status_token", token.to_owned()).await
     }
 
     /// The conversation, oldest first; internal notes only when asked for.
@@ -341,16 +394,16 @@ impl Database {
         &self,
         ticket_id: i64,
         include_internal: bool,
-    ) -> Result<Vec<StoredMessage>, StorageError> {
-        let rows = sqlx::query_as(
-            "SELECT id, author_kind, author_name, body, internal, created_at, author_user_id FROM ticket_messages \
-             WHERE ticket_id = $1 AND (internal = 0 OR $2 = 1) ORDER BY created_at, id",
+    ) -> Result<Vec<Message>, StorageError> {
+        let rows: Vec<MessageRow> = sqlx::query_as(
+            "SELECT id, ticket_id, author_kind, author_name, body, internal, created_at, author_user_id \
+             FROM ticket_messages WHERE ticket_id = $1 AND (internal = 0 OR $2 = 1) ORDER BY created_at, id",
         )
         .bind(ticket_id)
         .bind(i64::from(include_internal))
         .fetch_all(self.pool())
         .await?;
-        Ok(rows)
+        rows.into_iter().map(Message::try_from).collect()
     }
 
     /// The articles suggested before filing, and whether each was opened.
@@ -379,57 +432,60 @@ impl Database {
         Ok(rows)
     }
 
-    /// Adds a customer's reply and, when it changes, the new status, in one transaction.
+    /// Adds a customer's reply and, when the domain decided one, the status change, in one
+    /// transaction.
     pub async fn add_customer_reply(
         &self,
-        ticket: &StoredTicket,
+        ticket: &Ticket,
         body: &str,
-        new_status: &str,
+        change: Option<CustomerStatusChange<'_>>,
     ) -> Result<(), StorageError> {
         let now = now_millis();
         let mut transaction = self.pool().begin().await?;
-        sqlx::query(
-            "INSERT INTO ticket_messages (ticket_id, author_kind, author_name, body, internal, created_at) \
-             VALUES ($1, 'customer', $2, $3, 0, $4)",
+        insert_message(
+            &mut transaction,
+            ticket.id,
+            AuthorKind::Customer,
+            &ticket.name,
+            body,
+            false,
+            None,
+            now,
         )
-        .bind(ticket.id)
-        .bind(&ticket.name)
-        .bind(body)
-        .bind(now)
-        .execute(&mut *transaction)
         .await?;
-        if new_status != ticket.status {
-            sqlx::query(
-                "UPDATE tickets SET status = $1, resolved_at = NULL, resolved_by = NULL, updated_at = $2 WHERE id = $3",
-            )
-            .bind(new_status)
-            .bind(now)
-            .bind(ticket.id)
-            .execute(&mut *transaction)
-            .await?;
-            let change = format!(
-                "status: {} → {new_status} (customer replied)",
-                ticket.status
-            );
-            insert_history(&mut transaction, ticket.id, "customer", &change, now).await?;
-            refresh_sla_due(&mut transaction, ticket.id).await?;
-        } else {
-            sqlx::query("UPDATE tickets SET updated_at = $1 WHERE id = $2")
+        match change {
+            Some(change) => {
+                sqlx::query(
+                    "UPDATE tickets SET status = $1, resolved_at = NULL, resolved_by = NULL, updated_at = $2, \
+                     sla_due_at = $3 WHERE id = $4",
+                )
+                .bind(change.status.as_str())
                 .bind(now)
+                .bind(change.sla_due_at)
                 .bind(ticket.id)
                 .execute(&mut *transaction)
                 .await?;
+                insert_history(&mut transaction, ticket.id, "customer", change.history, now).await?;
+            }
+            None => {
+                sqlx::query("UPDATE tickets SET updated_at = $1 WHERE id = $2")
+                    .bind(now)
+                    .bind(ticket.id)
+                    .execute(&mut *transaction)
+                    .await?;
+            }
         }
         transaction.commit().await?;
         Ok(())
     }
 
-    /// Stores the customer's satisfaction rating.
+    /// Stores the customer's satisfaction rating with its history line.
     pub async fn rate_ticket(
         &self,
         ticket_id: i64,
         rating: &str,
         comment: &str,
+        history: &str,
     ) -> Result<(), StorageError> {
         let now = now_millis();
         let mut transaction = self.pool().begin().await?;
@@ -440,53 +496,13 @@ impl Database {
             .bind(ticket_id)
             .execute(&mut *transaction)
             .await?;
-        insert_history(
-            &mut transaction,
-            ticket_id,
-            "customer",
-            &format!("rated the support {rating}"),
-            now,
-        )
-        .await?;
-        transaction.commit().await?;
-        Ok(())
-    }
-
-    /// Changes a ticket's status (an agent's action), recording who did it.
-    pub async fn change_ticket_status(
-        &self,
-        ticket_id: i64,
-        from: &str,
-        to: &str,
-        actor: &str,
-    ) -> Result<(), StorageError> {
-        let now = now_millis();
-        let mut transaction = self.pool().begin().await?;
-        sqlx::query(
-            "UPDATE tickets SET status = $1, updated_at = $2, \
-             resolved_at = CASE WHEN $1 = 'resolved' THEN $2 ELSE resolved_at END, \
-             closed_at = CASE WHEN $1 = 'closed' THEN $2 ELSE closed_at END WHERE id = $3",
-        )
-        .bind(to)
-        .bind(now)
-        .bind(ticket_id)
-        .execute(&mut *transaction)
-        .await?;
-        insert_history(
-            &mut transaction,
-            ticket_id,
-            actor,
-            &format!("status: {from} → {to}"),
-            now,
-        )
-        .await?;
-        refresh_sla_due(&mut transaction, ticket_id).await?;
+        insert_history(&mut transaction, ticket_id, "customer", history, now).await?;
         transaction.commit().await?;
         Ok(())
     }
 
     /// Applies a staff member's change: message, status, priority, tags, assignee, history,
-    /// email and the stored next SLA due time, all in one transaction.
+    /// email and the next SLA due time, all in one transaction.
     pub async fn apply_agent_update(
         &self,
         ticket_id: i64,
@@ -495,17 +511,16 @@ impl Database {
         let now = now_millis();
         let mut transaction = self.pool().begin().await?;
         if let Some(message) = &update.message {
-            sqlx::query(
-                "INSERT INTO ticket_messages (ticket_id, author_kind, author_name, body, internal, created_at, author_user_id) \
-                 VALUES ($1, 'agent', $2, $3, $4, $5, $6)",
+            insert_message(
+                &mut transaction,
+                ticket_id,
+                AuthorKind::Agent,
+                message.author_name,
+                message.body,
+                message.internal,
+                Some(update.actor_id),
+                now,
             )
-            .bind(ticket_id)
-            .bind(message.author_name)
-            .bind(message.body)
-            .bind(i64::from(message.internal))
-            .bind(now)
-            .bind(update.actor_id)
-            .execute(&mut *transaction)
             .await?;
             if !message.internal {
                 sqlx::query(
@@ -518,15 +533,15 @@ impl Database {
             }
         }
         if let Some(status) = update.status {
-            let resolved = status == "resolved";
-            let closed = status == "closed";
+            let resolved = status == TicketStatus::Resolved;
+            let closed = status == TicketStatus::Closed;
             sqlx::query(
                 "UPDATE tickets SET status = $1, \
                  resolved_at = CASE WHEN $2 = 1 THEN $3 WHEN $4 = 1 THEN resolved_at ELSE NULL END, \
                  resolved_by = CASE WHEN $2 = 1 THEN $5 WHEN $4 = 1 THEN resolved_by ELSE NULL END, \
                  closed_at = CASE WHEN $4 = 1 THEN $3 ELSE NULL END WHERE id = $6",
             )
-            .bind(status)
+            .bind(status.as_str())
             .bind(i64::from(resolved))
             .bind(now)
             .bind(i64::from(closed))
@@ -540,8 +555,8 @@ impl Database {
                 "UPDATE tickets SET priority = $1, priority_rank = $2, first_response_due = $3, \
                  resolution_due = $4 WHERE id = $5",
             )
-            .bind(priority.priority)
-            .bind(priority.rank)
+            .bind(priority.priority.as_str())
+            .bind(priority_rank(priority.priority))
             .bind(priority.first_response_due)
             .bind(priority.resolution_due)
             .bind(ticket_id)
@@ -563,12 +578,12 @@ impl Database {
                 .execute(&mut *transaction)
                 .await?;
         }
-        sqlx::query("UPDATE tickets SET updated_at = $1 WHERE id = $2")
+        sqlx::query("UPDATE tickets SET updated_at = $1, sla_due_at = $2 WHERE id = $3")
             .bind(now)
+            .bind(update.sla_due_at)
             .bind(ticket_id)
             .execute(&mut *transaction)
             .await?;
-        refresh_sla_due(&mut transaction, ticket_id).await?;
         for change in &update.history {
             insert_history(&mut transaction, ticket_id, update.actor_email, change, now).await?;
         }
@@ -579,28 +594,32 @@ impl Database {
         Ok(())
     }
 
-    /// Closes tickets resolved before `resolved_before`; returns how many.
-    pub async fn close_resolved_tickets(&self, resolved_before: i64) -> Result<u64, StorageError> {
+    /// Moves every ticket resolved before `resolved_before` to `to` (closed), storing
+    /// `sla_due_at` (the same for all of them: the domain's next due time of a `to` ticket)
+    /// and one `history` line by `system` each; returns how many. One statement for all of
+    /// them, as auto-close runs over the whole table.
+    pub async fn close_resolved_tickets(
+        &self,
+        resolved_before: i64,
+        to: TicketStatus,
+        sla_due_at: i64,
+        history: &str,
+    ) -> Result<u64, StorageError> {
         let now = now_millis();
         let mut transaction = self.pool().begin().await?;
         let ids: Vec<i64> = sqlx::query_scalar(
-            "UPDATE tickets SET status = 'closed', closed_at = $1, updated_at = $1, sla_due_at = $3 \
-             WHERE status = 'resolved' AND resolved_at < $2 RETURNING id",
+            "UPDATE tickets SET status = $4, closed_at = $1, updated_at = $1, sla_due_at = $3 \
+             WHERE status = $5 AND resolved_at < $2 RETURNING id",
         )
         .bind(now)
         .bind(resolved_before)
-        .bind(NO_SLA_DUE)
+        .bind(sla_due_at)
+        .bind(to.as_str())
+        .bind(TicketStatus::Resolved.as_str())
         .fetch_all(&mut *transaction)
         .await?;
         for id in &ids {
-            insert_history(
-                &mut transaction,
-                *id,
-                "system",
-                "status: resolved → closed (no reply after resolution)",
-                now,
-            )
-            .await?;
+            insert_history(&mut transaction, *id, "system", history, now).await?;
         }
         transaction.commit().await?;
         Ok(ids.len() as u64)
@@ -617,58 +636,33 @@ impl Database {
         .await?;
         Ok(count)
     }
+}
 
-    /// Queues an email outside any ticket change.
-    pub async fn queue_email(
-        &self,
-        email: &OutgoingEmail,
-        ticket_id: Option<i64>,
-    ) -> Result<(), StorageError> {
-        let mut transaction = self.pool().begin().await?;
-        insert_outbox(&mut transaction, email, ticket_id, now_millis()).await?;
-        transaction.commit().await?;
-        Ok(())
-    }
-
-    /// Emails not sent yet, oldest first.
-    pub async fn unsent_emails(&self, limit: i64) -> Result<Vec<OutboxEmail>, StorageError> {
-        let rows = sqlx::query_as(
-            "SELECT id, recipient, subject, body, created_at, sent_at, attempts, last_error FROM outbox \
-             WHERE sent_at IS NULL AND attempts < 10 ORDER BY id LIMIT $1",
-        )
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows)
-    }
-
-    /// Every email in the outbox, newest first.
-    pub async fn outbox(&self, limit: i64) -> Result<Vec<OutboxEmail>, StorageError> {
-        let rows = sqlx::query_as(
-            "SELECT id, recipient, subject, body, created_at, sent_at, attempts, last_error FROM outbox \
-             ORDER BY id DESC LIMIT $1",
-        )
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows)
-    }
-
-    /// Records a delivery attempt.
-    pub async fn mark_email_attempt(
-        &self,
-        id: i64,
-        error: Option<&str>,
-    ) -> Result<(), StorageError> {
-        let sent_at = error.is_none().then(now_millis);
-        sqlx::query("UPDATE outbox SET attempts = attempts + 1, sent_at = $1, last_error = $2 WHERE id = $3")
-            .bind(sent_at)
-            .bind(error)
-            .bind(id)
-            .execute(self.pool())
-            .await?;
-        Ok(())
-    }
+#[allow(clippy::too_many_arguments)]
+async fn insert_message(
+    transaction: &mut sqlx::Transaction<'_, sqlx::Any>,
+    ticket_id: i64,
+    author_kind: AuthorKind,
+    author_name: &str,
+    body: &str,
+    internal: bool,
+    author_user_id: Option<i64>,
+    at: i64,
+) -> Result<(), StorageError> {
+    sqlx::query(
+        "INSERT INTO ticket_messages (ticket_id, author_kind, author_name, body, internal, created_at, author_user_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(ticket_id)
+    .bind(author_kind.as_str())
+    .bind(author_name)
+    .bind(body)
+    .bind(i64::from(internal))
+    .bind(at)
+    .bind(author_user_id)
+    .execute(&mut **transaction)
+    .await?;
+    Ok(())
 }
 
 async fn insert_history(
@@ -687,22 +681,5 @@ async fn insert_history(
     .bind(at)
     .execute(&mut **transaction)
     .await?;
-    Ok(())
-}
-
-async fn insert_outbox(
-    transaction: &mut sqlx::Transaction<'_, sqlx::Any>,
-    email: &OutgoingEmail,
-    ticket_id: Option<i64>,
-    at: i64,
-) -> Result<(), StorageError> {
-    sqlx::query("INSERT INTO outbox (recipient, subject, body, ticket_id, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(&email.recipient)
-        .bind(&email.subject)
-        .bind(&email.body)
-        .bind(ticket_id)
-        .bind(at)
-        .execute(&mut **transaction)
-        .await?;
     Ok(())
 }

@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::ticket::{Ticket, filed_line, next_sla_due};
 use super::{SlaPolicy, TicketFacts, TicketPriority, TicketReference, TicketRules, TicketStatus};
-use crate::storage::{Database, NewTicket, OutgoingEmail, StorageError, StoredTicket, now_millis};
+use crate::storage::{Database, NewTicket, OutgoingEmail, StorageError, now_millis};
 
 /// The longest subject accepted.
 pub const MAX_SUBJECT_CHARS: usize = 200;
@@ -166,6 +167,9 @@ pub async fn file_ticket(
         .map_err(|e| TicketError::Corrupt(e.to_string()))?;
     let due = sla.due_times(outcome.priority, created);
     let status_token = crate::tokens::random_token(24);
+    let status = TicketStatus::New;
+    let first_response_due = due.first_response_due.as_millisecond();
+    let resolution_due = due.resolution_due.as_millisecond();
     let new_ticket = NewTicket {
         draft_id: context.draft_id.clone(),
         status_token: status_token.clone(),
@@ -177,12 +181,20 @@ pub async fn file_ticket(
         lang: context.lang.clone(),
         tags: outcome.tags.clone(),
         matched_rules: outcome.matched_rules.clone(),
-        priority: outcome.priority.as_str().to_owned(),
+        priority: outcome.priority,
+        status,
         channel: context.channel,
-        first_response_due: due.first_response_due.as_millisecond(),
-        resolution_due: due.resolution_due.as_millisecond(),
+        first_response_due,
+        resolution_due,
+        sla_due_at: next_sla_due(status, None, first_response_due, resolution_due),
         suggested_articles: context.suggested_articles.clone(),
         opened_articles: context.opened_articles.clone(),
+        history: filed_line(
+            context.channel,
+            outcome.priority,
+            &outcome.tags,
+            &outcome.matched_rules,
+        ),
         created_at,
     };
     let (stored, newly_filed) = db
@@ -194,15 +206,13 @@ pub async fn file_ticket(
 }
 
 /// The customer's view of a stored ticket.
-pub fn filed_ticket(stored: &StoredTicket, newly_filed: bool) -> Result<FiledTicket, TicketError> {
+pub fn filed_ticket(stored: &Ticket, newly_filed: bool) -> Result<FiledTicket, TicketError> {
     Ok(FiledTicket {
         id: stored.id,
         reference: reference_of(stored.id),
-        status: TicketStatus::parse(&stored.status)
-            .ok_or_else(|| TicketError::Corrupt(stored.status.clone()))?,
-        priority: TicketPriority::parse(&stored.priority)
-            .ok_or_else(|| TicketError::Corrupt(stored.priority.clone()))?,
-        tags: stored.tag_list()?,
+        status: stored.status,
+        priority: stored.priority,
+        tags: stored.tags.clone(),
         status_token: stored.status_token.clone(),
         newly_filed,
     })

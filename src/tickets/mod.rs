@@ -12,8 +12,11 @@ pub mod inbox;
 pub mod model;
 pub mod rules;
 pub mod sla;
+pub mod ticket;
+pub mod ticket_view;
 
 pub use model::{ModelError, TicketPriority, TicketReference, TicketStatus};
+pub use ticket::{AuthorKind, Message, Ticket};
 pub use rules::{RulesError, RulesOutcome, TicketFacts, TicketRules};
 pub use sla::{
     BusinessHours, DUE_SOON_WINDOW, SlaDueTimes, SlaError, SlaPolicy, SlaState, SlaTarget,
