@@ -11,7 +11,7 @@ use answerdesk::deflection::{
     DashboardFilter, Event, EventRecorder, ViewSource, deflection_figures,
 };
 use answerdesk::storage::dashboard::DAY_MILLIS;
-use answerdesk::storage::{Database, NewTicket, OutgoingEmail, now_millis};
+use answerdesk::storage::{Database, NewTicket, OutgoingEmail, StorageError, now_millis};
 use answerdesk::tickets::conversation::rate_support;
 use answerdesk::tickets::ticket::{filed_line, next_sla_due};
 use answerdesk::tickets::{TicketPriority, TicketStatus};
@@ -180,10 +180,12 @@ async fn script_history(db: &Database) -> Script {
     drop(events);
     writer.finish().await;
 
-    let email = |_| OutgoingEmail {
-        recipient: "ann@example.com".into(),
-        subject: "s".into(),
-        body: "b".into(),
+    let email = |_| {
+        Ok::<_, StorageError>(OutgoingEmail {
+            recipient: "ann@example.com".into(),
+            subject: "s".into(),
+            body: "b".into(),
+        })
     };
     let far = base + 30 * DAY_MILLIS;
     let (t1, _) = db

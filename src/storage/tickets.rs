@@ -238,18 +238,20 @@ const TICKET_COLUMNS: &str = "id, draft_id, status_token, name, email, subject, 
 
 impl Database {
     /// Stores a ticket with its first message, history, suggested articles and the
-    /// confirmation email, in one transaction. A ticket for the same draft is filed once:
-    /// a repeated submit returns the ticket already filed (`false` = not newly created).
-    pub async fn insert_ticket(
+    /// confirmation email (written by `confirmation` for the new id; its error undoes
+    /// everything), in one transaction. A ticket for the same draft is filed once: a repeated
+    /// submit returns the ticket already filed (`false` = not newly created).
+    pub async fn insert_ticket<E: From<StorageError>>(
         &self,
         ticket: &NewTicket,
-        confirmation: impl FnOnce(i64) -> OutgoingEmail,
-    ) -> Result<(Ticket, bool), StorageError> {
+        confirmation: impl FnOnce(i64) -> Result<OutgoingEmail, E>,
+    ) -> Result<(Ticket, bool), E> {
         if let Some(existing) = self.ticket_for_draft(ticket.draft_id.as_deref()).await? {
             return Ok((existing, false));
         }
         match self.insert_ticket_once(ticket, confirmation).await {
-            Ok(id) => {
+            Ok(Err(error)) => Err(error),
+            Ok(Ok(id)) => {
                 let stored = self
                     .find_ticket_by_id(id)
                     .await?
@@ -267,7 +269,7 @@ impl Database {
                     .ok_or_else(|| StorageError::Conflict("duplicate ticket".into()))?;
                 Ok((existing, false))
             }
-            Err(error) => Err(error),
+            Err(error) => Err(error.into()),
         }
     }
 
@@ -291,11 +293,12 @@ impl Database {
         }
     }
 
-    async fn insert_ticket_once(
+    /// Inserts in one transaction; the inner error is the confirmation's (nothing stored).
+    async fn insert_ticket_once<E>(
         &self,
         ticket: &NewTicket,
-        confirmation: impl FnOnce(i64) -> OutgoingEmail,
-    ) -> Result<i64, StorageError> {
+        confirmation: impl FnOnce(i64) -> Result<OutgoingEmail, E>,
+    ) -> Result<Result<i64, E>, StorageError> {
         let mut transaction = self.pool().begin().await?;
         let opened_count = ticket.opened_articles.len() as i64;
         let id: i64 = sqlx::query_scalar(
@@ -361,7 +364,10 @@ impl Database {
                 .await?;
         }
 
-        let email = confirmation(id);
+        let email = match confirmation(id) {
+            Ok(email) => email,
+            Err(error) => return Ok(Err(error)),
+        };
         insert_outbox(&mut transaction, &email, Some(id), ticket.created_at).await?;
 
         if let Some(draft_id) = &ticket.draft_id {
@@ -373,7 +379,7 @@ impl Database {
                 .await?;
         }
         transaction.commit().await?;
-        Ok(id)
+        Ok(Ok(id))
     }
 
     /// The ticket with this database id.

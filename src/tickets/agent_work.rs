@@ -2,12 +2,13 @@
 //! status, priority, tags or assignee. Each change lands in the ticket's history (in the same
 //! transaction) and in the audit log.
 
+use super::emails::{EmailError, EmailKind, render_email};
 use super::filing::{MAX_DESCRIPTION_CHARS, reference_of};
 use super::ticket::{Ticket, next_sla_due, status_change_line};
 use super::{SlaPolicy, TicketPriority, TicketStatus};
 use crate::accounts::{StaffArea, StaffUser, record_audit};
 use crate::storage::{
-    AgentMessage, AgentUpdate, Database, OutgoingEmail, PriorityUpdate, StorageError,
+    AgentMessage, AgentUpdate, Database, PriorityUpdate, StorageError,
 };
 
 /// The most tags a ticket keeps.
@@ -39,6 +40,8 @@ pub enum AgentWorkError {
     Corrupt(String),
     #[error(transparent)]
     Storage(#[from] StorageError),
+    #[error(transparent)]
+    Email(#[from] EmailError),
 }
 
 /// The portal facts a reply email needs.
@@ -110,16 +113,16 @@ pub async fn reply_to_customer(
     let change = status_change(ticket, next)?;
     let reference = reference_of(ticket.id);
     let agent_name = display_name(agent);
-    let email = OutgoingEmail {
-        recipient: ticket.email.clone(),
-        subject: format!("[{reference}] Re: {}", ticket.subject),
-        body: format!(
-            "Hello {name},\n\n{body}\n\n{agent_name}\n{site}\n\nReply or follow your request {reference} here:\n{link}\n",
-            name = ticket.name,
-            site = links.site_name,
-            link = links.status_link(ticket),
-        ),
+    let values = minijinja::context! {
+        reference => &reference,
+        subject => &ticket.subject,
+        name => &ticket.name,
+        body,
+        agent_name,
+        site_name => &links.site_name,
+        status_link => links.status_link(ticket),
     };
+    let email = render_email(EmailKind::Reply, &ticket.email, &values)?;
     let mut history = vec!["replied to the customer".to_owned()];
     if let Some((from, to)) = change {
         history.push(status_change_line(from, to, None));

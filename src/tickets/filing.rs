@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::emails::{EmailError, EmailKind, render_email};
 use super::ticket::{Ticket, filed_line, next_sla_due};
 use super::{SlaPolicy, TicketFacts, TicketPriority, TicketReference, TicketRules, TicketStatus};
 use crate::storage::{Database, NewTicket, OutgoingEmail, StorageError, now_millis};
@@ -143,6 +144,8 @@ pub struct FiledTicket {
 pub enum TicketError {
     #[error(transparent)]
     Storage(#[from] StorageError),
+    #[error(transparent)]
+    Email(#[from] EmailError),
     #[error("stored ticket is invalid: {0}")]
     Corrupt(String),
 }
@@ -228,24 +231,16 @@ fn confirmation_email(
     request: &ValidTicketRequest,
     token: &str,
     context: &FilingContext,
-) -> OutgoingEmail {
-    let reference = reference_of(id);
-    OutgoingEmail {
-        recipient: request.email.clone(),
-        subject: format!(
-            "[{reference}] We received your request: {}",
-            request.subject
-        ),
-        body: format!(
-            "Hello {name},\n\nThanks for contacting {site}. Your request {reference} has been received and our team \
-             will get back to you.\n\nFollow its status or add information here:\n{base}/tickets/{token}\n\n\
-             Your message:\n\n{description}\n",
-            name = request.name,
-            site = context.site_name,
-            base = context.base_url,
-            description = request.description,
-        ),
-    }
+) -> Result<OutgoingEmail, TicketError> {
+    let values = minijinja::context! {
+        reference => reference_of(id),
+        subject => &request.subject,
+        name => &request.name,
+        site_name => &context.site_name,
+        status_link => format!("{}/tickets/{token}", context.base_url),
+        description => &request.description,
+    };
+    Ok(render_email(EmailKind::Confirmation, &request.email, &values)?)
 }
 
 #[cfg(test)]

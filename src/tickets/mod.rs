@@ -7,6 +7,7 @@
 pub mod agent_work;
 pub mod canned;
 pub mod conversation;
+pub mod emails;
 pub mod filing;
 pub mod inbox;
 pub mod model;

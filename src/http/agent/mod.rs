@@ -72,6 +72,7 @@ fn work_error(error: AgentWorkError) -> HttpError {
     match error {
         AgentWorkError::Storage(error) => error.into(),
         AgentWorkError::Corrupt(detail) => HttpError::Internal(detail),
+        AgentWorkError::Email(error) => HttpError::Internal(error.to_string()),
         AgentWorkError::UnknownTicket(_) => HttpError::NotFound,
         other => HttpError::BadRequest(other.to_string()),
     }

@@ -295,7 +295,9 @@ async fn refused(
     extras: TicketPageExtras,
 ) -> Result<Response, HttpError> {
     let error = match error {
-        AgentWorkError::Storage(_) | AgentWorkError::Corrupt(_) => return Err(work_error(error)),
+        AgentWorkError::Storage(_) | AgentWorkError::Corrupt(_) | AgentWorkError::Email(_) => {
+            return Err(work_error(error));
+        }
         other => other.to_string(),
     };
     let page = render_ticket(
