@@ -13,7 +13,6 @@ use super::HttpError;
 use crate::accounts::StaffUser;
 use crate::app::AppState;
 use crate::tickets::agent_work::{AgentWorkError, ReplyLinks};
-use crate::tickets::ticket_view::possible_assignees;
 
 /// Templates of this area, by the name pages use.
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -97,11 +96,6 @@ fn agent_options(assignees: Vec<StaffUser>) -> Vec<AgentOption> {
             },
         })
         .collect()
-}
-
-/// Every possible assignee, as choices.
-async fn all_agent_options(state: &AppState) -> Result<Vec<AgentOption>, HttpError> {
-    Ok(agent_options(possible_assignees(&state.db).await?))
 }
 
 async fn find_assignee(state: &AppState, id: &str) -> Result<StaffUser, HttpError> {
