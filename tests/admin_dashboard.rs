@@ -5,6 +5,7 @@
 mod common;
 
 use answerdesk::accounts::{NewUser, Role, add_user};
+use answerdesk::deflection::Channel;
 use answerdesk::deflection::content_gaps::content_gaps;
 use answerdesk::deflection::stats::day_label;
 use answerdesk::deflection::{
@@ -15,7 +16,6 @@ use answerdesk::storage::{Database, NewTicket, OutgoingEmail, StorageError, now_
 use answerdesk::tickets::conversation::rate_support;
 use answerdesk::tickets::ticket::{filed_line, next_sla_due};
 use answerdesk::tickets::{TicketPriority, TicketStatus};
-use answerdesk::deflection::Channel;
 use axum::http::{StatusCode, header};
 use common::{TestApp, location, shipped_content, shut_down, spawn_app, test_databases};
 

@@ -567,7 +567,10 @@ async fn customer_who_ignores_suggestions_files_a_ticket_and_can_follow_and_repl
         .expect("messages");
     assert_eq!(messages.len(), 2, "{messages:?}");
     assert_eq!(messages[1].body, reply);
-    assert_eq!(messages[1].author_kind, answerdesk::tickets::AuthorKind::Customer);
+    assert_eq!(
+        messages[1].author_kind,
+        answerdesk::tickets::AuthorKind::Customer
+    );
     assert_eq!(
         portal
             .db

@@ -3,8 +3,8 @@
 
 mod common;
 
-use answerdesk::deflection::{DashboardFilter, Event, EventRecorder, deflection_figures};
 use answerdesk::deflection::Channel;
+use answerdesk::deflection::{DashboardFilter, Event, EventRecorder, deflection_figures};
 use answerdesk::storage::{Database, NewTicket, OutgoingEmail, StorageError, now_millis};
 use answerdesk::tickets::ticket::{filed_line, next_sla_due};
 use answerdesk::tickets::{TicketPriority, TicketStatus};

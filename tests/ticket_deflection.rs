@@ -93,9 +93,13 @@ async fn customer_who_confirms_an_answer_is_counted_as_deflected() {
             database.name
         );
         assert_eq!(
-            db.count_events(answerdesk::deflection::EventKind::RequestStarted, 0, EVERYTHING)
-                .await
-                .expect("count"),
+            db.count_events(
+                answerdesk::deflection::EventKind::RequestStarted,
+                0,
+                EVERYTHING
+            )
+            .await
+            .expect("count"),
             1
         );
         assert_eq!(
@@ -182,9 +186,13 @@ async fn customer_who_submits_anyway_gets_a_reference_a_private_link_and_an_emai
             database.name
         );
         assert_eq!(
-            db.count_events(answerdesk::deflection::EventKind::TicketFiled, 0, EVERYTHING)
-                .await
-                .expect("count"),
+            db.count_events(
+                answerdesk::deflection::EventKind::TicketFiled,
+                0,
+                EVERYTHING
+            )
+            .await
+            .expect("count"),
             1
         );
     }
@@ -576,9 +584,13 @@ async fn an_unhelpful_article_offers_the_request_form_with_the_search_text() {
         1
     );
     assert_eq!(
-        db.count_events(answerdesk::deflection::EventKind::ArticleViewed, 0, EVERYTHING)
-            .await
-            .expect("count"),
+        db.count_events(
+            answerdesk::deflection::EventKind::ArticleViewed,
+            0,
+            EVERYTHING
+        )
+        .await
+        .expect("count"),
         1
     );
 }

@@ -96,7 +96,9 @@ impl EventKind {
 
     /// Reads the stored spelling.
     pub fn parse(text: &str) -> Option<EventKind> {
-        EventKind::ALL.into_iter().find(|kind| kind.as_str() == text)
+        EventKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == text)
     }
 }
 
@@ -295,7 +297,10 @@ async fn flush(db: &Database, batch: &mut Vec<EventRow>) {
     }
     // Article view counts (for "popular articles") ride on the same batches.
     let mut views: HashMap<&str, i64> = HashMap::new();
-    for row in batch.iter().filter(|row| row.kind == EventKind::ArticleViewed) {
+    for row in batch
+        .iter()
+        .filter(|row| row.kind == EventKind::ArticleViewed)
+    {
         if let Some(slug) = &row.article_slug {
             *views.entry(slug).or_default() += 1;
         }

@@ -2,9 +2,9 @@
 //! events) written with bulk inserts, so the dashboard can be measured on 100,000 tickets and
 //! 1,000,000 events. Never used by the running portal.
 
+use super::EventKind;
 use crate::accounts::Role;
 use crate::storage::dashboard::{DAY_MILLIS, SampleMessage, SampleTicket};
-use super::EventKind;
 use crate::storage::{Database, EventRow, StorageError};
 
 /// What to generate.

@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use super::{EventKind, ViewSource};
 use crate::storage::dashboard::{DAY_MILLIS, DashboardScope, PriorityTicketCounts};
-use crate::tickets::{TicketPriority, TicketStatus};
 use crate::storage::{Database, StorageError, now_millis};
+use crate::tickets::{TicketPriority, TicketStatus};
 
 /// A search text and how often it was searched.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -21,8 +21,8 @@ use crate::accounts::StaffArea;
 use crate::app::AppState;
 use crate::deflection::content_gaps::{ContentGap, content_gaps};
 use crate::deflection::stats::{
-    DashboardFilter, DeflectionFigures, PeriodError, backlog_statuses, priorities,
-    deflection_figures,
+    DashboardFilter, DeflectionFigures, PeriodError, backlog_statuses, deflection_figures,
+    priorities,
 };
 use crate::storage::dashboard::DAY_MILLIS;
 use crate::storage::now_millis;

@@ -12,8 +12,8 @@ use super::customer_session::CustomerSession;
 use super::templates::{Layout, render};
 use crate::app::AppState;
 use crate::tickets::conversation::{ConversationError, add_customer_reply, rate_support};
-use crate::tickets::{AuthorKind, Ticket, TicketStatus};
 use crate::tickets::filing::reference_of;
+use crate::tickets::{AuthorKind, Ticket, TicketStatus};
 
 /// `GET /tickets/{token}` parameters.
 #[derive(Debug, Default, Deserialize)]

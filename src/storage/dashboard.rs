@@ -4,8 +4,8 @@
 
 use super::tickets::parse_column;
 use super::{Database, StorageError};
-use crate::tickets::{TicketPriority, TicketStatus};
 use crate::deflection::EventKind;
+use crate::tickets::{TicketPriority, TicketStatus};
 
 /// Milliseconds in a day: figures per day are per UTC day.
 pub const DAY_MILLIS: i64 = 24 * 60 * 60 * 1000;
@@ -278,11 +278,11 @@ impl Database {
                     viewed = EventKind::ArticleViewed.as_str(),
                 );
                 sqlx::query_scalar(&sql)
-                .bind(scope.since)
-                .bind(scope.until)
-                .bind(lang)
-                .fetch_one(self.pool())
-                .await?
+                    .bind(scope.since)
+                    .bind(scope.until)
+                    .bind(lang)
+                    .fetch_one(self.pool())
+                    .await?
             }
         };
         Ok(count)

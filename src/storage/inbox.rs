@@ -278,7 +278,10 @@ impl Database {
             .into_iter()
             .map(|(status, count)| {
                 let what = || "tickets".to_owned();
-                Ok((parse_column(what, "status", &status, TicketStatus::parse)?, count))
+                Ok((
+                    parse_column(what, "status", &status, TicketStatus::parse)?,
+                    count,
+                ))
             })
             .collect::<Result<Vec<_>, StorageError>>()?;
         let all = by_status.iter().map(|(_, count)| count).sum();

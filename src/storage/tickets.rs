@@ -286,7 +286,10 @@ impl Database {
         row.map(Ticket::try_from).transpose()
     }
 
-    async fn ticket_for_draft(&self, draft_id: Option<&str>) -> Result<Option<Ticket>, StorageError> {
+    async fn ticket_for_draft(
+        &self,
+        draft_id: Option<&str>,
+    ) -> Result<Option<Ticket>, StorageError> {
         match draft_id {
             Some(draft_id) => self.ticket_where("draft_id", draft_id.to_owned()).await,
             None => Ok(None),
@@ -342,7 +345,14 @@ impl Database {
             ticket.created_at,
         )
         .await?;
-        insert_history(&mut transaction, id, "customer", &ticket.history, ticket.created_at).await?;
+        insert_history(
+            &mut transaction,
+            id,
+            "customer",
+            &ticket.history,
+            ticket.created_at,
+        )
+        .await?;
 
         let mut articles: Vec<(String, bool)> = ticket
             .suggested_articles
@@ -471,7 +481,8 @@ impl Database {
                 .bind(ticket.id)
                 .execute(&mut *transaction)
                 .await?;
-                insert_history(&mut transaction, ticket.id, "customer", change.history, now).await?;
+                insert_history(&mut transaction, ticket.id, "customer", change.history, now)
+                    .await?;
             }
             None => {
                 sqlx::query("UPDATE tickets SET updated_at = $1 WHERE id = $2")

@@ -7,9 +7,7 @@ use super::filing::{MAX_DESCRIPTION_CHARS, reference_of};
 use super::ticket::{Ticket, next_sla_due, status_change_line};
 use super::{SlaPolicy, TicketPriority, TicketStatus};
 use crate::accounts::{StaffArea, StaffUser, record_audit};
-use crate::storage::{
-    AgentMessage, AgentUpdate, Database, PriorityUpdate, StorageError,
-};
+use crate::storage::{AgentMessage, AgentUpdate, Database, PriorityUpdate, StorageError};
 
 /// The most tags a ticket keeps.
 pub const MAX_TAGS: usize = 20;

@@ -1,8 +1,8 @@
 //! Canned responses: saved replies whose placeholders (`{{customer_name}}`, …) are filled
 //! for the ticket at hand when an agent inserts one.
 
-use crate::accounts::{StaffUser, record_audit};
 use super::Ticket;
+use crate::accounts::{StaffUser, record_audit};
 use crate::storage::{CannedResponse, Database, StorageError};
 
 use super::agent_work::{ReplyLinks, display_name};

@@ -240,7 +240,11 @@ fn confirmation_email(
         status_link => format!("{}/tickets/{token}", context.base_url),
         description => &request.description,
     };
-    Ok(render_email(EmailKind::Confirmation, &request.email, &values)?)
+    Ok(render_email(
+        EmailKind::Confirmation,
+        &request.email,
+        &values,
+    )?)
 }
 
 #[cfg(test)]
@@ -283,6 +287,28 @@ mod tests {
             ..request()
         };
         assert!(long.validate().unwrap_err().0.contains_key("description"));
+    }
+
+    #[test]
+    fn the_confirmation_email_names_the_reference_link_and_message() {
+        let valid = request().validate().expect("valid");
+        let context = FilingContext {
+            base_url: "https://help.example.com".into(),
+            site_name: "Example Help".into(),
+            ..FilingContext::default()
+        };
+        let email = confirmation_email(7, &valid, "abc", &context).expect("rendered");
+        assert_eq!(email.recipient, "ann@example.com");
+        assert_eq!(
+            email.subject,
+            "[AD-000007] We received your request: Can't log in"
+        );
+        assert_eq!(
+            email.body,
+            "Hello Ann,\n\nThanks for contacting Example Help. Your request AD-000007 has been \
+             received and our team will get back to you.\n\nFollow its status or add information \
+             here:\nhttps://help.example.com/tickets/abc\n\nYour message:\n\nIt says wrong password.\n"
+        );
     }
 
     #[test]

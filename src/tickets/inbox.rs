@@ -9,9 +9,9 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use super::sla::{SlaState, sla_state};
+use super::ticket::Ticket;
 use super::{TicketPriority, TicketStatus};
 use crate::accounts::StaffUser;
-use super::ticket::Ticket;
 use crate::storage::{Database, StorageError};
 
 /// Tickets per inbox page.

@@ -17,9 +17,9 @@ pub mod ticket;
 pub mod ticket_view;
 
 pub use model::{ModelError, TicketPriority, TicketReference, TicketStatus};
-pub use ticket::{AuthorKind, Message, Ticket};
 pub use rules::{RulesError, RulesOutcome, TicketFacts, TicketRules};
 pub use sla::{
     BusinessHours, DUE_SOON_WINDOW, SlaDueTimes, SlaError, SlaPolicy, SlaState, SlaTarget,
     SlaTargets, sla_state,
 };
+pub use ticket::{AuthorKind, Message, Ticket};

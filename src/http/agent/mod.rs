@@ -40,10 +40,19 @@ pub fn routes() -> Router<AppState> {
         .route("/agent/tickets/{id}/reply", post(ticket::reply))
         .route("/agent/tickets/{id}/note", post(ticket::note))
         .route("/agent/tickets/{id}/status", post(ticket::update_status))
-        .route("/agent/tickets/{id}/priority", post(ticket::update_priority))
+        .route(
+            "/agent/tickets/{id}/priority",
+            post(ticket::update_priority),
+        )
         .route("/agent/tickets/{id}/tags", post(ticket::update_tags))
-        .route("/agent/tickets/{id}/assignee", post(ticket::update_assignee))
-        .route("/agent/canned", get(canned::canned_page).post(canned::create_canned))
+        .route(
+            "/agent/tickets/{id}/assignee",
+            post(ticket::update_assignee),
+        )
+        .route(
+            "/agent/canned",
+            get(canned::canned_page).post(canned::create_canned),
+        )
         .route("/agent/canned/{id}", post(canned::update_canned))
         .route("/agent/canned/{id}/delete", post(canned::delete_canned))
         .route(
