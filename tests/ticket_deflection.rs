@@ -5,12 +5,10 @@ mod common;
 use answerdesk::tickets::{TicketPriority, TicketStatus};
 use axum::http::StatusCode;
 use common::{
-    Customer, location, post_json, shipped_content, shut_down, spawn_app, spawn_app_with,
-    test_databases,
+    Customer, events_recorded, location, post_json, shipped_content, shut_down, spawn_app,
+    spawn_app_with, test_databases, tickets_filed,
 };
 use serde_json::json;
-
-const EVERYTHING: i64 = i64::MAX;
 
 async fn fill_request<'a>(
     customer: &mut Customer<'a>,
@@ -85,30 +83,16 @@ async fn customer_who_confirms_an_answer_is_counted_as_deflected() {
 
         let db = shut_down(app).await;
         assert_eq!(
-            db.count_events(answerdesk::deflection::EventKind::Deflected, 0, EVERYTHING)
-                .await
-                .expect("count"),
+            events_recorded(&db, answerdesk::deflection::EventKind::Deflected).await,
             1,
             "[{}]",
             database.name
         );
         assert_eq!(
-            db.count_events(
-                answerdesk::deflection::EventKind::RequestStarted,
-                0,
-                EVERYTHING
-            )
-            .await
-            .expect("count"),
+            events_recorded(&db, answerdesk::deflection::EventKind::RequestStarted).await,
             1
         );
-        assert_eq!(
-            db.count_tickets_created(0, EVERYTHING)
-                .await
-                .expect("count"),
-            0,
-            "no ticket was filed"
-        );
+        assert_eq!(tickets_filed(&db).await, 0, "no ticket was filed");
         let stored = db.find_draft(&draft).await.expect("find").expect("draft");
         assert_eq!(stored.state, answerdesk::deflection::DraftState::Deflected);
     }
@@ -177,22 +161,9 @@ async fn customer_who_submits_anyway_gets_a_reference_a_private_link_and_an_emai
         assert!(outbox[0].subject.contains("AD-000001"));
 
         let db = shut_down(app).await;
+        assert_eq!(tickets_filed(&db).await, 1, "[{}]", database.name);
         assert_eq!(
-            db.count_tickets_created(0, EVERYTHING)
-                .await
-                .expect("count"),
-            1,
-            "[{}]",
-            database.name
-        );
-        assert_eq!(
-            db.count_events(
-                answerdesk::deflection::EventKind::TicketFiled,
-                0,
-                EVERYTHING
-            )
-            .await
-            .expect("count"),
+            events_recorded(&db, answerdesk::deflection::EventKind::TicketFiled).await,
             1
         );
     }
@@ -237,14 +208,7 @@ async fn invalid_fields_come_back_with_messages_and_everything_typed() {
         // The server-side draft holds it too, so a refresh loses nothing.
         let refreshed = customer.get(&format!("/request/new?draft={draft}")).await;
         assert!(refreshed.body.contains("value=\"not-an-email\""));
-        assert_eq!(
-            app.state
-                .db
-                .count_tickets_created(0, EVERYTHING)
-                .await
-                .expect("count"),
-            0
-        );
+        assert_eq!(tickets_filed(&app.state.db).await, 0);
     }
 }
 
@@ -268,14 +232,7 @@ async fn a_form_without_the_csrf_token_is_refused_but_keeps_the_text() {
         .await;
     assert_eq!(response.status, StatusCode::FORBIDDEN);
     assert!(response.body.contains("Keep me") && response.body.contains("My words"));
-    assert_eq!(
-        app.state
-            .db
-            .count_tickets_created(0, EVERYTHING)
-            .await
-            .expect("count"),
-        0
-    );
+    assert_eq!(tickets_filed(&app.state.db).await, 0);
     let solved = customer
         .post_form(&format!("/request/{draft}/solved"), &[("csrf_token", "")])
         .await;
@@ -312,14 +269,7 @@ async fn filing_is_rate_limited_per_address_and_the_text_is_kept() {
     .await;
     assert_eq!(response.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(response.body.contains("Please keep this text"));
-    assert_eq!(
-        app.state
-            .db
-            .count_tickets_created(0, EVERYTHING)
-            .await
-            .expect("count"),
-        2
-    );
+    assert_eq!(tickets_filed(&app.state.db).await, 2);
 }
 
 #[tokio::test]
@@ -572,25 +522,15 @@ async fn an_unhelpful_article_offers_the_request_form_with_the_search_text() {
     assert!(location(&yes).contains("feedback=thanks"));
     let db = shut_down(app).await;
     assert_eq!(
-        db.count_events(answerdesk::deflection::EventKind::HelpfulNo, 0, EVERYTHING)
-            .await
-            .expect("count"),
+        events_recorded(&db, answerdesk::deflection::EventKind::HelpfulNo).await,
         1
     );
     assert_eq!(
-        db.count_events(answerdesk::deflection::EventKind::HelpfulYes, 0, EVERYTHING)
-            .await
-            .expect("count"),
+        events_recorded(&db, answerdesk::deflection::EventKind::HelpfulYes).await,
         1
     );
     assert_eq!(
-        db.count_events(
-            answerdesk::deflection::EventKind::ArticleViewed,
-            0,
-            EVERYTHING
-        )
-        .await
-        .expect("count"),
+        events_recorded(&db, answerdesk::deflection::EventKind::ArticleViewed).await,
         1
     );
 }
@@ -665,12 +605,5 @@ async fn an_oversized_request_body_is_refused_without_filing_anything() {
     )
     .await;
     assert_eq!(response.status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(
-        app.state
-            .db
-            .count_tickets_created(0, EVERYTHING)
-            .await
-            .expect("count"),
-        0
-    );
+    assert_eq!(tickets_filed(&app.state.db).await, 0);
 }

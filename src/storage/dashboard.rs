@@ -126,8 +126,8 @@ where
 }
 
 impl Database {
-    /// Request events of `kind` (`request_started`, `deflected`, `request_abandoned`); with a
-    /// language, only those whose request draft is in it.
+    /// Events of `kind` in the scope (the dashboard asks for `request_started`, `deflected` and
+    /// `request_abandoned`); with a language, only those whose request draft is in it.
     pub async fn count_request_events(
         &self,
         kind: EventKind,

@@ -108,63 +108,6 @@ impl Database {
         Ok(())
     }
 
-    /// Events of one kind in `[since, until)`.
-    pub async fn count_events(
-        &self,
-        kind: EventKind,
-        since: i64,
-        until: i64,
-    ) -> Result<i64, StorageError> {
-        let count = sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE kind = $1 AND occurred_at >= $2 AND occurred_at < $3")
-            .bind(kind.as_str())
-            .bind(since)
-            .bind(until)
-            .fetch_one(self.pool())
-            .await?;
-        Ok(count)
-    }
-
-    /// Searches in `[since, until)` that found nothing.
-    pub async fn count_zero_result_searches(
-        &self,
-        since: i64,
-        until: i64,
-    ) -> Result<i64, StorageError> {
-        let count = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM events WHERE kind = $3 AND result_count = 0 \
-             AND occurred_at >= $1 AND occurred_at < $2",
-        )
-        .bind(since)
-        .bind(until)
-        .bind(EventKind::Search.as_str())
-        .fetch_one(self.pool())
-        .await?;
-        Ok(count)
-    }
-
-    /// The most frequent search texts, optionally only those that found nothing.
-    pub async fn top_searches(
-        &self,
-        since: i64,
-        until: i64,
-        zero_results_only: bool,
-        limit: i64,
-    ) -> Result<Vec<(String, i64)>, StorageError> {
-        let rows = sqlx::query_as(
-            "SELECT query, COUNT(*) AS searches FROM events WHERE kind = $5 \
-             AND occurred_at >= $1 AND occurred_at < $2 AND ($3 = 0 OR result_count = 0) AND query <> '' \
-             GROUP BY query ORDER BY searches DESC, query LIMIT $4",
-        )
-        .bind(since)
-        .bind(until)
-        .bind(i64::from(zero_results_only))
-        .bind(limit)
-        .bind(EventKind::Search.as_str())
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows)
-    }
-
     /// Creates an empty draft, optionally with a subject (from a search).
     pub async fn create_draft(
         &self,

@@ -26,9 +26,7 @@ pub use articles::{ArticleWrite, SaveOutcome, StoredRevision};
 pub use deflection::EventRow;
 pub use inbox::{CannedResponse, RelatedTicket, TicketArticleView};
 pub use outbox::{OutboxEmail, OutgoingEmail};
-pub use tickets::{
-    AgentMessage, AgentUpdate, CustomerStatusChange, NewTicket, PriorityUpdate, TicketArticle,
-};
+pub use tickets::{AgentMessage, AgentUpdate, CustomerStatusChange, NewTicket, PriorityUpdate};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");

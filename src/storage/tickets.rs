@@ -223,14 +223,6 @@ impl TryFrom<MessageRow> for Message {
     }
 }
 
-/// An article suggested before a ticket was filed.
-#[derive(Clone, Debug, FromRow, serde::Serialize)]
-pub struct TicketArticle {
-    pub article_slug: String,
-    pub position: i64,
-    pub opened: i64,
-}
-
 const TICKET_COLUMNS: &str = "id, draft_id, status_token, name, email, subject, description, category, lang, \
      tags, matched_rules, priority, status, channel, suggestions_shown, suggestions_opened, first_response_due, \
      resolution_due, first_responded_at, resolved_at, closed_at, satisfaction, satisfaction_comment, \
@@ -422,20 +414,6 @@ impl Database {
         rows.into_iter().map(Message::try_from).collect()
     }
 
-    /// The articles suggested before filing, and whether each was opened.
-    pub async fn ticket_articles(
-        &self,
-        ticket_id: i64,
-    ) -> Result<Vec<TicketArticle>, StorageError> {
-        let rows = sqlx::query_as(
-            "SELECT article_slug, position, opened FROM ticket_articles WHERE ticket_id = $1 ORDER BY position",
-        )
-        .bind(ticket_id)
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows)
-    }
-
     /// Every recorded change to a ticket, oldest first: (actor, change, time).
     pub async fn ticket_history(
         &self,
@@ -611,14 +589,13 @@ impl Database {
         Ok(())
     }
 
-    /// Moves every ticket resolved before `resolved_before` to `to` (closed), storing
-    /// `sla_due_at` (the same for all of them: the domain's next due time of a `to` ticket)
-    /// and one `history` line by `system` each; returns how many. One statement for all of
-    /// them, as auto-close runs over the whole table.
+    /// Closes every ticket resolved before `resolved_before`, storing `sla_due_at` (the same
+    /// for all of them: the domain's next due time of a closed ticket) and one `history` line
+    /// by `system` each; returns how many. One statement for all of them, as auto-close runs
+    /// over the whole table.
     pub async fn close_resolved_tickets(
         &self,
         resolved_before: i64,
-        to: TicketStatus,
         sla_due_at: i64,
         history: &str,
     ) -> Result<u64, StorageError> {
@@ -631,7 +608,7 @@ impl Database {
         .bind(now)
         .bind(resolved_before)
         .bind(sla_due_at)
-        .bind(to.as_str())
+        .bind(TicketStatus::Closed.as_str())
         .bind(TicketStatus::Resolved.as_str())
         .fetch_all(&mut *transaction)
         .await?;
@@ -640,18 +617,6 @@ impl Database {
         }
         transaction.commit().await?;
         Ok(ids.len() as u64)
-    }
-
-    /// Tickets created in `[since, until)`.
-    pub async fn count_tickets_created(&self, since: i64, until: i64) -> Result<i64, StorageError> {
-        let count = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM tickets WHERE created_at >= $1 AND created_at < $2",
-        )
-        .bind(since)
-        .bind(until)
-        .fetch_one(self.pool())
-        .await?;
-        Ok(count)
     }
 }
 
