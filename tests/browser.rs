@@ -434,11 +434,11 @@ async fn customer_who_confirms_a_suggested_answer_is_counted_as_deflected_and_fi
 
     let db = &portal.db;
     assert_eq!(
-        events_recorded(&db, answerdesk::deflection::EventKind::Deflected).await,
+        events_recorded(db, answerdesk::deflection::EventKind::Deflected).await,
         1,
         "one deflection is counted"
     );
-    assert_eq!(tickets_filed(&db).await, 0, "no ticket is filed");
+    assert_eq!(tickets_filed(db).await, 0, "no ticket is filed");
     let draft = db
         .find_draft(&draft_id)
         .await

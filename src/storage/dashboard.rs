@@ -2,7 +2,7 @@
 //! index range (`kind = … AND occurred_at >= … AND occurred_at < …`); no query loads raw
 //! events into memory. Also the bulk inserts that fill a sample history for benchmarks.
 
-use super::tickets::parse_column;
+use super::ticket_rows::parse_column;
 use super::{Database, StorageError};
 use crate::deflection::EventKind;
 use crate::tickets::{TicketPriority, TicketStatus};

@@ -6,8 +6,8 @@
 
 use sqlx::FromRow;
 
-use super::tickets::parse_column;
-use super::{Database, StorageError, from_json_list, now_millis, to_json_list};
+use super::ticket_rows::{list_column, parse_column};
+use super::{Database, StorageError, now_millis, to_json_list};
 use crate::tickets::inbox::{
     ACTIVE_STATUSES, AssigneeFilter, InboxCounts, InboxFilter, InboxRow, InboxSort, SlaFilter,
     priority_rank,
@@ -88,11 +88,7 @@ impl TryFrom<InboxRowData> for InboxRow {
         Ok(InboxRow {
             status: parse_column(what, "status", &row.status, TicketStatus::parse)?,
             priority: parse_column(what, "priority", &row.priority, TicketPriority::parse)?,
-            tags: from_json_list(&row.tags).map_err(|_| StorageError::CorruptValue {
-                what: what(),
-                column: "tags",
-                value: row.tags.clone(),
-            })?,
+            tags: list_column(what, "tags", &row.tags)?,
             id: row.id,
             subject: row.subject,
             name: row.name,

@@ -5,12 +5,14 @@
 //! own migrations folder for the few DDL differences.
 
 mod accounts;
+mod agent_updates;
 mod article_editing;
 mod articles;
 pub mod dashboard;
 mod deflection;
 mod inbox;
 mod outbox;
+mod ticket_rows;
 mod tickets;
 
 use std::path::Path;
@@ -21,12 +23,13 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
 
+pub use agent_updates::{AgentMessage, AgentUpdate, PriorityUpdate};
 pub use article_editing::{ArticleListFilter, EditorArticleRow, EditorWrite, GuardedUpdate};
 pub use articles::{ArticleWrite, SaveOutcome, StoredRevision};
 pub use deflection::EventRow;
 pub use inbox::{CannedResponse, RelatedTicket, TicketArticleView};
 pub use outbox::{OutboxEmail, OutgoingEmail};
-pub use tickets::{AgentMessage, AgentUpdate, CustomerStatusChange, NewTicket, PriorityUpdate};
+pub use tickets::{CustomerStatusChange, NewTicket};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");

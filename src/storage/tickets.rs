@@ -1,12 +1,11 @@
-//! Queries for tickets, their conversation and history. Rows are read into the domain's
-//! [`Ticket`] and [`Message`]; a column holding a value the domain does not know is reported as
-//! [`StorageError::CorruptValue`] naming the ticket, never replaced by a default.
-
-use sqlx::FromRow;
+//! Queries for tickets, their conversation and history: filing, reading, the customer's
+//! reply and rating, and auto-close. Rows are read through [`super::ticket_rows`]; staff
+//! changes are in [`super::agent_updates`], emails in [`super::outbox`].
 
 use super::inbox::replace_ticket_tags;
 use super::outbox::{OutgoingEmail, insert_outbox};
-use super::{Database, StorageError, from_json_list, now_millis, to_json_list};
+use super::ticket_rows::{MessageRow, TicketRow};
+use super::{Database, StorageError, now_millis, to_json_list};
 use crate::deflection::Channel;
 use crate::tickets::inbox::priority_rank;
 use crate::tickets::ticket::{AuthorKind, Message, Ticket};
@@ -42,185 +41,12 @@ pub struct NewTicket {
     pub created_at: i64,
 }
 
-/// A staff member's change to a ticket, applied in one transaction with its history entries.
-#[derive(Clone, Debug)]
-pub struct AgentUpdate<'a> {
-    /// The staff member (stored as `author_user_id`, `resolved_by`).
-    pub actor_id: i64,
-    /// How the history names them.
-    pub actor_email: &'a str,
-    /// A reply to the customer or an internal note.
-    pub message: Option<AgentMessage<'a>>,
-    /// The new status; `resolved` stamps `resolved_at`/`resolved_by`, `closed` stamps
-    /// `closed_at`, any other status clears them.
-    pub status: Option<TicketStatus>,
-    pub priority: Option<PriorityUpdate>,
-    /// The complete new tag list.
-    pub tags: Option<&'a [String]>,
-    /// `Some(None)` unassigns.
-    pub assignee: Option<Option<i64>>,
-    /// One `ticket_history` entry each, in order.
-    pub history: Vec<String>,
-    /// An email to queue (the reply to the customer).
-    pub email: Option<OutgoingEmail>,
-    /// The next SLA due time after the change, as the domain computed it.
-    pub sla_due_at: i64,
-}
-
-/// A message written by a staff member.
-#[derive(Clone, Debug, Default)]
-pub struct AgentMessage<'a> {
-    pub author_name: &'a str,
-    pub body: &'a str,
-    /// Internal notes are never shown to the customer; a reply (`false`) is, and the first
-    /// one stamps `first_responded_at`.
-    pub internal: bool,
-}
-
-/// A new priority with the SLA due times recalculated for it.
-#[derive(Clone, Copy, Debug)]
-pub struct PriorityUpdate {
-    pub priority: TicketPriority,
-    pub first_response_due: i64,
-    pub resolution_due: i64,
-}
-
 /// The status change a customer's reply causes, decided by the domain.
 #[derive(Clone, Debug)]
 pub struct CustomerStatusChange<'a> {
     pub status: TicketStatus,
     pub history: &'a str,
     pub sla_due_at: i64,
-}
-
-#[derive(FromRow)]
-struct TicketRow {
-    id: i64,
-    draft_id: Option<String>,
-    status_token: String,
-    name: String,
-    email: String,
-    subject: String,
-    description: String,
-    category: String,
-    lang: String,
-    tags: String,
-    matched_rules: String,
-    priority: String,
-    status: String,
-    channel: String,
-    suggestions_shown: i64,
-    suggestions_opened: i64,
-    first_response_due: i64,
-    resolution_due: i64,
-    first_responded_at: Option<i64>,
-    resolved_at: Option<i64>,
-    closed_at: Option<i64>,
-    satisfaction: Option<String>,
-    satisfaction_comment: Option<String>,
-    created_at: i64,
-    updated_at: i64,
-    assignee_id: Option<i64>,
-    resolved_by: Option<i64>,
-    sla_due_at: i64,
-}
-
-/// Reads one column through `parse`, or names the row and column it could not read.
-pub(super) fn parse_column<T>(
-    what: impl FnOnce() -> String,
-    column: &'static str,
-    value: &str,
-    parse: impl FnOnce(&str) -> Option<T>,
-) -> Result<T, StorageError> {
-    parse(value).ok_or_else(|| StorageError::CorruptValue {
-        what: what(),
-        column,
-        value: value.to_owned(),
-    })
-}
-
-/// Reads a JSON list column, or names the row and column it could not read.
-fn list_column(
-    what: impl FnOnce() -> String,
-    column: &'static str,
-    value: &str,
-) -> Result<Vec<String>, StorageError> {
-    from_json_list(value).map_err(|_| StorageError::CorruptValue {
-        what: what(),
-        column,
-        value: value.to_owned(),
-    })
-}
-
-impl TryFrom<TicketRow> for Ticket {
-    type Error = StorageError;
-
-    fn try_from(row: TicketRow) -> Result<Ticket, StorageError> {
-        let what = || format!("ticket {}", row.id);
-        Ok(Ticket {
-            tags: list_column(what, "tags", &row.tags)?,
-            matched_rules: list_column(what, "matched_rules", &row.matched_rules)?,
-            priority: parse_column(what, "priority", &row.priority, TicketPriority::parse)?,
-            status: parse_column(what, "status", &row.status, TicketStatus::parse)?,
-            channel: parse_column(what, "channel", &row.channel, Channel::parse)?,
-            id: row.id,
-            draft_id: row.draft_id,
-            status_token: row.status_token,
-            name: row.name,
-            email: row.email,
-            subject: row.subject,
-            description: row.description,
-            category: row.category,
-            lang: row.lang,
-            suggestions_shown: row.suggestions_shown,
-            suggestions_opened: row.suggestions_opened,
-            first_response_due: row.first_response_due,
-            resolution_due: row.resolution_due,
-            first_responded_at: row.first_responded_at,
-            resolved_at: row.resolved_at,
-            closed_at: row.closed_at,
-            satisfaction: row.satisfaction,
-            satisfaction_comment: row.satisfaction_comment,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
-            assignee_id: row.assignee_id,
-            resolved_by: row.resolved_by,
-            sla_due_at: row.sla_due_at,
-        })
-    }
-}
-
-#[derive(FromRow)]
-struct MessageRow {
-    id: i64,
-    ticket_id: i64,
-    author_kind: String,
-    author_name: String,
-    body: String,
-    internal: i64,
-    created_at: i64,
-    author_user_id: Option<i64>,
-}
-
-impl TryFrom<MessageRow> for Message {
-    type Error = StorageError;
-
-    fn try_from(row: MessageRow) -> Result<Message, StorageError> {
-        let what = || format!("message {} of ticket {}", row.id, row.ticket_id);
-        Ok(Message {
-            author_kind: parse_column(what, "author_kind", &row.author_kind, AuthorKind::parse)?,
-            internal: parse_column(what, "internal", &row.internal.to_string(), |v| match v {
-                "0" => Some(false),
-                "1" => Some(true),
-                _ => None,
-            })?,
-            id: row.id,
-            author_name: row.author_name,
-            body: row.body,
-            created_at: row.created_at,
-            author_user_id: row.author_user_id,
-        })
-    }
 }
 
 const TICKET_COLUMNS: &str = "id, draft_id, status_token, name, email, subject, description, category, lang, \
@@ -496,99 +322,6 @@ impl Database {
         Ok(())
     }
 
-    /// Applies a staff member's change: message, status, priority, tags, assignee, history,
-    /// email and the next SLA due time, all in one transaction.
-    pub async fn apply_agent_update(
-        &self,
-        ticket_id: i64,
-        update: &AgentUpdate<'_>,
-    ) -> Result<(), StorageError> {
-        let now = now_millis();
-        let mut transaction = self.pool().begin().await?;
-        if let Some(message) = &update.message {
-            insert_message(
-                &mut transaction,
-                ticket_id,
-                AuthorKind::Agent,
-                message.author_name,
-                message.body,
-                message.internal,
-                Some(update.actor_id),
-                now,
-            )
-            .await?;
-            if !message.internal {
-                sqlx::query(
-                    "UPDATE tickets SET first_responded_at = $1 WHERE id = $2 AND first_responded_at IS NULL",
-                )
-                .bind(now)
-                .bind(ticket_id)
-                .execute(&mut *transaction)
-                .await?;
-            }
-        }
-        if let Some(status) = update.status {
-            let resolved = status == TicketStatus::Resolved;
-            let closed = status == TicketStatus::Closed;
-            sqlx::query(
-                "UPDATE tickets SET status = $1, \
-                 resolved_at = CASE WHEN $2 = 1 THEN $3 WHEN $4 = 1 THEN resolved_at ELSE NULL END, \
-                 resolved_by = CASE WHEN $2 = 1 THEN $5 WHEN $4 = 1 THEN resolved_by ELSE NULL END, \
-                 closed_at = CASE WHEN $4 = 1 THEN $3 ELSE NULL END WHERE id = $6",
-            )
-            .bind(status.as_str())
-            .bind(i64::from(resolved))
-            .bind(now)
-            .bind(i64::from(closed))
-            .bind(update.actor_id)
-            .bind(ticket_id)
-            .execute(&mut *transaction)
-            .await?;
-        }
-        if let Some(priority) = &update.priority {
-            sqlx::query(
-                "UPDATE tickets SET priority = $1, priority_rank = $2, first_response_due = $3, \
-                 resolution_due = $4 WHERE id = $5",
-            )
-            .bind(priority.priority.as_str())
-            .bind(priority_rank(priority.priority))
-            .bind(priority.first_response_due)
-            .bind(priority.resolution_due)
-            .bind(ticket_id)
-            .execute(&mut *transaction)
-            .await?;
-        }
-        if let Some(tags) = update.tags {
-            sqlx::query("UPDATE tickets SET tags = $1 WHERE id = $2")
-                .bind(to_json_list(tags))
-                .bind(ticket_id)
-                .execute(&mut *transaction)
-                .await?;
-            replace_ticket_tags(&mut transaction, ticket_id, tags).await?;
-        }
-        if let Some(assignee) = update.assignee {
-            sqlx::query("UPDATE tickets SET assignee_id = $1 WHERE id = $2")
-                .bind(assignee)
-                .bind(ticket_id)
-                .execute(&mut *transaction)
-                .await?;
-        }
-        sqlx::query("UPDATE tickets SET updated_at = $1, sla_due_at = $2 WHERE id = $3")
-            .bind(now)
-            .bind(update.sla_due_at)
-            .bind(ticket_id)
-            .execute(&mut *transaction)
-            .await?;
-        for change in &update.history {
-            insert_history(&mut transaction, ticket_id, update.actor_email, change, now).await?;
-        }
-        if let Some(email) = &update.email {
-            insert_outbox(&mut transaction, email, Some(ticket_id), now).await?;
-        }
-        transaction.commit().await?;
-        Ok(())
-    }
-
     /// Closes every ticket resolved before `resolved_before`, storing `sla_due_at` (the same
     /// for all of them: the domain's next due time of a closed ticket) and one `history` line
     /// by `system` each; returns how many. One statement for all of them, as auto-close runs
@@ -621,7 +354,7 @@ impl Database {
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn insert_message(
+pub(super) async fn insert_message(
     transaction: &mut sqlx::Transaction<'_, sqlx::Any>,
     ticket_id: i64,
     author_kind: AuthorKind,
@@ -647,7 +380,7 @@ async fn insert_message(
     Ok(())
 }
 
-async fn insert_history(
+pub(super) async fn insert_history(
     transaction: &mut sqlx::Transaction<'_, sqlx::Any>,
     ticket_id: i64,
     actor: &str,
