@@ -15,7 +15,7 @@ use tokio::net::TcpListener;
 use crate::accounts::LoginLimiter;
 use crate::articles::{self, ArticleError};
 use crate::config::{Config, ConfigError, SecretUrl};
-use crate::deflection::drafts::record_abandoned_requests;
+use crate::deflection::request_flow::{RequestFlow, TicketRateLimiter, record_abandoned_requests};
 use crate::deflection::{EventRecorder, EventWriterTask};
 use crate::http;
 use crate::notifications::EmailSender;
@@ -37,7 +37,7 @@ pub struct App {
     pub events: EventRecorder,
     pub rules: TicketRules,
     /// Tickets filed per IP address; `None` when the limit is off.
-    pub ticket_rate_limiter: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    pub ticket_rate_limiter: Option<TicketRateLimiter>,
     /// Staff sign-in attempts per account and per address.
     pub login_limiter: LoginLimiter,
     /// Languages with published articles, refreshed when content changes; read per keystroke,
@@ -49,6 +49,21 @@ impl App {
     /// The portal's public URL without a trailing slash, for links sent to customers.
     pub fn public_base_url(&self) -> String {
         self.config.public_base_url(self.config.listen)
+    }
+
+    /// The request flow, with this portal's services.
+    pub fn request_flow(&self) -> RequestFlow<'_> {
+        RequestFlow {
+            db: &self.db,
+            events: &self.events,
+            search: &self.search,
+            rules: &self.rules,
+            sla: &self.config.sla,
+            ticket_limiter: self.ticket_rate_limiter.as_ref(),
+            default_language: &self.config.default_language,
+            base_url: self.public_base_url(),
+            site_name: &self.config.site_name,
+        }
     }
 
     /// Languages that have published articles.

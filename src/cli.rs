@@ -12,6 +12,7 @@ use crate::benchmark::{self, BenchOptions};
 use crate::config::Config;
 use crate::deflection::stats::day_label;
 use crate::deflection::{DashboardFilter, DeflectionFigures, deflection_figures};
+use crate::display::optional_duration;
 use crate::search::eval::{self, EvalOptions};
 use crate::staff_benchmark::{StaffBenchOptions, run_staff_benchmark};
 use crate::storage::Database;
@@ -541,10 +542,10 @@ fn print_figures(figures: &DeflectionFigures) {
             "  {:<7} filed {:>6}  first response {:>9} / {:<9}  resolution {:>9} / {:<9}  SLA breaches {} / {}",
             priority.priority,
             priority.tickets_filed,
-            duration(priority.first_response_median_ms),
-            duration(priority.first_response_p90_ms),
-            duration(priority.resolution_median_ms),
-            duration(priority.resolution_p90_ms),
+            optional_duration(priority.first_response_median_ms),
+            optional_duration(priority.first_response_p90_ms),
+            optional_duration(priority.resolution_median_ms),
+            optional_duration(priority.resolution_p90_ms),
             priority.first_response_breaches,
             priority.resolution_breaches
         );
@@ -574,16 +575,5 @@ fn print_figures(figures: &DeflectionFigures) {
             "  {:>6} {:>6}  {}",
             agent.replies, agent.resolutions, agent.name
         );
-    }
-}
-
-/// A duration in milliseconds as hours and minutes; "-" when there is none.
-fn duration(millis: Option<i64>) -> String {
-    match millis {
-        None => "-".to_owned(),
-        Some(millis) => {
-            let minutes = millis / 60_000;
-            format!("{}h{:02}m", minutes / 60, minutes % 60)
-        }
     }
 }

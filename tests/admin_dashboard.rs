@@ -5,11 +5,10 @@
 mod common;
 
 use answerdesk::accounts::{NewUser, Role, add_user};
-use answerdesk::deflection::Channel;
 use answerdesk::deflection::content_gaps::content_gaps;
 use answerdesk::deflection::stats::day_label;
 use answerdesk::deflection::{
-    DashboardFilter, Event, EventRecorder, ViewSource, deflection_figures,
+    Channel, DashboardFilter, Event, EventRecorder, ViewSource, deflection_figures,
 };
 use answerdesk::storage::dashboard::DAY_MILLIS;
 use answerdesk::storage::{Database, NewTicket, OutgoingEmail, StorageError, now_millis};
@@ -84,11 +83,13 @@ async fn script_history(db: &Database) -> Script {
     let today = now_millis().div_euclid(DAY_MILLIS);
     let base = (today - 1) * DAY_MILLIS + 10 * HOUR;
     for (draft, lang) in [("d1", "en"), ("d2", "en"), ("d3", "en"), ("d5", "ru")] {
-        db.create_draft(draft, "", lang).await.expect("draft");
+        db.create_draft(draft, "", lang, Channel::WebForm)
+            .await
+            .expect("draft");
     }
     let (events, writer) = EventRecorder::start(db.clone());
     let at = |event: Event, visitor: Option<&str>, time: i64| {
-        events.record_at(event, visitor, time);
+        events.record_at(event, visitor, Channel::WebForm, time);
     };
     for draft in ["d1", "d2", "d3", "d5"] {
         at(
@@ -510,6 +511,40 @@ async fn the_page_the_csv_files_the_api_and_the_command_show_the_same_figures() 
         assert!(
             page.body
                 .contains("<title id=\"chart-deflection-rate-title\">")
+        );
+        // The charts' markup is the template's, not escaped text: a dot per day with a
+        // rate, a bar per day, a segment per non-zero backlog count plus a legend swatch
+        // per priority.
+        let svg_of = |chart: &str| {
+            let start = page.body[..page.body.find(&format!("{chart}-title")).expect(chart)]
+                .rfind("<svg ")
+                .expect("svg");
+            let end = page.body[start..].find("</svg>").expect("</svg>") + start;
+            &page.body[start..end]
+        };
+        let days = expected["days"].as_array().expect("days");
+        let rated = days
+            .iter()
+            .filter(|d| !d["deflection_rate"].is_null())
+            .count();
+        let backlog = expected["backlog"].as_array().expect("backlog");
+        let nonzero = backlog.iter().filter(|b| b["tickets"] != 0).count();
+        assert_eq!(page.body.matches("<svg ").count(), 3, "[{name}]");
+        assert!(
+            !page.body.contains("&lt;svg"),
+            "[{name}] charts are not escaped"
+        );
+        assert_eq!(
+            svg_of("chart-deflection-rate").matches("<circle ").count(),
+            rated
+        );
+        assert_eq!(
+            svg_of("chart-ticket-volume").matches("<rect ").count(),
+            days.len()
+        );
+        assert_eq!(
+            svg_of("chart-backlog").matches("<rect ").count(),
+            nonzero + 4
         );
         assert!(
             !page.body.contains("<script"),

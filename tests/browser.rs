@@ -321,6 +321,20 @@ impl Browser {
         }
     }
 
+    /// Clicks the element matching the CSS selector. A live list may replace the element
+    /// between finding and clicking it (a newer answer arrived); then the new one is clicked.
+    async fn click_css(&self, selector: &str) {
+        for _ in 0..20 {
+            match self.wait_for_css(selector).await.click().await {
+                Ok(()) => return,
+                Err(fantoccini::error::CmdError::Standard(error))
+                    if error.error == fantoccini::error::ErrorStatus::StaleElementReference => {}
+                Err(error) => panic!("click {selector}: {error}"),
+            }
+        }
+        panic!("click {selector}: the element kept being replaced");
+    }
+
     /// Types into the element matching the CSS selector.
     async fn type_into(&self, selector: &str, text: &str) {
         self.wait_for_css(selector)
@@ -414,7 +428,9 @@ async fn customer_who_confirms_a_suggested_answer_is_counted_as_deflected_and_fi
         .save_screenshot(&screenshot_path("request-form.png"))
         .await;
 
-    suggestion.click().await.expect("open the suggestion");
+    browser
+        .click_css("#suggestions-panel a[href^='/articles/reset-your-password']")
+        .await;
     browser
         .wait_for_css("h1#article-title")
         .await

@@ -63,6 +63,7 @@ async fn script_history(db: &Database) {
                 draft_id: format!("d{n}"),
             },
             Some("visitor"),
+            Channel::WebForm,
             recent,
         );
     }
@@ -73,6 +74,7 @@ async fn script_history(db: &Database) {
                 slug: Some("reset-your-password".into()),
             },
             None,
+            Channel::WebForm,
             recent,
         );
     }
@@ -81,6 +83,7 @@ async fn script_history(db: &Database) {
             draft_id: "d5".into(),
         },
         None,
+        Channel::WebForm,
         recent,
     );
     for (query, results) in [
@@ -98,6 +101,7 @@ async fn script_history(db: &Database) {
                 lang: Some("en".into()),
             },
             None,
+            Channel::WebForm,
             recent,
         );
     }
@@ -108,6 +112,7 @@ async fn script_history(db: &Database) {
             slug: None,
         },
         None,
+        Channel::WebForm,
         now - 9 * DAY,
     );
     events.record_at(
@@ -117,6 +122,7 @@ async fn script_history(db: &Database) {
             lang: None,
         },
         None,
+        Channel::WebForm,
         now - 9 * DAY,
     );
     drop(events);

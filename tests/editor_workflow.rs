@@ -721,7 +721,7 @@ async fn a_resolved_ticket_turns_into_a_draft_with_the_question_and_the_public_a
 }
 
 #[tokio::test]
-async fn invalid_fields_come_back_with_everything_typed_and_a_400() {
+async fn invalid_fields_come_back_with_everything_typed_and_a_422() {
     for database in test_databases().await {
         let app = spawn_app(&database, &shipped_content()).await;
         let mut editor = app.sign_in_as("editor").await;
@@ -744,7 +744,7 @@ async fn invalid_fields_come_back_with_everything_typed_and_a_400() {
             .await;
         assert_eq!(
             response.status,
-            StatusCode::BAD_REQUEST,
+            StatusCode::UNPROCESSABLE_ENTITY,
             "[{}]",
             app.backend
         );
@@ -771,7 +771,7 @@ async fn invalid_fields_come_back_with_everything_typed_and_a_400() {
             "save",
         )
         .await;
-        assert_eq!(clash.status, StatusCode::BAD_REQUEST);
+        assert_eq!(clash.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(clash.body.contains("Another article already uses"));
         assert!(clash.body.contains("kept text"));
         assert_eq!(

@@ -415,7 +415,7 @@ async fn an_admin_manages_users_and_every_change_is_in_the_audit_log() {
                 ],
             )
             .await;
-        assert_eq!(duplicate.status, StatusCode::BAD_REQUEST);
+        assert_eq!(duplicate.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(
             duplicate.body.contains("already exists"),
             "{}",

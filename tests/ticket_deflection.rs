@@ -6,7 +6,7 @@ use answerdesk::tickets::{TicketPriority, TicketStatus};
 use axum::http::StatusCode;
 use common::{
     Customer, events_recorded, location, post_json, shipped_content, shut_down, spawn_app,
-    spawn_app_with, test_databases, tickets_filed,
+    spawn_app_with, stored_texts, test_databases, tickets_filed,
 };
 use serde_json::json;
 
@@ -579,7 +579,12 @@ async fn a_request_left_after_opening_a_suggestion_becomes_an_implicit_deflectio
             .abandon_idle_drafts(answerdesk::storage::now_millis() + 1)
             .await
             .expect("abandon");
-        assert_eq!(abandoned, vec![draft.clone()], "[{}]", app.backend);
+        assert_eq!(
+            abandoned,
+            vec![(draft.clone(), answerdesk::deflection::Channel::WebForm)],
+            "[{}]",
+            app.backend
+        );
         assert_eq!(
             app.state
                 .db
@@ -606,4 +611,72 @@ async fn an_oversized_request_body_is_refused_without_filing_anything() {
     .await;
     assert_eq!(response.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(tickets_filed(&app.state.db).await, 0);
+}
+
+#[tokio::test]
+async fn every_request_records_the_channel_it_came_through() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        // The portal's form: a review step, then filed anyway.
+        let mut customer = app.customer();
+        let draft = customer.open_request_form("").await;
+        fill_request(
+            &mut customer,
+            &draft,
+            "review",
+            "I forgot my password",
+            "I can't sign in, it says wrong password",
+        )
+        .await;
+        let filed = fill_request(
+            &mut customer,
+            &draft,
+            "file",
+            "I forgot my password",
+            "I can't sign in, it says wrong password",
+        )
+        .await;
+        assert_eq!(filed.status, StatusCode::SEE_OTHER, "[{}]", app.backend);
+        // An integration, through the JSON API.
+        let created = post_json(
+            &app,
+            "/api/tickets",
+            &json!({"email": "bot@example.com", "subject": "Invoice PDF", "description": "Blank page"}),
+        )
+        .await;
+        assert_eq!(created.status, StatusCode::CREATED, "[{}]", app.backend);
+        shut_down(app).await;
+
+        assert_eq!(
+            stored_texts(&database, "SELECT channel FROM tickets ORDER BY id").await,
+            ["web_form", "api"],
+            "[{}]",
+            database.name
+        );
+        assert_eq!(
+            stored_texts(&database, "SELECT channel FROM request_drafts").await,
+            ["web_form"]
+        );
+        let events = stored_texts(
+            &database,
+            "SELECT kind || ' ' || channel FROM events ORDER BY id",
+        )
+        .await;
+        for expected in [
+            "request_started web_form",
+            "suggestion_shown web_form",
+            "ticket_filed web_form",
+            "ticket_filed api",
+        ] {
+            assert!(
+                events.iter().any(|e| e == expected),
+                "{expected:?} in {events:?} [{}]",
+                database.name
+            );
+        }
+        assert!(
+            events.iter().all(|e| !e.ends_with(' ')),
+            "every event has a channel: {events:?}"
+        );
+    }
 }

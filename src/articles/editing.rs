@@ -5,8 +5,6 @@
 //! Knows nothing of HTTP or of the search index: callers index the slugs a change returns
 //! ([`Saved::slugs_to_index`]).
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
 
@@ -99,19 +97,7 @@ impl ArticleForm {
 }
 
 /// Problems with the form, by field name (`title`, `slug`, `body`, …).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct FieldErrors(pub BTreeMap<&'static str, String>);
-
-impl FieldErrors {
-    fn add(&mut self, field: &'static str, message: impl Into<String>) {
-        self.0.entry(field).or_insert_with(|| message.into());
-    }
-
-    /// Whether the form is valid.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
+pub use crate::field_errors::FieldErrors;
 
 /// What the editor asked for with the button they pressed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -840,13 +826,6 @@ pub fn document_of(article: &Article) -> String {
 /// The document an editor tried to save, as export would write it.
 pub fn document_of_source(source: &ArticleSource) -> String {
     write_article(source)
-}
-
-/// Milliseconds since the epoch, as staff read it.
-pub fn format_time(millis: i64) -> String {
-    jiff::Timestamp::from_millisecond(millis)
-        .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
-        .unwrap_or_default()
 }
 
 /// The form again with the editor's text, based on the article as stored now: after a

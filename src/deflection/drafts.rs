@@ -84,52 +84,6 @@ pub struct RequestDraft {
     pub opened_articles: Vec<String>,
     /// The ticket filed from this draft.
     pub ticket_id: Option<i64>,
-}
-
-/// Saves what the customer has typed; the first time the draft holds any text, the request
-/// counts as started.
-pub async fn save_draft(
-    db: &crate::storage::Database,
-    events: &super::EventRecorder,
-    id: &str,
-    fields: &DraftFields,
-    lang: &str,
-    visitor_id: &str,
-) -> Result<(), crate::storage::StorageError> {
-    if db.save_draft_fields(id, fields, lang).await? {
-        events.record(
-            super::Event::RequestStarted {
-                draft_id: id.to_owned(),
-            },
-            Some(visitor_id),
-        );
-    }
-    Ok(())
-}
-
-/// A new unguessable draft id (128 random bits, URL-safe).
-pub fn new_draft_id() -> String {
-    crate::tokens::random_token(16)
-}
-
-/// A request left alone this long after opening a suggestion counts as abandoned.
-pub const ABANDONED_AFTER_MILLIS: i64 = 30 * 60 * 1000;
-
-/// Marks requests abandoned after opening a suggestion and records each as an implicit
-/// deflection; returns how many.
-pub async fn record_abandoned_requests(
-    db: &crate::storage::Database,
-    events: &super::EventRecorder,
-) -> Result<usize, crate::storage::StorageError> {
-    let idle_before = crate::storage::now_millis() - ABANDONED_AFTER_MILLIS;
-    let ids = db.abandon_idle_drafts(idle_before).await?;
-    for draft_id in &ids {
-        events.record(
-            super::Event::RequestAbandoned {
-                draft_id: draft_id.clone(),
-            },
-            None,
-        );
-    }
-    Ok(ids.len())
+    /// Where the customer is writing it.
+    pub channel: super::Channel,
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+use super::Channel;
 use crate::storage::{Database, EventRow, now_millis};
 
 /// How an article page was reached.
@@ -145,10 +146,16 @@ pub enum Event {
 
 impl Event {
     /// The stored rows for this event (one per suggested article for `SuggestionsShown`).
-    fn into_rows(self, visitor_id: Option<String>, occurred_at: i64) -> Vec<EventRow> {
+    fn into_rows(
+        self,
+        visitor_id: Option<String>,
+        channel: Channel,
+        occurred_at: i64,
+    ) -> Vec<EventRow> {
         let base = EventRow {
             occurred_at,
             visitor_id,
+            channel: Some(channel),
             ..EventRow::default()
         };
         match self {
@@ -239,14 +246,21 @@ impl EventRecorder {
         )
     }
 
-    /// Records an event now, without waiting.
-    pub fn record(&self, event: Event, visitor_id: Option<&str>) {
-        self.record_at(event, visitor_id, now_millis());
+    /// Records an event now, without waiting: what happened, for which visitor (when known),
+    /// through which channel.
+    pub fn record(&self, event: Event, visitor_id: Option<&str>, channel: Channel) {
+        self.record_at(event, visitor_id, channel, now_millis());
     }
 
     /// Records an event with an explicit time (imports and scripted histories).
-    pub fn record_at(&self, event: Event, visitor_id: Option<&str>, occurred_at: i64) {
-        let rows = event.into_rows(visitor_id.map(str::to_owned), occurred_at);
+    pub fn record_at(
+        &self,
+        event: Event,
+        visitor_id: Option<&str>,
+        channel: Channel,
+        occurred_at: i64,
+    ) {
+        let rows = event.into_rows(visitor_id.map(str::to_owned), channel, occurred_at);
         if self.sender.try_send(rows).is_err() {
             let dropped = self.dropped.fetch_add(1, Ordering::Relaxed) + 1;
             if dropped.is_power_of_two() {

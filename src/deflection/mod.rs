@@ -1,16 +1,23 @@
-//! Ticket deflection: request drafts, self-service events, and the figures built from them.
+//! Ticket deflection: the request flow (where a deflection is decided), request drafts,
+//! self-service events, and the figures built from them.
 //!
-//! Knows nothing of HTTP. Every figure the dashboard, `answerdesk stats` and the stats API
+//! Knows nothing of HTTP. [`request_flow`] holds every decision between the first words of a
+//! request and a deflection or a ticket; each channel only turns its outcomes into a response. Every figure the dashboard, `answerdesk stats` and the stats API
 //! show comes from [`stats::deflection_figures`]: one definition, several views.
 
 pub mod channel;
 pub mod content_gaps;
 pub mod drafts;
 pub mod events;
+pub mod request_flow;
 pub mod sample_history;
 pub mod stats;
 
 pub use channel::Channel;
 pub use drafts::{DraftFields, DraftState, RequestDraft};
 pub use events::{Event, EventKind, EventRecorder, EventWriterTask, ViewSource};
+pub use request_flow::{
+    OpenedDraft, RequestFlow, RequestFlowError, Requester, Review, SolvedOutcome, Submission,
+    SubmitOutcome,
+};
 pub use stats::{DashboardFilter, DeflectionFigures, SearchCount, deflection_figures};

@@ -24,6 +24,7 @@ use crate::deflection::stats::{
     DashboardFilter, DeflectionFigures, PeriodError, backlog_statuses, deflection_figures,
     priorities,
 };
+use crate::display::optional_duration;
 use crate::storage::dashboard::DAY_MILLIS;
 use crate::storage::now_millis;
 use crate::tickets::{TicketPriority, TicketStatus};
@@ -41,6 +42,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "admin_content_gaps.html",
         include_str!("../../templates/admin_content_gaps.html"),
+    ),
+    (
+        "admin_charts.html",
+        include_str!("../../templates/admin_charts.html"),
     ),
 ];
 
@@ -240,23 +245,6 @@ fn summary(figures: &DeflectionFigures) -> Vec<FigureView> {
     ]
 }
 
-/// A duration in milliseconds as staff read it.
-fn format_duration(millis: Option<i64>) -> String {
-    match millis {
-        None => "–".to_owned(),
-        Some(millis) => {
-            let minutes = millis.max(0) / 60_000;
-            if minutes < 60 {
-                format!("{minutes} min")
-            } else if minutes < 48 * 60 {
-                format!("{} h {:02} min", minutes / 60, minutes % 60)
-            } else {
-                format!("{:.1} days", millis as f64 / DAY_MILLIS as f64)
-            }
-        }
-    }
-}
-
 #[derive(Serialize)]
 struct PriorityView {
     priority: String,
@@ -375,10 +363,10 @@ async fn dashboard_page(
             tickets_filed: p.tickets_filed,
             responded: p.responded,
             resolved: p.resolved,
-            first_response_median: format_duration(p.first_response_median_ms),
-            first_response_p90: format_duration(p.first_response_p90_ms),
-            resolution_median: format_duration(p.resolution_median_ms),
-            resolution_p90: format_duration(p.resolution_p90_ms),
+            first_response_median: optional_duration(p.first_response_median_ms),
+            first_response_p90: optional_duration(p.first_response_p90_ms),
+            resolution_median: optional_duration(p.resolution_median_ms),
+            resolution_p90: optional_duration(p.resolution_p90_ms),
             first_response_breaches: p.first_response_breaches,
             resolution_breaches: p.resolution_breaches,
         })
@@ -472,7 +460,7 @@ async fn stats_api(
 ) -> Result<Json<DeflectionFigures>, HttpError> {
     let resolved = query
         .resolve()
-        .map_err(|error| HttpError::ApiBadRequest(format!("Cannot show that period: {error}.")))?;
+        .map_err(|error| HttpError::BadRequest(format!("Cannot show that period: {error}.")))?;
     Ok(Json(deflection_figures(&state.db, &resolved.filter).await?))
 }
 

@@ -8,10 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::HttpError;
 use super::customer_session::ClientIp;
-use super::requests::filing_context;
 use crate::app::AppState;
-use crate::deflection::{Channel, Event};
-use crate::tickets::filing::{TicketRequest, file_ticket};
+use crate::deflection::{Channel, DraftFields, Requester, Review, Submission, SubmitOutcome};
 
 /// `POST /api/tickets` body.
 #[derive(Debug, Default, Deserialize)]
@@ -44,45 +42,43 @@ pub async fn create_ticket(
     ClientIp(ip): ClientIp,
     body: Result<Json<NewTicketBody>, JsonRejection>,
 ) -> Result<(StatusCode, Json<CreatedTicket>), HttpError> {
-    let Json(body) = body.map_err(|rejection| {
-        let status = rejection.status();
-        if status == StatusCode::PAYLOAD_TOO_LARGE || status == StatusCode::UNSUPPORTED_MEDIA_TYPE {
-            HttpError::ApiRejected(status, rejection.body_text())
-        } else {
-            HttpError::ApiBadRequest(format!("invalid JSON body: {}", rejection.body_text()))
-        }
-    })?;
-    let request = TicketRequest {
-        name: body.name,
-        email: body.email,
-        subject: body.subject,
-        description: body.description,
-        category: body.category.unwrap_or_default(),
-    };
-    let valid = request
-        .validate()
-        .map_err(|errors| HttpError::ApiInvalidFields {
-            message: "Some fields are invalid.".to_owned(),
-            fields: errors.0,
-        })?;
-    if let Some(limiter) = &state.ticket_rate_limiter
-        && limiter.check_key(&ip).is_err()
-    {
-        return Err(HttpError::ApiTooManyRequests(
-            "Too many tickets from this address; try again in a few minutes.".into(),
-        ));
-    }
-    let context = filing_context(&state, None, None, Channel::Api);
-    let filed = file_ticket(&state.db, &state.rules, &state.config.sla, &valid, &context).await?;
-    state.events.record(
-        Event::TicketFiled {
-            ticket_id: filed.id,
-            draft_id: None,
-            suggestions_shown: false,
-            suggestions_opened: false,
+    let Json(body) = body.map_err(|rejection| HttpError::from_json_rejection(&rejection))?;
+    let submission = Submission {
+        draft_id: None,
+        fields: DraftFields {
+            name: body.name,
+            email: body.email,
+            subject: body.subject,
+            description: body.description,
+            category: body.category.unwrap_or_default(),
         },
-        None,
-    );
+        seen: Vec::new(),
+        review: Review::Skip,
+    };
+    let requester = Requester {
+        channel: Channel::Api,
+        visitor_id: None,
+        address: Some(ip),
+    };
+    let filed = match state.request_flow().submit(&requester, submission).await? {
+        SubmitOutcome::Filed { ticket } => ticket,
+        SubmitOutcome::Invalid { fields } => {
+            return Err(HttpError::Invalid {
+                message: "Some fields are invalid.".to_owned(),
+                fields: fields.0,
+            });
+        }
+        SubmitOutcome::RateLimited => {
+            return Err(HttpError::TooMany(
+                "Too many tickets from this address; try again in a few minutes.".into(),
+            ));
+        }
+        SubmitOutcome::NeedsReview { .. } => {
+            return Err(HttpError::Internal(
+                "the API asked for no review step".into(),
+            ));
+        }
+    };
     Ok((
         StatusCode::CREATED,
         Json(CreatedTicket {

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 
 use super::HttpError;
+use super::error::Refusal;
 use crate::app::AppState;
 use crate::tokens::{constant_time_equals, random_token};
 
@@ -30,7 +31,7 @@ impl CustomerSession {
         if !submitted.is_empty() && constant_time_equals(submitted, &self.csrf_token) {
             Ok(())
         } else {
-            Err(HttpError::CsrfRejected)
+            Err(HttpError::Forbidden(Refusal::ExpiredForm))
         }
     }
 }

@@ -69,9 +69,10 @@ impl From<EditError> for HttpError {
         match error {
             EditError::NotFound => HttpError::NotFound,
             EditError::NotAllowed(message) => HttpError::BadRequest(message),
-            EditError::Invalid(errors) => {
-                HttpError::BadRequest(errors.0.into_values().collect::<Vec<_>>().join(" "))
-            }
+            EditError::Invalid(errors) => HttpError::Invalid {
+                message: errors.0.values().cloned().collect::<Vec<_>>().join(" "),
+                fields: errors.0,
+            },
             EditError::Conflict { .. } => HttpError::Conflict(error.to_string()),
             EditError::Storage(error) => HttpError::Internal(error.to_string()),
         }
@@ -148,7 +149,7 @@ async fn list_page(
         .items
         .iter()
         .map(|item| {
-            context! { item => item, modified => editing::format_time(item.modified_at) }
+            context! { item => item, modified => crate::display::timestamp(item.modified_at) }
         })
         .collect();
     render_staff_page(
@@ -446,7 +447,8 @@ async fn create_article(
                     ..FormPage::default()
                 },
             )?;
-            Ok((StatusCode::BAD_REQUEST, page).into_response())
+            // An invalid form is 422 everywhere.
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(error) => Err(error.into()),
     }
@@ -494,7 +496,8 @@ async fn update_article(
                     ..FormPage::default()
                 },
             )?;
-            Ok((StatusCode::BAD_REQUEST, page).into_response())
+            // An invalid form is 422 everywhere.
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(EditError::Conflict { stored, theirs }) => {
             conflict_response(&state, &session, &form, &stored, &theirs)
@@ -593,7 +596,7 @@ async fn revisions_page(
         .map(|r| {
             context! {
                 revision => r.revision, author => &r.author, action => &r.action,
-                created => editing::format_time(r.created_at),
+                created => crate::display::timestamp(r.created_at),
             }
         })
         .collect();
@@ -681,8 +684,7 @@ pub struct PreviewResponse {
 async fn api_preview(
     body: Result<Json<PreviewRequest>, JsonRejection>,
 ) -> Result<Json<PreviewResponse>, HttpError> {
-    let Json(request) = body
-        .map_err(|rejection| HttpError::ApiRejected(rejection.status(), rejection.body_text()))?;
+    let Json(request) = body.map_err(|rejection| HttpError::from_json_rejection(&rejection))?;
     let rendered = editing::render_for_customers(&request.markdown, &request.lang, &request.slug);
     Ok(Json(PreviewResponse {
         html: rendered.html,

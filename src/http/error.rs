@@ -1,9 +1,12 @@
 //! The HTTP layer's one error type, turned into responses in one place.
 
+use std::collections::BTreeMap;
+
+use axum::extract::rejection::JsonRejection;
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 
 use super::templates;
 use crate::app::AppState;
@@ -12,53 +15,94 @@ use crate::search::SearchError;
 use crate::storage::StorageError;
 use crate::tickets::filing::TicketError;
 
-/// Everything a handler can fail with.
+/// Everything a handler can fail with, by meaning. Whether the answer is a page or JSON is
+/// decided by the route (every JSON API lives under `/api/`), in [`render_errors`].
 #[derive(Debug, thiserror::Error)]
 pub enum HttpError {
     #[error("page not found")]
     NotFound,
+    /// A parameter or body that cannot be understood: `400`.
     #[error("{0}")]
     BadRequest(String),
-    #[error("internal error")]
-    Internal(String),
-    /// A JSON API request with a bad parameter: `400 {"error": …}`.
-    #[error("{0}")]
-    ApiBadRequest(String),
-    /// A form without a valid CSRF token.
-    #[error("This form has expired. Please go back, reload the page and try again.")]
-    CsrfRejected,
-    /// A JSON API request whose fields are invalid: `422 {"error", "fields"}`.
+    /// Fields that fail validation, a message per field: `422`.
     #[error("{message}")]
-    ApiInvalidFields {
+    Invalid {
         message: String,
-        fields: std::collections::BTreeMap<&'static str, String>,
+        fields: BTreeMap<&'static str, String>,
     },
-    /// Too many requests from one address: `429`.
+    /// Not allowed: `403`.
     #[error("{0}")]
-    ApiTooManyRequests(String),
-    /// A staff page opened without a session: redirect to sign-in, then back to `next`.
+    Forbidden(Refusal),
+    /// A staff page or API used without a session: sign in first (a redirect for pages,
+    /// `401` for the API), then back to `next`.
     #[error("Please sign in.")]
     LoginRequired { next: String },
-    /// A signed-in staff member whose role does not allow this page.
-    #[error("Your account does not have access to this page.")]
-    Forbidden,
-    /// A staff API call without a session: `401 {"error": …}`.
-    #[error("Sign in to use this API.")]
-    ApiUnauthorized,
-    /// A staff API call the role does not allow, or without the CSRF token: `403 {"error": …}`.
-    #[error("Not allowed for this account, or the X-CSRF-Token header is missing.")]
-    ApiForbidden,
     /// A change based on an outdated version (two editors, one article): `409`.
     #[error("{0}")]
     Conflict(String),
-    /// A JSON API body that could not be read (too large, wrong content type): its own status.
-    #[error("{1}")]
-    ApiRejected(StatusCode, String),
+    /// A body over the size limit: `413`.
+    #[error("{0}")]
+    TooLarge(String),
+    /// A body of a type this endpoint does not read: `415`.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// Too many requests from one client: `429`.
+    #[error("{0}")]
+    TooMany(String),
+    /// A service the request needs is away for now: `503`.
+    #[error("{0}")]
+    Unavailable(String),
+    /// A fault on our side: `500`; the detail is logged, never shown.
+    #[error("internal error")]
+    Internal(String),
+}
+
+/// Why a request is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// A form or API call without the session's CSRF token.
+    #[error("This form has expired. Please go back, reload the page and try again.")]
+    ExpiredForm,
+    /// A signed-in staff member whose role does not allow this area.
+    #[error("Your account does not have access to this page.")]
+    Role,
+}
+
+impl HttpError {
+    /// The status code of this error.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            HttpError::NotFound => StatusCode::NOT_FOUND,
+            HttpError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            HttpError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            HttpError::Forbidden(_) => StatusCode::FORBIDDEN,
+            HttpError::LoginRequired { .. } => StatusCode::UNAUTHORIZED,
+            HttpError::Conflict(_) => StatusCode::CONFLICT,
+            HttpError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            HttpError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            HttpError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
+            HttpError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            HttpError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// A JSON body axum could not read, as the error it means.
+    pub fn from_json_rejection(rejection: &JsonRejection) -> HttpError {
+        let message = rejection.body_text();
+        match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => HttpError::TooLarge(message),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => HttpError::UnsupportedMediaType(message),
+            _ => HttpError::BadRequest(format!("invalid JSON body: {message}")),
+        }
+    }
 }
 
 impl From<StorageError> for HttpError {
     fn from(error: StorageError) -> Self {
-        HttpError::Internal(error.to_string())
+        match error {
+            StorageError::Conflict(message) => HttpError::Conflict(message),
+            error => HttpError::Internal(error.to_string()),
+        }
     }
 }
 
@@ -84,14 +128,19 @@ impl From<crate::accounts::AccountError> for HttpError {
     fn from(error: crate::accounts::AccountError) -> Self {
         use crate::accounts::AccountError;
         match error {
-            AccountError::Invalid(_) | AccountError::EmailTaken(_) => {
-                HttpError::BadRequest(error.to_string())
-            }
+            AccountError::Invalid(_) => HttpError::BadRequest(error.to_string()),
+            AccountError::EmailTaken(_) => HttpError::Conflict(error.to_string()),
             AccountError::UnknownUser => HttpError::NotFound,
             AccountError::Hashing(_) | AccountError::Storage(_) => {
                 HttpError::Internal(error.to_string())
             }
         }
+    }
+}
+
+impl From<crate::deflection::RequestFlowError> for HttpError {
+    fn from(error: crate::deflection::RequestFlowError) -> Self {
+        HttpError::Internal(format!("request flow: {error}"))
     }
 }
 
@@ -101,100 +150,87 @@ impl From<minijinja::Error> for HttpError {
     }
 }
 
-/// Marks a response whose body is to be replaced by the friendly error page.
+/// What an error response carries until [`render_errors`] gives it its final form.
 #[derive(Clone, Debug)]
-struct ErrorPage {
+struct ErrorDetails {
     message: String,
+    fields: Option<BTreeMap<&'static str, String>>,
+    /// Where to return after signing in.
+    sign_in_next: Option<String>,
 }
 
 impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
-        match &self {
-            HttpError::ApiBadRequest(message) => {
-                let body = serde_json::json!({ "error": message });
-                return (StatusCode::BAD_REQUEST, axum::Json(body)).into_response();
-            }
-            HttpError::ApiInvalidFields { message, fields } => {
-                let body = serde_json::json!({ "error": message, "fields": fields });
-                return (StatusCode::UNPROCESSABLE_ENTITY, axum::Json(body)).into_response();
-            }
-            HttpError::ApiTooManyRequests(message) => {
-                let body = serde_json::json!({ "error": message });
-                return (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
-            }
-            HttpError::ApiUnauthorized => {
-                let body = serde_json::json!({ "error": self.to_string() });
-                return (StatusCode::UNAUTHORIZED, axum::Json(body)).into_response();
-            }
-            HttpError::ApiForbidden => {
-                let body = serde_json::json!({ "error": self.to_string() });
-                return (StatusCode::FORBIDDEN, axum::Json(body)).into_response();
-            }
-            HttpError::LoginRequired { next } => {
-                let target = format!(
-                    "/login?next={}",
-                    percent_encoding::utf8_percent_encode(next, percent_encoding::NON_ALPHANUMERIC)
-                );
-                return axum::response::Redirect::to(&target).into_response();
-            }
-            HttpError::ApiRejected(status, message) => {
-                let body = serde_json::json!({ "error": message });
-                return (*status, axum::Json(body)).into_response();
-            }
-            _ => {}
-        }
-        let (status, message) = match &self {
-            HttpError::NotFound => (StatusCode::NOT_FOUND, self.to_string()),
-            HttpError::BadRequest(message) => (StatusCode::BAD_REQUEST, message.clone()),
-            HttpError::CsrfRejected | HttpError::Forbidden => {
-                (StatusCode::FORBIDDEN, self.to_string())
-            }
-            HttpError::Conflict(message) => (StatusCode::CONFLICT, message.clone()),
-            HttpError::ApiBadRequest(_)
-            | HttpError::ApiInvalidFields { .. }
-            | HttpError::ApiTooManyRequests(_)
-            | HttpError::ApiRejected(..)
-            | HttpError::ApiUnauthorized
-            | HttpError::ApiForbidden
-            | HttpError::LoginRequired { .. } => (StatusCode::BAD_REQUEST, self.to_string()),
+        let status = self.status();
+        let message = match &self {
             HttpError::Internal(detail) => {
                 // The detail goes to the log only: internal error text never reaches a customer.
                 tracing::error!(error = %detail, "request failed");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "Something went wrong on our side.".to_owned(),
-                )
+                "Something went wrong on our side.".to_owned()
             }
+            HttpError::LoginRequired { .. } => "Sign in to use this API.".to_owned(),
+            other => other.to_string(),
         };
-        let mut response = (status, message.clone()).into_response();
-        response.extensions_mut().insert(ErrorPage { message });
+        let details = match self {
+            HttpError::Invalid { fields, .. } => ErrorDetails {
+                message,
+                fields: Some(fields),
+                sign_in_next: None,
+            },
+            HttpError::LoginRequired { next } => ErrorDetails {
+                message,
+                fields: None,
+                sign_in_next: Some(next),
+            },
+            _ => ErrorDetails {
+                message,
+                fields: None,
+                sign_in_next: None,
+            },
+        };
+        let mut response = (status, details.message.clone()).into_response();
+        response.extensions_mut().insert(details);
         response
     }
 }
 
-/// Renders the error page (with the site's layout) for responses marked by [`HttpError`].
-pub async fn render_error_pages(
+/// Gives every error response its final form, chosen by the route: JSON `{"error", "fields"?}`
+/// under `/api/`, otherwise the site's error page (and the sign-in page for staff pages).
+pub async fn render_errors(
     State(state): State<AppState>,
     request: Request,
     next: Next,
 ) -> Response {
+    let api = request.uri().path().starts_with("/api/");
     let response = next.run(request).await;
-    let Some(page) = response.extensions().get::<ErrorPage>().cloned() else {
+    let Some(details) = response.extensions().get::<ErrorDetails>().cloned() else {
         return response;
     };
     let status = response.status();
-    match templates::render_error(&state, status, &page.message) {
-        Ok(html) => {
-            let mut rendered = (status, Html(html)).into_response();
-            rendered.headers_mut().insert(
-                header::CACHE_CONTROL,
-                header::HeaderValue::from_static("no-store"),
-            );
-            rendered
+    let mut rendered = if api {
+        let body = match &details.fields {
+            Some(fields) => serde_json::json!({ "error": details.message, "fields": fields }),
+            None => serde_json::json!({ "error": details.message }),
+        };
+        (status, axum::Json(body)).into_response()
+    } else if let Some(next) = &details.sign_in_next {
+        let target = format!(
+            "/login?next={}",
+            percent_encoding::utf8_percent_encode(next, percent_encoding::NON_ALPHANUMERIC)
+        );
+        return Redirect::to(&target).into_response();
+    } else {
+        match templates::render_error(&state, status, &details.message) {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(error) => {
+                tracing::error!(%error, "error page could not be rendered");
+                return response;
+            }
         }
-        Err(error) => {
-            tracing::error!(%error, "error page could not be rendered");
-            response
-        }
-    }
+    };
+    rendered.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    rendered
 }

@@ -6,9 +6,9 @@ use axum::http::header::ACCEPT_LANGUAGE;
 /// Where the language of a request came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CustomerLanguage {
-    /// The page or the request named it: results are filtered to it.
+    /// The page or the request named it.
     Chosen(String),
-    /// The browser's preference: filtered to it, but all languages are searched when it has no match.
+    /// The browser's preference.
     Preferred(String),
     /// Nothing known: every language.
     Any,
@@ -52,17 +52,13 @@ impl CustomerLanguage {
             .unwrap_or(CustomerLanguage::Any)
     }
 
-    /// The language to filter by first, if any.
+    /// The language to search first, if any (`search::language_fallback` widens it to every
+    /// language when nothing there fits).
     pub fn filter(&self) -> Option<&str> {
         match self {
             CustomerLanguage::Chosen(lang) | CustomerLanguage::Preferred(lang) => Some(lang),
             CustomerLanguage::Any => None,
         }
-    }
-
-    /// Whether an empty filtered result should be retried across all languages.
-    pub fn falls_back_to_any(&self) -> bool {
-        matches!(self, CustomerLanguage::Preferred(_))
     }
 }
 

@@ -30,7 +30,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-pub use error::HttpError;
+pub use error::{HttpError, Refusal};
 
 use crate::accounts::StaffArea;
 use crate::app::AppState;
@@ -109,7 +109,7 @@ pub fn router(state: AppState) -> Router {
         .merge(customer_pages)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            error::render_error_pages,
+            error::render_errors,
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

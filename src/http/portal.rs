@@ -11,7 +11,7 @@ use super::customer_session::CustomerSession;
 use super::templates::{Layout, render};
 use crate::app::AppState;
 use crate::articles;
-use crate::deflection::{DraftState, Event, ViewSource};
+use crate::deflection::{Channel, Event, Requester, ViewSource};
 
 const LIST_LENGTH: i64 = 6;
 
@@ -101,30 +101,17 @@ pub async fn article(
         };
     };
     let neighbours = articles::article_neighbours(&state.db, &article).await?;
-    // Opened from the request form: remember it, and offer "this solved it" right here.
-    let draft = match query.draft.as_deref() {
-        Some(id) => state
-            .db
-            .find_draft(id)
-            .await?
-            .filter(|d| d.state == DraftState::Open),
-        None => None,
+    let requester = Requester {
+        channel: Channel::WebForm,
+        visitor_id: Some(session.visitor_id.clone()),
+        address: None,
     };
-    if let Some(draft) = &draft {
-        state
-            .db
-            .add_draft_opened_article(&draft.id, &article.slug)
-            .await?;
-    }
     let source = ViewSource::from_parameter(query.from.as_deref());
-    state.events.record(
-        Event::ArticleViewed {
-            slug: article.slug.clone(),
-            source,
-            draft_id: draft.as_ref().map(|d| d.id.clone()),
-        },
-        Some(&session.visitor_id),
-    );
+    // Opened from the request form: the page offers "this solved it" right here.
+    let draft = state
+        .request_flow()
+        .article_opened(&requester, &article.slug, source, query.draft.as_deref())
+        .await?;
     let layout = Layout::new(&state, &article.lang, article.title.clone());
     let html = render(
         "article.html",
@@ -172,6 +159,7 @@ pub async fn article_feedback(
             helpful,
         },
         Some(&session.visitor_id),
+        Channel::WebForm,
     );
     if helpful {
         Ok(Redirect::to(&format!(

@@ -8,17 +8,17 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::Deserialize;
 
+use std::net::IpAddr;
+
 use super::HttpError;
 use super::customer_session::{ClientIp, CustomerSession};
 use super::templates::{Layout, render};
 use crate::app::AppState;
-use crate::deflection::drafts::{new_draft_id, save_draft};
-use crate::deflection::{Channel, DraftFields, DraftState, Event, RequestDraft};
-use crate::search::{SuggestRequest, Suggestion};
-use crate::tickets::filing::{FieldErrors, FilingContext, TicketRequest, file_ticket};
-
-/// Articles offered on the review step at most.
-const REVIEW_SUGGESTIONS: usize = 3;
+use crate::deflection::request_flow::{is_draft_id, new_draft_id};
+use crate::deflection::{
+    Channel, DraftFields, OpenedDraft, Requester, Review, SolvedOutcome, Submission, SubmitOutcome,
+};
+use crate::tickets::filing::{FieldErrors, FiledTicket};
 
 /// `GET /request/new` parameters.
 #[derive(Debug, Default, Deserialize)]
@@ -33,37 +33,44 @@ pub struct NewRequestQuery {
 pub async fn new_request(
     State(state): State<AppState>,
     session: CustomerSession,
+    ClientIp(ip): ClientIp,
     Query(query): Query<NewRequestQuery>,
 ) -> Result<Response, HttpError> {
-    if let Some(id) = query.draft.as_deref()
-        && let Some(draft) = state.db.find_draft(id).await?
-    {
-        if let Some(response) = already_filed(&state, &draft.id).await? {
-            return Ok(response);
+    let flow = state.request_flow();
+    if let Some(id) = query.draft.as_deref() {
+        match flow.open(id).await? {
+            OpenedDraft::Editing(draft) => {
+                let page = render_form(
+                    &state,
+                    &session,
+                    &draft.id,
+                    &draft.fields,
+                    &FieldErrors::default(),
+                    None,
+                )
+                .await?;
+                return Ok(Html(page).into_response());
+            }
+            OpenedDraft::Filed { ticket } => return Ok(to_ticket_page(&ticket)),
+            OpenedDraft::Missing => {}
         }
-        let page = render_form(
-            &state,
-            &session,
-            &draft.id,
-            &draft.fields,
-            &FieldErrors::default(),
-            None,
-        )
-        .await?;
-        return Ok(Html(page).into_response());
     }
-    let id = new_draft_id();
-    let subject: String = query
-        .q
-        .trim()
-        .chars()
-        .take(crate::tickets::filing::MAX_SUBJECT_CHARS)
-        .collect();
-    state
-        .db
-        .create_draft(&id, &subject, &state.config.default_language)
-        .await?;
+    let id = flow.start(&requester(&session, ip), &query.q).await?;
     Ok(Redirect::to(&format!("/request/new?draft={id}")).into_response())
+}
+
+/// The portal's form as a requester of the request flow.
+fn requester(session: &CustomerSession, ip: IpAddr) -> Requester {
+    Requester {
+        channel: Channel::WebForm,
+        visitor_id: Some(session.visitor_id.clone()),
+        address: Some(ip),
+    }
+}
+
+/// The filed ticket's private page, with the "sent" notice.
+fn to_ticket_page(ticket: &FiledTicket) -> Response {
+    Redirect::to(&format!("/tickets/{}?filed=1", ticket.status_token)).into_response()
 }
 
 async fn render_form(
@@ -145,7 +152,7 @@ impl RequestForm {
     }
 }
 
-/// `POST /request`: saves the draft, validates, offers unseen suggestions once, then files.
+/// `POST /request`: the request flow decides; this turns its outcome into a page.
 pub async fn submit_request(
     State(state): State<AppState>,
     session: CustomerSession,
@@ -153,7 +160,7 @@ pub async fn submit_request(
     Form(form): Form<RequestForm>,
 ) -> Result<Response, HttpError> {
     let fields = form.fields();
-    let draft_id = if valid_draft_id(&form.draft) {
+    let draft_id = if is_draft_id(&form.draft) {
         form.draft.clone()
     } else {
         new_draft_id()
@@ -172,152 +179,54 @@ pub async fn submit_request(
         )
         .await;
     }
-    if let Some(response) = already_filed(&state, &draft_id).await? {
-        return Ok(response);
-    }
-    save_draft(
-        &state.db,
-        &state.events,
-        &draft_id,
-        &fields,
-        &state.config.default_language,
-        &session.visitor_id,
-    )
-    .await?;
-    let request = TicketRequest {
-        name: fields.name.clone(),
-        email: fields.email.clone(),
-        subject: fields.subject.clone(),
-        description: fields.description.clone(),
-        category: fields.category.clone(),
+    let submission = Submission {
+        draft_id: Some(draft_id.clone()),
+        fields: fields.clone(),
+        seen: form
+            .seen
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        review: if form.step == "file" {
+            Review::Skip
+        } else {
+            Review::Offer
+        },
     };
-    let valid = match request.validate() {
-        Ok(valid) => valid,
-        Err(errors) => {
+    let outcome = state
+        .request_flow()
+        .submit(&requester(&session, ip), submission)
+        .await?;
+    match outcome {
+        SubmitOutcome::Filed { ticket } => Ok(to_ticket_page(&ticket)),
+        SubmitOutcome::Invalid { fields: errors } => {
             let page = render_form(&state, &session, &draft_id, &fields, &errors, None).await?;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page)).into_response());
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page)).into_response())
         }
-    };
-    let draft = state.db.find_draft(&draft_id).await?;
-    if form.step != "file" {
-        let mut seen: Vec<String> = draft
-            .as_ref()
-            .map(|d| d.suggested_articles.clone())
-            .unwrap_or_default();
-        seen.extend(
-            form.seen
-                .split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned),
-        );
-        let unseen: Vec<Suggestion> = confident_suggestions(&state, &fields.suggestion_text())?
-            .into_iter()
-            .filter(|s| !seen.contains(&s.id))
-            .take(REVIEW_SUGGESTIONS)
-            .collect();
-        if !unseen.is_empty() {
-            let slugs: Vec<String> = unseen.iter().map(|s| s.id.clone()).collect();
-            state.db.add_draft_suggestions(&draft_id, &slugs).await?;
-            state.events.record(
-                Event::SuggestionsShown {
-                    draft_id: Some(draft_id.clone()),
-                    articles: slugs,
-                },
-                Some(&session.visitor_id),
-            );
+        SubmitOutcome::NeedsReview { articles } => {
             let layout = Layout::new(&state, &state.config.default_language, "Before you send");
             let page = render(
                 "request_review.html",
                 &layout,
-                context! { draft_id, fields, suggestions => unseen, csrf_token => &session.csrf_token },
+                context! { draft_id, fields, suggestions => articles, csrf_token => &session.csrf_token },
             )?;
-            return Ok(Html(page).into_response());
+            Ok(Html(page).into_response())
+        }
+        SubmitOutcome::RateLimited => {
+            let notice = "You have sent several requests in a short time. Your text is saved below: please try again in a few minutes.";
+            form_with_notice(
+                &state,
+                &session,
+                &draft_id,
+                &fields,
+                notice,
+                StatusCode::TOO_MANY_REQUESTS,
+            )
+            .await
         }
     }
-    if let Some(limiter) = &state.ticket_rate_limiter
-        && limiter.check_key(&ip).is_err()
-    {
-        let notice = "You have sent several requests in a short time. Your text is saved below: please try again in a few minutes.";
-        return form_with_notice(
-            &state,
-            &session,
-            &draft_id,
-            &fields,
-            notice,
-            StatusCode::TOO_MANY_REQUESTS,
-        )
-        .await;
-    }
-    // Reaching here, this request added no suggestions, so `draft` is current.
-    let context = filing_context(&state, Some(&draft_id), draft.as_ref(), Channel::WebForm);
-    let filed = file_ticket(&state.db, &state.rules, &state.config.sla, &valid, &context).await?;
-    if filed.newly_filed {
-        state.events.record(
-            Event::TicketFiled {
-                ticket_id: filed.id,
-                draft_id: Some(draft_id),
-                suggestions_shown: !context.suggested_articles.is_empty(),
-                suggestions_opened: !context.opened_articles.is_empty(),
-            },
-            Some(&session.visitor_id),
-        );
-    }
-    Ok(Redirect::to(&format!("/tickets/{}?filed=1", filed.status_token)).into_response())
-}
-
-/// What the portal knows about self-service tried before filing.
-pub fn filing_context(
-    state: &AppState,
-    draft_id: Option<&str>,
-    draft: Option<&RequestDraft>,
-    channel: Channel,
-) -> FilingContext {
-    FilingContext {
-        draft_id: draft_id.map(str::to_owned),
-        lang: draft
-            .map(|d| d.lang.clone())
-            .unwrap_or_else(|| state.config.default_language.clone()),
-        channel,
-        suggested_articles: draft
-            .map(|d| d.suggested_articles.clone())
-            .unwrap_or_default(),
-        opened_articles: draft.map(|d| d.opened_articles.clone()).unwrap_or_default(),
-        base_url: state.public_base_url(),
-        site_name: state.config.site_name.clone(),
-    }
-}
-
-/// A double-clicked submit, or a back button after filing: show the ticket already filed.
-async fn already_filed(state: &AppState, draft_id: &str) -> Result<Option<Response>, HttpError> {
-    let Some(draft) = state.db.find_draft(draft_id).await? else {
-        return Ok(None);
-    };
-    let Some(ticket_id) = draft.ticket_id else {
-        return Ok(None);
-    };
-    let Some(ticket) = state.db.find_ticket_by_id(ticket_id).await? else {
-        return Ok(None);
-    };
-    Ok(Some(
-        Redirect::to(&format!("/tickets/{}?filed=1", ticket.status_token)).into_response(),
-    ))
-}
-
-/// Suggestions good enough to interrupt a customer with.
-pub fn confident_suggestions(state: &AppState, text: &str) -> Result<Vec<Suggestion>, HttpError> {
-    let text: String = text.chars().take(super::search::MAX_QUERY_CHARS).collect();
-    Ok(state.search.suggest_articles(&SuggestRequest {
-        text: &text,
-        lang: None,
-        category: None,
-        limit: 5,
-        offset: 0,
-    })?)
-}
-
-fn valid_draft_id(id: &str) -> bool {
-    id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit())
 }
 
 /// `POST /request/{draft}/solved` form.
@@ -333,36 +242,24 @@ pub struct SolvedForm {
 pub async fn request_solved(
     State(state): State<AppState>,
     session: CustomerSession,
+    ClientIp(ip): ClientIp,
     Path(draft_id): Path<String>,
     Form(form): Form<SolvedForm>,
 ) -> Result<Response, HttpError> {
     session.verify_csrf(&form.csrf_token)?;
-    let draft = state
-        .db
-        .find_draft(&draft_id)
-        .await?
-        .ok_or(HttpError::NotFound)?;
-    let article = (!form.article.is_empty()).then(|| form.article.clone());
-    if draft.state == DraftState::Open
-        && state
-            .db
-            .close_draft(&draft_id, DraftState::Deflected)
-            .await?
-    {
-        state.events.record(
-            Event::Deflected {
-                draft_id: draft_id.clone(),
-                slug: article.clone(),
-            },
-            Some(&session.visitor_id),
-        );
-    }
-    let article = match article {
-        Some(slug) => state.db.find_article_by_slug(&slug).await?.map(|a| a.title),
-        None => None,
+    let outcome = state
+        .request_flow()
+        .confirm_solved(&requester(&session, ip), &draft_id, Some(&form.article))
+        .await?;
+    let SolvedOutcome::Deflected { article_title } = outcome else {
+        return Err(HttpError::NotFound);
     };
     let layout = Layout::new(&state, &state.config.default_language, "Glad we could help");
-    let page = render("request_solved.html", &layout, context! { article })?;
+    let page = render(
+        "request_solved.html",
+        &layout,
+        context! { article => article_title },
+    )?;
     Ok(Html(page).into_response())
 }
 
@@ -370,21 +267,17 @@ pub async fn request_solved(
 pub async fn autosave_request(
     State(state): State<AppState>,
     session: CustomerSession,
+    ClientIp(ip): ClientIp,
     Path(draft_id): Path<String>,
     Form(form): Form<RequestForm>,
 ) -> Result<StatusCode, HttpError> {
     session.verify_csrf(&form.csrf_token)?;
-    if !valid_draft_id(&draft_id) {
+    let saved = state
+        .request_flow()
+        .autosave(&requester(&session, ip), &draft_id, &form.fields())
+        .await?;
+    if !saved {
         return Err(HttpError::NotFound);
     }
-    save_draft(
-        &state.db,
-        &state.events,
-        &draft_id,
-        &form.fields(),
-        &state.config.default_language,
-        &session.visitor_id,
-    )
-    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -12,25 +12,15 @@ use super::customer_session::CustomerSession;
 use super::language::CustomerLanguage;
 use super::templates::{Layout, render};
 use crate::app::AppState;
-use crate::deflection::Event;
-use crate::search::{SearchResults, SuggestRequest, Suggestion};
+use crate::deflection::{Channel, Event, Requester};
+use crate::search::{SuggestRequest, Suggestion, truncate_query};
 
-/// Longer queries are cut to this many characters (documented in the README): a customer
-/// pasting a whole email still gets suggestions, and the work per request stays bounded.
-pub const MAX_QUERY_CHARS: usize = 1_000;
 /// Results per page on `/search`.
 const PAGE_SIZE: usize = 10;
 /// The most results one API call may ask for.
 const MAX_API_LIMIT: usize = 50;
 /// Pages beyond this are not served (nobody reads page 100; it bounds the work).
 const MAX_PAGE: usize = 50;
-
-fn truncate_query(text: &str) -> &str {
-    match text.char_indices().nth(MAX_QUERY_CHARS) {
-        Some((index, _)) => &text[..index],
-        None => text,
-    }
-}
 
 /// The query string of `/search`.
 #[derive(Debug, Default, Deserialize)]
@@ -60,7 +50,7 @@ pub async fn search_page(
         limit: PAGE_SIZE,
         offset: (page - 1) * PAGE_SIZE,
     };
-    let results = search_with_fallback(&state, &request, &language)?;
+    let results = state.search.search_in_language_first(&request)?;
 
     if !text.is_empty() {
         state.events.record(
@@ -70,6 +60,7 @@ pub async fn search_page(
                 lang: language.filter().map(str::to_owned),
             },
             Some(&session.visitor_id),
+            Channel::WebForm,
         );
     }
     let layout_lang = language
@@ -178,23 +169,6 @@ impl From<Suggestion> for SuggestionView {
     }
 }
 
-/// The results of a search in the customer's language, or in every language when their
-/// browser's language has nothing.
-fn search_with_fallback(
-    state: &AppState,
-    request: &SuggestRequest<'_>,
-    language: &CustomerLanguage,
-) -> Result<SearchResults, HttpError> {
-    let results = state.search.search_articles(request)?;
-    if results.total == 0 && language.falls_back_to_any() {
-        return Ok(state.search.search_articles(&SuggestRequest {
-            lang: None,
-            ..*request
-        })?);
-    }
-    Ok(results)
-}
-
 /// A trimmed parameter, or `None` when it is missing or blank.
 fn non_empty(value: Option<&str>) -> Option<&str> {
     value.map(str::trim).filter(|v| !v.is_empty())
@@ -216,7 +190,7 @@ fn parse_limit(raw: Option<&str>, default: usize) -> Result<usize, HttpError> {
         None => Ok(default),
         Some(raw) => match raw.parse::<usize>() {
             Ok(limit) if (1..=MAX_API_LIMIT).contains(&limit) => Ok(limit),
-            _ => Err(HttpError::ApiBadRequest(format!(
+            _ => Err(HttpError::BadRequest(format!(
                 "limit must be a number from 1 to {MAX_API_LIMIT}"
             ))),
         },
@@ -240,26 +214,18 @@ pub async fn api_suggest(
         limit,
         offset: 0,
     };
-    let mut suggestions = state.search.suggest_articles(&request)?;
-    // Suggestions fall back to every language even for the page's language: a customer
-    // typing Latvian on an English page should still be helped.
-    if suggestions.is_empty() && language.filter().is_some() {
-        suggestions = state.search.suggest_articles(&SuggestRequest {
-            lang: None,
-            ..request
-        })?;
-    }
-    if let Some(draft_id) = query.draft.as_deref().filter(|_| !suggestions.is_empty()) {
-        let slugs: Vec<String> = suggestions.iter().map(|s| s.id.clone()).collect();
-        if state.db.add_draft_suggestions(draft_id, &slugs).await? {
-            state.events.record(
-                Event::SuggestionsShown {
-                    draft_id: Some(draft_id.to_owned()),
-                    articles: slugs,
-                },
-                None,
-            );
-        }
+    let suggestions = state.search.suggest_in_language_first(&request)?;
+    if let Some(draft_id) = query.draft.as_deref() {
+        // The request form's live panel: the draft remembers what it showed.
+        let requester = Requester {
+            channel: Channel::WebForm,
+            visitor_id: None,
+            address: None,
+        };
+        state
+            .request_flow()
+            .suggestions_shown(&requester, draft_id, &suggestions)
+            .await?;
     }
     Ok(Json(SuggestionsResponse {
         query: query.q.clone(),
@@ -275,7 +241,7 @@ pub async fn api_search(
     Query(query): Query<ApiSearchQuery>,
 ) -> Result<Json<SuggestionsResponse>, HttpError> {
     let limit = parse_limit(query.limit.as_deref(), 10)?;
-    let page = parse_page(query.page.as_deref()).map_err(HttpError::ApiBadRequest)?;
+    let page = parse_page(query.page.as_deref()).map_err(HttpError::BadRequest)?;
     let text = truncate_query(&query.q);
     let language = CustomerLanguage::resolve(query.lang.as_deref(), &headers, &state.languages());
     let category = non_empty(query.category.as_deref());
@@ -286,7 +252,7 @@ pub async fn api_search(
         limit,
         offset: (page - 1) * limit,
     };
-    let results = search_with_fallback(&state, &request, &language)?;
+    let results = state.search.search_in_language_first(&request)?;
     if !text.trim().is_empty() {
         let lang = language.filter().map(str::to_owned);
         state.events.record(
@@ -296,6 +262,7 @@ pub async fn api_search(
                 lang,
             },
             None,
+            Channel::Api,
         );
     }
     Ok(Json(SuggestionsResponse {

@@ -12,6 +12,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 
+use super::error::Refusal;
 use super::{HttpError, MAX_BODY_BYTES};
 use crate::accounts::{StaffArea, StaffUser, find_session};
 use crate::app::AppState;
@@ -69,20 +70,12 @@ async fn session_from_cookies(
     }))
 }
 
-fn is_api(path: &str) -> bool {
-    path.starts_with("/api/")
-}
-
 fn unauthenticated(path: &str, query: Option<&str>) -> HttpError {
-    if is_api(path) {
-        HttpError::ApiUnauthorized
-    } else {
-        let next = match query {
-            Some(query) => format!("{path}?{query}"),
-            None => path.to_owned(),
-        };
-        HttpError::LoginRequired { next }
-    }
+    let next = match query {
+        Some(query) => format!("{path}?{query}"),
+        None => path.to_owned(),
+    };
+    HttpError::LoginRequired { next }
 }
 
 /// Lets a request through only for a signed-in user whose role may use `area` (`None`: any
@@ -112,15 +105,11 @@ async fn admit(
     if let Some(area) = area
         && !session.user.may_enter(area)
     {
-        return Err(if is_api(&path) {
-            HttpError::ApiForbidden
-        } else {
-            HttpError::Forbidden
-        });
+        return Err(HttpError::Forbidden(Refusal::Role));
     }
     let changes_data = !matches!(*request.method(), Method::GET | Method::HEAD);
     if changes_data {
-        request = check_csrf(request, &session.csrf_token, is_api(&path)).await?;
+        request = check_csrf(request, &session.csrf_token).await?;
     }
     request.extensions_mut().insert(session);
     Ok(request)
@@ -128,14 +117,8 @@ async fn admit(
 
 /// Accepts the token from the `X-CSRF-Token` header, or from the `csrf_token` field of a
 /// URL-encoded form (the body is read and handed on unchanged).
-async fn check_csrf(request: Request, expected: &str, api: bool) -> Result<Request, HttpError> {
-    let rejected = || {
-        if api {
-            HttpError::ApiForbidden
-        } else {
-            HttpError::CsrfRejected
-        }
-    };
+async fn check_csrf(request: Request, expected: &str) -> Result<Request, HttpError> {
+    let rejected = || HttpError::Forbidden(Refusal::ExpiredForm);
     if let Some(submitted) = request
         .headers()
         .get(CSRF_HEADER)

@@ -9,8 +9,10 @@ use serde::{Deserialize, Serialize};
 
 use super::HttpError;
 use super::customer_session::CustomerSession;
+use super::error::Refusal;
 use super::templates::{Layout, render};
 use crate::app::AppState;
+use crate::display::timestamp;
 use crate::tickets::conversation::{ConversationError, add_customer_reply, rate_support};
 use crate::tickets::filing::reference_of;
 use crate::tickets::{AuthorKind, Ticket, TicketStatus};
@@ -42,12 +44,6 @@ async fn find_ticket(state: &AppState, token: &str) -> Result<Ticket, HttpError>
         .ok_or(HttpError::NotFound)
 }
 
-fn format_time(millis: i64) -> String {
-    jiff::Timestamp::from_millisecond(millis)
-        .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
-        .unwrap_or_default()
-}
-
 async fn render_status(
     state: &AppState,
     session: &CustomerSession,
@@ -65,7 +61,7 @@ async fn render_status(
             from_customer: m.author_kind == AuthorKind::Customer,
             author: m.author_name,
             body: m.body,
-            at: format_time(m.created_at),
+            at: timestamp(m.created_at),
         })
         .collect();
     let status = ticket.status;
@@ -81,7 +77,7 @@ async fn render_status(
         context! {
             reference, token => &ticket.status_token, subject => &ticket.subject,
             status => status.as_str(), priority => ticket.priority.as_str(),
-            created => format_time(ticket.created_at), messages,
+            created => timestamp(ticket.created_at), messages,
             can_reply => status != TicketStatus::Closed,
             can_rate => matches!(status, TicketStatus::Resolved | TicketStatus::Closed) && ticket.satisfaction.is_none(),
             satisfaction => &ticket.satisfaction,
@@ -133,7 +129,10 @@ pub async fn ticket_reply(
 ) -> Result<Response, HttpError> {
     let ticket = find_ticket(&state, &token).await?;
     let (error, status) = if session.verify_csrf(&form.csrf_token).is_err() {
-        (HttpError::CsrfRejected.to_string(), StatusCode::FORBIDDEN)
+        (
+            HttpError::Forbidden(Refusal::ExpiredForm).to_string(),
+            StatusCode::FORBIDDEN,
+        )
     } else {
         match add_customer_reply(&state.db, &ticket, &form.body).await {
             Ok(_) => {

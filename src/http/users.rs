@@ -148,7 +148,7 @@ async fn create_user(
         ) => {
             let page =
                 render_users(&state, &session, None, Some(error.to_string()), Some(&form)).await?;
-            Ok((StatusCode::BAD_REQUEST, page).into_response())
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(error) => Err(error.into()),
     }
@@ -232,7 +232,7 @@ async fn audit_page(
     let entries: Vec<AuditView> = entries
         .into_iter()
         .map(|entry| AuditView {
-            at: format_time(entry.created_at),
+            at: crate::display::timestamp_with_seconds(entry.created_at),
             actor: entry.actor_email,
             action: entry.action,
             target: entry.target,
@@ -247,11 +247,4 @@ async fn audit_page(
         "Audit log",
         context! { entries => entries, older => older },
     )
-}
-
-/// A stored time as staff read it.
-pub fn format_time(millis: i64) -> String {
-    jiff::Timestamp::from_millisecond(millis)
-        .map(|t| t.strftime("%Y-%m-%d %H:%M:%S UTC").to_string())
-        .unwrap_or_default()
 }

@@ -9,6 +9,7 @@
 //! - [`ranking`]: BM25F re-ranking of candidates, title n-gram similarity, the confidence
 //!   threshold that decides "suggest nothing".
 //! - [`suggest`]: the request flow behind `suggest_articles` / `search_articles`.
+//! - [`language_fallback`]: the customer's language first, every language when nothing fits.
 //! - [`snippets`]: the highlighted, HTML-escaped passage shown under each suggestion.
 //! - [`eval`], [`baseline`], [`bench`]: offline relevance evaluation, the SQLite FTS5 baseline,
 //!   and the synthetic latency benchmark.
@@ -21,6 +22,7 @@ pub mod bench;
 pub mod error;
 pub mod eval;
 pub mod index;
+pub mod language_fallback;
 pub mod query;
 pub mod ranking;
 pub mod schema;
@@ -33,6 +35,18 @@ use serde::{Deserialize, Serialize};
 pub use error::SearchError;
 pub use index::SearchIndex;
 pub use schema::SCHEMA_VERSION;
+
+/// Longer queries are cut to this many characters (documented in the README): a customer
+/// pasting a whole email still gets suggestions, and the work per request stays bounded.
+pub const MAX_QUERY_CHARS: usize = 1_000;
+
+/// `text` cut to its first [`MAX_QUERY_CHARS`] characters.
+pub fn truncate_query(text: &str) -> &str {
+    match text.char_indices().nth(MAX_QUERY_CHARS) {
+        Some((index, _)) => &text[..index],
+        None => text,
+    }
+}
 
 /// One article as the index sees it. The database is the source of truth; the index is a
 /// rebuildable cache.

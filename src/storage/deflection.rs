@@ -3,7 +3,7 @@
 use sqlx::FromRow;
 
 use super::{Database, StorageError, from_json_list, now_millis, to_json_list};
-use crate::deflection::{DraftFields, DraftState, EventKind, RequestDraft};
+use crate::deflection::{Channel, DraftFields, DraftState, EventKind, RequestDraft};
 
 /// One stored event; see `deflection::events::Event` for what each kind means.
 #[derive(Clone, Debug, Default)]
@@ -20,9 +20,10 @@ pub struct EventRow {
     pub position: Option<i64>,
     pub ticket_id: Option<i64>,
     pub details: Option<String>,
+    pub channel: Option<Channel>,
 }
 
-const EVENT_COLUMNS: usize = 12;
+const EVENT_COLUMNS: usize = 13;
 
 #[derive(FromRow)]
 struct DraftRow {
@@ -37,6 +38,7 @@ struct DraftRow {
     suggested_articles: String,
     opened_articles: String,
     ticket_id: Option<i64>,
+    channel: String,
 }
 
 impl TryFrom<DraftRow> for RequestDraft {
@@ -46,6 +48,8 @@ impl TryFrom<DraftRow> for RequestDraft {
         Ok(RequestDraft {
             state: DraftState::parse(&row.state)
                 .ok_or_else(|| StorageError::Corrupt(format!("draft state {:?}", row.state)))?,
+            channel: Channel::parse(&row.channel)
+                .ok_or_else(|| StorageError::Corrupt(format!("draft channel {:?}", row.channel)))?,
             suggested_articles: from_json_list(&row.suggested_articles)?,
             opened_articles: from_json_list(&row.opened_articles)?,
             fields: DraftFields {
@@ -63,7 +67,7 @@ impl TryFrom<DraftRow> for RequestDraft {
 }
 
 const DRAFT_COLUMNS: &str = "id, name, email, subject, description, category, lang, state, \
-     suggested_articles, opened_articles, ticket_id";
+     suggested_articles, opened_articles, ticket_id, channel";
 
 impl Database {
     /// Stores a batch of events in one transaction.
@@ -73,7 +77,7 @@ impl Database {
         for chunk in rows.chunks(256) {
             let mut sql = String::from(
                 "INSERT INTO events (kind, occurred_at, visitor_id, draft_id, article_slug, query, \
-                 result_count, lang, source, position, ticket_id, details) VALUES ",
+                 result_count, lang, source, position, ticket_id, details, channel) VALUES ",
             );
             for (row_index, _) in chunk.iter().enumerate() {
                 if row_index > 0 {
@@ -100,7 +104,8 @@ impl Database {
                     .bind(row.source.clone())
                     .bind(row.position)
                     .bind(row.ticket_id)
-                    .bind(row.details.clone());
+                    .bind(row.details.clone())
+                    .bind(row.channel.map(Channel::as_str));
             }
             query.execute(&mut *transaction).await?;
         }
@@ -114,12 +119,14 @@ impl Database {
         id: &str,
         subject: &str,
         lang: &str,
+        channel: Channel,
     ) -> Result<(), StorageError> {
         let now = now_millis();
-        sqlx::query("INSERT INTO request_drafts (id, subject, lang, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)")
+        sqlx::query("INSERT INTO request_drafts (id, subject, lang, channel, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)")
             .bind(id)
             .bind(subject)
             .bind(lang)
+            .bind(channel.as_str())
             .bind(now)
             .execute(self.pool())
             .await?;
@@ -143,16 +150,18 @@ impl Database {
         id: &str,
         fields: &DraftFields,
         lang: &str,
+        channel: Channel,
     ) -> Result<bool, StorageError> {
         let now = now_millis();
         let has_text = i64::from(!fields.is_blank());
         let mut transaction = self.pool().begin().await?;
         sqlx::query(
-            "INSERT INTO request_drafts (id, lang, created_at, updated_at) VALUES ($1, $2, $3, $3) \
+            "INSERT INTO request_drafts (id, lang, channel, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) \
              ON CONFLICT (id) DO NOTHING",
         )
         .bind(id)
         .bind(lang)
+        .bind(channel.as_str())
         .bind(now)
         .execute(&mut *transaction)
         .await?;
@@ -238,15 +247,25 @@ impl Database {
     }
 
     /// Marks open drafts whose customer opened a suggestion and then did nothing since
-    /// `idle_before` as abandoned; returns their ids.
-    pub async fn abandon_idle_drafts(&self, idle_before: i64) -> Result<Vec<String>, StorageError> {
-        let ids = sqlx::query_scalar(
+    /// `idle_before` as abandoned; returns their ids and channels.
+    pub async fn abandon_idle_drafts(
+        &self,
+        idle_before: i64,
+    ) -> Result<Vec<(String, Channel)>, StorageError> {
+        let rows: Vec<(String, String)> = sqlx::query_as(
             "UPDATE request_drafts SET state = 'abandoned' WHERE state = 'open' \
-             AND first_opened_at IS NOT NULL AND updated_at < $1 RETURNING id",
+             AND first_opened_at IS NOT NULL AND updated_at < $1 RETURNING id, channel",
         )
         .bind(idle_before)
         .fetch_all(self.pool())
         .await?;
-        Ok(ids)
+        rows.into_iter()
+            .map(|(id, channel)| match Channel::parse(&channel) {
+                Some(channel) => Ok((id, channel)),
+                None => Err(StorageError::Corrupt(format!(
+                    "draft {id} channel {channel:?}"
+                ))),
+            })
+            .collect()
     }
 }

@@ -27,16 +27,7 @@ pub struct TicketRequest {
     pub category: String,
 }
 
-/// A message per invalid field, keyed by the public field name.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct FieldErrors(pub BTreeMap<&'static str, String>);
-
-impl FieldErrors {
-    /// Whether every field was valid.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
+pub use crate::field_errors::FieldErrors;
 
 /// A request whose fields are known to be valid.
 #[derive(Clone, Debug)]

@@ -507,3 +507,18 @@ fn all_time() -> answerdesk::storage::dashboard::DashboardScope<'static> {
         lang: None,
     }
 }
+
+/// Reads one text column straight from a test database, for facts no page shows (what a
+/// row recorded), ordered as the query says.
+pub async fn stored_texts(database: &TestDatabase, sql: &str) -> Vec<String> {
+    sqlx::any::install_default_drivers();
+    let url = if database.url.starts_with("postgres") {
+        database.url.clone()
+    } else {
+        format!("sqlite://{}", database.url)
+    };
+    let pool = sqlx::AnyPool::connect(&url).await.expect("connect");
+    let rows: Vec<(String,)> = sqlx::query_as(sql).fetch_all(&pool).await.expect("query");
+    pool.close().await;
+    rows.into_iter().map(|(text,)| text).collect()
+}

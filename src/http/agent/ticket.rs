@@ -458,12 +458,12 @@ pub(super) async fn api_filled_canned(
         .db
         .find_ticket_by_id(id)
         .await?
-        .ok_or_else(|| HttpError::ApiBadRequest("unknown ticket".into()))?;
+        .ok_or_else(|| HttpError::BadRequest("unknown ticket".into()))?;
     let response = state
         .db
         .find_canned_response(canned_id)
         .await?
-        .ok_or_else(|| HttpError::ApiBadRequest("unknown canned response".into()))?;
+        .ok_or_else(|| HttpError::BadRequest("unknown canned response".into()))?;
     let body = fill_placeholders(&response, &ticket, &session.user, &reply_links(&state));
     Ok(Json(
         serde_json::json!({ "title": response.title, "body": body }),
