@@ -138,3 +138,64 @@ impl TryFrom<MessageRow> for Message {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(status: &str, tags: &str) -> TicketRow {
+        TicketRow {
+            id: 12,
+            draft_id: None,
+            status_token: "t".into(),
+            name: "Ann".into(),
+            email: "ann@example.com".into(),
+            subject: "Help".into(),
+            description: "Please".into(),
+            category: String::new(),
+            lang: "en".into(),
+            tags: tags.into(),
+            matched_rules: "[]".into(),
+            priority: "high".into(),
+            status: status.into(),
+            channel: "api".into(),
+            suggestions_shown: 0,
+            suggestions_opened: 0,
+            first_response_due: 1,
+            resolution_due: 2,
+            first_responded_at: None,
+            resolved_at: None,
+            closed_at: None,
+            satisfaction: None,
+            satisfaction_comment: None,
+            created_at: 0,
+            updated_at: 0,
+            assignee_id: None,
+            resolved_by: None,
+            sla_due_at: 1,
+        }
+    }
+
+    #[test]
+    fn a_stored_ticket_reads_back_with_typed_status_priority_channel_and_tags() {
+        let ticket = Ticket::try_from(row("answered", r#"["vip"]"#)).expect("valid");
+        assert_eq!(ticket.status, TicketStatus::Answered);
+        assert_eq!(ticket.priority, TicketPriority::High);
+        assert_eq!(ticket.channel, Channel::Api);
+        assert_eq!(ticket.tags, vec!["vip"]);
+    }
+
+    #[test]
+    fn an_unknown_stored_status_is_reported_with_the_ticket_and_column_never_defaulted() {
+        let error = Ticket::try_from(row("reopened", "[]")).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "stored data is invalid: ticket 12 has status \"reopened\""
+        );
+        let error = Ticket::try_from(row("open", "not json")).unwrap_err();
+        assert!(matches!(
+            error,
+            StorageError::CorruptValue { column: "tags", .. }
+        ));
+    }
+}
