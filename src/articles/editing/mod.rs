@@ -1,30 +1,28 @@
 //! Editing articles from the staff side: validating the editor's form, saving with optimistic
-//! locking on the revision number, publishing, revisions and their diffs, restoring, old-slug
-//! redirects, the article list with "needs attention", and drafts started from a ticket.
+//! locking on the revision number, publishing, restoring, old-slug redirects and drafts started
+//! from a ticket. [`revisions`] holds revision history and diffs; [`article_list`] the editors'
+//! list with "needs attention".
 //!
 //! Knows nothing of HTTP or of the search index: callers index the slugs a change returns
 //! ([`Saved::slugs_to_index`]).
 
 use serde::Serialize;
-use similar::{ChangeTag, TextDiff};
 
 use super::{
     Article, ArticleSource, ArticleStatus, LanguageCode, LinkContext, RenderedArticle, Slug,
     parse_article, render_markdown, write_article,
 };
 use crate::accounts::{StaffUser, record_audit};
-use crate::storage::{
-    ArticleListFilter, Database, EditorWrite, GuardedUpdate, StorageError, StoredRevision,
-};
 
-/// Articles per page of the editors' list.
-pub const LIST_PAGE_SIZE: i64 = 50;
-/// "Needs attention": at least this many helpful votes …
-pub const ATTENTION_MIN_VOTES: i64 = 3;
-/// … of which at least this percentage said "no" …
-pub const ATTENTION_NO_PERCENT: i64 = 50;
-/// … or at least this many tickets filed by customers who had opened the article.
-pub const ATTENTION_MIN_TICKETS: i64 = 3;
+mod article_list;
+mod revisions;
+
+use crate::storage::{Database, EditorWrite, GuardedUpdate, StorageError};
+pub use article_list::{
+    ATTENTION_MIN_TICKETS, ATTENTION_MIN_VOTES, ATTENTION_NO_PERCENT, ArticleListItem,
+    ArticleListPage, ArticleListQuery, LIST_PAGE_SIZE, article_list, attention_reasons,
+};
+pub use revisions::{DiffHunk, DiffLine, diff_documents, revision_history};
 
 const MAX_TITLE_CHARS: usize = 200;
 const MAX_CATEGORY_CHARS: usize = 100;
@@ -614,161 +612,6 @@ pub async fn old_slugs(db: &Database, article: &Article) -> Result<Vec<String>, 
     db.redirects_to_article(article.id).await
 }
 
-/// Every revision of an article, newest first.
-pub async fn revision_history(
-    db: &Database,
-    slug: &str,
-) -> Result<Vec<StoredRevision>, StorageError> {
-    db.article_revisions(slug).await
-}
-
-/// One line of a diff.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct DiffLine {
-    /// `added`, `removed` or `unchanged`.
-    pub kind: &'static str,
-    /// 1-based line number in the old text, when the line is there.
-    pub old_number: Option<usize>,
-    /// 1-based line number in the new text, when the line is there.
-    pub new_number: Option<usize>,
-    pub text: String,
-}
-
-/// A run of changed lines with a little unchanged context around it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct DiffHunk {
-    pub lines: Vec<DiffLine>,
-}
-
-/// A line diff of two documents, grouped into hunks with three lines of context.
-/// Empty when the texts are equal.
-pub fn diff_documents(old: &str, new: &str) -> Vec<DiffHunk> {
-    let diff = TextDiff::from_lines(old, new);
-    diff.grouped_ops(3)
-        .iter()
-        .map(|group| DiffHunk {
-            lines: group
-                .iter()
-                .flat_map(|op| diff.iter_changes(op))
-                .map(|change| DiffLine {
-                    kind: match change.tag() {
-                        ChangeTag::Delete => "removed",
-                        ChangeTag::Insert => "added",
-                        ChangeTag::Equal => "unchanged",
-                    },
-                    old_number: change.old_index().map(|i| i + 1),
-                    new_number: change.new_index().map(|i| i + 1),
-                    text: change.value().trim_end_matches(['\n', '\r']).to_owned(),
-                })
-                .collect(),
-        })
-        .collect()
-}
-
-/// The editors' list: filters as typed in the query string (empty = any).
-#[derive(Clone, Debug, Default)]
-pub struct ArticleListQuery {
-    pub status: String,
-    pub lang: String,
-    pub category: String,
-    pub text: String,
-    pub needs_attention: bool,
-    /// 1-based.
-    pub page: i64,
-}
-
-/// One line of the editors' list.
-#[derive(Clone, Debug, Serialize)]
-pub struct ArticleListItem {
-    pub slug: String,
-    pub title: String,
-    pub lang: String,
-    pub category: String,
-    pub status: String,
-    pub revision: i64,
-    pub modified_at: i64,
-    pub helpful_yes: i64,
-    pub helpful_no: i64,
-    pub tickets_after_viewing: i64,
-    /// Why it needs attention, in words; empty when it does not.
-    pub attention: Vec<String>,
-}
-
-/// One page of the editors' list.
-#[derive(Clone, Debug, Serialize)]
-pub struct ArticleListPage {
-    pub items: Vec<ArticleListItem>,
-    pub total: i64,
-    pub page: i64,
-    pub page_count: i64,
-}
-
-/// Why an article needs attention, given its figures (the same rule the list filter uses).
-pub fn attention_reasons(helpful_yes: i64, helpful_no: i64, tickets: i64) -> Vec<String> {
-    let mut reasons = Vec::new();
-    let votes = helpful_yes + helpful_no;
-    if votes >= ATTENTION_MIN_VOTES && 100 * helpful_no >= ATTENTION_NO_PERCENT * votes {
-        reasons.push(format!(
-            "{helpful_no} of {votes} readers said it did not help"
-        ));
-    }
-    if tickets >= ATTENTION_MIN_TICKETS {
-        reasons.push(format!(
-            "{tickets} tickets filed by customers who had read it"
-        ));
-    }
-    reasons
-}
-
-/// The editors' article list, filtered and paged.
-pub async fn article_list(
-    db: &Database,
-    query: &ArticleListQuery,
-) -> Result<ArticleListPage, StorageError> {
-    let page = query.page.max(1);
-    let filter = ArticleListFilter {
-        status: query.status.trim().to_owned(),
-        lang: query.lang.trim().to_owned(),
-        category_slug: query.category.trim().to_owned(),
-        text: query.text.clone(),
-        needs_attention: query.needs_attention,
-        attention_min_votes: ATTENTION_MIN_VOTES,
-        attention_no_percent: ATTENTION_NO_PERCENT,
-        attention_min_tickets: ATTENTION_MIN_TICKETS,
-        limit: LIST_PAGE_SIZE,
-        offset: (page - 1) * LIST_PAGE_SIZE,
-    };
-    let total = db.editor_article_count(&filter).await?;
-    let items = db
-        .editor_article_list(&filter)
-        .await?
-        .into_iter()
-        .map(|row| ArticleListItem {
-            attention: attention_reasons(
-                row.helpful_yes,
-                row.helpful_no,
-                row.tickets_after_viewing,
-            ),
-            slug: row.slug,
-            title: row.title,
-            lang: row.lang,
-            category: row.category,
-            status: row.status,
-            revision: row.revision,
-            modified_at: row.modified_at,
-            helpful_yes: row.helpful_yes,
-            helpful_no: row.helpful_no,
-            tickets_after_viewing: row.tickets_after_viewing,
-        })
-        .collect();
-    Ok(ArticleListPage {
-        items,
-        total,
-        page,
-        page_count: ((total + LIST_PAGE_SIZE - 1) / LIST_PAGE_SIZE).max(1),
-    })
-}
-
 /// "Turn into article": a draft form from a resolved (or closed) ticket, with the
 /// customer's question and the agents' public replies. Internal notes are never included.
 pub async fn draft_from_ticket(
@@ -840,27 +683,6 @@ pub fn form_over_current(theirs: &ArticleSource, stored: &Article) -> ArticleFor
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_diff_marks_added_and_removed_lines_with_their_numbers() {
-        let hunks = diff_documents("one\ntwo\nthree\n", "one\n2\nthree\nfour\n");
-        let lines: Vec<(&str, &str)> = hunks
-            .iter()
-            .flat_map(|h| h.lines.iter().map(|l| (l.kind, l.text.as_str())))
-            .collect();
-        assert!(lines.contains(&("removed", "two")), "{lines:?}");
-        assert!(lines.contains(&("added", "2")), "{lines:?}");
-        assert!(lines.contains(&("added", "four")), "{lines:?}");
-        assert!(diff_documents("same\n", "same\n").is_empty());
-    }
-
-    #[test]
-    fn attention_needs_enough_votes_or_tickets() {
-        assert!(attention_reasons(1, 1, 0).is_empty(), "too few votes");
-        assert_eq!(attention_reasons(1, 2, 0).len(), 1);
-        assert!(attention_reasons(3, 1, 2).is_empty());
-        assert_eq!(attention_reasons(0, 0, 3).len(), 1);
-    }
 
     #[test]
     fn the_preview_is_sanitised() {
