@@ -11,7 +11,10 @@ use answerdesk::deflection::{
     Channel, DashboardFilter, Event, EventRecorder, ViewSource, deflection_figures,
 };
 use answerdesk::storage::dashboard::DAY_MILLIS;
-use answerdesk::storage::{Database, NewTicket, OutgoingEmail, now_millis};
+use answerdesk::storage::{Database, NewTicket, OutgoingEmail, StorageError, now_millis};
+use answerdesk::tickets::conversation::rate_support;
+use answerdesk::tickets::ticket::{filed_line, next_sla_due};
+use answerdesk::tickets::{TicketPriority, TicketStatus};
 use axum::http::{StatusCode, header};
 use common::{TestApp, location, shipped_content, shut_down, spawn_app, test_databases};
 
@@ -48,6 +51,7 @@ fn ticket(
     resolution_due: i64,
     opened: &[&str],
 ) -> NewTicket {
+    let priority = TicketPriority::parse(priority).expect("priority");
     NewTicket {
         draft_id: None,
         status_token: format!("{token:0>48}"),
@@ -59,12 +63,15 @@ fn ticket(
         lang: lang.into(),
         tags: vec![],
         matched_rules: vec![],
-        priority: priority.into(),
-        channel: answerdesk::deflection::Channel::WebForm,
+        priority,
+        status: TicketStatus::New,
+        channel: Channel::WebForm,
         first_response_due,
         resolution_due,
+        sla_due_at: next_sla_due(TicketStatus::New, None, first_response_due, resolution_due),
         suggested_articles: opened.iter().map(|s| (*s).to_owned()).collect(),
         opened_articles: opened.iter().map(|s| (*s).to_owned()).collect(),
+        history: filed_line(Channel::WebForm, priority, &[], &[]),
         created_at,
     }
 }
@@ -174,10 +181,12 @@ async fn script_history(db: &Database) -> Script {
     drop(events);
     writer.finish().await;
 
-    let email = |_| OutgoingEmail {
-        recipient: "ann@example.com".into(),
-        subject: "s".into(),
-        body: "b".into(),
+    let email = |_| {
+        Ok::<_, StorageError>(OutgoingEmail {
+            recipient: "ann@example.com".into(),
+            subject: "s".into(),
+            body: "b".into(),
+        })
     };
     let far = base + 30 * DAY_MILLIS;
     let (t1, _) = db
@@ -241,7 +250,12 @@ async fn script_history(db: &Database) -> Script {
     db.set_sample_resolution(t1.id, alice, base + 5 * HOUR)
         .await
         .expect("resolve");
-    db.rate_ticket(t1.id, "good", "").await.expect("rate");
+    let resolved = db
+        .find_ticket_by_id(t1.id)
+        .await
+        .expect("find")
+        .expect("ticket");
+    rate_support(db, &resolved, true, "").await.expect("rate");
     db.insert_sample_agent_reply(t2.id, bob, "Bob", false, base + 7 * HOUR)
         .await
         .expect("reply");
@@ -348,7 +362,7 @@ async fn the_dashboard_figures_are_exact_for_a_scripted_history() {
         );
 
         let high = &f.priorities[1];
-        assert_eq!(high.priority, "high");
+        assert_eq!(high.priority, TicketPriority::High);
         assert_eq!(
             (high.tickets_filed, high.responded, high.resolved),
             (2, 2, 1)
@@ -366,7 +380,7 @@ async fn the_dashboard_figures_are_exact_for_a_scripted_history() {
             (1, 0)
         );
         let low = &f.priorities[3];
-        assert_eq!(low.priority, "low");
+        assert_eq!(low.priority, TicketPriority::Low);
         assert_eq!((low.tickets_filed, low.responded), (1, 0));
         assert_eq!(low.first_response_median_ms, None);
         assert_eq!(

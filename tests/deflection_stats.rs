@@ -5,7 +5,9 @@ mod common;
 
 use answerdesk::deflection::Channel;
 use answerdesk::deflection::{DashboardFilter, Event, EventRecorder, deflection_figures};
-use answerdesk::storage::{Database, NewTicket, OutgoingEmail, now_millis};
+use answerdesk::storage::{Database, NewTicket, OutgoingEmail, StorageError, now_millis};
+use answerdesk::tickets::ticket::{filed_line, next_sla_due};
+use answerdesk::tickets::{TicketPriority, TicketStatus};
 use common::test_databases;
 
 const DAY: i64 = 24 * 60 * 60 * 1000;
@@ -30,12 +32,20 @@ fn ticket(draft: &str, created_at: i64) -> NewTicket {
         lang: "en".into(),
         tags: vec![],
         matched_rules: vec![],
-        priority: "low".into(),
-        channel: answerdesk::deflection::Channel::WebForm,
+        priority: TicketPriority::Low,
+        status: TicketStatus::New,
+        channel: Channel::WebForm,
         first_response_due: created_at + DAY,
         resolution_due: created_at + 5 * DAY,
+        sla_due_at: next_sla_due(
+            TicketStatus::New,
+            None,
+            created_at + DAY,
+            created_at + 5 * DAY,
+        ),
         suggested_articles: vec![],
         opened_articles: vec![],
+        history: filed_line(Channel::WebForm, TicketPriority::Low, &[], &[]),
         created_at,
     }
 }
@@ -118,10 +128,12 @@ async fn script_history(db: &Database) {
     drop(events);
     writer.finish().await;
 
-    let email = |_| OutgoingEmail {
-        recipient: "ann@example.com".into(),
-        subject: "s".into(),
-        body: "b".into(),
+    let email = |_| {
+        Ok::<_, StorageError>(OutgoingEmail {
+            recipient: "ann@example.com".into(),
+            subject: "s".into(),
+            body: "b".into(),
+        })
     };
     for (draft, created) in [("d3", recent), ("d4", recent), ("old1", now - 9 * DAY)] {
         db.insert_ticket(&ticket(draft, created), email)

@@ -5,6 +5,7 @@
 mod common;
 
 use answerdesk::articles::{Article, ArticleStatus, export_directory, parse_article};
+use answerdesk::deflection::EventKind;
 use answerdesk::storage::{Database, EventRow};
 use axum::http::StatusCode;
 use common::{
@@ -656,11 +657,14 @@ async fn a_resolved_ticket_turns_into_a_draft_with_the_question_and_the_public_a
             "only resolved tickets"
         );
 
-        app.state
-            .db
-            .change_ticket_status(ticket.id, "new", "resolved", "agent@example.com")
-            .await
-            .expect("resolve");
+        let mut agent = app.sign_in_as("agent").await;
+        let changed = agent
+            .post_form(
+                &format!("/agent/tickets/{}/status", ticket.id),
+                &[("value", "resolved")],
+            )
+            .await;
+        assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
         let page = editor
             .get(&format!("/editor/articles/new?from_ticket={}", ticket.id))
             .await;
@@ -842,7 +846,7 @@ async fn articles_that_fail_customers_are_listed_as_needing_attention_with_the_r
     for database in test_databases().await {
         let app = spawn_app(&database, &shipped_content()).await;
         let mut editor = app.sign_in_as("editor").await;
-        let vote = |kind: &'static str, slug: &str| EventRow {
+        let vote = |kind: EventKind, slug: &str| EventRow {
             kind,
             occurred_at: answerdesk::storage::now_millis(),
             article_slug: Some(slug.to_owned()),
@@ -851,16 +855,16 @@ async fn articles_that_fail_customers_are_listed_as_needing_attention_with_the_r
         app.state
             .db
             .insert_events(&[
-                vote("helpful_no", "change-your-plan"),
-                vote("helpful_no", "change-your-plan"),
-                vote("helpful_yes", "change-your-plan"),
+                vote(EventKind::HelpfulNo, "change-your-plan"),
+                vote(EventKind::HelpfulNo, "change-your-plan"),
+                vote(EventKind::HelpfulYes, "change-your-plan"),
                 // Two votes only: not enough to judge.
-                vote("helpful_no", "connect-stripe"),
-                vote("helpful_no", "connect-stripe"),
+                vote(EventKind::HelpfulNo, "connect-stripe"),
+                vote(EventKind::HelpfulNo, "connect-stripe"),
                 // Mostly helpful.
-                vote("helpful_yes", "connect-paypal"),
-                vote("helpful_yes", "connect-paypal"),
-                vote("helpful_no", "connect-paypal"),
+                vote(EventKind::HelpfulYes, "connect-paypal"),
+                vote(EventKind::HelpfulYes, "connect-paypal"),
+                vote(EventKind::HelpfulNo, "connect-paypal"),
             ])
             .await
             .expect("events");

@@ -2,14 +2,13 @@
 
 mod common;
 
+use answerdesk::tickets::{TicketPriority, TicketStatus};
 use axum::http::StatusCode;
 use common::{
-    Customer, location, post_json, shipped_content, shut_down, spawn_app, spawn_app_with,
-    stored_texts, test_databases,
+    Customer, events_recorded, location, post_json, shipped_content, shut_down, spawn_app,
+    spawn_app_with, stored_texts, test_databases, tickets_filed,
 };
 use serde_json::json;
-
-const EVERYTHING: i64 = i64::MAX;
 
 async fn fill_request<'a>(
     customer: &mut Customer<'a>,
@@ -84,26 +83,16 @@ async fn customer_who_confirms_an_answer_is_counted_as_deflected() {
 
         let db = shut_down(app).await;
         assert_eq!(
-            db.count_events("deflected", 0, EVERYTHING)
-                .await
-                .expect("count"),
+            events_recorded(&db, answerdesk::deflection::EventKind::Deflected).await,
             1,
             "[{}]",
             database.name
         );
         assert_eq!(
-            db.count_events("request_started", 0, EVERYTHING)
-                .await
-                .expect("count"),
+            events_recorded(&db, answerdesk::deflection::EventKind::RequestStarted).await,
             1
         );
-        assert_eq!(
-            db.count_tickets_created(0, EVERYTHING)
-                .await
-                .expect("count"),
-            0,
-            "no ticket was filed"
-        );
+        assert_eq!(tickets_filed(&db).await, 0, "no ticket was filed");
         let stored = db.find_draft(&draft).await.expect("find").expect("draft");
         assert_eq!(stored.state, answerdesk::deflection::DraftState::Deflected);
     }
@@ -160,35 +149,21 @@ async fn customer_who_submits_anyway_gets_a_reference_a_private_link_and_an_emai
             .await
             .expect("find")
             .expect("stored");
-        assert_eq!(ticket.priority, "urgent", "[{}]", app.backend);
-        assert!(
-            ticket
-                .tag_list()
-                .expect("tags")
-                .contains(&"outage".to_owned())
-        );
-        assert_eq!(ticket.status, "new");
+        assert_eq!(ticket.priority, TicketPriority::Urgent, "[{}]", app.backend);
+        assert!(ticket.tags.contains(&"outage".to_owned()));
+        assert_eq!(ticket.status, TicketStatus::New);
         assert!(ticket.first_response_due > ticket.created_at);
         assert!(ticket.resolution_due > ticket.first_response_due);
-        let outbox = app.state.db.outbox(10).await.expect("outbox");
+        let outbox = app.state.db.unsent_emails(10).await.expect("outbox");
         assert_eq!(outbox.len(), 1);
         assert_eq!(outbox[0].recipient, "ann@example.com");
         assert!(outbox[0].body.contains(&format!("/tickets/{token}")));
         assert!(outbox[0].subject.contains("AD-000001"));
 
         let db = shut_down(app).await;
+        assert_eq!(tickets_filed(&db).await, 1, "[{}]", database.name);
         assert_eq!(
-            db.count_tickets_created(0, EVERYTHING)
-                .await
-                .expect("count"),
-            1,
-            "[{}]",
-            database.name
-        );
-        assert_eq!(
-            db.count_events("ticket_filed", 0, EVERYTHING)
-                .await
-                .expect("count"),
+            events_recorded(&db, answerdesk::deflection::EventKind::TicketFiled).await,
             1
         );
     }
@@ -233,14 +208,7 @@ async fn invalid_fields_come_back_with_messages_and_everything_typed() {
         // The server-side draft holds it too, so a refresh loses nothing.
         let refreshed = customer.get(&format!("/request/new?draft={draft}")).await;
         assert!(refreshed.body.contains("value=\"not-an-email\""));
-        assert_eq!(
-            app.state
-                .db
-                .count_tickets_created(0, EVERYTHING)
-                .await
-                .expect("count"),
-            0
-        );
+        assert_eq!(tickets_filed(&app.state.db).await, 0);
     }
 }
 
@@ -264,14 +232,7 @@ async fn a_form_without_the_csrf_token_is_refused_but_keeps_the_text() {
         .await;
     assert_eq!(response.status, StatusCode::FORBIDDEN);
     assert!(response.body.contains("Keep me") && response.body.contains("My words"));
-    assert_eq!(
-        app.state
-            .db
-            .count_tickets_created(0, EVERYTHING)
-            .await
-            .expect("count"),
-        0
-    );
+    assert_eq!(tickets_filed(&app.state.db).await, 0);
     let solved = customer
         .post_form(&format!("/request/{draft}/solved"), &[("csrf_token", "")])
         .await;
@@ -308,14 +269,7 @@ async fn filing_is_rate_limited_per_address_and_the_text_is_kept() {
     .await;
     assert_eq!(response.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(response.body.contains("Please keep this text"));
-    assert_eq!(
-        app.state
-            .db
-            .count_tickets_created(0, EVERYTHING)
-            .await
-            .expect("count"),
-        2
-    );
+    assert_eq!(tickets_filed(&app.state.db).await, 2);
 }
 
 #[tokio::test]
@@ -443,11 +397,14 @@ async fn a_customer_reply_reopens_an_answered_ticket_and_a_resolved_one_can_be_r
             .await
             .expect("find")
             .expect("ticket");
-        app.state
-            .db
-            .change_ticket_status(ticket.id, "new", "answered", "agent@example.com")
-            .await
-            .expect("answered");
+        let mut agent = app.sign_in_as("agent").await;
+        let changed = agent
+            .post_form(
+                &format!("/agent/tickets/{}/status", ticket.id),
+                &[("value", "answered")],
+            )
+            .await;
+        assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
 
         let mut customer = app.customer();
         customer.get(path).await;
@@ -467,7 +424,8 @@ async fn a_customer_reply_reopens_an_answered_ticket_and_a_resolved_one_can_be_r
             .expect("find")
             .expect("ticket");
         assert_eq!(
-            reopened.status, "open",
+            reopened.status,
+            TicketStatus::Open,
             "an answered ticket reopens on a customer reply"
         );
         let page = customer.get(path).await;
@@ -481,11 +439,13 @@ async fn a_customer_reply_reopens_an_answered_ticket_and_a_resolved_one_can_be_r
             .await;
         assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
 
-        app.state
-            .db
-            .change_ticket_status(ticket.id, "open", "resolved", "agent@example.com")
-            .await
-            .expect("resolved");
+        let resolved = agent
+            .post_form(
+                &format!("/agent/tickets/{}/status", ticket.id),
+                &[("value", "resolved")],
+            )
+            .await;
+        assert_eq!(resolved.status, StatusCode::SEE_OTHER, "{}", resolved.body);
         let page = customer.get(path).await;
         assert!(page.body.contains("How did we do?"));
         let rated = customer
@@ -509,10 +469,7 @@ async fn a_customer_reply_reopens_an_answered_ticket_and_a_resolved_one_can_be_r
         assert_eq!(stored.satisfaction.as_deref(), Some("good"));
 
         // Resolved long enough ago, it closes by itself; a closed ticket takes no replies.
-        let closed = app
-            .state
-            .db
-            .close_resolved_tickets(answerdesk::storage::now_millis() + 1)
+        let closed = answerdesk::tickets::conversation::close_resolved_tickets(&app.state.db, 0)
             .await
             .expect("close");
         assert_eq!(closed, 1);
@@ -565,21 +522,15 @@ async fn an_unhelpful_article_offers_the_request_form_with_the_search_text() {
     assert!(location(&yes).contains("feedback=thanks"));
     let db = shut_down(app).await;
     assert_eq!(
-        db.count_events("helpful_no", 0, EVERYTHING)
-            .await
-            .expect("count"),
+        events_recorded(&db, answerdesk::deflection::EventKind::HelpfulNo).await,
         1
     );
     assert_eq!(
-        db.count_events("helpful_yes", 0, EVERYTHING)
-            .await
-            .expect("count"),
+        events_recorded(&db, answerdesk::deflection::EventKind::HelpfulYes).await,
         1
     );
     assert_eq!(
-        db.count_events("article_viewed", 0, EVERYTHING)
-            .await
-            .expect("count"),
+        events_recorded(&db, answerdesk::deflection::EventKind::ArticleViewed).await,
         1
     );
 }
@@ -659,14 +610,7 @@ async fn an_oversized_request_body_is_refused_without_filing_anything() {
     )
     .await;
     assert_eq!(response.status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(
-        app.state
-            .db
-            .count_tickets_created(0, EVERYTHING)
-            .await
-            .expect("count"),
-        0
-    );
+    assert_eq!(tickets_filed(&app.state.db).await, 0);
 }
 
 #[tokio::test]

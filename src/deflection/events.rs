@@ -47,6 +47,62 @@ impl ViewSource {
     }
 }
 
+/// The stored kind of an event row: what `events.kind` holds and what the figures count.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum EventKind {
+    /// A search or results page.
+    #[default]
+    Search,
+    /// One article shown as a suggestion (a row per article).
+    SuggestionShown,
+    ArticleViewed,
+    HelpfulYes,
+    HelpfulNo,
+    RequestStarted,
+    /// An explicit deflection.
+    Deflected,
+    /// An implicit deflection.
+    RequestAbandoned,
+    TicketFiled,
+}
+
+impl EventKind {
+    /// Every kind.
+    pub const ALL: [EventKind; 9] = [
+        EventKind::Search,
+        EventKind::SuggestionShown,
+        EventKind::ArticleViewed,
+        EventKind::HelpfulYes,
+        EventKind::HelpfulNo,
+        EventKind::RequestStarted,
+        EventKind::Deflected,
+        EventKind::RequestAbandoned,
+        EventKind::TicketFiled,
+    ];
+
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Search => "search",
+            EventKind::SuggestionShown => "suggestion_shown",
+            EventKind::ArticleViewed => "article_viewed",
+            EventKind::HelpfulYes => "helpful_yes",
+            EventKind::HelpfulNo => "helpful_no",
+            EventKind::RequestStarted => "request_started",
+            EventKind::Deflected => "deflected",
+            EventKind::RequestAbandoned => "request_abandoned",
+            EventKind::TicketFiled => "ticket_filed",
+        }
+    }
+
+    /// Reads the stored spelling.
+    pub fn parse(text: &str) -> Option<EventKind> {
+        EventKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == text)
+    }
+}
+
 /// Something a customer did on the way to (not) filing a ticket. No IP addresses and no
 /// email addresses are ever part of an event; query text is kept.
 #[derive(Clone, Debug, PartialEq)]
@@ -104,7 +160,7 @@ impl Event {
         };
         match self {
             Event::Search { query, result_count, lang } => vec![EventRow {
-                kind: "search",
+                kind: EventKind::Search,
                 query: Some(normalise_query(&query)),
                 result_count: Some(result_count as i64),
                 lang,
@@ -114,7 +170,7 @@ impl Event {
                 .into_iter()
                 .enumerate()
                 .map(|(index, slug)| EventRow {
-                    kind: "suggestion_shown",
+                    kind: EventKind::SuggestionShown,
                     draft_id: draft_id.clone(),
                     article_slug: Some(slug),
                     position: Some(index as i64 + 1),
@@ -122,28 +178,28 @@ impl Event {
                 })
                 .collect(),
             Event::ArticleViewed { slug, source, draft_id } => vec![EventRow {
-                kind: "article_viewed",
+                kind: EventKind::ArticleViewed,
                 article_slug: Some(slug),
                 source: Some(source.as_str().to_owned()),
                 draft_id,
                 ..base
             }],
             Event::ArticleFeedback { slug, helpful } => vec![EventRow {
-                kind: if helpful { "helpful_yes" } else { "helpful_no" },
+                kind: if helpful { EventKind::HelpfulYes } else { EventKind::HelpfulNo },
                 article_slug: Some(slug),
                 ..base
             }],
             Event::RequestStarted { draft_id } => {
-                vec![EventRow { kind: "request_started", draft_id: Some(draft_id), ..base }]
+                vec![EventRow { kind: EventKind::RequestStarted, draft_id: Some(draft_id), ..base }]
             }
             Event::Deflected { draft_id, slug } => {
-                vec![EventRow { kind: "deflected", draft_id: Some(draft_id), article_slug: slug, ..base }]
+                vec![EventRow { kind: EventKind::Deflected, draft_id: Some(draft_id), article_slug: slug, ..base }]
             }
             Event::RequestAbandoned { draft_id } => {
-                vec![EventRow { kind: "request_abandoned", draft_id: Some(draft_id), ..base }]
+                vec![EventRow { kind: EventKind::RequestAbandoned, draft_id: Some(draft_id), ..base }]
             }
             Event::TicketFiled { ticket_id, draft_id, suggestions_shown, suggestions_opened } => vec![EventRow {
-                kind: "ticket_filed",
+                kind: EventKind::TicketFiled,
                 ticket_id: Some(ticket_id),
                 draft_id,
                 details: Some(
@@ -255,7 +311,10 @@ async fn flush(db: &Database, batch: &mut Vec<EventRow>) {
     }
     // Article view counts (for "popular articles") ride on the same batches.
     let mut views: HashMap<&str, i64> = HashMap::new();
-    for row in batch.iter().filter(|row| row.kind == "article_viewed") {
+    for row in batch
+        .iter()
+        .filter(|row| row.kind == EventKind::ArticleViewed)
+    {
         if let Some(slug) = &row.article_slug {
             *views.entry(slug).or_default() += 1;
         }

@@ -2,6 +2,7 @@
 //! events) written with bulk inserts, so the dashboard can be measured on 100,000 tickets and
 //! 1,000,000 events. Never used by the running portal.
 
+use super::EventKind;
 use crate::accounts::Role;
 use crate::storage::dashboard::{DAY_MILLIS, SampleMessage, SampleTicket};
 use crate::storage::{Database, EventRow, StorageError};
@@ -215,7 +216,7 @@ pub async fn seed_dashboard_history(
             if summary.events + events.len() + 2 <= ticket_events_budget {
                 let topic = generator.pick(TOPICS);
                 events.push(EventRow {
-                    kind: "search",
+                    kind: EventKind::Search,
                     occurred_at: ticket.created_at - 1 - generator.below(30 * 60 * 1000) as i64,
                     visitor_id: Some(visitor.clone()),
                     query: Some(topic.0.to_owned()),
@@ -224,7 +225,7 @@ pub async fn seed_dashboard_history(
                     ..EventRow::default()
                 });
                 events.push(EventRow {
-                    kind: "ticket_filed",
+                    kind: EventKind::TicketFiled,
                     occurred_at: ticket.created_at,
                     visitor_id: Some(visitor.clone()),
                     ticket_id: Some(*id),
@@ -277,7 +278,7 @@ fn random_event(generator: &mut Generator, start: i64, span: u64) -> EventRow {
             let (topic, found) = *generator.pick(TOPICS);
             let (before, after) = *generator.pick(WORDING);
             EventRow {
-                kind: "search",
+                kind: EventKind::Search,
                 query: Some(format!("{before}{topic}{after}")),
                 result_count: Some(if found {
                     1 + generator.below(9) as i64
@@ -289,13 +290,13 @@ fn random_event(generator: &mut Generator, start: i64, span: u64) -> EventRow {
             }
         }
         40..70 => EventRow {
-            kind: "article_viewed",
+            kind: EventKind::ArticleViewed,
             article_slug: Some(slug),
             source: Some((*generator.pick(SOURCES)).to_owned()),
             ..base
         },
         70..78 => EventRow {
-            kind: "suggestion_shown",
+            kind: EventKind::SuggestionShown,
             article_slug: Some(slug),
             draft_id: Some(draft),
             position: Some(1),
@@ -303,27 +304,27 @@ fn random_event(generator: &mut Generator, start: i64, span: u64) -> EventRow {
         },
         78..84 => EventRow {
             kind: if generator.chance(70) {
-                "helpful_yes"
+                EventKind::HelpfulYes
             } else {
-                "helpful_no"
+                EventKind::HelpfulNo
             },
             article_slug: Some(slug),
             ..base
         },
         84..93 => EventRow {
-            kind: "request_started",
+            kind: EventKind::RequestStarted,
             draft_id: Some(draft),
             ..base
         },
         93..97 => EventRow {
-            kind: "deflected",
+            kind: EventKind::Deflected,
             draft_id: Some(draft),
             article_slug: Some(slug),
             visitor_id: None,
             ..base
         },
         _ => EventRow {
-            kind: "request_abandoned",
+            kind: EventKind::RequestAbandoned,
             draft_id: Some(draft),
             visitor_id: None,
             ..base

@@ -7,8 +7,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
+use super::{EventKind, ViewSource};
 use crate::storage::dashboard::{DAY_MILLIS, DashboardScope, PriorityTicketCounts};
 use crate::storage::{Database, StorageError, now_millis};
+use crate::tickets::{TicketPriority, TicketStatus};
 
 /// A search text and how often it was searched.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -158,15 +160,15 @@ pub struct DayFigures {
 /// Open tickets of one status and priority.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct BacklogCount {
-    pub status: String,
-    pub priority: String,
+    pub status: TicketStatus,
+    pub priority: TicketPriority,
     pub tickets: i64,
 }
 
 /// Response and resolution times and SLA breaches of one priority.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PriorityFigures {
-    pub priority: String,
+    pub priority: TicketPriority,
     /// Tickets of this priority filed in the period.
     pub tickets_filed: i64,
     /// Of those, answered by an agent.
@@ -256,10 +258,17 @@ pub struct DeflectionFigures {
 /// How many entries the top lists hold.
 pub const TOP_LIST_LENGTH: i64 = 10;
 
-/// Priorities, most pressing first; statuses in workflow order.
-pub const PRIORITIES: [&str; 4] = ["urgent", "high", "medium", "low"];
-/// Statuses counted as backlog, in workflow order.
-pub const BACKLOG_STATUSES: [&str; 4] = ["new", "open", "answered", "postponed"];
+/// Priorities, most pressing first.
+pub fn priorities() -> impl Iterator<Item = TicketPriority> {
+    TicketPriority::ALL.into_iter().rev()
+}
+
+/// Statuses counted as backlog (everything not resolved or closed), in workflow order.
+pub fn backlog_statuses() -> impl Iterator<Item = TicketStatus> {
+    TicketStatus::ALL
+        .into_iter()
+        .filter(|status| !matches!(status, TicketStatus::Resolved | TicketStatus::Closed))
+}
 
 /// Computes every figure for the filter's period and language. SLA breaches of tickets
 /// still waiting are judged against the current time.
@@ -285,9 +294,9 @@ pub async fn deflection_figures(
     ) = tokio::try_join!(
         async {
             tokio::try_join!(
-                db.count_request_events("request_started", scope),
-                db.count_request_events("deflected", scope),
-                db.count_request_events("request_abandoned", scope),
+                db.count_request_events(EventKind::RequestStarted, scope),
+                db.count_request_events(EventKind::Deflected, scope),
+                db.count_request_events(EventKind::RequestAbandoned, scope),
             )
         },
         async { tokio::try_join!(db.tickets_per_day(scope), db.deflections_per_day(scope)) },
@@ -386,19 +395,19 @@ async fn article_figures(
     };
     for (slug, kind, source, count) in db.article_event_counts(scope).await? {
         let figures = by_slug.entry(slug.clone()).or_insert_with(|| blank(&slug));
-        match (kind.as_str(), source.as_str()) {
-            ("article_viewed", source) => {
+        match kind {
+            EventKind::ArticleViewed => {
                 figures.views += count;
-                match source {
-                    "search" => figures.views_from_search += count,
-                    "suggest" => figures.views_from_suggestions += count,
-                    "browse" => figures.views_from_browsing += count,
-                    _ => figures.views_direct += count,
+                match ViewSource::from_parameter(Some(&source)) {
+                    ViewSource::Search => figures.views_from_search += count,
+                    ViewSource::Suggest => figures.views_from_suggestions += count,
+                    ViewSource::Browse => figures.views_from_browsing += count,
+                    ViewSource::Direct => figures.views_direct += count,
                 }
             }
-            ("helpful_yes", _) => figures.helpful_yes += count,
-            ("helpful_no", _) => figures.helpful_no += count,
-            ("deflected", _) => figures.deflections += count,
+            EventKind::HelpfulYes => figures.helpful_yes += count,
+            EventKind::HelpfulNo => figures.helpful_no += count,
+            EventKind::Deflected => figures.deflections += count,
             _ => {}
         }
     }
@@ -437,23 +446,22 @@ fn day_figures(
 }
 
 async fn backlog(db: &Database, lang: Option<&str>) -> Result<Vec<BacklogCount>, StorageError> {
-    let counts: HashMap<(String, String), i64> = db
-        .ticket_backlog(lang)
+    let statuses: Vec<TicketStatus> = backlog_statuses().collect();
+    let counts: HashMap<(TicketStatus, TicketPriority), i64> = db
+        .ticket_backlog(&statuses, lang)
         .await?
         .into_iter()
         .map(|(status, priority, count)| ((status, priority), count))
         .collect();
     // Every status × priority, zeros included, so tables and charts line up.
-    Ok(BACKLOG_STATUSES
-        .iter()
+    Ok(statuses
+        .into_iter()
         .flat_map(|status| {
-            PRIORITIES.iter().map(|priority| BacklogCount {
-                status: (*status).to_owned(),
-                priority: (*priority).to_owned(),
-                tickets: counts
-                    .get(&((*status).to_owned(), (*priority).to_owned()))
-                    .copied()
-                    .unwrap_or(0),
+            let counts = &counts;
+            priorities().map(move |priority| BacklogCount {
+                status,
+                priority,
+                tickets: counts.get(&(status, priority)).copied().unwrap_or(0),
             })
         })
         .collect())
@@ -463,28 +471,27 @@ fn priority_figures(
     counts: &[PriorityTicketCounts],
     durations: &[(String, Option<i64>, Option<i64>)],
 ) -> Vec<PriorityFigures> {
-    PRIORITIES
-        .iter()
+    priorities()
         .map(|priority| {
             let count = counts
                 .iter()
-                .find(|c| c.priority == *priority)
+                .find(|c| c.priority == priority.as_str())
                 .cloned()
                 .unwrap_or_default();
             let mut first_responses: Vec<i64> = durations
                 .iter()
-                .filter(|(p, _, _)| p == priority)
+                .filter(|(p, _, _)| p == priority.as_str())
                 .filter_map(|(_, first, _)| *first)
                 .collect();
             let mut resolutions: Vec<i64> = durations
                 .iter()
-                .filter(|(p, _, _)| p == priority)
+                .filter(|(p, _, _)| p == priority.as_str())
                 .filter_map(|(_, _, resolution)| *resolution)
                 .collect();
             first_responses.sort_unstable();
             resolutions.sort_unstable();
             PriorityFigures {
-                priority: (*priority).to_owned(),
+                priority,
                 tickets_filed: count.filed,
                 responded: count.responded,
                 resolved: count.resolved,

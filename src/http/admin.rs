@@ -21,12 +21,13 @@ use crate::accounts::StaffArea;
 use crate::app::AppState;
 use crate::deflection::content_gaps::{ContentGap, content_gaps};
 use crate::deflection::stats::{
-    BACKLOG_STATUSES, DashboardFilter, DeflectionFigures, PRIORITIES, PeriodError,
-    deflection_figures,
+    DashboardFilter, DeflectionFigures, PeriodError, backlog_statuses, deflection_figures,
+    priorities,
 };
 use crate::display::optional_duration;
 use crate::storage::dashboard::DAY_MILLIS;
 use crate::storage::now_millis;
+use crate::tickets::{TicketPriority, TicketStatus};
 
 /// Templates of this area, by the name pages use.
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -274,16 +275,14 @@ struct BacklogRowView {
 }
 
 fn backlog_matrix(figures: &DeflectionFigures) -> Vec<Vec<i64>> {
-    BACKLOG_STATUSES
-        .iter()
+    backlog_statuses()
         .map(|status| {
-            PRIORITIES
-                .iter()
+            priorities()
                 .map(|priority| {
                     figures
                         .backlog
                         .iter()
-                        .find(|b| b.status == *status && b.priority == *priority)
+                        .find(|b| b.status == status && b.priority == priority)
                         .map(|b| b.tickets)
                         .unwrap_or(0)
                 })
@@ -323,12 +322,15 @@ async fn dashboard_page(
         "Tickets filed each UTC day of the period. The table beside it has the numbers.",
         &volume,
     );
+    let priority_names: Vec<&str> = priorities().map(TicketPriority::as_str).collect();
     let backlog_chart = charts::stacked_bar_chart(
         "chart-backlog",
         "Backlog by status and priority",
         "Open tickets now: one bar per status, split by priority. The table beside it has the numbers.",
-        &BACKLOG_STATUSES,
-        &PRIORITIES,
+        &backlog_statuses()
+            .map(TicketStatus::as_str)
+            .collect::<Vec<_>>(),
+        &priority_names,
         &matrix,
     );
     let days: Vec<DayView> = figures
@@ -345,11 +347,10 @@ async fn dashboard_page(
                 .unwrap_or_else(|| "–".to_owned()),
         })
         .collect();
-    let backlog_rows: Vec<BacklogRowView> = BACKLOG_STATUSES
-        .iter()
+    let backlog_rows: Vec<BacklogRowView> = backlog_statuses()
         .zip(&matrix)
         .map(|(status, counts)| BacklogRowView {
-            status,
+            status: status.as_str(),
             total: counts.iter().sum(),
             counts: counts.clone(),
         })
@@ -358,7 +359,7 @@ async fn dashboard_page(
         .priorities
         .iter()
         .map(|p| PriorityView {
-            priority: p.priority.clone(),
+            priority: p.priority.as_str().to_owned(),
             tickets_filed: p.tickets_filed,
             responded: p.responded,
             resolved: p.resolved,
@@ -381,7 +382,7 @@ async fn dashboard_page(
             figures => &figures,
             days => days,
             backlog_rows => backlog_rows,
-            backlog_priorities => PRIORITIES,
+            backlog_priorities => priority_names,
             priorities => priorities,
             rate_chart => rate_chart,
             volume_chart => volume_chart,
@@ -581,8 +582,8 @@ async fn export_csv(
             rows.push(vec!["status".into(), "priority".into(), "tickets".into()]);
             for b in &figures.backlog {
                 rows.push(vec![
-                    b.status.clone(),
-                    b.priority.clone(),
+                    b.status.as_str().to_owned(),
+                    b.priority.as_str().to_owned(),
                     b.tickets.to_string(),
                 ]);
             }
@@ -606,7 +607,7 @@ async fn export_csv(
             );
             for p in &figures.priorities {
                 rows.push(vec![
-                    p.priority.clone(),
+                    p.priority.as_str().to_owned(),
                     p.tickets_filed.to_string(),
                     p.responded.to_string(),
                     p.resolved.to_string(),

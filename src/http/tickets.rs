@@ -13,12 +13,9 @@ use super::error::Refusal;
 use super::templates::{Layout, render, text_with};
 use crate::app::AppState;
 use crate::display::timestamp;
-use crate::storage::StoredTicket;
-use crate::tickets::TicketStatus;
-use crate::tickets::conversation::{
-    ConversationError, add_customer_reply, rate_support, status_of,
-};
+use crate::tickets::conversation::{ConversationError, add_customer_reply, rate_support};
 use crate::tickets::filing::reference_of;
+use crate::tickets::{AuthorKind, Ticket, TicketStatus};
 
 /// `GET /tickets/{token}` parameters.
 #[derive(Debug, Default, Deserialize)]
@@ -36,7 +33,7 @@ struct MessageView {
     at: String,
 }
 
-async fn find_ticket(state: &AppState, token: &str) -> Result<StoredTicket, HttpError> {
+async fn find_ticket(state: &AppState, token: &str) -> Result<Ticket, HttpError> {
     if token.len() != 48 || !token.chars().all(|c| c.is_ascii_hexdigit()) {
         return Err(HttpError::NotFound);
     }
@@ -50,7 +47,7 @@ async fn find_ticket(state: &AppState, token: &str) -> Result<StoredTicket, Http
 async fn render_status(
     state: &AppState,
     session: &CustomerSession,
-    ticket: &StoredTicket,
+    ticket: &Ticket,
     notice: Option<&str>,
     error: Option<String>,
     reply_text: &str,
@@ -61,13 +58,13 @@ async fn render_status(
         .await?
         .into_iter()
         .map(|m| MessageView {
-            from_customer: m.author_kind == "customer",
+            from_customer: m.author_kind == AuthorKind::Customer,
             author: m.author_name,
             body: m.body,
             at: timestamp(m.created_at),
         })
         .collect();
-    let status = status_of(ticket);
+    let status = ticket.status;
     let reference = reference_of(ticket.id);
     // The page speaks the language the request was written in.
     let lang = crate::i18n::Language::parse(&ticket.lang)
@@ -83,7 +80,7 @@ async fn render_status(
         &layout,
         context! {
             reference, token => &ticket.status_token, subject => &ticket.subject,
-            status => status.as_str(), priority => &ticket.priority,
+            status => status.as_str(), priority => ticket.priority.as_str(),
             created => timestamp(ticket.created_at), messages,
             can_reply => status != TicketStatus::Closed,
             can_rate => matches!(status, TicketStatus::Resolved | TicketStatus::Closed) && ticket.satisfaction.is_none(),

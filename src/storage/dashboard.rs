@@ -2,7 +2,10 @@
 //! index range (`kind = … AND occurred_at >= … AND occurred_at < …`); no query loads raw
 //! events into memory. Also the bulk inserts that fill a sample history for benchmarks.
 
+use super::ticket_rows::parse_column;
 use super::{Database, StorageError};
+use crate::deflection::EventKind;
+use crate::tickets::{TicketPriority, TicketStatus};
 
 /// Milliseconds in a day: figures per day are per UTC day.
 pub const DAY_MILLIS: i64 = 24 * 60 * 60 * 1000;
@@ -22,7 +25,15 @@ pub struct DashboardScope<'a> {
 }
 
 /// Counts per article event kind, as stored: (slug, kind, source or "", count).
-pub type ArticleEventCount = (String, String, String, i64);
+pub type ArticleEventCount = (String, EventKind, String, i64);
+
+/// The event kinds counted per article.
+const ARTICLE_EVENT_KINDS: [EventKind; 4] = [
+    EventKind::ArticleViewed,
+    EventKind::HelpfulYes,
+    EventKind::HelpfulNo,
+    EventKind::Deflected,
+];
 
 /// Ticket counts of one priority over a period.
 #[derive(Clone, Debug, Default, PartialEq, Eq, sqlx::FromRow)]
@@ -115,11 +126,11 @@ where
 }
 
 impl Database {
-    /// Request events of `kind` (`request_started`, `deflected`, `request_abandoned`); with a
-    /// language, only those whose request draft is in it.
+    /// Events of `kind` in the scope (the dashboard asks for `request_started`, `deflected` and
+    /// `request_abandoned`); with a language, only those whose request draft is in it.
     pub async fn count_request_events(
         &self,
-        kind: &str,
+        kind: EventKind,
         scope: DashboardScope<'_>,
     ) -> Result<i64, StorageError> {
         let join = if scope.lang.is_some() {
@@ -133,7 +144,7 @@ impl Database {
             lang_clause("d.lang", scope.lang, 4)
         );
         let mut query = sqlx::query_scalar(&sql)
-            .bind(kind)
+            .bind(kind.as_str())
             .bind(scope.since)
             .bind(scope.until);
         if let Some(lang) = scope.lang {
@@ -154,8 +165,9 @@ impl Database {
         };
         let sql = format!(
             "SELECT e.occurred_at / {DAY_MILLIS} AS day, COUNT(*) FROM events e{join} \
-             WHERE e.kind = 'deflected' AND e.occurred_at >= $1 AND e.occurred_at < $2{} GROUP BY 1 ORDER BY 1",
-            lang_clause("d.lang", scope.lang, 3)
+             WHERE e.kind = '{deflected}' AND e.occurred_at >= $1 AND e.occurred_at < $2{} GROUP BY 1 ORDER BY 1",
+            lang_clause("d.lang", scope.lang, 3),
+            deflected = EventKind::Deflected.as_str(),
         );
         Ok(bind_scope(&sql, scope).fetch_all(self.pool()).await?)
     }
@@ -180,8 +192,9 @@ impl Database {
     ) -> Result<(i64, i64), StorageError> {
         let sql = format!(
             "SELECT COUNT(*), COALESCE(SUM(CASE WHEN result_count = 0 THEN 1 ELSE 0 END), 0) FROM events \
-             WHERE kind = 'search' AND occurred_at >= $1 AND occurred_at < $2{}",
-            lang_clause("lang", scope.lang, 3)
+             WHERE kind = '{search}' AND occurred_at >= $1 AND occurred_at < $2{}",
+            lang_clause("lang", scope.lang, 3),
+            search = EventKind::Search.as_str(),
         );
         Ok(bind_scope(&sql, scope).fetch_one(self.pool()).await?)
     }
@@ -200,10 +213,11 @@ impl Database {
             ""
         };
         let sql = format!(
-            "SELECT query, COUNT(*) AS searches FROM events WHERE kind = 'search' \
+            "SELECT query, COUNT(*) AS searches FROM events WHERE kind = '{search}' \
              AND occurred_at >= $1 AND occurred_at < $2{zero} AND query <> ''{} \
              GROUP BY query ORDER BY searches DESC, query LIMIT $3",
-            lang_clause("lang", scope.lang, 4)
+            lang_clause("lang", scope.lang, 4),
+            search = EventKind::Search.as_str(),
         );
         Ok(bind_scope_and(&sql, scope, limit)
             .fetch_all(self.pool())
@@ -222,13 +236,15 @@ impl Database {
         let sql = format!(
             "SELECT s.query, COUNT(DISTINCT s.id) AS searches, \
              COUNT(DISTINCT CASE WHEN s.result_count = 0 THEN s.id END) FROM events t \
-             JOIN events s ON s.kind = 'search' AND s.visitor_id = t.visitor_id \
+             JOIN events s ON s.kind = '{search}' AND s.visitor_id = t.visitor_id \
              AND s.occurred_at <= t.occurred_at AND s.occurred_at > t.occurred_at - {SEARCH_TO_TICKET_WINDOW_MILLIS} \
-             WHERE t.kind = 'ticket_filed' AND t.visitor_id IS NOT NULL \
+             WHERE t.kind = '{ticket_filed}' AND t.visitor_id IS NOT NULL \
              AND t.occurred_at >= $1 AND t.occurred_at < $2 + {SEARCH_TO_TICKET_WINDOW_MILLIS} \
              AND s.occurred_at >= $1 AND s.occurred_at < $2 AND s.query <> ''{} \
              GROUP BY s.query ORDER BY searches DESC, s.query LIMIT $3",
-            lang_clause("s.lang", scope.lang, 4)
+            lang_clause("s.lang", scope.lang, 4),
+            search = EventKind::Search.as_str(),
+            ticket_filed = EventKind::TicketFiled.as_str(),
         );
         Ok(bind_scope_and(&sql, scope, limit)
             .fetch_all(self.pool())
@@ -250,20 +266,23 @@ impl Database {
                 .await?
             }
             Some(lang) => {
-                sqlx::query_scalar(
+                let sql = format!(
                     "SELECT COUNT(*) FROM (\
-                     SELECT visitor_id FROM events WHERE kind = 'search' AND occurred_at >= $1 \
+                     SELECT visitor_id FROM events WHERE kind = '{search}' AND occurred_at >= $1 \
                      AND occurred_at < $2 AND visitor_id IS NOT NULL AND lang = $3 \
                      UNION \
                      SELECT e.visitor_id FROM events e JOIN articles a ON a.slug = e.article_slug \
-                     WHERE e.kind = 'article_viewed' AND e.occurred_at >= $1 AND e.occurred_at < $2 \
+                     WHERE e.kind = '{viewed}' AND e.occurred_at >= $1 AND e.occurred_at < $2 \
                      AND e.visitor_id IS NOT NULL AND a.lang = $3) AS visitors",
-                )
-                .bind(scope.since)
-                .bind(scope.until)
-                .bind(lang)
-                .fetch_one(self.pool())
-                .await?
+                    search = EventKind::Search.as_str(),
+                    viewed = EventKind::ArticleViewed.as_str(),
+                );
+                sqlx::query_scalar(&sql)
+                    .bind(scope.since)
+                    .bind(scope.until)
+                    .bind(lang)
+                    .fetch_one(self.pool())
+                    .await?
             }
         };
         Ok(count)
@@ -282,12 +301,26 @@ impl Database {
         };
         let sql = format!(
             "SELECT e.article_slug, e.kind, COALESCE(e.source, ''), COUNT(*) FROM events e{join} \
-             WHERE e.kind IN ('article_viewed', 'helpful_yes', 'helpful_no', 'deflected') \
+             WHERE e.kind IN ({kinds}) \
              AND e.occurred_at >= $1 AND e.occurred_at < $2 AND e.article_slug IS NOT NULL{} \
              GROUP BY e.article_slug, e.kind, COALESCE(e.source, '')",
-            lang_clause("a.lang", scope.lang, 3)
+            lang_clause("a.lang", scope.lang, 3),
+            kinds = ARTICLE_EVENT_KINDS
+                .map(|kind| format!("'{}'", kind.as_str()))
+                .join(", "),
         );
-        Ok(bind_scope(&sql, scope).fetch_all(self.pool()).await?)
+        let rows: Vec<(String, String, String, i64)> =
+            bind_scope(&sql, scope).fetch_all(self.pool()).await?;
+        rows.into_iter()
+            .map(|(slug, kind, source, count)| {
+                let kind = EventKind::parse(&kind).ok_or_else(|| StorageError::CorruptValue {
+                    what: format!("events of article {slug}"),
+                    column: "kind",
+                    value: kind.clone(),
+                })?;
+                Ok((slug, kind, source, count))
+            })
+            .collect()
     }
 
     /// Tickets filed in the scope after the customer opened each article.
@@ -320,18 +353,34 @@ impl Database {
     /// Tickets not resolved or closed now, by status and priority (filed at any time).
     pub async fn ticket_backlog(
         &self,
+        statuses: &[TicketStatus],
         lang: Option<&str>,
-    ) -> Result<Vec<(String, String, i64)>, StorageError> {
+    ) -> Result<Vec<(TicketStatus, TicketPriority, i64)>, StorageError> {
+        let names = statuses
+            .iter()
+            .map(|status| format!("'{}'", status.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ");
         let sql = format!(
             "SELECT status, priority, COUNT(*) FROM tickets \
-             WHERE status IN ('new', 'open', 'answered', 'postponed'){} GROUP BY status, priority",
+             WHERE status IN ({names}){} GROUP BY status, priority",
             lang_clause("lang", lang, 1)
         );
         let mut query = sqlx::query_as(&sql);
         if let Some(lang) = lang {
             query = query.bind(lang);
         }
-        Ok(query.fetch_all(self.pool()).await?)
+        let rows: Vec<(String, String, i64)> = query.fetch_all(self.pool()).await?;
+        rows.into_iter()
+            .map(|(status, priority, count)| {
+                let what = || "tickets".to_owned();
+                Ok((
+                    parse_column(what, "status", &status, TicketStatus::parse)?,
+                    parse_column(what, "priority", &priority, TicketPriority::parse)?,
+                    count,
+                ))
+            })
+            .collect()
     }
 
     /// Per priority, for tickets filed in the scope: how many, answered, resolved, SLA

@@ -3,12 +3,12 @@
 use sqlx::FromRow;
 
 use super::{Database, StorageError, from_json_list, now_millis, to_json_list};
-use crate::deflection::{Channel, DraftFields, DraftState, RequestDraft};
+use crate::deflection::{Channel, DraftFields, DraftState, EventKind, RequestDraft};
 
 /// One stored event; see `deflection::events::Event` for what each kind means.
 #[derive(Clone, Debug, Default)]
 pub struct EventRow {
-    pub kind: &'static str,
+    pub kind: EventKind,
     pub occurred_at: i64,
     pub visitor_id: Option<String>,
     pub draft_id: Option<String>,
@@ -93,7 +93,7 @@ impl Database {
             let mut query = sqlx::query(&sql);
             for row in chunk {
                 query = query
-                    .bind(row.kind)
+                    .bind(row.kind.as_str())
                     .bind(row.occurred_at)
                     .bind(row.visitor_id.clone())
                     .bind(row.draft_id.clone())
@@ -111,61 +111,6 @@ impl Database {
         }
         transaction.commit().await?;
         Ok(())
-    }
-
-    /// Events of one kind in `[since, until)`.
-    pub async fn count_events(
-        &self,
-        kind: &str,
-        since: i64,
-        until: i64,
-    ) -> Result<i64, StorageError> {
-        let count = sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE kind = $1 AND occurred_at >= $2 AND occurred_at < $3")
-            .bind(kind)
-            .bind(since)
-            .bind(until)
-            .fetch_one(self.pool())
-            .await?;
-        Ok(count)
-    }
-
-    /// Searches in `[since, until)` that found nothing.
-    pub async fn count_zero_result_searches(
-        &self,
-        since: i64,
-        until: i64,
-    ) -> Result<i64, StorageError> {
-        let count = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM events WHERE kind = 'search' AND result_count = 0 \
-             AND occurred_at >= $1 AND occurred_at < $2",
-        )
-        .bind(since)
-        .bind(until)
-        .fetch_one(self.pool())
-        .await?;
-        Ok(count)
-    }
-
-    /// The most frequent search texts, optionally only those that found nothing.
-    pub async fn top_searches(
-        &self,
-        since: i64,
-        until: i64,
-        zero_results_only: bool,
-        limit: i64,
-    ) -> Result<Vec<(String, i64)>, StorageError> {
-        let rows = sqlx::query_as(
-            "SELECT query, COUNT(*) AS searches FROM events WHERE kind = 'search' \
-             AND occurred_at >= $1 AND occurred_at < $2 AND ($3 = 0 OR result_count = 0) AND query <> '' \
-             GROUP BY query ORDER BY searches DESC, query LIMIT $4",
-        )
-        .bind(since)
-        .bind(until)
-        .bind(i64::from(zero_results_only))
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows)
     }
 
     /// Creates an empty draft, optionally with a subject (from a search).

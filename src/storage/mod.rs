@@ -5,11 +5,14 @@
 //! own migrations folder for the few DDL differences.
 
 mod accounts;
+mod agent_updates;
 mod article_editing;
 mod articles;
 pub mod dashboard;
 mod deflection;
 mod inbox;
+mod outbox;
+mod ticket_rows;
 mod tickets;
 
 use std::path::Path;
@@ -20,14 +23,13 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
 
+pub use agent_updates::{AgentMessage, AgentUpdate, PriorityUpdate};
 pub use article_editing::{ArticleListFilter, EditorArticleRow, EditorWrite, GuardedUpdate};
 pub use articles::{ArticleWrite, SaveOutcome, StoredRevision};
 pub use deflection::EventRow;
 pub use inbox::{CannedResponse, RelatedTicket, TicketArticleView};
-pub use tickets::{
-    AgentMessage, AgentUpdate, NewTicket, OutboxEmail, OutgoingEmail, PriorityUpdate,
-    StoredMessage, StoredTicket, TicketArticle,
-};
+pub use outbox::{OutboxEmail, OutgoingEmail};
+pub use tickets::{CustomerStatusChange, NewTicket};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
@@ -60,6 +62,14 @@ pub enum StorageError {
     },
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
+    /// One column of one stored row holds a value the domain does not know, e.g.
+    /// `what: "ticket 12", column: "status", value: "reopened"`. Never replaced by a default.
+    #[error("stored data is invalid: {what} has {column} {value:?}")]
+    CorruptValue {
+        what: String,
+        column: &'static str,
+        value: String,
+    },
     #[error("{0}")]
     Conflict(String),
 }

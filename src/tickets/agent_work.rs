@@ -2,13 +2,12 @@
 //! status, priority, tags or assignee. Each change lands in the ticket's history (in the same
 //! transaction) and in the audit log.
 
+use super::emails::{EmailError, EmailKind, render_email};
 use super::filing::{MAX_DESCRIPTION_CHARS, reference_of};
-use super::inbox::priority_rank;
+use super::ticket::{Ticket, next_sla_due, status_change_line};
 use super::{SlaPolicy, TicketPriority, TicketStatus};
 use crate::accounts::{StaffArea, StaffUser, record_audit};
-use crate::storage::{
-    AgentMessage, AgentUpdate, Database, OutgoingEmail, PriorityUpdate, StorageError, StoredTicket,
-};
+use crate::storage::{AgentMessage, AgentUpdate, Database, PriorityUpdate, StorageError};
 
 /// The most tags a ticket keeps.
 pub const MAX_TAGS: usize = 20;
@@ -39,6 +38,8 @@ pub enum AgentWorkError {
     Corrupt(String),
     #[error(transparent)]
     Storage(#[from] StorageError),
+    #[error(transparent)]
+    Email(#[from] EmailError),
 }
 
 /// The portal facts a reply email needs.
@@ -51,15 +52,9 @@ pub struct ReplyLinks {
 
 impl ReplyLinks {
     /// The customer's private status link.
-    pub fn status_link(&self, ticket: &StoredTicket) -> String {
-        format!("{}/tickets/{}", self.base_url, ticket.status_token)
+    pub fn status_link(&self, ticket: &Ticket) -> String {
+        ticket.status_link(&self.base_url)
     }
-}
-
-/// The status a stored ticket is in.
-fn status_of(ticket: &StoredTicket) -> Result<TicketStatus, AgentWorkError> {
-    TicketStatus::parse(&ticket.status)
-        .ok_or_else(|| AgentWorkError::Corrupt(ticket.status.clone()))
 }
 
 /// How the ticket page and the customer name a staff member.
@@ -84,10 +79,10 @@ fn checked_body(body: &str) -> Result<&str, AgentWorkError> {
 
 /// Checks a status change; `None` when the status stays as it is.
 fn status_change(
-    ticket: &StoredTicket,
+    ticket: &Ticket,
     next: TicketStatus,
 ) -> Result<Option<(TicketStatus, TicketStatus)>, AgentWorkError> {
-    let current = status_of(ticket)?;
+    let current = ticket.status;
     if current == next {
         return Ok(None);
     }
@@ -105,7 +100,7 @@ fn status_change(
 /// `next_status`, by default `answered` (a closed ticket must be reopened first).
 pub async fn reply_to_customer(
     db: &Database,
-    ticket: &StoredTicket,
+    ticket: &Ticket,
     agent: &StaffUser,
     body: &str,
     next_status: Option<TicketStatus>,
@@ -116,34 +111,32 @@ pub async fn reply_to_customer(
     let change = status_change(ticket, next)?;
     let reference = reference_of(ticket.id);
     let agent_name = display_name(agent);
-    let email = OutgoingEmail {
-        recipient: ticket.email.clone(),
-        subject: format!("[{reference}] Re: {}", ticket.subject),
-        body: format!(
-            "Hello {name},\n\n{body}\n\n{agent_name}\n{site}\n\nReply or follow your request {reference} here:\n{link}\n",
-            name = ticket.name,
-            site = links.site_name,
-            link = links.status_link(ticket),
-        ),
+    let values = minijinja::context! {
+        reference => &reference,
+        subject => &ticket.subject,
+        name => &ticket.name,
+        body,
+        agent_name,
+        site_name => &links.site_name,
+        status_link => links.status_link(ticket),
     };
+    let email = render_email(EmailKind::Reply, &ticket.email, &values)?;
     let mut history = vec!["replied to the customer".to_owned()];
     if let Some((from, to)) = change {
-        history.push(format!("status: {from} → {to}"));
+        history.push(status_change_line(from, to, None));
     }
     let update = AgentUpdate {
-        actor_id: agent.id,
-        actor_email: &agent.email,
         message: Some(AgentMessage {
             author_name: agent_name,
             body,
             internal: false,
         }),
-        status: change.map(|(_, to)| to.as_str()),
+        status: change.map(|(_, to)| to),
         history,
         email: Some(email),
-        ..AgentUpdate::default()
+        ..update_by(ticket, agent)
     };
-    db.apply_agent_update(ticket.id, &update).await?;
+    store(db, ticket, &update).await?;
     let details = match change {
         Some((from, to)) => format!("reply; status {from} → {to}"),
         None => "reply".to_owned(),
@@ -155,23 +148,64 @@ pub async fn reply_to_customer(
 /// Adds an internal note: seen by staff only, never shown to or emailed to the customer.
 pub async fn add_internal_note(
     db: &Database,
-    ticket: &StoredTicket,
+    ticket: &Ticket,
     agent: &StaffUser,
     body: &str,
 ) -> Result<(), AgentWorkError> {
     let body = checked_body(body)?;
     let update = AgentUpdate {
-        actor_id: agent.id,
-        actor_email: &agent.email,
         message: Some(AgentMessage {
             author_name: display_name(agent),
             body,
             internal: true,
         }),
         history: vec!["added an internal note".to_owned()],
-        ..AgentUpdate::default()
+        ..update_by(ticket, agent)
     };
-    apply_and_audit(db, ticket.id, agent, &update, "ticket.note", "").await?;
+    apply_and_audit(db, ticket, agent, &update, "ticket.note", "").await?;
+    Ok(())
+}
+
+/// A change by `agent` to `ticket` that changes nothing yet; fill in what it changes.
+fn update_by<'a>(ticket: &Ticket, agent: &'a StaffUser) -> AgentUpdate<'a> {
+    AgentUpdate {
+        actor_id: agent.id,
+        actor_email: &agent.email,
+        message: None,
+        status: None,
+        priority: None,
+        tags: None,
+        assignee: None,
+        history: Vec::new(),
+        email: None,
+        sla_due_at: ticket.sla_due_at,
+    }
+}
+
+/// Stores one staff change with the next SLA due time it leads to.
+async fn store(
+    db: &Database,
+    ticket: &Ticket,
+    update: &AgentUpdate<'_>,
+) -> Result<(), AgentWorkError> {
+    let responded = update.message.as_ref().is_some_and(|m| !m.internal);
+    let first_responded_at = ticket
+        .first_responded_at
+        .or(responded.then(crate::storage::now_millis));
+    let (first_response_due, resolution_due) = match &update.priority {
+        Some(priority) => (priority.first_response_due, priority.resolution_due),
+        None => (ticket.first_response_due, ticket.resolution_due),
+    };
+    let update = AgentUpdate {
+        sla_due_at: next_sla_due(
+            update.status.unwrap_or(ticket.status),
+            first_responded_at,
+            first_response_due,
+            resolution_due,
+        ),
+        ..update.clone()
+    };
+    db.apply_agent_update(ticket.id, &update).await?;
     Ok(())
 }
 
@@ -179,14 +213,14 @@ pub async fn add_internal_note(
 /// under `action` (`ticket.status`, …).
 async fn apply_and_audit(
     db: &Database,
-    ticket_id: i64,
+    ticket: &Ticket,
     agent: &StaffUser,
     update: &AgentUpdate<'_>,
     action: &str,
     details: &str,
 ) -> Result<(), AgentWorkError> {
-    db.apply_agent_update(ticket_id, update).await?;
-    record_audit(db, Some(agent), action, &reference_of(ticket_id), details).await?;
+    store(db, ticket, update).await?;
+    record_audit(db, Some(agent), action, &reference_of(ticket.id), details).await?;
     Ok(())
 }
 
@@ -194,22 +228,20 @@ async fn apply_and_audit(
 /// changed (the same status is not a change).
 pub async fn change_status(
     db: &Database,
-    ticket: &StoredTicket,
+    ticket: &Ticket,
     agent: &StaffUser,
     next: TicketStatus,
 ) -> Result<bool, AgentWorkError> {
     let Some((from, to)) = status_change(ticket, next)? else {
         return Ok(false);
     };
-    let change = format!("status: {from} → {to}");
+    let change = status_change_line(from, to, None);
     let update = AgentUpdate {
-        actor_id: agent.id,
-        actor_email: &agent.email,
-        status: Some(to.as_str()),
+        status: Some(to),
         history: vec![change.clone()],
-        ..AgentUpdate::default()
+        ..update_by(ticket, agent)
     };
-    apply_and_audit(db, ticket.id, agent, &update, "ticket.status", &change).await?;
+    apply_and_audit(db, ticket, agent, &update, "ticket.status", &change).await?;
     Ok(true)
 }
 
@@ -218,11 +250,11 @@ pub async fn change_status(
 pub async fn change_priority(
     db: &Database,
     sla: &SlaPolicy,
-    ticket: &StoredTicket,
+    ticket: &Ticket,
     agent: &StaffUser,
     priority: TicketPriority,
 ) -> Result<bool, AgentWorkError> {
-    if ticket.priority == priority.as_str() {
+    if ticket.priority == priority {
         return Ok(false);
     }
     let created = jiff::Timestamp::from_millisecond(ticket.created_at)
@@ -233,18 +265,15 @@ pub async fn change_priority(
         ticket.priority
     );
     let update = AgentUpdate {
-        actor_id: agent.id,
-        actor_email: &agent.email,
         priority: Some(PriorityUpdate {
-            priority: priority.as_str(),
-            rank: priority_rank(priority),
+            priority,
             first_response_due: due.first_response_due.as_millisecond(),
             resolution_due: due.resolution_due.as_millisecond(),
         }),
         history: vec![change.clone()],
-        ..AgentUpdate::default()
+        ..update_by(ticket, agent)
     };
-    apply_and_audit(db, ticket.id, agent, &update, "ticket.priority", &change).await?;
+    apply_and_audit(db, ticket, agent, &update, "ticket.priority", &change).await?;
     Ok(true)
 }
 
@@ -276,11 +305,11 @@ pub fn parse_tags(text: &str) -> Result<Vec<String>, AgentWorkError> {
 /// Replaces the tags (kept in `ticket_tags` for the inbox filter). Returns whether anything changed.
 pub async fn set_tags(
     db: &Database,
-    ticket: &StoredTicket,
+    ticket: &Ticket,
     agent: &StaffUser,
     tags: &[String],
 ) -> Result<bool, AgentWorkError> {
-    let current = ticket.tag_list()?;
+    let current = &ticket.tags;
     if current == tags {
         return Ok(false);
     }
@@ -291,26 +320,24 @@ pub async fn set_tags(
             list.join(", ")
         }
     };
-    let change = format!("tags: {} → {}", shown(&current), shown(tags));
+    let change = format!("tags: {} → {}", shown(current), shown(tags));
     let update = AgentUpdate {
-        actor_id: agent.id,
-        actor_email: &agent.email,
         tags: Some(tags),
         history: vec![change.clone()],
-        ..AgentUpdate::default()
+        ..update_by(ticket, agent)
     };
-    apply_and_audit(db, ticket.id, agent, &update, "ticket.tags", &change).await?;
+    apply_and_audit(db, ticket, agent, &update, "ticket.tags", &change).await?;
     Ok(true)
 }
 
 /// Adds one tag to the ticket's tags. Returns whether anything changed.
 pub async fn add_tag(
     db: &Database,
-    ticket: &StoredTicket,
+    ticket: &Ticket,
     agent: &StaffUser,
     tag: &str,
 ) -> Result<bool, AgentWorkError> {
-    let mut tags = ticket.tag_list()?;
+    let mut tags = ticket.tags.clone();
     for tag in parse_tags(tag)? {
         if !tags.contains(&tag) {
             tags.push(tag);
@@ -326,7 +353,7 @@ pub async fn add_tag(
 /// `None`, to nobody. Returns whether anything changed.
 pub async fn assign(
     db: &Database,
-    ticket: &StoredTicket,
+    ticket: &Ticket,
     agent: &StaffUser,
     assignee: Option<&StaffUser>,
 ) -> Result<bool, AgentWorkError> {
@@ -344,13 +371,11 @@ pub async fn assign(
         None => "unassigned".to_owned(),
     };
     let update = AgentUpdate {
-        actor_id: agent.id,
-        actor_email: &agent.email,
         assignee: Some(assignee_id),
         history: vec![change.clone()],
-        ..AgentUpdate::default()
+        ..update_by(ticket, agent)
     };
-    apply_and_audit(db, ticket.id, agent, &update, "ticket.assign", &change).await?;
+    apply_and_audit(db, ticket, agent, &update, "ticket.assign", &change).await?;
     Ok(true)
 }
 
@@ -407,7 +432,7 @@ pub async fn apply_bulk_action(
     Ok(outcome)
 }
 
-async fn find(db: &Database, id: i64) -> Result<StoredTicket, AgentWorkError> {
+async fn find(db: &Database, id: i64) -> Result<Ticket, AgentWorkError> {
     db.find_ticket_by_id(id)
         .await?
         .ok_or(AgentWorkError::UnknownTicket(id))

@@ -1,8 +1,9 @@
 //! Canned responses: saved replies whose placeholders (`{{customer_name}}`, …) are filled
 //! for the ticket at hand when an agent inserts one.
 
+use super::Ticket;
 use crate::accounts::{StaffUser, record_audit};
-use crate::storage::{CannedResponse, Database, StorageError, StoredTicket};
+use crate::storage::{CannedResponse, Database, StorageError};
 
 use super::agent_work::{ReplyLinks, display_name};
 use super::filing::{MAX_DESCRIPTION_CHARS, reference_of};
@@ -94,7 +95,7 @@ pub async fn delete_canned_response(
 /// Unknown `{{…}}` are left as they are, so a typo is visible before sending.
 pub fn fill_placeholders(
     response: &CannedResponse,
-    ticket: &StoredTicket,
+    ticket: &Ticket,
     agent: &StaffUser,
     links: &ReplyLinks,
 ) -> String {

@@ -1,7 +1,8 @@
 //! After filing: the customer's replies, their satisfaction rating, and closing resolved tickets.
 
+use super::ticket::{Ticket, next_sla_due, status_change_line};
 use super::{TicketStatus, filing::MAX_DESCRIPTION_CHARS};
-use crate::storage::{Database, StorageError, StoredTicket, now_millis};
+use crate::storage::{CustomerStatusChange, Database, StorageError, now_millis};
 
 /// Why a customer's action on their ticket was refused.
 #[derive(Debug, thiserror::Error)]
@@ -18,15 +19,10 @@ pub enum ConversationError {
     Storage(#[from] StorageError),
 }
 
-/// The status of a stored ticket.
-pub fn status_of(ticket: &StoredTicket) -> TicketStatus {
-    TicketStatus::parse(&ticket.status).unwrap_or(TicketStatus::Open)
-}
-
 /// Adds a customer's reply; an answered or resolved ticket reopens. Returns the new status.
 pub async fn add_customer_reply(
     db: &Database,
-    ticket: &StoredTicket,
+    ticket: &Ticket,
     body: &str,
 ) -> Result<TicketStatus, ConversationError> {
     let body = body.trim();
@@ -36,30 +32,40 @@ pub async fn add_customer_reply(
     if body.chars().count() > MAX_DESCRIPTION_CHARS {
         return Err(ConversationError::ReplyTooLong);
     }
-    let status = status_of(ticket);
+    let status = ticket.status;
     if status == TicketStatus::Closed {
         return Err(ConversationError::Closed);
     }
     let next = status.reopened_by_customer_reply();
-    db.add_customer_reply(ticket, body, next.as_str()).await?;
+    let history = status_change_line(status, next, Some("customer replied"));
+    let change = (next != status).then(|| CustomerStatusChange {
+        status: next,
+        history: &history,
+        sla_due_at: next_sla_due(
+            next,
+            ticket.first_responded_at,
+            ticket.first_response_due,
+            ticket.resolution_due,
+        ),
+    });
+    db.add_customer_reply(ticket, body, change).await?;
     Ok(next)
 }
 
 /// Records a one-click satisfaction rating on a resolved or closed ticket.
 pub async fn rate_support(
     db: &Database,
-    ticket: &StoredTicket,
+    ticket: &Ticket,
     good: bool,
     comment: &str,
 ) -> Result<(), ConversationError> {
-    if !matches!(
-        status_of(ticket),
-        TicketStatus::Resolved | TicketStatus::Closed
-    ) {
+    if !matches!(ticket.status, TicketStatus::Resolved | TicketStatus::Closed) {
         return Err(ConversationError::NotResolved);
     }
     let comment: String = comment.trim().chars().take(2_000).collect();
-    db.rate_ticket(ticket.id, if good { "good" } else { "bad" }, &comment)
+    let rating = if good { "good" } else { "bad" };
+    let history = format!("rated the support {rating}");
+    db.rate_ticket(ticket.id, rating, &comment, &history)
         .await?;
     Ok(())
 }
@@ -67,5 +73,10 @@ pub async fn rate_support(
 /// Closes tickets that have stayed resolved for `days` days; returns how many.
 pub async fn close_resolved_tickets(db: &Database, days: u32) -> Result<u64, StorageError> {
     let cutoff = now_millis() - i64::from(days) * 24 * 60 * 60 * 1000;
-    db.close_resolved_tickets(cutoff).await
+    let (from, to) = (TicketStatus::Resolved, TicketStatus::Closed);
+    // A closed ticket runs no clock, whatever its other fields: one value for all of them.
+    let sla_due_at = next_sla_due(to, None, 0, 0);
+    let history = status_change_line(from, to, Some("no reply after resolution"));
+    db.close_resolved_tickets(cutoff, sla_due_at, &history)
+        .await
 }

@@ -5,8 +5,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::emails::{EmailError, EmailKind, render_email};
+use super::ticket::{Ticket, filed_line, next_sla_due};
 use super::{SlaPolicy, TicketFacts, TicketPriority, TicketReference, TicketRules, TicketStatus};
-use crate::storage::{Database, NewTicket, OutgoingEmail, StorageError, StoredTicket, now_millis};
+use crate::storage::{Database, NewTicket, OutgoingEmail, StorageError, now_millis};
 
 /// The longest subject accepted.
 pub const MAX_SUBJECT_CHARS: usize = 200;
@@ -120,6 +122,8 @@ pub struct FiledTicket {
 pub enum TicketError {
     #[error(transparent)]
     Storage(#[from] StorageError),
+    #[error(transparent)]
+    Email(#[from] EmailError),
     #[error("stored ticket is invalid: {0}")]
     Corrupt(String),
 }
@@ -144,6 +148,9 @@ pub async fn file_ticket(
         .map_err(|e| TicketError::Corrupt(e.to_string()))?;
     let due = sla.due_times(outcome.priority, created);
     let status_token = crate::tokens::random_token(24);
+    let status = TicketStatus::New;
+    let first_response_due = due.first_response_due.as_millisecond();
+    let resolution_due = due.resolution_due.as_millisecond();
     let new_ticket = NewTicket {
         draft_id: context.draft_id.clone(),
         status_token: status_token.clone(),
@@ -155,12 +162,20 @@ pub async fn file_ticket(
         lang: context.lang.clone(),
         tags: outcome.tags.clone(),
         matched_rules: outcome.matched_rules.clone(),
-        priority: outcome.priority.as_str().to_owned(),
+        priority: outcome.priority,
+        status,
         channel: context.channel,
-        first_response_due: due.first_response_due.as_millisecond(),
-        resolution_due: due.resolution_due.as_millisecond(),
+        first_response_due,
+        resolution_due,
+        sla_due_at: next_sla_due(status, None, first_response_due, resolution_due),
         suggested_articles: context.suggested_articles.clone(),
         opened_articles: context.opened_articles.clone(),
+        history: filed_line(
+            context.channel,
+            outcome.priority,
+            &outcome.tags,
+            &outcome.matched_rules,
+        ),
         created_at,
     };
     let (stored, newly_filed) = db
@@ -172,15 +187,13 @@ pub async fn file_ticket(
 }
 
 /// The customer's view of a stored ticket.
-pub fn filed_ticket(stored: &StoredTicket, newly_filed: bool) -> Result<FiledTicket, TicketError> {
+pub fn filed_ticket(stored: &Ticket, newly_filed: bool) -> Result<FiledTicket, TicketError> {
     Ok(FiledTicket {
         id: stored.id,
         reference: reference_of(stored.id),
-        status: TicketStatus::parse(&stored.status)
-            .ok_or_else(|| TicketError::Corrupt(stored.status.clone()))?,
-        priority: TicketPriority::parse(&stored.priority)
-            .ok_or_else(|| TicketError::Corrupt(stored.priority.clone()))?,
-        tags: stored.tag_list()?,
+        status: stored.status,
+        priority: stored.priority,
+        tags: stored.tags.clone(),
         status_token: stored.status_token.clone(),
         newly_filed,
     })
@@ -196,24 +209,20 @@ fn confirmation_email(
     request: &ValidTicketRequest,
     token: &str,
     context: &FilingContext,
-) -> OutgoingEmail {
-    let reference = reference_of(id);
-    OutgoingEmail {
-        recipient: request.email.clone(),
-        subject: format!(
-            "[{reference}] We received your request: {}",
-            request.subject
-        ),
-        body: format!(
-            "Hello {name},\n\nThanks for contacting {site}. Your request {reference} has been received and our team \
-             will get back to you.\n\nFollow its status or add information here:\n{base}/tickets/{token}\n\n\
-             Your message:\n\n{description}\n",
-            name = request.name,
-            site = context.site_name,
-            base = context.base_url,
-            description = request.description,
-        ),
-    }
+) -> Result<OutgoingEmail, TicketError> {
+    let values = minijinja::context! {
+        reference => reference_of(id),
+        subject => &request.subject,
+        name => &request.name,
+        site_name => &context.site_name,
+        status_link => format!("{}/tickets/{token}", context.base_url),
+        description => &request.description,
+    };
+    Ok(render_email(
+        EmailKind::Confirmation,
+        &request.email,
+        &values,
+    )?)
 }
 
 #[cfg(test)]
@@ -256,6 +265,28 @@ mod tests {
             ..request()
         };
         assert!(long.validate().unwrap_err().0.contains_key("description"));
+    }
+
+    #[test]
+    fn the_confirmation_email_names_the_reference_link_and_message() {
+        let valid = request().validate().expect("valid");
+        let context = FilingContext {
+            base_url: "https://help.example.com".into(),
+            site_name: "Example Help".into(),
+            ..FilingContext::default()
+        };
+        let email = confirmation_email(7, &valid, "abc", &context).expect("rendered");
+        assert_eq!(email.recipient, "ann@example.com");
+        assert_eq!(
+            email.subject,
+            "[AD-000007] We received your request: Can't log in"
+        );
+        assert_eq!(
+            email.body,
+            "Hello Ann,\n\nThanks for contacting Example Help. Your request AD-000007 has been \
+             received and our team will get back to you.\n\nFollow its status or add information \
+             here:\nhttps://help.example.com/tickets/abc\n\nYour message:\n\nIt says wrong password.\n"
+        );
     }
 
     #[test]

@@ -9,9 +9,10 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use super::sla::{SlaState, sla_state};
+use super::ticket::Ticket;
 use super::{TicketPriority, TicketStatus};
 use crate::accounts::StaffUser;
-use crate::storage::{Database, StorageError, StoredTicket};
+use crate::storage::{Database, StorageError};
 
 /// Tickets per inbox page.
 pub const INBOX_PAGE_SIZE: i64 = 50;
@@ -198,15 +199,15 @@ pub fn priority_rank(priority: TicketPriority) -> i64 {
 }
 
 /// One line of the inbox.
-#[derive(Clone, Debug, sqlx::FromRow, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct InboxRow {
     pub id: i64,
     pub subject: String,
     pub name: String,
     pub email: String,
-    pub status: String,
-    pub priority: String,
-    pub tags: String,
+    pub status: TicketStatus,
+    pub priority: TicketPriority,
+    pub tags: Vec<String>,
     pub category: String,
     pub assignee_id: Option<i64>,
     pub assignee_name: Option<String>,
@@ -218,8 +219,8 @@ pub struct InboxRow {
 /// How many tickets each tab of the inbox holds.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct InboxCounts {
-    /// Per status name, every status present (missing ones are 0).
-    pub by_status: Vec<(String, i64)>,
+    /// Per status, every status present (missing ones are 0).
+    pub by_status: Vec<(TicketStatus, i64)>,
     /// New, open and postponed tickets.
     pub active: i64,
     /// Every ticket.
@@ -239,7 +240,7 @@ impl InboxCounts {
     pub fn of_status(&self, status: TicketStatus) -> i64 {
         self.by_status
             .iter()
-            .find(|(name, _)| name == status.as_str())
+            .find(|(stored, _)| *stored == status)
             .map(|(_, count)| *count)
             .unwrap_or(0)
     }
@@ -289,15 +290,6 @@ pub async fn inbox_counts(
     db.inbox_counts(viewer.id, now).await
 }
 
-/// The next due time a ticket's stored fields imply (what `sla_due_at` holds).
-pub fn next_sla_due(ticket: &StoredTicket) -> Option<i64> {
-    match TicketStatus::parse(&ticket.status) {
-        Some(TicketStatus::Resolved | TicketStatus::Closed) => None,
-        _ if ticket.first_responded_at.is_none() => Some(ticket.first_response_due),
-        _ => Some(ticket.resolution_due),
-    }
-}
-
 /// Where one SLA target stands.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SlaClock {
@@ -313,8 +305,8 @@ pub struct SlaClock {
 }
 
 /// The first-response and resolution clocks of a ticket at time `now` (milliseconds).
-pub fn sla_clocks(ticket: &StoredTicket, now: i64) -> [SlaClock; 2] {
-    let status = TicketStatus::parse(&ticket.status).unwrap_or(TicketStatus::Open);
+pub fn sla_clocks(ticket: &Ticket, now: i64) -> [SlaClock; 2] {
+    let status = ticket.status;
     let resolved_at = match status {
         TicketStatus::Resolved | TicketStatus::Closed => ticket.resolved_at,
         _ => None,
@@ -338,25 +330,37 @@ pub fn sla_clocks(ticket: &StoredTicket, now: i64) -> [SlaClock; 2] {
     ]
 }
 
+/// Where the next due time of an inbox line stands at `now`: `none` (no clock runs),
+/// `breached`, `due-soon` or `on-track`, with a summary such as `overdue by 2h 5m` or
+/// `40m left`. The same states and window as the ticket page's clocks.
+pub fn due_state(sla_due_at: i64, now: i64) -> (&'static str, String) {
+    if sla_due_at == NO_SLA_DUE {
+        return ("none", String::new());
+    }
+    open_clock_state(sla_due_at, now)
+}
+
+fn open_clock_state(due: i64, now: i64) -> (&'static str, String) {
+    let state = match (
+        Timestamp::from_millisecond(due),
+        Timestamp::from_millisecond(now),
+    ) {
+        (Ok(due), Ok(now)) => sla_state(due, now),
+        _ => SlaState::OnTrack,
+    };
+    match state {
+        SlaState::Breached => ("breached", format!("overdue by {}", span(now - due))),
+        SlaState::DueSoon => ("due-soon", format!("{} left", span(due - now))),
+        SlaState::OnTrack => ("on-track", format!("{} left", span(due - now))),
+    }
+}
+
 fn clock(name: &'static str, due: i64, met_at: Option<i64>, stopped: bool, now: i64) -> SlaClock {
     let (state, summary) = match met_at {
         Some(met) if met <= due => ("met", format!("met {} before due", span(due - met))),
         Some(met) => ("met-late", format!("met {} late", span(met - due))),
         None if stopped => ("stopped", "closed without resolution".to_owned()),
-        None => {
-            let state = match (
-                Timestamp::from_millisecond(due),
-                Timestamp::from_millisecond(now),
-            ) {
-                (Ok(due), Ok(now)) => sla_state(due, now),
-                _ => SlaState::OnTrack,
-            };
-            match state {
-                SlaState::Breached => ("breached", format!("overdue by {}", span(now - due))),
-                SlaState::DueSoon => ("due-soon", format!("{} left", span(due - now))),
-                SlaState::OnTrack => ("on-track", format!("{} left", span(due - now))),
-            }
-        }
+        None => open_clock_state(due, now),
     };
     SlaClock {
         name,

@@ -7,11 +7,14 @@
 pub mod agent_work;
 pub mod canned;
 pub mod conversation;
+pub mod emails;
 pub mod filing;
 pub mod inbox;
 pub mod model;
 pub mod rules;
 pub mod sla;
+pub mod ticket;
+pub mod ticket_view;
 
 pub use model::{ModelError, TicketPriority, TicketReference, TicketStatus};
 pub use rules::{RulesError, RulesOutcome, TicketFacts, TicketRules};
@@ -19,3 +22,4 @@ pub use sla::{
     BusinessHours, DUE_SOON_WINDOW, SlaDueTimes, SlaError, SlaPolicy, SlaState, SlaTarget,
     SlaTargets, sla_state,
 };
+pub use ticket::{AuthorKind, Message, Ticket};

@@ -480,6 +480,34 @@ impl Staff<'_> {
     }
 }
 
+/// Events of `kind` ever recorded, counted the way the dashboard counts them.
+pub async fn events_recorded(
+    db: &answerdesk::storage::Database,
+    kind: answerdesk::deflection::EventKind,
+) -> i64 {
+    db.count_request_events(kind, all_time())
+        .await
+        .expect("count events")
+}
+
+/// Tickets ever filed, counted the way the dashboard counts them (per day, summed).
+pub async fn tickets_filed(db: &answerdesk::storage::Database) -> i64 {
+    db.tickets_per_day(all_time())
+        .await
+        .expect("count tickets")
+        .iter()
+        .map(|(_, count)| count)
+        .sum()
+}
+
+fn all_time() -> answerdesk::storage::dashboard::DashboardScope<'static> {
+    answerdesk::storage::dashboard::DashboardScope {
+        since: 0,
+        until: i64::MAX,
+        lang: None,
+    }
+}
+
 /// Reads one text column straight from a test database, for facts no page shows (what a
 /// row recorded), ordered as the query says.
 pub async fn stored_texts(database: &TestDatabase, sql: &str) -> Vec<String> {

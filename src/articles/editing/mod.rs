@@ -623,7 +623,10 @@ pub async fn draft_from_ticket(
         .find_ticket_by_id(ticket_id)
         .await?
         .ok_or(EditError::NotFound)?;
-    if !matches!(ticket.status.as_str(), "resolved" | "closed") {
+    if !matches!(
+        ticket.status,
+        crate::tickets::TicketStatus::Resolved | crate::tickets::TicketStatus::Closed
+    ) {
         return Err(EditError::NotAllowed(format!(
             "Ticket {} is {}: only resolved or closed tickets can be turned into articles.",
             crate::tickets::filing::reference_of(ticket.id),

@@ -1,0 +1,350 @@
+//! The inbox: one page of a filtered, sorted view with its tab counts, and bulk actions.
+
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::response::{Html, Redirect};
+use minijinja::context;
+use serde::{Deserialize, Serialize};
+
+use super::{HttpError, agent_options, find_assignee, format_time, work_error};
+use crate::accounts::StaffArea;
+use crate::app::AppState;
+use crate::http::staff::render_staff_page;
+use crate::http::staff_session::StaffSession;
+use crate::storage::now_millis;
+use crate::tickets::agent_work::{BulkAction, apply_bulk_action};
+use crate::tickets::filing::reference_of;
+use crate::tickets::inbox::{
+    AssigneeFilter, InboxFilter, InboxSort, SlaFilter, StatusView, due_state, inbox_counts,
+    inbox_page,
+};
+use crate::tickets::ticket_view::possible_assignees;
+use crate::tickets::{TicketPriority, TicketStatus};
+
+/// `GET /agent` parameters; every one optional.
+#[derive(Debug, Default, Deserialize)]
+pub struct InboxQuery {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    priority: String,
+    #[serde(default)]
+    tag: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    assignee: String,
+    #[serde(default)]
+    sla: String,
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    page: String,
+    #[serde(default)]
+    changed: Option<usize>,
+    #[serde(default)]
+    skipped: Option<usize>,
+}
+
+impl InboxQuery {
+    fn filter(&self) -> Result<InboxFilter, HttpError> {
+        let bad =
+            |what: &str, value: &str| HttpError::BadRequest(format!("Unknown {what} {value:?}."));
+        let priority = match self.priority.trim() {
+            "" | "any" => None,
+            text => Some(TicketPriority::parse(text).ok_or_else(|| bad("priority", text))?),
+        };
+        let non_empty = |text: &str| Some(text.trim().to_lowercase()).filter(|t| !t.is_empty());
+        Ok(InboxFilter {
+            status: StatusView::parse(&self.status).ok_or_else(|| bad("status", &self.status))?,
+            priority,
+            tag: non_empty(&self.tag),
+            category: Some(self.category.trim().to_owned()).filter(|t| !t.is_empty()),
+            assignee: AssigneeFilter::parse(&self.assignee)
+                .ok_or_else(|| bad("assignee", &self.assignee))?,
+            sla: SlaFilter::parse(&self.sla).ok_or_else(|| bad("SLA state", &self.sla))?,
+            sort: InboxSort::parse(&self.sort).ok_or_else(|| bad("sort", &self.sort))?,
+            page: match self.page.trim() {
+                "" => 1,
+                text => text
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|p| *p >= 1)
+                    .ok_or_else(|| bad("page", text))?,
+            },
+        })
+    }
+}
+
+/// The query string of an inbox view, leaving out defaults.
+fn inbox_url(filter: &InboxFilter) -> String {
+    let mut pairs: Vec<(&str, String)> = Vec::new();
+    if filter.status != StatusView::Active {
+        pairs.push(("status", filter.status.as_str().to_owned()));
+    }
+    if let Some(priority) = filter.priority {
+        pairs.push(("priority", priority.as_str().to_owned()));
+    }
+    if let Some(tag) = &filter.tag {
+        pairs.push(("tag", tag.clone()));
+    }
+    if let Some(category) = &filter.category {
+        pairs.push(("category", category.clone()));
+    }
+    if filter.assignee != AssigneeFilter::Anyone {
+        pairs.push(("assignee", filter.assignee.as_param()));
+    }
+    if filter.sla != SlaFilter::Any {
+        pairs.push(("sla", filter.sla.as_str().to_owned()));
+    }
+    if filter.sort != InboxSort::SlaDue {
+        pairs.push(("sort", filter.sort.as_str().to_owned()));
+    }
+    if filter.page > 1 {
+        pairs.push(("page", filter.page.to_string()));
+    }
+    if pairs.is_empty() {
+        return "/agent".to_owned();
+    }
+    let query: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish();
+    format!("/agent?{query}")
+}
+
+#[derive(Serialize)]
+struct TabView {
+    label: String,
+    url: String,
+    count: i64,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct InboxRowView {
+    id: i64,
+    reference: String,
+    subject: String,
+    customer: String,
+    email: String,
+    status: &'static str,
+    priority: &'static str,
+    tags: Vec<String>,
+    category: String,
+    assignee: String,
+    due: String,
+    due_state: &'static str,
+    due_summary: String,
+    created: String,
+}
+
+pub(super) async fn inbox(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Query(query): Query<InboxQuery>,
+) -> Result<Html<String>, HttpError> {
+    let filter = query.filter()?;
+    let now = now_millis();
+    let (page, counts, assignees) = tokio::try_join!(
+        inbox_page(&state.db, &filter, &session.user, now),
+        inbox_counts(&state.db, &session.user, now),
+        possible_assignees(&state.db),
+    )?;
+
+    let status_tab = |view: StatusView, label: String, count: i64| TabView {
+        current: filter.status == view,
+        url: inbox_url(&InboxFilter {
+            status: view,
+            page: 1,
+            ..filter.clone()
+        }),
+        label,
+        count,
+    };
+    let mut status_tabs = vec![status_tab(
+        StatusView::Active,
+        "Active".to_owned(),
+        counts.active,
+    )];
+    for status in TicketStatus::ALL {
+        status_tabs.push(status_tab(
+            StatusView::Only(status),
+            status.as_str().to_owned(),
+            counts.of_status(status),
+        ));
+    }
+    status_tabs.push(status_tab(StatusView::All, "All".to_owned(), counts.all));
+
+    // Assignee and SLA tabs count active tickets, whatever other filter is on.
+    let assignee_tab = |assignee: AssigneeFilter, label: &str, count: i64| TabView {
+        current: filter.assignee == assignee,
+        url: inbox_url(&InboxFilter {
+            assignee,
+            page: 1,
+            ..filter.clone()
+        }),
+        label: label.to_owned(),
+        count,
+    };
+    let assignee_tabs = vec![
+        assignee_tab(AssigneeFilter::Mine, "Mine", counts.mine),
+        assignee_tab(AssigneeFilter::Unassigned, "Unassigned", counts.unassigned),
+        assignee_tab(AssigneeFilter::Anyone, "Everyone's", counts.active),
+    ];
+    let sla_tab = |sla: SlaFilter, label: &str, count: i64| TabView {
+        current: filter.sla == sla,
+        url: inbox_url(&InboxFilter {
+            sla,
+            page: 1,
+            ..filter.clone()
+        }),
+        label: label.to_owned(),
+        count,
+    };
+    let sla_tabs = vec![
+        sla_tab(SlaFilter::Breached, "SLA breached", counts.breached),
+        sla_tab(SlaFilter::DueSoon, "Due within an hour", counts.due_soon),
+    ];
+
+    let rows: Vec<InboxRowView> = page
+        .rows
+        .into_iter()
+        .map(|row| {
+            let (due_state, due_summary) = due_state(row.sla_due_at, now);
+            let due = if due_state == "none" {
+                "—".to_owned()
+            } else {
+                format_time(row.sla_due_at)
+            };
+            InboxRowView {
+                reference: reference_of(row.id),
+                id: row.id,
+                subject: row.subject,
+                customer: row.name,
+                email: row.email,
+                status: row.status.as_str(),
+                priority: row.priority.as_str(),
+                tags: row.tags,
+                category: row.category,
+                assignee: row.assignee_name.map_or_else(String::new, |name| {
+                    if name.trim().is_empty() {
+                        "(no name)".to_owned()
+                    } else {
+                        name
+                    }
+                }),
+                due,
+                due_state,
+                due_summary,
+                created: format_time(row.created_at),
+            }
+        })
+        .collect();
+    let page_url = |number: u32| {
+        inbox_url(&InboxFilter {
+            page: number,
+            ..filter.clone()
+        })
+    };
+    let previous_url = (page.page > 1).then(|| page_url(page.page - 1));
+    let next_url = (page.page < page.page_count).then(|| page_url(page.page + 1));
+    let notice = query.changed.map(|changed| {
+        let skipped = query.skipped.unwrap_or(0);
+        if skipped > 0 {
+            format!(
+                "{changed} tickets changed; {skipped} skipped (the change does not apply to them)."
+            )
+        } else {
+            format!("{changed} tickets changed.")
+        }
+    });
+    render_staff_page(
+        &state,
+        &session,
+        Some(StaffArea::Agent),
+        "agent_inbox.html",
+        "Tickets",
+        context! {
+            rows, status_tabs, assignee_tabs, sla_tabs, previous_url, next_url, notice,
+            total => page.total, page => page.page, page_count => page.page_count,
+            return_to => inbox_url(&filter),
+            filter_status => filter.status.as_str(),
+            filter_priority => filter.priority.map(TicketPriority::as_str).unwrap_or(""),
+            filter_tag => filter.tag.as_deref().unwrap_or(""),
+            filter_category => filter.category.as_deref().unwrap_or(""),
+            filter_assignee => filter.assignee.as_param(),
+            filter_sla => filter.sla.as_str(),
+            filter_sort => filter.sort.as_str(),
+            statuses => TicketStatus::ALL.map(TicketStatus::as_str),
+            priorities => TicketPriority::ALL.map(TicketPriority::as_str),
+            agents => agent_options(assignees),
+        },
+    )
+}
+
+/// `POST /agent/bulk`: the selected tickets (`ticket`, repeated) get the chosen assignee,
+/// status and/or extra tag; each ticket gets its own history entry.
+pub(super) async fn bulk_action(
+    State(state): State<AppState>,
+    session: StaffSession,
+    body: Bytes,
+) -> Result<Redirect, HttpError> {
+    let mut ticket_ids = Vec::new();
+    let (mut assignee, mut status, mut add_tag, mut return_to) =
+        (String::new(), String::new(), String::new(), String::new());
+    for (key, value) in form_urlencoded::parse(&body) {
+        match key.as_ref() {
+            "ticket" => ticket_ids.push(
+                value
+                    .parse::<i64>()
+                    .map_err(|_| HttpError::BadRequest(format!("Unknown ticket {value:?}.")))?,
+            ),
+            "assignee" => assignee = value.into_owned(),
+            "status" => status = value.into_owned(),
+            "add_tag" => add_tag = value.into_owned(),
+            "return_to" => return_to = value.into_owned(),
+            _ => {}
+        }
+    }
+    if ticket_ids.is_empty() {
+        return Err(HttpError::BadRequest(
+            "Select at least one ticket first.".into(),
+        ));
+    }
+    let action = BulkAction {
+        assignee: match assignee.trim() {
+            "" => None,
+            "none" => Some(None),
+            "me" => Some(Some(session.user.clone())),
+            id => Some(Some(find_assignee(&state, id).await?)),
+        },
+        status: match status.trim() {
+            "" => None,
+            text => Some(
+                TicketStatus::parse(text)
+                    .ok_or_else(|| HttpError::BadRequest(format!("Unknown status {text:?}.")))?,
+            ),
+        },
+        add_tag: Some(add_tag.trim().to_owned()).filter(|t| !t.is_empty()),
+    };
+    if action.assignee.is_none() && action.status.is_none() && action.add_tag.is_none() {
+        return Err(HttpError::BadRequest(
+            "Choose an assignee, a status or a tag to apply.".into(),
+        ));
+    }
+    let outcome = apply_bulk_action(&state.db, &session.user, &ticket_ids, &action)
+        .await
+        .map_err(work_error)?;
+    // Only a path inside the inbox: never an open redirect.
+    let back = if return_to.starts_with("/agent") && !return_to.starts_with("/agent/") {
+        return_to
+    } else {
+        "/agent".to_owned()
+    };
+    let separator = if back.contains('?') { '&' } else { '?' };
+    Ok(Redirect::to(&format!(
+        "{back}{separator}changed={}&skipped={}",
+        outcome.changed,
+        outcome.skipped.len()
+    )))
+}
