@@ -515,7 +515,7 @@ async fn customer_who_ignores_suggestions_files_a_ticket_and_can_follow_and_repl
         digits.len() >= 6 && digits.chars().all(|c| c.is_ascii_digit()),
         "a reference like AD-000001, got {reference:?}"
     );
-    // The page's text, not its rendering: the stylesheet capitalises it.
+    // The status as the catalogue names it.
     let status = browser
         .wait_for_css(".ticket-facts .status")
         .await
@@ -523,7 +523,7 @@ async fn customer_who_ignores_suggestions_files_a_ticket_and_can_follow_and_repl
         .await
         .expect("status")
         .unwrap_or_default();
-    assert_eq!(status.trim(), "new");
+    assert_eq!(status.trim(), "New");
 
     let status_url = browser.current_url().await;
     let token = status_url

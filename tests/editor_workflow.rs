@@ -884,10 +884,10 @@ async fn articles_that_fail_customers_are_listed_as_needing_attention_with_the_r
         let english = editor.get("/editor?lang=en&status=published").await;
         assert!(english.body.contains("change-your-plan"));
         let all = editor.get("/editor").await;
-        assert!(all.body.contains("Page 1 of 2"), "67 articles, 50 a page");
+        assert!(all.body.contains("Page 1 of 3"), "117 articles, 50 a page");
         let second = editor.get("/editor?page=2").await;
         assert_eq!(second.status, StatusCode::OK);
-        assert!(second.body.contains("Page 2 of 2"));
+        assert!(second.body.contains("Page 2 of 3"));
         shut_down(app).await;
     }
 }

@@ -120,7 +120,10 @@ async fn unknown_pages_and_drafts_get_the_friendly_not_found_page() {
                 "[{}] {path}",
                 app.backend
             );
-            assert!(page.body.contains("We couldn't find that page"), "{path}");
+            assert!(
+                page.body.contains("We couldn&#x27;t find that page"),
+                "{path}"
+            );
             assert!(
                 page.body.contains("action=\"/search\""),
                 "{path} offers search"

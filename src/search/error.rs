@@ -34,6 +34,14 @@ pub enum SearchError {
         /// What is wrong with the line.
         message: String,
     },
+    /// A directory of articles given as an evaluation corpus could not be read.
+    #[error("{path}: {message}")]
+    Corpus {
+        /// The directory.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
     /// The SQLite FTS5 baseline failed.
     #[error("FTS5 baseline: {0}")]
     Baseline(#[from] sqlx::Error),

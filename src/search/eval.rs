@@ -64,8 +64,14 @@ fn line_error(path: &Path, line: usize, message: impl Into<String>) -> SearchErr
     }
 }
 
-/// Reads `corpus.jsonl`; every article is published. Errors name the file and line.
+/// Reads the corpus: a `corpus.jsonl` file (every article published), or a directory of
+/// Markdown articles such as a help centre's `content/`, indexed exactly as the portal
+/// indexes them (titles, aliases, headings, tags; published articles only). Errors name the
+/// file and line.
 pub fn load_corpus(path: &Path) -> Result<Vec<ArticleDocument>, SearchError> {
+    if path.is_dir() {
+        return load_content_directory(path);
+    }
     let text = read_lines(path)?;
     let mut docs = Vec::new();
     let mut seen = HashSet::new();
@@ -93,6 +99,37 @@ pub fn load_corpus(path: &Path) -> Result<Vec<ArticleDocument>, SearchError> {
             lang: row.lang,
             published: true,
             ..Default::default()
+        });
+    }
+    Ok(docs)
+}
+
+/// The published articles of a content directory, as the portal's index sees them.
+fn load_content_directory(dir: &Path) -> Result<Vec<ArticleDocument>, SearchError> {
+    let corpus_error = |message: String| SearchError::Corpus {
+        path: dir.to_path_buf(),
+        message,
+    };
+    let files = crate::articles::read_directory(dir, "en")
+        .map_err(|error| corpus_error(error.to_string()))?;
+    let mut docs = Vec::new();
+    for file in files {
+        let (source, rendered) = file
+            .article
+            .map_err(|error| corpus_error(format!("{}: {error}", file.relative_path)))?;
+        if source.status != crate::articles::ArticleStatus::Published {
+            continue;
+        }
+        docs.push(ArticleDocument {
+            id: source.slug.as_str().to_owned(),
+            category: source.category_slug(),
+            title: source.title,
+            aliases: source.aliases,
+            headings: rendered.headings,
+            body: rendered.text,
+            tags: source.tags,
+            lang: source.lang.as_str().to_owned(),
+            published: true,
         });
     }
     Ok(docs)
