@@ -7,14 +7,12 @@
 pub mod accounts;
 pub mod app;
 pub mod articles;
-pub mod benchmark;
 pub mod cli;
 pub mod config;
 pub mod deflection;
 pub mod http;
 pub mod notifications;
 pub mod search;
-pub mod staff_benchmark;
 pub mod storage;
 pub mod tickets;
 pub mod tokens;

@@ -7,7 +7,6 @@ pub mod channel;
 pub mod content_gaps;
 pub mod drafts;
 pub mod events;
-pub mod sample_history;
 pub mod stats;
 
 pub use channel::Channel;

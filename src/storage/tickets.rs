@@ -3,8 +3,8 @@
 use sqlx::FromRow;
 
 use super::inbox::{refresh_sla_due, replace_ticket_tags};
-use crate::deflection::Channel;
 use super::{Database, StorageError, from_json_list, now_millis, to_json_list};
+use crate::deflection::Channel;
 use crate::tickets::inbox::{NO_SLA_DUE, priority_rank};
 
 /// A ticket to store, with everything decided (priority, tags, due times) beforehand.
