@@ -8,13 +8,11 @@ use clap::{Parser, Subcommand};
 use crate::accounts::{self, NewUser, Role, add_user};
 use crate::app;
 use crate::articles::{self, FileOutcome, ImportReport};
-use crate::benchmark::{self, BenchOptions};
 use crate::config::Config;
 use crate::deflection::stats::day_label;
 use crate::deflection::{DashboardFilter, DeflectionFigures, deflection_figures};
 use crate::display::optional_duration;
 use crate::search::eval::{self, EvalOptions};
-use crate::staff_benchmark::{StaffBenchOptions, run_staff_benchmark};
 use crate::storage::Database;
 
 /// Answerdesk: a knowledge base and self-service support portal that deflects tickets.
@@ -68,25 +66,6 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Time the agents' inbox and the admins' dashboard on a synthetic history.
-    ///
-    /// Fills a scratch SQLite database (and, with --postgres, a scratch database created on
-    /// that server and dropped afterwards), then prints p50/p99 of the dashboard figures per
-    /// period and of inbox and dashboard pages through the router; the last line is JSON.
-    BenchStaff {
-        /// Tickets to generate.
-        #[arg(long, value_name = "N", default_value_t = 10_000)]
-        tickets: usize,
-        /// Events to generate.
-        #[arg(long, value_name = "M", default_value_t = 100_000)]
-        events: usize,
-        /// Timed runs per period.
-        #[arg(long, value_name = "R", default_value_t = 20)]
-        runs: usize,
-        /// A PostgreSQL server URL whose role may create databases.
-        #[arg(long, value_name = "URL")]
-        postgres: Option<String>,
-    },
     /// Manage staff accounts (the first admin is made here).
     User {
         #[command(subcommand)]
@@ -103,30 +82,12 @@ pub enum Command {
         /// Labelled queries, one JSON object per line: id, query, relevant.
         #[arg(long, value_name = "FILE")]
         queries: PathBuf,
-        /// Also run the SQLite FTS5 baseline on the same queries.
-        #[arg(long)]
+        /// Moved: the SQLite FTS5 baseline is `answerdesk-bench eval --baseline`.
+        #[arg(long, hide = true)]
         baseline: bool,
         /// Report progress on stderr every N queries (0: never).
         #[arg(long, value_name = "N", default_value_t = 100)]
         progress_every: usize,
-    },
-    /// Measure speed on a synthetic help centre: engine latency, reindex time, HTTP throughput.
-    ///
-    /// Runs the portal in-process on 127.0.0.1 with a scratch database; needs no configured
-    /// database or data directory. Prints a summary, then one JSON object as the last line.
-    Bench {
-        /// Synthetic articles to index.
-        #[arg(long, value_name = "N", default_value_t = 1_000,
-              value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
-        articles: u32,
-        /// Measuring time; each of the four timed phases (tantivy, FTS5, /api/suggest,
-        /// /healthz) gets half of it.
-        #[arg(long, value_name = "S", default_value_t = 10.0, value_parser = parse_seconds)]
-        seconds: f64,
-        /// Concurrent keep-alive HTTP connections.
-        #[arg(long, value_name = "C", default_value_t = 8,
-              value_parser = clap::value_parser!(u32).range(1..=1_024))]
-        connections: u32,
     },
 }
 
@@ -230,21 +191,16 @@ async fn run_user_command(command: UserCommand, config: &Config) -> anyhow::Resu
 
 impl Command {
     /// Whether the command works on the configured portal (database, data directory). `eval`
-    /// and `bench` build everything they need in temporary places.
+    /// builds everything it needs in temporary places.
     fn uses_configuration(&self) -> bool {
-        !matches!(
-            self,
-            Command::Eval { .. } | Command::Bench { .. } | Command::BenchStaff { .. }
-        )
+        !matches!(self, Command::Eval { .. })
     }
 }
 
-fn parse_seconds(text: &str) -> Result<f64, String> {
-    match text.trim().parse::<f64>() {
-        Ok(seconds) if seconds.is_finite() && (0.1..=86_400.0).contains(&seconds) => Ok(seconds),
-        _ => Err(format!("expected seconds from 0.1 to 86400, got {text:?}")),
-    }
-}
+/// What `answerdesk eval --baseline` says: the baseline is a measuring tool, not the product.
+pub const BASELINE_MOVED: &str = "the SQLite FTS5 baseline is part of the benchmark tool now: \
+     run `answerdesk-bench eval --corpus FILE --queries FILE --baseline` \
+     (`cargo run --release -p answerdesk-bench -- eval …` in the source tree)";
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
@@ -348,64 +304,29 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             let report = articles::check_directory(&dir, &config.default_language)?;
             Ok(print_report(&dir, &report))
         }
-        Command::Eval { .. } | Command::Bench { .. } | Command::BenchStaff { .. } => {
-            run_standalone(command).await
-        }
+        Command::Eval { .. } => run_standalone(command).await,
     }
 }
 
-/// The commands that need no configuration: `eval` and `bench`.
+/// The command that needs no configuration: `eval`.
 async fn run_standalone(command: Command) -> anyhow::Result<ExitCode> {
     match command {
+        Command::Eval { baseline: true, .. } => {
+            eprintln!("error: {BASELINE_MOVED}");
+            Ok(ExitCode::from(2))
+        }
         Command::Eval {
             corpus,
             queries,
-            baseline,
+            baseline: false,
             progress_every,
         } => {
-            let options = EvalOptions {
-                baseline,
-                progress_every,
-            };
+            let options = EvalOptions { progress_every };
             let mut progress = |p: &eval::Progress<'_>| {
                 eprintln!("{}: {}/{} queries", p.engine, p.done, p.total);
             };
             let report = eval::run_eval(&corpus, &queries, &options, &mut progress).await?;
             print!("{}", eval::render_table(&report));
-            println!("{}", serde_json::to_string(&report)?);
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Bench {
-            articles,
-            seconds,
-            connections,
-        } => {
-            let options = BenchOptions {
-                articles: articles as usize,
-                seconds,
-                connections: connections as usize,
-            };
-            let mut progress = |line: &str| eprintln!("{line}");
-            let report = benchmark::run(&options, &mut progress).await?;
-            print!("{}", report.render());
-            println!("{}", serde_json::to_string(&report.figures())?);
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::BenchStaff {
-            tickets,
-            events,
-            runs,
-            postgres,
-        } => {
-            let options = StaffBenchOptions {
-                tickets,
-                events,
-                runs,
-                postgres_url: postgres,
-            };
-            let mut progress = |line: &str| eprintln!("{line}");
-            let report = run_staff_benchmark(&options, &mut progress).await?;
-            print!("{}", report.render());
             println!("{}", serde_json::to_string(&report)?);
             Ok(ExitCode::SUCCESS)
         }

@@ -24,7 +24,6 @@
 pub mod accounts;
 pub mod app;
 pub mod articles;
-pub mod benchmark;
 pub mod cli;
 pub mod config;
 pub mod deflection;
@@ -34,7 +33,6 @@ pub mod http;
 pub mod i18n;
 pub mod notifications;
 pub mod search;
-pub mod staff_benchmark;
 pub mod storage;
 pub mod tickets;
 pub mod tokens;

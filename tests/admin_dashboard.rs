@@ -16,6 +16,7 @@ use answerdesk::tickets::conversation::rate_support;
 use answerdesk::tickets::ticket::{filed_line, next_sla_due};
 use answerdesk::tickets::{TicketPriority, TicketStatus};
 use axum::http::{StatusCode, header};
+use common::history::{agent_reply_at, resolve_at, seed_dashboard_sample};
 use common::{TestApp, location, shipped_content, shut_down, spawn_app, test_databases};
 
 const HOUR: i64 = 60 * 60 * 1000;
@@ -241,24 +242,16 @@ async fn script_history(db: &Database) -> Script {
         agents.push(user.id);
     }
     let (alice, bob) = (agents[0], agents[1]);
-    db.insert_sample_agent_reply(t1.id, alice, "Alice", true, base + 30 * MINUTE)
-        .await
-        .expect("note");
-    db.insert_sample_agent_reply(t1.id, alice, "Alice", false, base + HOUR)
-        .await
-        .expect("reply");
-    db.set_sample_resolution(t1.id, alice, base + 5 * HOUR)
-        .await
-        .expect("resolve");
+    agent_reply_at(db, t1.id, alice, "Alice", true, base + 30 * MINUTE).await;
+    agent_reply_at(db, t1.id, alice, "Alice", false, base + HOUR).await;
+    resolve_at(db, t1.id, alice, base + 5 * HOUR).await;
     let resolved = db
         .find_ticket_by_id(t1.id)
         .await
         .expect("find")
         .expect("ticket");
     rate_support(db, &resolved, true, "").await.expect("rate");
-    db.insert_sample_agent_reply(t2.id, bob, "Bob", false, base + 7 * HOUR)
-        .await
-        .expect("reply");
+    agent_reply_at(db, t2.id, bob, "Bob", false, base + 7 * HOUR).await;
     Script {
         from: day_label(today - 1),
         to: day_label(today),
@@ -793,6 +786,50 @@ async fn only_admins_see_the_dashboard() {
         for path in paths {
             assert_eq!(admin.get(path).await.status, StatusCode::OK, "{path}");
         }
+        shut_down(app).await;
+    }
+}
+
+/// The history the browser story seeds: three charts with data behind them, and content gaps
+/// that link to a new article.
+#[tokio::test]
+async fn a_sample_history_fills_the_charts_and_the_content_gaps() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        seed_dashboard_sample(&app.state.db, 60).await;
+        let now = now_millis();
+        let figures = deflection_figures(&app.state.db, &DashboardFilter::last_days(30, now, None))
+            .await
+            .expect("figures");
+        let name = database.name;
+        // Every day of the period has the same activity: half of the searches find nothing,
+        // and one request in three is deflected.
+        assert!(figures.searches > 0, "[{name}]");
+        assert_eq!(
+            figures.zero_result_searches * 2,
+            figures.searches,
+            "[{name}]"
+        );
+        assert!(figures.deflected > 0, "[{name}]");
+        assert!(figures.tickets_filed >= figures.deflected, "[{name}]");
+        assert_eq!(figures.requests_started, 3 * figures.deflected, "[{name}]");
+        assert!(figures.agents.iter().any(|a| a.replies > 0), "[{name}]");
+        let mut admin = app.sign_in_as("admin").await;
+        let page = admin.get("/admin?range=30").await;
+        assert_eq!(page.status, StatusCode::OK, "[{name}]");
+        assert!(page.body.matches("<svg").count() >= 3, "[{name}]");
+        assert!(
+            page.body
+                .contains("Deflected ÷ (deflected + tickets filed)."),
+            "[{name}]"
+        );
+        let gaps = admin.get("/admin/content-gaps?range=30").await;
+        // minijinja writes "/" as "&#x2f;" in values; browsers read both the same.
+        let gaps_body = gaps.body.replace("&#x2f;", "/");
+        assert!(
+            gaps_body.contains("href=\"/editor/articles/new?title=Calendar+sync\""),
+            "[{name}] {gaps_body}"
+        );
         shut_down(app).await;
     }
 }

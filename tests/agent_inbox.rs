@@ -243,9 +243,7 @@ async fn inbox_pages_hold_fifty_tickets_in_sla_order() {
         let app = start(&database).await;
         let db = app.state.db.clone();
         let mut agent = app.sign_in_as("agent").await;
-        db.seed_benchmark_tickets(120, &[agent.user.id])
-            .await
-            .expect("seed");
+        common::history::seed_inbox_tickets(&db, 120, &[agent.user.id]).await;
         let first = agent.get("/agent?status=all").await.body;
         assert_eq!(rows_shown(&first), 50, "[{}]", app.backend);
         assert!(first.contains("page 1 of 3"));

@@ -2,7 +2,8 @@
 //! (WebDriver) against the portal listening on a real socket.
 //!
 //! Needs `chromium` and `chromedriver` on the PATH (Debian: `chromium chromium-driver`;
-//! `.ci/run` installs them). Without them these tests fail, they do not skip.
+//! `.ci/run` installs them). Without them these tests fail, they do not skip, so they are
+//! their own target behind a feature: `cargo test --features browser-tests --test browser`.
 
 mod common;
 
@@ -896,17 +897,7 @@ async fn admin_reads_the_deflection_dashboard_with_charts_beside_their_tables() 
         answerdesk::accounts::Role::Admin,
     )
     .await;
-    answerdesk::deflection::sample_history::seed_dashboard_history(
-        &portal.db,
-        &answerdesk::deflection::sample_history::SampleHistoryOptions {
-            tickets: 400,
-            events: 6_000,
-            now: answerdesk::storage::now_millis(),
-            days: 60,
-        },
-    )
-    .await
-    .expect("sample history");
+    common::history::seed_dashboard_sample(&portal.db, 60).await;
 
     browser.goto(&portal.url("/admin?range=30")).await;
     sign_in_in_the_browser(&browser, "admin@example.com").await;

@@ -10,7 +10,6 @@ pub mod content_gaps;
 pub mod drafts;
 pub mod events;
 pub mod request_flow;
-pub mod sample_history;
 pub mod stats;
 
 pub use channel::Channel;

@@ -75,7 +75,7 @@ impl Lang {
 }
 
 /// Normalises a language tag to its lowercase primary subtag ("pt-BR" → "pt").
-pub(crate) fn primary_subtag(code: &str) -> String {
+pub fn primary_subtag(code: &str) -> String {
     code.trim()
         .split(['-', '_'])
         .next()
@@ -84,8 +84,9 @@ pub(crate) fn primary_subtag(code: &str) -> String {
 }
 
 /// Calls `f(start, end)` for each word of `text`: a maximal run of letters/digits, where an
-/// apostrophe between two letters does not end the word.
-pub(crate) fn for_each_word(text: &str, mut f: impl FnMut(usize, usize)) {
+/// apostrophe between two letters does not end the word. Public so that an engine compared
+/// with this one (the benchmarks' FTS5 baseline) is given the same words.
+pub fn for_each_word(text: &str, mut f: impl FnMut(usize, usize)) {
     let mut start: Option<usize> = None;
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {

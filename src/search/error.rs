@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-/// Everything that can go wrong in indexing, searching, evaluation or benchmarking.
+/// Everything that can go wrong in indexing, searching or evaluation.
 ///
 /// Customer text never produces an error: any string is a valid query.
 #[derive(Debug, thiserror::Error)]
@@ -42,9 +42,6 @@ pub enum SearchError {
         /// What is wrong with it.
         message: String,
     },
-    /// The SQLite FTS5 baseline failed.
-    #[error("FTS5 baseline: {0}")]
-    Baseline(#[from] sqlx::Error),
 }
 
 impl SearchError {

@@ -1,11 +1,12 @@
-//! Offline relevance evaluation (`answerdesk eval --corpus FILE --queries FILE [--baseline]`).
+//! Offline relevance evaluation (`answerdesk eval --corpus FILE --queries FILE`).
 //!
 //! Reads a corpus (`corpus.jsonl`: `id`, `title`, `body`, `lang` per line) and labelled queries
 //! (`queries.jsonl`: `id`, `query`, `relevant`, optional `grades`), builds a temporary in-RAM
 //! index, runs every query through exactly [`SearchIndex::suggest_articles`] (limit 5, no
 //! language filter) and reports recall@1/3/5 and MRR@5 over the queries that have relevant
-//! articles, plus how often a query with no answer got no suggestion. With `baseline`, the
-//! SQLite FTS5 baseline runs the same queries in the same process.
+//! articles, plus how often a query with no answer got no suggestion. [`Tally`] and
+//! [`render_rows`] are public so that another engine (the benchmark tool's SQLite FTS5
+//! baseline) is scored and shown by exactly the same rules.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
@@ -14,7 +15,6 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
-use super::baseline::Fts5Baseline;
 use super::ranking::{PARAMS, RankingParams};
 use super::{ArticleDocument, SearchError, SearchIndex, SuggestRequest};
 
@@ -198,15 +198,12 @@ pub struct QueryOutcome {
     pub titles: Vec<String>,
 }
 
-/// The full report: engine metrics, and the baseline's when it ran.
+/// The full report: the engine's metrics.
 #[derive(Debug, Clone, Serialize)]
 pub struct EvalReport {
     /// Metrics of the Answerdesk engine.
     #[serde(flatten)]
     pub engine: EngineMetrics,
-    /// Metrics of the SQLite FTS5 baseline on the same corpus and queries.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub baseline: Option<EngineMetrics>,
     /// Per-query outcomes of the engine.
     #[serde(skip)]
     pub per_query: Vec<QueryOutcome>,
@@ -215,8 +212,6 @@ pub struct EvalReport {
 /// Options of an evaluation run.
 #[derive(Debug, Clone, Copy)]
 pub struct EvalOptions {
-    /// Also run the SQLite FTS5 baseline.
-    pub baseline: bool,
     /// Report progress every this many queries (0: never).
     pub progress_every: usize,
 }
@@ -224,7 +219,6 @@ pub struct EvalOptions {
 impl Default for EvalOptions {
     fn default() -> Self {
         EvalOptions {
-            baseline: false,
             progress_every: 100,
         }
     }
@@ -241,9 +235,9 @@ pub struct Progress<'a> {
     pub total: usize,
 }
 
-/// Accumulates metrics from ranked id lists.
-#[derive(Default)]
-struct Tally {
+/// Accumulates metrics from ranked id lists, one query at a time.
+#[derive(Debug, Default)]
+pub struct Tally {
     queries: usize,
     answerable: usize,
     hits: [usize; 3],
@@ -253,7 +247,9 @@ struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, relevant: &[String], ranked: &[String]) -> Option<usize> {
+    /// Counts one query: the articles that answer it (empty: none does) and what an engine
+    /// returned, best first. Returns the 1-based rank of the first relevant one in the top 5.
+    pub fn add(&mut self, relevant: &[String], ranked: &[String]) -> Option<usize> {
         self.queries += 1;
         if relevant.is_empty() {
             self.no_answer += 1;
@@ -276,7 +272,8 @@ impl Tally {
         rank
     }
 
-    fn metrics(&self, elapsed_ms: f64) -> EngineMetrics {
+    /// The metrics of the queries counted so far, which took `elapsed_ms` in all.
+    pub fn metrics(&self, elapsed_ms: f64) -> EngineMetrics {
         let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
         EngineMetrics {
             queries: self.queries,
@@ -343,31 +340,7 @@ pub fn score_queries(
     Ok((tally.metrics(elapsed), outcomes))
 }
 
-/// Runs `queries` through the FTS5 baseline (top 5, no threshold).
-pub async fn score_baseline(
-    baseline: &Fts5Baseline,
-    queries: &[EvalQuery],
-    progress_every: usize,
-    progress: &mut dyn FnMut(&Progress<'_>),
-) -> Result<EngineMetrics, SearchError> {
-    let mut tally = Tally::default();
-    let started = Instant::now();
-    for (i, q) in queries.iter().enumerate() {
-        let ids = baseline.search(&q.query, EVAL_LIMIT, false).await?;
-        tally.add(&q.relevant, &ids);
-        if progress_every > 0 && (i + 1) % progress_every == 0 {
-            progress(&Progress {
-                engine: "fts5",
-                done: i + 1,
-                total: queries.len(),
-            });
-        }
-    }
-    Ok(tally.metrics(started.elapsed().as_secs_f64() * 1000.0))
-}
-
-/// The whole evaluation: load both files, index the corpus in RAM, run the engine (and the
-/// baseline when asked). Progress goes to `progress` every `options.progress_every` queries.
+/// The whole evaluation: load both files, index the corpus in RAM, run the engine. Progress goes to `progress` every `options.progress_every` queries.
 pub async fn run_eval(
     corpus_path: &Path,
     queries_path: &Path,
@@ -397,24 +370,19 @@ pub async fn run_eval_with(
         tracing::warn!(%article, %query, "relevant article id not in the corpus");
     }
     let index = SearchIndex::in_memory()?;
-    index.rebuild(docs.clone()).await?;
+    index.rebuild(docs).await?;
     let (engine, per_query) =
         score_queries(&index, &queries, params, options.progress_every, progress)?;
-    let baseline = if options.baseline {
-        let base = Fts5Baseline::build(&docs).await?;
-        Some(score_baseline(&base, &queries, options.progress_every, progress).await?)
-    } else {
-        None
-    };
-    Ok(EvalReport {
-        engine,
-        baseline,
-        per_query,
-    })
+    Ok(EvalReport { engine, per_query })
 }
 
-/// A readable table: one row per engine.
+/// A readable table of the engine's metrics.
 pub fn render_table(report: &EvalReport) -> String {
+    render_rows(&[("answerdesk", &report.engine)])
+}
+
+/// A readable table: a header, then one row per named engine.
+pub fn render_rows(rows: &[(&str, &EngineMetrics)]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -443,9 +411,8 @@ pub fn render_table(report: &EvalReport) -> String {
             m.ms_per_query
         );
     };
-    row("answerdesk", &report.engine);
-    if let Some(b) = &report.baseline {
-        row("fts5", b);
+    for (name, metrics) in rows {
+        row(name, metrics);
     }
     out
 }
@@ -476,7 +443,6 @@ mod tests {
     fn report_json_has_the_documented_keys() {
         let report = EvalReport {
             engine: EngineMetrics::default(),
-            baseline: Some(EngineMetrics::default()),
             per_query: Vec::new(),
         };
         let json = serde_json::to_value(&report).expect("serializes");
@@ -491,8 +457,10 @@ mod tests {
             "ms_per_query",
         ] {
             assert!(json.get(key).is_some(), "{key}");
-            assert!(json["baseline"].get(key).is_some(), "baseline.{key}");
         }
-        assert!(render_table(&report).contains("fts5"));
+        assert_eq!(json.as_object().map(|o| o.len()), Some(8), "{json}");
+        let table = render_rows(&[("answerdesk", &report.engine), ("other", &report.engine)]);
+        assert_eq!(table.lines().count(), 3, "{table}");
+        assert!(table.contains("other"), "{table}");
     }
 }

@@ -11,14 +11,11 @@
 //! - [`suggest`]: the request flow behind `suggest_articles` / `search_articles`.
 //! - [`language_fallback`]: the customer's language first, every language when nothing fits.
 //! - [`snippets`]: the highlighted, HTML-escaped passage shown under each suggestion.
-//! - [`eval`], [`baseline`], [`bench`]: offline relevance evaluation, the SQLite FTS5 baseline,
-//!   and the synthetic latency benchmark.
+//! - [`eval`]: offline relevance evaluation on labelled queries.
 //!
 //! The database is the source of truth; the index is a cache that can always be rebuilt.
 
 pub mod analyzers;
-pub mod baseline;
-pub mod bench;
 pub mod error;
 pub mod eval;
 pub mod index;

@@ -7,7 +7,7 @@
 use sqlx::FromRow;
 
 use super::ticket_rows::{list_column, parse_column};
-use super::{Database, StorageError, now_millis, to_json_list};
+use super::{Database, StorageError, now_millis};
 use crate::tickets::inbox::{
     ACTIVE_STATUSES, AssigneeFilter, InboxCounts, InboxFilter, InboxRow, InboxSort, SlaFilter,
     priority_rank,
@@ -469,73 +469,6 @@ impl Database {
             .await?;
         Ok(result.rows_affected() > 0)
     }
-
-    /// Fills the database with `count` synthetic tickets (for benchmarks): varied statuses,
-    /// priorities, tags, due times and assignees (`assignees`, may be empty), in batched
-    /// transactions. Not used by the portal itself.
-    #[doc(hidden)]
-    pub async fn seed_benchmark_tickets(
-        &self,
-        count: usize,
-        assignees: &[i64],
-    ) -> Result<(), StorageError> {
-        const TAGS: [&str; 6] = ["billing", "login", "bug", "refund", "sso", "export"];
-        let now = now_millis();
-        let hour = 3_600_000_i64;
-        for batch_start in (0..count).step_by(1_000) {
-            let mut transaction = self.pool().begin().await?;
-            for n in batch_start..count.min(batch_start + 1_000) {
-                let n64 = n as i64;
-                // Most old tickets are closed, as in a real help desk.
-                let status = if n % 10 < 7 {
-                    TicketStatus::Closed
-                } else {
-                    TicketStatus::ALL[n % 6]
-                };
-                let priority = TicketPriority::ALL[(n / 3) % 4];
-                let tag = TAGS[n % TAGS.len()];
-                let created_at = now - (count as i64 - n64) * 60_000;
-                let first_response_due = created_at + 4 * hour;
-                let resolution_due = created_at + 48 * hour;
-                let responded = (status != TicketStatus::New).then_some(created_at + hour);
-                let assignee =
-                    (!assignees.is_empty() && n % 3 != 0).then(|| assignees[n % assignees.len()]);
-                let sla_due_at =
-                    next_sla_due(status, responded, first_response_due, resolution_due);
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO tickets (status_token, name, email, subject, description, category, lang, tags, \
-                     priority, priority_rank, status, channel, first_response_due, resolution_due, first_responded_at, \
-                     assignee_id, sla_due_at, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, 'en', $7, $8, $9, $10, 'api', $11, $12, $13, $14, $15, $16, $16) RETURNING id",
-                )
-                .bind(format!("seed{n:044}"))
-                .bind(format!("Customer {n}"))
-                .bind(format!("customer{}@example.com", n % 5_000))
-                .bind(format!("Seeded ticket {n}"))
-                .bind("A seeded ticket for benchmarks.")
-                .bind(["billing", "account", ""][n % 3])
-                .bind(to_json_list(&[tag.to_owned()]))
-                .bind(priority.as_str())
-                .bind(priority_rank(priority))
-                .bind(status.as_str())
-                .bind(first_response_due)
-                .bind(resolution_due)
-                .bind(responded)
-                .bind(assignee)
-                .bind(sla_due_at)
-                .bind(created_at)
-                .fetch_one(&mut *transaction)
-                .await?;
-                sqlx::query("INSERT INTO ticket_tags (ticket_id, tag) VALUES ($1, $2)")
-                    .bind(id)
-                    .bind(tag)
-                    .execute(&mut *transaction)
-                    .await?;
-            }
-            transaction.commit().await?;
-        }
-        Ok(())
-    }
 }
 
 /// Replaces a ticket's rows in `ticket_tags` with `tags` (kept in step with `tickets.tags`).
@@ -561,27 +494,4 @@ pub(super) async fn replace_ticket_tags(
             .await?;
     }
     Ok(())
-}
-
-impl Database {
-    /// Recomputes every ticket's inbox order (next SLA due time, priority rank) from its
-    /// stored fields, as migration 0005 does; for tickets written in bulk by the staff
-    /// benchmark's sample history. The SQL form of [`next_sla_due`] and [`priority_rank`] stays
-    /// here only because one statement must update the whole table; every per-ticket change
-    /// stores what the Rust rule returns.
-    pub async fn refresh_inbox_order(&self) -> Result<(), StorageError> {
-        sqlx::query(
-            "UPDATE tickets SET \
-                sla_due_at = CASE \
-                    WHEN status IN ('resolved', 'closed') THEN $1 \
-                    WHEN first_responded_at IS NULL THEN first_response_due \
-                    ELSE resolution_due END, \
-                priority_rank = CASE priority WHEN 'urgent' THEN 3 WHEN 'high' THEN 2 \
-                    WHEN 'medium' THEN 1 ELSE 0 END",
-        )
-        .bind(crate::tickets::inbox::NO_SLA_DUE)
-        .execute(self.pool())
-        .await?;
-        Ok(())
-    }
 }

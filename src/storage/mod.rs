@@ -174,7 +174,10 @@ impl Database {
         self.pool.close().await;
     }
 
-    pub(crate) fn pool(&self) -> &AnyPool {
+    /// The connection pool, for tools and tests that write what the portal never writes
+    /// (bulk sample histories, rows with chosen timestamps); the portal itself goes through
+    /// the methods of this type.
+    pub fn pool(&self) -> &AnyPool {
         &self.pool
     }
 }

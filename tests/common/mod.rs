@@ -2,6 +2,8 @@
 //! `ANSWERDESK_TEST_DATABASE_URL` is set), the real router, and request helpers.
 #![allow(dead_code)]
 
+pub mod history;
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 

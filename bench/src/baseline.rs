@@ -1,4 +1,4 @@
-//! The SQLite FTS5 baseline the engine is measured against (eval and bench).
+//! The SQLite FTS5 baseline the engine is measured against (`eval --baseline` and `search`).
 //!
 //! An in-memory database with one FTS5 table per tokenizer: `porter unicode61` for English
 //! articles, plain `unicode61` for everything else. Ranking is `bm25(table, 3.0, 1.0)` (title
@@ -8,8 +8,8 @@
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
 use std::str::FromStr;
 
-use super::analyzers::{Lang, for_each_word};
-use super::{ArticleDocument, SearchError};
+use answerdesk::search::ArticleDocument;
+use answerdesk::search::analyzers::{for_each_word, primary_subtag};
 
 const TABLES: [(&str, &str); 2] = [
     ("articles_en", "porter unicode61 remove_diacritics 2"),
@@ -26,7 +26,7 @@ pub struct Fts5Baseline {
 
 impl Fts5Baseline {
     /// Builds the baseline over the published articles of `docs`.
-    pub async fn build(docs: &[ArticleDocument]) -> Result<Fts5Baseline, SearchError> {
+    pub async fn build(docs: &[ArticleDocument]) -> Result<Fts5Baseline, sqlx::Error> {
         // A single, never-recycled connection: every new connection to ":memory:" would be a
         // new, empty database.
         let options = SqliteConnectOptions::from_str("sqlite::memory:")?;
@@ -47,7 +47,8 @@ impl Fts5Baseline {
         let mut tx = pool.begin().await?;
         for doc in docs.iter().filter(|d| d.published) {
             ids.push(doc.id.clone());
-            let table = if Lang::from_code(&doc.lang) == Lang::En {
+            // English gets the Porter stemmer, as the engine stems English.
+            let table = if primary_subtag(&doc.lang) == "en" {
                 TABLES[0].0
             } else {
                 TABLES[1].0
@@ -83,7 +84,7 @@ impl Fts5Baseline {
         text: &str,
         limit: usize,
         prefix_last: bool,
-    ) -> Result<Vec<String>, SearchError> {
+    ) -> Result<Vec<String>, sqlx::Error> {
         let Some(expr) = Self::match_expression(text, prefix_last) else {
             return Ok(Vec::new());
         };

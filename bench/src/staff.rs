@@ -1,24 +1,25 @@
-//! `answerdesk bench-staff`: fills scratch databases with a sample history (tickets,
+//! `answerdesk-bench staff`: fills scratch databases with a sample history (tickets,
 //! conversations, self-service events), then times per backend what staff wait for: the
 //! dashboard's figures and content gaps (the domain functions), and the agents' inbox and the
 //! dashboard as pages, through the real router with a signed-in admin.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
+use answerdesk::accounts::sessions::start_session;
+use answerdesk::accounts::{NewUser, Role, add_user};
+use answerdesk::app;
+use answerdesk::config::{Config, SecretUrl};
+use answerdesk::deflection::content_gaps::content_gaps;
+use answerdesk::deflection::{DashboardFilter, deflection_figures};
+use answerdesk::storage::{Database, now_millis};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use serde::Serialize;
 use tower::ServiceExt;
 
-use crate::accounts::sessions::start_session;
-use crate::accounts::{NewUser, Role, add_user};
-use crate::app;
-use crate::config::{Config, SecretUrl};
-use crate::deflection::content_gaps::content_gaps;
-use crate::deflection::sample_history::{SampleHistoryOptions, seed_dashboard_history};
-use crate::deflection::{DashboardFilter, deflection_figures};
-use crate::storage::{Database, now_millis};
+use crate::history::{SampleHistoryOptions, analyze, refresh_inbox_order, seed_dashboard_history};
+use crate::latency::Latencies;
 
 /// The pages timed through the router, by what staff would call them.
 const PAGES: &[(&str, &str)] = &[
@@ -100,7 +101,7 @@ impl StaffBenchReport {
 }
 
 /// Seeds each backend and times the scenarios.
-pub async fn run_staff_benchmark(
+pub async fn run(
     options: &StaffBenchOptions,
     progress: &mut dyn FnMut(&str),
 ) -> anyhow::Result<StaffBenchReport> {
@@ -110,43 +111,38 @@ pub async fn run_staff_benchmark(
         seeding_seconds: Vec::new(),
         timings: Vec::new(),
     };
-    let directory = std::env::temp_dir().join(format!(
-        "answerdesk-staff-bench-{}-{}",
-        std::process::id(),
-        now_millis()
-    ));
+    // Removed when dropped, whatever happens below.
+    let scratch = tempfile::Builder::new()
+        .prefix("answerdesk-staff-bench-")
+        .tempdir()?;
+    let directory = scratch.path();
     let sqlite_path = directory.join("bench.db").display().to_string();
-    let outcome = async {
-        let sqlite = Database::connect(&sqlite_path).await?;
-        let outcome = measure_backend(&sqlite, "sqlite", options, &mut report, progress).await;
-        sqlite.close().await;
-        outcome?;
-        measure_pages(
-            &sqlite_path,
-            "sqlite",
-            &directory,
-            options,
-            &mut report,
-            progress,
-        )
-        .await
-    }
-    .await;
-    let _ = std::fs::remove_dir_all(&directory);
+    let sqlite = Database::connect(&sqlite_path).await?;
+    let outcome = measure_backend(&sqlite, "sqlite", options, &mut report, progress).await;
+    sqlite.close().await;
     outcome?;
+    measure_pages(
+        &sqlite_path,
+        "sqlite",
+        directory,
+        options,
+        &mut report,
+        progress,
+    )
+    .await?;
 
     if let Some(server) = &options.postgres_url {
-        let scratch = ScratchPostgres::create(server).await?;
+        let postgres_scratch = ScratchPostgres::create(server).await?;
         let outcome = async {
-            let postgres = Database::connect(&scratch.url).await?;
+            let postgres = Database::connect(&postgres_scratch.url).await?;
             let outcome =
                 measure_backend(&postgres, "postgres", options, &mut report, progress).await;
             postgres.close().await;
             outcome?;
             measure_pages(
-                &scratch.url,
+                &postgres_scratch.url,
                 "postgres",
-                &directory,
+                directory,
                 options,
                 &mut report,
                 progress,
@@ -154,10 +150,10 @@ pub async fn run_staff_benchmark(
             .await
         }
         .await;
-        let _ = std::fs::remove_dir_all(&directory);
-        scratch.drop_database().await;
+        postgres_scratch.drop_database().await;
         outcome?;
     }
+    scratch.close()?;
     Ok(report)
 }
 
@@ -174,7 +170,7 @@ async fn measure_backend(
         options.tickets, options.events
     ));
     let started = Instant::now();
-    seed_dashboard_history(
+    let seeded = seed_dashboard_history(
         db,
         &SampleHistoryOptions {
             tickets: options.tickets,
@@ -186,12 +182,15 @@ async fn measure_backend(
     .await?;
     let seconds = started.elapsed().as_secs_f64();
     report.seeding_seconds.push((backend.to_owned(), seconds));
-    progress(&format!("{backend}: seeded in {seconds:.1} s"));
+    progress(&format!(
+        "{backend}: seeded {} tickets, {} messages, {} events and {} agents in {seconds:.1} s",
+        seeded.tickets, seeded.messages, seeded.events, seeded.agents
+    ));
     // The inbox keeps its SLA order in columns that filing maintains; the bulk-seeded
     // tickets get them here, as the migration does for tickets that existed before it.
-    db.refresh_inbox_order().await?;
+    refresh_inbox_order(db).await?;
     // Fresh statistics, as autovacuum (PostgreSQL) or `PRAGMA optimize` would give a live database.
-    db.analyze().await?;
+    analyze(db).await?;
 
     let scenarios = [
         ("last 7 days", DashboardFilter::last_days(7, now, None)),
@@ -207,21 +206,21 @@ async fn measure_backend(
         // One warm-up run each, as a dashboard that is visited has warm caches.
         deflection_figures(db, &filter).await?;
         content_gaps(db, &filter).await?;
-        let mut figures_durations = Vec::with_capacity(options.runs);
-        let mut gaps_durations = Vec::with_capacity(options.runs);
+        let mut figures_latencies = Latencies::new();
+        let mut gaps_latencies = Latencies::new();
         for _ in 0..options.runs.max(1) {
             let started = Instant::now();
             std::hint::black_box(deflection_figures(db, &filter).await?);
-            figures_durations.push(started.elapsed());
+            figures_latencies.record(started.elapsed());
             let started = Instant::now();
             std::hint::black_box(content_gaps(db, &filter).await?);
-            gaps_durations.push(started.elapsed());
+            gaps_latencies.record(started.elapsed());
         }
-        for (what, durations) in [
-            ("figures", &mut figures_durations),
-            ("content gaps", &mut gaps_durations),
+        for (what, latencies) in [
+            ("figures", &figures_latencies),
+            ("content gaps", &gaps_latencies),
         ] {
-            let timing = timing(backend, &format!("{what}, {name}"), durations);
+            let timing = timing(backend, &format!("{what}, {name}"), latencies);
             progress(&format!(
                 "{backend}: {}: p50 {:.1} ms, p99 {:.1} ms",
                 timing.scenario, timing.p50_ms, timing.p99_ms
@@ -256,14 +255,14 @@ async fn measure_pages(
             email: format!("bench-admin-{}@example.invalid", now_millis()),
             name: "Benchmark admin".to_owned(),
             role: Role::Admin,
-            password: crate::tokens::random_token(16),
+            password: answerdesk::tokens::random_token(16),
         },
         None,
     )
     .await?;
     let session = start_session(&state.db, &admin, 1).await?;
     let cookie = format!("answerdesk_staff={}", session.token);
-    let router = crate::http::router(state.clone());
+    let router = answerdesk::http::router(state.clone());
     let outcome = async {
         for (name, path) in PAGES {
             let get = || {
@@ -284,13 +283,13 @@ async fn measure_pages(
                 }
             };
             get().await?;
-            let mut durations = Vec::with_capacity(options.runs);
+            let mut latencies = Latencies::new();
             for _ in 0..options.runs.max(1) {
                 let started = Instant::now();
                 std::hint::black_box(get().await?);
-                durations.push(started.elapsed());
+                latencies.record(started.elapsed());
             }
-            let timing = timing(backend, name, &mut durations);
+            let timing = timing(backend, name, &latencies);
             progress(&format!(
                 "{backend}: {}: p50 {:.1} ms, p99 {:.1} ms",
                 timing.scenario, timing.p50_ms, timing.p99_ms
@@ -306,19 +305,14 @@ async fn measure_pages(
     outcome
 }
 
-fn timing(backend: &str, scenario: &str, durations: &mut [Duration]) -> ScenarioTiming {
-    durations.sort_unstable();
-    let at = |percent: usize| {
-        let rank = (percent * durations.len()).div_ceil(100).max(1);
-        durations[rank.min(durations.len()) - 1].as_secs_f64() * 1000.0
-    };
+fn timing(backend: &str, scenario: &str, latencies: &Latencies) -> ScenarioTiming {
     ScenarioTiming {
         backend: backend.to_owned(),
         scenario: scenario.to_owned(),
-        runs: durations.len(),
-        p50_ms: at(50),
-        p99_ms: at(99),
-        max_ms: at(100),
+        runs: usize::try_from(latencies.count()).unwrap_or(usize::MAX),
+        p50_ms: latencies.quantile_ms(0.50),
+        p99_ms: latencies.quantile_ms(0.99),
+        max_ms: latencies.max_ms(),
     }
 }
 

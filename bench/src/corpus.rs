@@ -1,17 +1,11 @@
-//! Engine part of `answerdesk bench`: a deterministic synthetic knowledge base, deterministic
-//! as-you-type queries, and latency / reindex measurements for the engine and FTS5.
+//! A deterministic synthetic knowledge base and deterministic as-you-type queries.
 //!
 //! The corpus has a Zipf-distributed vocabulary (common function words at the head), bodies
 //! of 150–400 words and titles drawn from each article's own topic words, so titles relate to
 //! bodies as in a real help centre. Queries have 3–8 words; in half of them the last word is
 //! cut to a 3–5 letter prefix (typing in progress), a quarter carry one typo.
 
-use std::time::{Duration, Instant};
-
-use serde::Serialize;
-
-use super::baseline::Fts5Baseline;
-use super::{ArticleDocument, SearchError, SearchIndex, SuggestRequest};
+use answerdesk::search::ArticleDocument;
 
 /// A small, seeded PRNG (SplitMix64): deterministic across platforms and releases.
 #[derive(Debug, Clone)]
@@ -218,139 +212,6 @@ fn typo(word: &str, rng: &mut Rng) -> String {
     chars.into_iter().collect()
 }
 
-/// Latency percentiles of one engine.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct LatencyStats {
-    /// Queries timed.
-    pub queries: usize,
-    /// Median latency in milliseconds.
-    pub p50_ms: f64,
-    /// 99th percentile latency in milliseconds.
-    pub p99_ms: f64,
-    /// Mean latency in milliseconds.
-    pub mean_ms: f64,
-}
-
-impl LatencyStats {
-    fn from_samples(mut samples: Vec<Duration>) -> LatencyStats {
-        if samples.is_empty() {
-            return LatencyStats::default();
-        }
-        samples.sort_unstable();
-        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-        let pick = |q: f64| {
-            let i = ((samples.len() as f64 * q).ceil() as usize).clamp(1, samples.len()) - 1;
-            ms(samples[i])
-        };
-        LatencyStats {
-            queries: samples.len(),
-            p50_ms: pick(0.50),
-            p99_ms: pick(0.99),
-            mean_ms: samples.iter().map(|d| ms(*d)).sum::<f64>() / samples.len() as f64,
-        }
-    }
-}
-
-/// Benchmark settings.
-#[derive(Debug, Clone, Copy)]
-pub struct BenchConfig {
-    /// Synthetic articles.
-    pub articles: usize,
-    /// Queries generated (each engine runs as many as fit in `seconds`).
-    pub queries: usize,
-    /// Time budget per engine for the latency runs.
-    pub seconds: f64,
-    /// Whether to run the FTS5 baseline too.
-    pub baseline: bool,
-    /// Seed of the corpus and query generators.
-    pub seed: u64,
-}
-
-impl Default for BenchConfig {
-    fn default() -> Self {
-        BenchConfig {
-            articles: 1_000,
-            queries: 2_000,
-            seconds: 10.0,
-            baseline: true,
-            seed: 42,
-        }
-    }
-}
-
-/// What `answerdesk bench` reports for the engine.
-#[derive(Debug, Clone, Serialize)]
-pub struct BenchReport {
-    /// Articles indexed.
-    pub articles: usize,
-    /// Full reindex (rebuild, including the final merge) in seconds.
-    pub reindex_seconds: f64,
-    /// `suggest_articles` latency (limit 5, snippets included).
-    pub tantivy: LatencyStats,
-    /// SQLite FTS5 latency on the same corpus and queries (words OR-ed, last word `*`).
-    pub fts5: Option<LatencyStats>,
-}
-
-/// Builds the synthetic corpus, times a full reindex, then the engine's and FTS5's latency.
-pub async fn run_bench(config: &BenchConfig) -> Result<BenchReport, SearchError> {
-    let corpus = generate_corpus(config.articles, config.seed);
-    let queries = generate_queries(&corpus, config.queries, config.seed);
-    let index = SearchIndex::in_memory()?;
-    let started = Instant::now();
-    index.rebuild(corpus.clone()).await?;
-    let reindex_seconds = started.elapsed().as_secs_f64();
-    let budget = Duration::from_secs_f64(config.seconds.max(0.1));
-
-    let request = |text| SuggestRequest {
-        text,
-        lang: None,
-        category: None,
-        limit: 5,
-        offset: 0,
-    };
-    // Warm caches (term dictionaries, doc store blocks) as a running server would have them.
-    for q in queries.iter().take(50) {
-        index.suggest_articles(&request(q))?;
-    }
-    let mut samples = Vec::with_capacity(queries.len());
-    let run_started = Instant::now();
-    for q in &queries {
-        let t = Instant::now();
-        index.suggest_articles(&request(q))?;
-        samples.push(t.elapsed());
-        if run_started.elapsed() > budget {
-            break;
-        }
-    }
-    let tantivy = LatencyStats::from_samples(samples);
-
-    let fts5 = if config.baseline {
-        let base = Fts5Baseline::build(&corpus).await?;
-        for q in queries.iter().take(5) {
-            base.search(q, 5, true).await?;
-        }
-        let mut samples = Vec::new();
-        let run_started = Instant::now();
-        for q in &queries {
-            let t = Instant::now();
-            base.search(q, 5, true).await?;
-            samples.push(t.elapsed());
-            if run_started.elapsed() > budget {
-                break;
-            }
-        }
-        Some(LatencyStats::from_samples(samples))
-    } else {
-        None
-    };
-    Ok(BenchReport {
-        articles: config.articles,
-        reindex_seconds,
-        tantivy,
-        fts5,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -371,14 +232,5 @@ mod tests {
             let n = q.split_whitespace().count();
             assert!((1..=8).contains(&n), "{q}");
         }
-    }
-
-    #[test]
-    fn percentiles_pick_order_statistics() {
-        let samples = (1..=100).map(Duration::from_millis).collect();
-        let s = LatencyStats::from_samples(samples);
-        assert_eq!(s.queries, 100);
-        assert!((s.p50_ms - 50.0).abs() < 1e-9);
-        assert!((s.p99_ms - 99.0).abs() < 1e-9);
     }
 }

@@ -1,5 +1,5 @@
-//! `answerdesk eval` and `answerdesk bench` as an engineer runs them: the built binary, tiny
-//! inputs in a temporary directory, a readable report and one JSON object as the last line.
+//! `answerdesk-bench` as an engineer runs it: the built binary, tiny inputs and loads in a
+//! temporary directory, a readable report and one JSON object as the last line.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -31,8 +31,8 @@ const QUERIES: &str = r#"{"id": "q1", "query": "forgot my password", "relevant":
 "#;
 
 /// The binary with no configured database: anything it created would land in `data_dir`.
-fn answerdesk(data_dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_answerdesk"));
+fn answerdesk_bench(data_dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_answerdesk-bench"));
     command
         .env_remove("ANSWERDESK_DATABASE_URL")
         .env("ANSWERDESK_DATA_DIR", data_dir)
@@ -88,42 +88,11 @@ fn assert_metrics(json: &Value, queries: u64) {
 }
 
 #[test]
-fn eval_prints_a_table_and_ends_with_the_metrics_as_json() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let corpus = write(dir.path(), "corpus.jsonl", CORPUS);
-    let queries = write(dir.path(), "queries.jsonl", QUERIES);
-    let data_dir = dir.path().join("data");
-    let output = answerdesk(&data_dir)
-        .args(["eval", "--corpus"])
-        .arg(&corpus)
-        .arg("--queries")
-        .arg(&queries)
-        .output()
-        .expect("runs");
-    assert_success(&output);
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.contains("answerdesk"), "{stdout}");
-    let json = last_json_line(&output);
-    assert_metrics(&json, 4);
-    let keys: Vec<&str> = json
-        .as_object()
-        .expect("object")
-        .keys()
-        .map(String::as_str)
-        .collect();
-    assert_eq!(keys.len(), METRIC_KEYS.len(), "no extra keys: {json}");
-    assert!(
-        !data_dir.exists(),
-        "eval must not touch the configured data directory"
-    );
-}
-
-#[test]
 fn eval_with_baseline_adds_the_fts5_metrics_under_baseline() {
     let dir = tempfile::tempdir().expect("temp dir");
     let corpus = write(dir.path(), "corpus.jsonl", CORPUS);
     let queries = write(dir.path(), "queries.jsonl", QUERIES);
-    let output = answerdesk(&dir.path().join("data"))
+    let output = answerdesk_bench(&dir.path().join("data"))
         .args(["eval", "--baseline", "--progress-every", "2", "--corpus"])
         .arg(&corpus)
         .arg("--queries")
@@ -141,36 +110,14 @@ fn eval_with_baseline_adds_the_fts5_metrics_under_baseline() {
 }
 
 #[test]
-fn eval_rejects_a_malformed_query_line_naming_the_file_and_line() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let corpus = write(dir.path(), "corpus.jsonl", CORPUS);
-    let queries = write(
-        dir.path(),
-        "queries.jsonl",
-        "{\"id\": \"q1\", \"query\": \"forgot my password\", \"relevant\": [\"reset-password\"]}\n\
-         {\"id\": \"q2\", \"query\": \n",
-    );
-    let output = answerdesk(&dir.path().join("data"))
-        .args(["eval", "--corpus"])
-        .arg(&corpus)
-        .arg("--queries")
-        .arg(&queries)
-        .output()
-        .expect("runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!output.status.success(), "{stderr}");
-    assert!(stderr.contains("queries.jsonl:2"), "{stderr}");
-}
-
-#[test]
-fn bench_reports_engine_reindex_http_and_memory_figures_as_json() {
+fn search_reports_engine_reindex_http_and_memory_figures_as_json() {
     let dir = tempfile::tempdir().expect("temp dir");
     let scratch = dir.path().join("tmp");
     std::fs::create_dir(&scratch).expect("create scratch dir");
-    let output = answerdesk(&dir.path().join("data"))
+    let output = answerdesk_bench(&dir.path().join("data"))
         .env("TMPDIR", &scratch)
         .args([
-            "bench",
+            "search",
             "--articles",
             "50",
             "--seconds",
@@ -206,23 +153,23 @@ fn bench_reports_engine_reindex_http_and_memory_figures_as_json() {
     let left_behind: Vec<_> = std::fs::read_dir(&scratch).expect("scratch dir").collect();
     assert!(
         left_behind.is_empty(),
-        "bench left files behind: {left_behind:?}"
+        "search left files behind: {left_behind:?}"
     );
     assert!(
         !dir.path().join("data").exists(),
-        "bench must not touch ./data"
+        "search must not touch ./data"
     );
 }
 
 #[test]
-fn bench_staff_times_the_inbox_and_the_dashboard_and_cleans_up() {
+fn staff_times_the_inbox_and_the_dashboard_and_cleans_up() {
     let dir = tempfile::tempdir().expect("temp dir");
     let scratch = dir.path().join("tmp");
     std::fs::create_dir(&scratch).expect("create scratch dir");
-    let output = answerdesk(&dir.path().join("data"))
+    let output = answerdesk_bench(&dir.path().join("data"))
         .env("TMPDIR", &scratch)
         .args([
-            "bench-staff",
+            "staff",
             "--tickets",
             "300",
             "--events",
@@ -253,10 +200,50 @@ fn bench_staff_times_the_inbox_and_the_dashboard_and_cleans_up() {
     let left_behind: Vec<_> = std::fs::read_dir(&scratch).expect("scratch dir").collect();
     assert!(
         left_behind.is_empty(),
-        "bench-staff left files behind: {left_behind:?}"
+        "staff left files behind: {left_behind:?}"
     );
     assert!(
         !dir.path().join("data").exists(),
-        "bench-staff must not touch ./data"
+        "staff must not touch ./data"
     );
+}
+
+/// With `ANSWERDESK_TEST_DATABASE_URL` set, as for the product's storage tests, the staff
+/// benchmark fills and drops a scratch PostgreSQL database too.
+#[test]
+fn staff_measures_postgres_too_when_a_server_is_configured() {
+    let Ok(server) = std::env::var("ANSWERDESK_TEST_DATABASE_URL") else {
+        return;
+    };
+    if server.trim().is_empty() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = answerdesk_bench(&dir.path().join("data"))
+        .env("TMPDIR", dir.path())
+        .args([
+            "staff",
+            "--tickets",
+            "200",
+            "--events",
+            "2000",
+            "--runs",
+            "1",
+            "--postgres",
+            &server,
+        ])
+        .output()
+        .expect("runs");
+    assert_success(&output);
+    let json = last_json_line(&output);
+    let timings = json["timings"].as_array().expect("timings");
+    for backend in ["sqlite", "postgres"] {
+        assert!(
+            timings
+                .iter()
+                .any(|t| t["backend"] == backend
+                    && t["scenario"] == "page /agent (active, by SLA due)"),
+            "{backend}: {json}"
+        );
+    }
 }

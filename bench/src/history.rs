@@ -1,11 +1,16 @@
 //! A deterministic, synthetic help-centre history (tickets, conversations, self-service
-//! events) written with bulk inserts, so the dashboard can be measured on 100,000 tickets and
-//! 1,000,000 events. Never used by the running portal.
+//! events) written with multi-row inserts of its own, so the dashboard can be measured on
+//! 100,000 tickets and 1,000,000 events. Events go through the portal's own batch insert;
+//! tickets, messages and suggested articles, which the portal only ever writes one at a time,
+//! are written here in bulk through the portal's connection pool.
 
-use super::EventKind;
-use crate::accounts::Role;
-use crate::storage::dashboard::{DAY_MILLIS, SampleMessage, SampleTicket};
-use crate::storage::{Database, EventRow, StorageError};
+use std::collections::HashMap;
+
+use answerdesk::accounts::Role;
+use answerdesk::deflection::{Channel, EventKind};
+use answerdesk::storage::dashboard::DAY_MILLIS;
+use answerdesk::storage::{Backend, Database, EventRow};
+use sqlx::AnyPool;
 
 /// What to generate.
 #[derive(Clone, Debug)]
@@ -94,7 +99,7 @@ const BATCH: usize = 10_000;
 pub async fn seed_dashboard_history(
     db: &Database,
     options: &SampleHistoryOptions,
-) -> Result<SampleHistorySummary, StorageError> {
+) -> anyhow::Result<SampleHistorySummary> {
     let mut generator = Generator(0x9E37_79B9_7F4A_7C15);
     let start = options.now - options.days * DAY_MILLIS;
     let span = (options.now - start).max(1) as u64;
@@ -173,7 +178,7 @@ pub async fn seed_dashboard_history(
             });
             visitors.push(format!("visitor-{}", generator.below(200_000)));
         }
-        let ids = db.insert_sample_tickets(&tickets).await?;
+        let ids = insert_tickets(db.pool(), &tickets).await?;
         let mut messages = Vec::with_capacity(count * 2);
         let mut suggested = Vec::new();
         for ((ticket, id), visitor) in tickets.iter().zip(&ids).zip(&visitors) {
@@ -235,8 +240,8 @@ pub async fn seed_dashboard_history(
         }
         suggested.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
         suggested.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
-        db.insert_sample_messages(&messages).await?;
-        db.insert_sample_ticket_articles(&suggested).await?;
+        insert_messages(db.pool(), &messages).await?;
+        insert_ticket_articles(db.pool(), &suggested).await?;
         summary.tickets += count;
         summary.messages += messages.len();
         if events.len() >= BATCH {
@@ -263,6 +268,192 @@ pub async fn seed_dashboard_history(
         events.clear();
     }
     Ok(summary)
+}
+
+/// A ticket row of the sample history.
+#[derive(Clone, Debug, Default)]
+struct SampleTicket {
+    pub status_token: String,
+    pub name: String,
+    pub email: String,
+    pub subject: String,
+    pub lang: String,
+    pub priority: &'static str,
+    pub status: &'static str,
+    pub first_response_due: i64,
+    pub resolution_due: i64,
+    pub first_responded_at: Option<i64>,
+    pub resolved_at: Option<i64>,
+    pub closed_at: Option<i64>,
+    pub satisfaction: Option<&'static str>,
+    pub created_at: i64,
+    pub assignee_id: Option<i64>,
+    pub resolved_by: Option<i64>,
+}
+
+/// A message row of the sample history.
+#[derive(Clone, Debug)]
+struct SampleMessage {
+    pub ticket_id: i64,
+    pub author_kind: &'static str,
+    pub author_name: String,
+    pub author_user_id: Option<i64>,
+    pub body: String,
+    pub internal: bool,
+    pub created_at: i64,
+}
+
+/// Inserts sample tickets with multi-row statements in one transaction; returns their
+/// ids in the order given.
+async fn insert_tickets(pool: &AnyPool, tickets: &[SampleTicket]) -> sqlx::Result<Vec<i64>> {
+    const COLUMNS: usize = 20;
+    let mut ids = Vec::with_capacity(tickets.len());
+    let mut transaction = pool.begin().await?;
+    for chunk in tickets.chunks(500) {
+        let mut sql = String::from(
+            "INSERT INTO tickets (status_token, name, email, subject, description, lang, priority, \
+             status, channel, first_response_due, resolution_due, first_responded_at, resolved_at, \
+             closed_at, satisfaction, created_at, updated_at, assignee_id, resolved_by, category) VALUES ",
+        );
+        push_placeholders(&mut sql, chunk.len(), COLUMNS);
+        sql.push_str(" RETURNING id, status_token");
+        let mut query = sqlx::query_as::<_, (i64, String)>(&sql);
+        for ticket in chunk {
+            query = query
+                .bind(&ticket.status_token)
+                .bind(&ticket.name)
+                .bind(&ticket.email)
+                .bind(&ticket.subject)
+                .bind(&ticket.subject)
+                .bind(&ticket.lang)
+                .bind(ticket.priority)
+                .bind(ticket.status)
+                .bind(Channel::WebForm.as_str())
+                .bind(ticket.first_response_due)
+                .bind(ticket.resolution_due)
+                .bind(ticket.first_responded_at)
+                .bind(ticket.resolved_at)
+                .bind(ticket.closed_at)
+                .bind(ticket.satisfaction)
+                .bind(ticket.created_at)
+                .bind(ticket.created_at)
+                .bind(ticket.assignee_id)
+                .bind(ticket.resolved_by)
+                .bind("");
+        }
+        let returned = query.fetch_all(&mut *transaction).await?;
+        // Matched by token, so the order RETURNING happens to use does not matter.
+        let by_token: HashMap<String, i64> = returned
+            .into_iter()
+            .map(|(id, token)| (token, id))
+            .collect();
+        for ticket in chunk {
+            let id = by_token.get(&ticket.status_token).copied().ok_or_else(|| {
+                sqlx::Error::Protocol(format!("no id returned for {}", ticket.status_token))
+            })?;
+            ids.push(id);
+        }
+    }
+    transaction.commit().await?;
+    Ok(ids)
+}
+
+/// Inserts sample conversation messages in one transaction.
+async fn insert_messages(pool: &AnyPool, messages: &[SampleMessage]) -> sqlx::Result<()> {
+    const COLUMNS: usize = 7;
+    let mut transaction = pool.begin().await?;
+    for chunk in messages.chunks(1000) {
+        let mut sql = String::from(
+            "INSERT INTO ticket_messages (ticket_id, author_kind, author_name, author_user_id, body, internal, created_at) VALUES ",
+        );
+        push_placeholders(&mut sql, chunk.len(), COLUMNS);
+        let mut query = sqlx::query(&sql);
+        for message in chunk {
+            query = query
+                .bind(message.ticket_id)
+                .bind(message.author_kind)
+                .bind(&message.author_name)
+                .bind(message.author_user_id)
+                .bind(&message.body)
+                .bind(i64::from(message.internal))
+                .bind(message.created_at);
+        }
+        query.execute(&mut *transaction).await?;
+    }
+    transaction.commit().await?;
+    Ok(())
+}
+
+/// Inserts sample "suggested before filing" rows: (ticket id, slug, position, opened).
+async fn insert_ticket_articles(
+    pool: &AnyPool,
+    rows: &[(i64, String, i64, bool)],
+) -> sqlx::Result<()> {
+    const COLUMNS: usize = 4;
+    let mut transaction = pool.begin().await?;
+    for chunk in rows.chunks(2000) {
+        let mut sql = String::from(
+            "INSERT INTO ticket_articles (ticket_id, article_slug, position, opened) VALUES ",
+        );
+        push_placeholders(&mut sql, chunk.len(), COLUMNS);
+        let mut query = sqlx::query(&sql);
+        for (ticket_id, slug, position, opened) in chunk {
+            query = query
+                .bind(*ticket_id)
+                .bind(slug)
+                .bind(*position)
+                .bind(i64::from(*opened));
+        }
+        query.execute(&mut *transaction).await?;
+    }
+    transaction.commit().await?;
+    Ok(())
+}
+
+/// Recomputes every ticket's inbox order (next SLA due time, priority rank) from its stored
+/// fields, as migration 0005 does: filing maintains these columns, bulk inserts do not.
+pub async fn refresh_inbox_order(db: &Database) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE tickets SET \
+            sla_due_at = CASE \
+                WHEN status IN ('resolved', 'closed') THEN 9223372036854775807 \
+                WHEN first_responded_at IS NULL THEN first_response_due \
+                ELSE resolution_due END, \
+            priority_rank = CASE priority WHEN 'urgent' THEN 3 WHEN 'high' THEN 2 \
+                WHEN 'medium' THEN 1 ELSE 0 END",
+    )
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// Refreshes the query planner's statistics (and, on PostgreSQL, the visibility map that
+/// index-only scans need), as a live database's maintenance would.
+pub async fn analyze(db: &Database) -> sqlx::Result<()> {
+    let statement = match db.backend() {
+        Backend::Sqlite => "ANALYZE",
+        Backend::Postgres => "VACUUM ANALYZE",
+    };
+    sqlx::query(statement).execute(db.pool()).await?;
+    Ok(())
+}
+
+/// `($1, $2, …), ($n+1, …)` for `rows` rows of `columns` values.
+fn push_placeholders(sql: &mut String, rows: usize, columns: usize) {
+    for row in 0..rows {
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for column in 1..=columns {
+            if column > 1 {
+                sql.push_str(", ");
+            }
+            sql.push('$');
+            sql.push_str(&(row * columns + column).to_string());
+        }
+        sql.push(')');
+    }
 }
 
 fn random_event(generator: &mut Generator, start: i64, span: u64) -> EventRow {

@@ -1,0 +1,176 @@
+//! `answerdesk-bench`: measuring Answerdesk, apart from the product.
+//!
+//! - `search`: a synthetic help centre; engine latency (tantivy and SQLite FTS5), reindex
+//!   time, and `/api/suggest` and `/healthz` under HTTP load over loopback.
+//! - `staff`: the agents' inbox and the admins' dashboard on a synthetic history.
+//! - `eval`: `answerdesk eval`, with `--baseline` adding SQLite FTS5 on the same data.
+//!
+//! Each prints a readable report, then one JSON object as the last line.
+
+mod baseline;
+mod corpus;
+mod engine;
+mod eval;
+mod history;
+mod latency;
+mod load;
+mod search;
+mod staff;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Measures Answerdesk: search speed, staff pages, search relevance against a baseline.
+#[derive(Debug, Parser)]
+#[command(name = "answerdesk-bench", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Measure speed on a synthetic help centre: engine latency, reindex time, HTTP throughput.
+    ///
+    /// Runs the portal in-process on 127.0.0.1 with a scratch database; needs no configured
+    /// database or data directory. Prints a summary, then one JSON object as the last line.
+    Search {
+        /// Synthetic articles to index.
+        #[arg(long, value_name = "N", default_value_t = 1_000,
+              value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        articles: u32,
+        /// Measuring time; each of the four timed phases (tantivy, FTS5, /api/suggest,
+        /// /healthz) gets half of it.
+        #[arg(long, value_name = "S", default_value_t = 10.0, value_parser = parse_seconds)]
+        seconds: f64,
+        /// Concurrent keep-alive HTTP connections.
+        #[arg(long, value_name = "C", default_value_t = 8,
+              value_parser = clap::value_parser!(u32).range(1..=1_024))]
+        connections: u32,
+    },
+    /// Time the agents' inbox and the admins' dashboard on a synthetic history.
+    ///
+    /// Fills a scratch SQLite database (and, with --postgres, a scratch database created on
+    /// that server and dropped afterwards), then prints p50/p99 of the dashboard figures per
+    /// period and of inbox and dashboard pages through the router; the last line is JSON.
+    Staff {
+        /// Tickets to generate.
+        #[arg(long, value_name = "N", default_value_t = 10_000)]
+        tickets: usize,
+        /// Events to generate.
+        #[arg(long, value_name = "M", default_value_t = 100_000)]
+        events: usize,
+        /// Timed runs per period.
+        #[arg(long, value_name = "R", default_value_t = 20)]
+        runs: usize,
+        /// A PostgreSQL server URL whose role may create databases.
+        #[arg(long, value_name = "URL")]
+        postgres: Option<String>,
+    },
+    /// Measure relevance on labelled queries as `answerdesk eval` does; --baseline adds the
+    /// SQLite FTS5 baseline on the same data.
+    ///
+    /// Builds temporary in-memory indexes; needs no database or data directory. Prints a
+    /// table, then one JSON object as the last line (the baseline's figures under "baseline").
+    Eval {
+        /// Articles, one JSON object per line: id, title, body, lang.
+        #[arg(long, value_name = "FILE")]
+        corpus: PathBuf,
+        /// Labelled queries, one JSON object per line: id, query, relevant.
+        #[arg(long, value_name = "FILE")]
+        queries: PathBuf,
+        /// Also run the SQLite FTS5 baseline on the same queries.
+        #[arg(long)]
+        baseline: bool,
+        /// Report progress on stderr every N queries (0: never).
+        #[arg(long, value_name = "N", default_value_t = 100)]
+        progress_every: usize,
+    },
+}
+
+fn parse_seconds(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(seconds) if seconds.is_finite() && (0.1..=86_400.0).contains(&seconds) => Ok(seconds),
+        _ => Err(format!("expected seconds from 0.1 to 86400, got {text:?}")),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ANSWERDESK_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> anyhow::Result<()> {
+    let mut progress = |line: &str| eprintln!("{line}");
+    match command {
+        Command::Search {
+            articles,
+            seconds,
+            connections,
+        } => {
+            let options = search::SearchBenchOptions {
+                articles: articles as usize,
+                seconds,
+                connections: connections as usize,
+            };
+            let report = search::run(&options, &mut progress).await?;
+            print!("{}", report.render());
+            println!("{}", serde_json::to_string(&report.figures())?);
+        }
+        Command::Staff {
+            tickets,
+            events,
+            runs,
+            postgres,
+        } => {
+            let options = staff::StaffBenchOptions {
+                tickets,
+                events,
+                runs,
+                postgres_url: postgres,
+            };
+            let report = staff::run(&options, &mut progress).await?;
+            print!("{}", report.render());
+            println!("{}", serde_json::to_string(&report)?);
+        }
+        Command::Eval {
+            corpus,
+            queries,
+            baseline,
+            progress_every,
+        } => {
+            let mut progress = |p: &answerdesk::search::eval::Progress<'_>| {
+                eprintln!("{}: {}/{} queries", p.engine, p.done, p.total);
+            };
+            let report =
+                eval::run(&corpus, &queries, baseline, progress_every, &mut progress).await?;
+            print!("{}", report.render());
+            println!("{}", serde_json::to_string(&report)?);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,124 @@
+//! Shipped migrations are append-only: a database that already ran one would never run an
+//! edited version, so each migration file is held here by its SHA-256. Changing or removing a
+//! shipped file fails this test; so does a new file until its checksum is added below.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+/// Every shipped migration, by path under `migrations/`, with the SHA-256 of its bytes.
+const SHIPPED: &[(&str, &str)] = &[
+    (
+        "sqlite/0001_articles.sql",
+        "c1eca931b2a4c44bfdd36478c557eda08427bf8269c801f5f6aa0d16fb126604",
+    ),
+    (
+        "sqlite/0002_deflection_and_tickets.sql",
+        "a4d26693ed6f5a04b7e8de03c03cefc64b9bb733e8f663359a58aa4b5a14777a",
+    ),
+    (
+        "sqlite/0003_staff_accounts.sql",
+        "cbb0dd8ac344d87b798f1bc1a4caa769cba6ca76ad0f8935e0059e56071f6784",
+    ),
+    (
+        "sqlite/0004_staff_work.sql",
+        "2eed75220cf4f72332f4acf180e9f17617ff8a1372a8808f45dea03e9a6a61f5",
+    ),
+    (
+        "sqlite/0005_agent_inbox.sql",
+        "c50e6f1874fd5b55e0208299610376211769ebc67644dbb9583d76b3d5431e39",
+    ),
+    (
+        "sqlite/0006_dashboard.sql",
+        "a072ba97c4b0e1107451d69578fe35719fd620104d3c7124d06b79a55a042f68",
+    ),
+    (
+        "sqlite/0007_channels.sql",
+        "d95f0cb08be7737867a27353006ce9a56223e29a940d989c9e000d28930be670",
+    ),
+    (
+        "postgres/0001_articles.sql",
+        "09cc08a73d3718c00603953669221950647ef816a885e5cd2328718d21b26695",
+    ),
+    (
+        "postgres/0002_deflection_and_tickets.sql",
+        "a1ba3a316fb6ce07905b8f02a72c5a6936ffd9b7829a348f5693cb30bcfe60e2",
+    ),
+    (
+        "postgres/0003_staff_accounts.sql",
+        "ea3bd8b0bdd5c8c155bd45493217a044a4f9eb24283570fd02008f11c92d3a30",
+    ),
+    (
+        "postgres/0004_staff_work.sql",
+        "94e01e20b670155a8cfc6ff542c1d70978faf5704278239ecb91532a3ef4fe31",
+    ),
+    (
+        "postgres/0005_agent_inbox.sql",
+        "c50e6f1874fd5b55e0208299610376211769ebc67644dbb9583d76b3d5431e39",
+    ),
+    (
+        "postgres/0006_dashboard.sql",
+        "a072ba97c4b0e1107451d69578fe35719fd620104d3c7124d06b79a55a042f68",
+    ),
+    (
+        "postgres/0007_channels.sql",
+        "d95f0cb08be7737867a27353006ce9a56223e29a940d989c9e000d28930be670",
+    ),
+];
+
+/// `backend/file.sql` → SHA-256 of every migration file on disk.
+fn migrations_on_disk() -> BTreeMap<String, String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let mut found = BTreeMap::new();
+    for backend in ["sqlite", "postgres"] {
+        let dir = root.join(backend);
+        for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+            let path = entry.expect("directory entry").path();
+            if path.extension().is_some_and(|ext| ext == "sql") {
+                let name = path.file_name().expect("file name").to_string_lossy();
+                let bytes = std::fs::read(&path).expect("read migration");
+                found.insert(
+                    format!("{backend}/{name}"),
+                    format!("{:x}", Sha256::digest(&bytes)),
+                );
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn every_shipped_migration_is_unchanged() {
+    let on_disk = migrations_on_disk();
+    for (path, checksum) in SHIPPED {
+        match on_disk.get(*path) {
+            None => panic!("shipped migration {path} is gone; migrations are never removed"),
+            Some(found) => assert_eq!(
+                found, checksum,
+                "shipped migration {path} changed; add a new migration instead of editing it"
+            ),
+        }
+    }
+}
+
+#[test]
+fn every_migration_on_disk_is_listed() {
+    for path in migrations_on_disk().keys() {
+        assert!(
+            SHIPPED.iter().any(|(shipped, _)| shipped == path),
+            "migration {path} is not in SHIPPED: add its SHA-256 to tests/migrations_are_append_only.rs"
+        );
+    }
+}
+
+#[test]
+fn both_backends_ship_the_same_migration_names() {
+    let names = |backend: &str| -> Vec<&str> {
+        SHIPPED
+            .iter()
+            .filter_map(|(path, _)| path.strip_prefix(backend))
+            .collect()
+    };
+    assert_eq!(names("sqlite/"), names("postgres/"));
+}
