@@ -98,7 +98,7 @@ async fn requests_in_each_language_get_suggestions_in_that_language() {
             ),
             (
                 "lv",
-                "Ledgerline nestrādā — šorīt lapa vispār neatveras, rāda tukšu ekrānu",
+                "Bankā man iedeva jaunu karti. Kā panākt, lai maksājums par Ledgerline iet no jaunās?",
                 "/articles/",
             ),
             (

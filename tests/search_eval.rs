@@ -97,3 +97,36 @@ async fn tiny_end_to_end_eval() {
     assert!(json.get("baseline").is_none(), "{json}");
     assert_eq!(render_table(&report).lines().count(), 2);
 }
+
+/// The shipped help centre, scored on how customers in each language phrase their problems
+/// (`tests/relevance/<lang>.queries.jsonl`). The floors are the figures measured when the sets
+/// were written, rounded down: a change to analysis or ranking that loses ground in any
+/// language fails here.
+#[tokio::test]
+async fn customers_writing_in_each_language_find_the_article_that_answers_them() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (lang, recall_at_1, recall_at_3) in [
+        ("ru", 0.75, 0.85),
+        ("lv", 0.65, 0.80),
+        ("lt", 0.78, 0.90),
+        ("sl", 0.70, 0.78),
+    ] {
+        let queries = root.join(format!("tests/relevance/{lang}.queries.jsonl"));
+        let report = run_eval(
+            &root.join("content"),
+            &queries,
+            &EvalOptions { progress_every: 0 },
+            &mut |_| {},
+        )
+        .await
+        .expect("eval");
+        let metrics = &report.engine;
+        assert!(metrics.queries >= 20, "{lang}: {} queries", metrics.queries);
+        assert!(
+            metrics.recall_at_1 >= recall_at_1 && metrics.recall_at_3 >= recall_at_3,
+            "{lang}: R@1 {:.3} (floor {recall_at_1}), R@3 {:.3} (floor {recall_at_3})",
+            metrics.recall_at_1,
+            metrics.recall_at_3
+        );
+    }
+}

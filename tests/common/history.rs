@@ -6,9 +6,9 @@ use answerdesk::accounts::Role;
 use answerdesk::deflection::{Channel, EventKind};
 use answerdesk::storage::dashboard::DAY_MILLIS;
 use answerdesk::storage::{Database, EventRow, NewTicket, OutgoingEmail, StorageError, now_millis};
+use answerdesk::tickets::inbox::NO_SLA_DUE;
 use answerdesk::tickets::ticket::{filed_line, next_sla_due};
 use answerdesk::tickets::{TicketPriority, TicketStatus};
-use answerdesk::tickets::inbox::NO_SLA_DUE;
 
 const HOUR: i64 = 60 * 60 * 1000;
 
