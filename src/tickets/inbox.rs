@@ -12,6 +12,7 @@ use super::sla::{SlaState, sla_state};
 use super::ticket::Ticket;
 use super::{TicketPriority, TicketStatus};
 use crate::accounts::StaffUser;
+use crate::display::duration;
 use crate::storage::{Database, StorageError};
 
 /// Tickets per inbox page.
@@ -349,16 +350,16 @@ fn open_clock_state(due: i64, now: i64) -> (&'static str, String) {
         _ => SlaState::OnTrack,
     };
     match state {
-        SlaState::Breached => ("breached", format!("overdue by {}", span(now - due))),
-        SlaState::DueSoon => ("due-soon", format!("{} left", span(due - now))),
-        SlaState::OnTrack => ("on-track", format!("{} left", span(due - now))),
+        SlaState::Breached => ("breached", format!("overdue by {}", duration(now - due))),
+        SlaState::DueSoon => ("due-soon", format!("{} left", duration(due - now))),
+        SlaState::OnTrack => ("on-track", format!("{} left", duration(due - now))),
     }
 }
 
 fn clock(name: &'static str, due: i64, met_at: Option<i64>, stopped: bool, now: i64) -> SlaClock {
     let (state, summary) = match met_at {
-        Some(met) if met <= due => ("met", format!("met {} before due", span(due - met))),
-        Some(met) => ("met-late", format!("met {} late", span(met - due))),
+        Some(met) if met <= due => ("met", format!("met {} before due", duration(due - met))),
+        Some(met) => ("met-late", format!("met {} late", duration(met - due))),
         None if stopped => ("stopped", "closed without resolution".to_owned()),
         None => open_clock_state(due, now),
     };
@@ -368,19 +369,6 @@ fn clock(name: &'static str, due: i64, met_at: Option<i64>, stopped: bool, now: 
         met_at,
         state,
         summary,
-    }
-}
-
-/// A duration in milliseconds as `1d 3h`, `2h 5m` or `4m`.
-pub fn span(millis: i64) -> String {
-    let minutes = millis.max(0) / 60_000;
-    let (days, hours, minutes) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
-    if days > 0 {
-        format!("{days}d {hours}h")
-    } else if hours > 0 {
-        format!("{hours}h {minutes}m")
-    } else {
-        format!("{minutes}m")
     }
 }
 
@@ -403,14 +391,6 @@ mod tests {
         assert_eq!(AssigneeFilter::parse("someone"), None);
         assert_eq!(SlaFilter::parse("due-soon"), Some(SlaFilter::DueSoon));
         assert_eq!(InboxSort::parse("priority"), Some(InboxSort::Priority));
-    }
-
-    #[test]
-    fn spans_read_as_days_hours_and_minutes() {
-        assert_eq!(span(0), "0m");
-        assert_eq!(span(5 * 60_000), "5m");
-        assert_eq!(span(125 * 60_000), "2h 5m");
-        assert_eq!(span((27 * 60 + 3) * 60_000), "1d 3h");
     }
 
     #[test]
