@@ -4,8 +4,9 @@
 mod common;
 
 use answerdesk::i18n::{Catalogues, Language};
-use axum::http::StatusCode;
-use common::{shipped_content, spawn_app, test_databases};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::{location, shipped_content, spawn_app, stored_texts, test_databases};
 
 /// English interface texts that would betray an untranslated page: every English message
 /// without placeholders that the other language writes differently.
@@ -144,5 +145,74 @@ async fn requests_in_each_language_get_suggestions_in_that_language() {
                 );
             }
         }
+    }
+}
+
+#[tokio::test]
+async fn a_customer_whose_browser_reads_latvian_writes_and_follows_the_request_in_latvian() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        let opened = app
+            .request(
+                Request::get("/request/new")
+                    .header(header::ACCEPT_LANGUAGE, "lv-LV,lv;q=0.9,en;q=0.5")
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(opened.status, StatusCode::SEE_OTHER, "[{}]", app.backend);
+        // The draft remembers the language: the browser's header is not needed again.
+        let mut customer = app.customer();
+        let form = customer.get(&location(&opened)).await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert_speaks(Language::Lv, "the request form", &form.body);
+
+        let draft = location(&opened)
+            .split("draft=")
+            .nth(1)
+            .expect("draft id")
+            .to_owned();
+        let csrf = customer.csrf_token();
+        let invalid = customer
+            .post_form(
+                "/request",
+                &[
+                    ("draft", &draft),
+                    ("csrf_token", &csrf),
+                    ("email", "anna@example.lv"),
+                    ("subject", ""),
+                    ("description", "Rēķina PDF ir tukšs."),
+                    ("step", "file"),
+                ],
+            )
+            .await;
+        assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_speaks(Language::Lv, "the form with an error", &invalid.body);
+
+        let filed = customer
+            .post_form(
+                "/request",
+                &[
+                    ("draft", &draft),
+                    ("csrf_token", &csrf),
+                    ("name", "Anna Bērziņa"),
+                    ("email", "anna@example.lv"),
+                    ("subject", "Rēķina PDF ir tukšs"),
+                    ("description", "Lejupielādētais rēķina PDF ir tukšs."),
+                    ("step", "file"),
+                ],
+            )
+            .await;
+        assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.body);
+        let status_page = customer.get(&location(&filed)).await;
+        assert_eq!(status_page.status, StatusCode::OK);
+        assert_speaks(Language::Lv, "the status page", &status_page.body);
+        common::shut_down(app).await;
+        assert_eq!(
+            stored_texts(&database, "SELECT lang FROM tickets").await,
+            ["lv"],
+            "the ticket records its language [{}]",
+            database.name
+        );
     }
 }

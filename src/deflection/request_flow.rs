@@ -57,6 +57,9 @@ pub struct Requester {
     pub visitor_id: Option<String>,
     /// The client's address, for the per-address limit.
     pub address: Option<IpAddr>,
+    /// The language the customer reads, when the channel knows it: a new draft (and the
+    /// ticket filed from it) is in this language.
+    pub lang: Option<String>,
 }
 
 /// What a submit carries.
@@ -135,7 +138,12 @@ impl RequestFlow<'_> {
         let id = new_draft_id();
         let subject: String = subject.trim().chars().take(MAX_SUBJECT_CHARS).collect();
         self.db
-            .create_draft(&id, &subject, self.default_language, requester.channel)
+            .create_draft(
+                &id,
+                &subject,
+                self.language_of(requester),
+                requester.channel,
+            )
             .await?;
         Ok(id)
     }
@@ -167,7 +175,12 @@ impl RequestFlow<'_> {
         }
         let started = self
             .db
-            .save_draft_fields(draft_id, fields, self.default_language, requester.channel)
+            .save_draft_fields(
+                draft_id,
+                fields,
+                self.language_of(requester),
+                requester.channel,
+            )
             .await?;
         if started {
             self.record(
@@ -382,6 +395,19 @@ impl RequestFlow<'_> {
             base_url: self.base_url.clone(),
             site_name: self.site_name.to_owned(),
         }
+    }
+
+    /// The language of a draft this requester starts.
+    fn language_of<'r>(&'r self, requester: &'r Requester) -> &'r str {
+        requester.lang.as_deref().unwrap_or(self.default_language)
+    }
+
+    /// The language a draft is written in, if there is such a draft.
+    pub async fn draft_language(&self, draft_id: &str) -> Result<Option<String>, RequestFlowError> {
+        if !is_draft_id(draft_id) {
+            return Ok(None);
+        }
+        Ok(self.db.find_draft(draft_id).await?.map(|draft| draft.lang))
     }
 
     fn record(&self, requester: &Requester, event: Event) {

@@ -60,6 +60,7 @@ pub async fn create_ticket(
         channel: Channel::Api,
         visitor_id: None,
         address: Some(ip),
+        lang: None,
     };
     let filed = match state.request_flow().submit(&requester, submission).await? {
         SubmitOutcome::Filed { ticket } => ticket,

@@ -62,6 +62,16 @@ impl CustomerLanguage {
     }
 }
 
+/// The interface language for a customer without a language in the URL: the browser's
+/// first language the portal speaks, else `default`.
+pub fn interface_language(headers: &HeaderMap, default: &str) -> String {
+    headers
+        .get(ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(crate::i18n::Language::from_accept_language)
+        .map_or_else(|| default.to_owned(), |language| language.code().to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

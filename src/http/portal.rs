@@ -105,6 +105,7 @@ pub async fn article(
         channel: Channel::WebForm,
         visitor_id: Some(session.visitor_id.clone()),
         address: None,
+        lang: None,
     };
     let source = ViewSource::from_parameter(query.from.as_deref());
     // Opened from the request form: the page offers "this solved it" right here.

@@ -10,8 +10,11 @@ use serde::Deserialize;
 
 use std::net::IpAddr;
 
+use axum::http::HeaderMap;
+
 use super::HttpError;
 use super::customer_session::{ClientIp, CustomerSession};
+use super::language::interface_language;
 use super::templates::{Layout, render, text};
 use crate::app::AppState;
 use crate::deflection::request_flow::{is_draft_id, new_draft_id};
@@ -34,6 +37,7 @@ pub async fn new_request(
     State(state): State<AppState>,
     session: CustomerSession,
     ClientIp(ip): ClientIp,
+    headers: HeaderMap,
     Query(query): Query<NewRequestQuery>,
 ) -> Result<Response, HttpError> {
     let flow = state.request_flow();
@@ -43,6 +47,7 @@ pub async fn new_request(
                 let page = render_form(
                     &state,
                     &session,
+                    &draft.lang,
                     &draft.id,
                     &draft.fields,
                     &FieldErrors::default(),
@@ -55,17 +60,33 @@ pub async fn new_request(
             OpenedDraft::Missing => {}
         }
     }
-    let id = flow.start(&requester(&session, ip), &query.q).await?;
+    let lang = interface_language(&headers, &state.config.default_language);
+    let id = flow
+        .start(&requester(&session, ip, &lang), &query.q)
+        .await?;
     Ok(Redirect::to(&format!("/request/new?draft={id}")).into_response())
 }
 
 /// The portal's form as a requester of the request flow.
-fn requester(session: &CustomerSession, ip: IpAddr) -> Requester {
+fn requester(session: &CustomerSession, ip: IpAddr, lang: &str) -> Requester {
     Requester {
         channel: Channel::WebForm,
         visitor_id: Some(session.visitor_id.clone()),
         address: Some(ip),
+        lang: Some(lang.to_owned()),
     }
+}
+
+/// The language a request is written in: its draft's, else the browser's.
+async fn request_language(
+    state: &AppState,
+    headers: &HeaderMap,
+    draft_id: &str,
+) -> Result<String, HttpError> {
+    Ok(match state.request_flow().draft_language(draft_id).await? {
+        Some(lang) => lang,
+        None => interface_language(headers, &state.config.default_language),
+    })
 }
 
 /// The filed ticket's private page, with the "sent" notice.
@@ -77,14 +98,14 @@ fn to_ticket_page(ticket: &FiledTicket) -> Response {
 async fn render_form(
     state: &AppState,
     session: &CustomerSession,
+    lang: &str,
     draft_id: &str,
     fields: &DraftFields,
     errors: &FieldErrors,
     notice: Option<&str>,
 ) -> Result<String, HttpError> {
-    let lang = state.config.default_language.clone();
-    let categories = state.db.published_categories(&lang).await?;
-    let layout = Layout::new(state, &lang, text(&lang, "contact-support"));
+    let categories = state.db.published_categories(lang).await?;
+    let layout = Layout::new(state, lang, text(lang, "contact-support"));
     render(
         "request_form.html",
         &layout,
@@ -99,6 +120,7 @@ async fn render_form(
 async fn form_with_notice(
     state: &AppState,
     session: &CustomerSession,
+    lang: &str,
     draft_id: &str,
     fields: &DraftFields,
     notice: &str,
@@ -107,6 +129,7 @@ async fn form_with_notice(
     let page = render_form(
         state,
         session,
+        lang,
         draft_id,
         fields,
         &FieldErrors::default(),
@@ -158,6 +181,7 @@ pub async fn submit_request(
     State(state): State<AppState>,
     session: CustomerSession,
     ClientIp(ip): ClientIp,
+    headers: HeaderMap,
     Form(form): Form<RequestForm>,
 ) -> Result<Response, HttpError> {
     let fields = form.fields();
@@ -166,12 +190,14 @@ pub async fn submit_request(
     } else {
         new_draft_id()
     };
+    let lang = request_language(&state, &headers, &draft_id).await?;
     if session.verify_csrf(&form.csrf_token).is_err() {
         // Keep everything typed: show the form again with a fresh token.
         let notice = "notice-form-expired";
         return form_with_notice(
             &state,
             &session,
+            &lang,
             &draft_id,
             &fields,
             notice,
@@ -197,17 +223,17 @@ pub async fn submit_request(
     };
     let outcome = state
         .request_flow()
-        .submit(&requester(&session, ip), submission)
+        .submit(&requester(&session, ip, &lang), submission)
         .await?;
     match outcome {
         SubmitOutcome::Filed { ticket } => Ok(to_ticket_page(&ticket)),
         SubmitOutcome::Invalid { fields: errors } => {
-            let page = render_form(&state, &session, &draft_id, &fields, &errors, None).await?;
+            let page =
+                render_form(&state, &session, &lang, &draft_id, &fields, &errors, None).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page)).into_response())
         }
         SubmitOutcome::NeedsReview { articles } => {
-            let lang = &state.config.default_language;
-            let layout = Layout::new(&state, lang, text(lang, "review-page-title"));
+            let layout = Layout::new(&state, &lang, text(&lang, "review-page-title"));
             let page = render(
                 "request_review.html",
                 &layout,
@@ -220,6 +246,7 @@ pub async fn submit_request(
             form_with_notice(
                 &state,
                 &session,
+                &lang,
                 &draft_id,
                 &fields,
                 notice,
@@ -244,19 +271,24 @@ pub async fn request_solved(
     State(state): State<AppState>,
     session: CustomerSession,
     ClientIp(ip): ClientIp,
+    headers: HeaderMap,
     Path(draft_id): Path<String>,
     Form(form): Form<SolvedForm>,
 ) -> Result<Response, HttpError> {
     session.verify_csrf(&form.csrf_token)?;
+    let lang = request_language(&state, &headers, &draft_id).await?;
     let outcome = state
         .request_flow()
-        .confirm_solved(&requester(&session, ip), &draft_id, Some(&form.article))
+        .confirm_solved(
+            &requester(&session, ip, &lang),
+            &draft_id,
+            Some(&form.article),
+        )
         .await?;
     let SolvedOutcome::Deflected { article_title } = outcome else {
         return Err(HttpError::NotFound);
     };
-    let lang = &state.config.default_language;
-    let layout = Layout::new(&state, lang, text(lang, "solved-page-title"));
+    let layout = Layout::new(&state, &lang, text(&lang, "solved-page-title"));
     let page = render(
         "request_solved.html",
         &layout,
@@ -270,13 +302,15 @@ pub async fn autosave_request(
     State(state): State<AppState>,
     session: CustomerSession,
     ClientIp(ip): ClientIp,
+    headers: HeaderMap,
     Path(draft_id): Path<String>,
     Form(form): Form<RequestForm>,
 ) -> Result<StatusCode, HttpError> {
     session.verify_csrf(&form.csrf_token)?;
+    let lang = interface_language(&headers, &state.config.default_language);
     let saved = state
         .request_flow()
-        .autosave(&requester(&session, ip), &draft_id, &form.fields())
+        .autosave(&requester(&session, ip, &lang), &draft_id, &form.fields())
         .await?;
     if !saved {
         return Err(HttpError::NotFound);

@@ -225,6 +225,7 @@ pub async fn api_suggest(
             channel: Channel::WebForm,
             visitor_id: None,
             address: None,
+            lang: None,
         };
         state
             .request_flow()
