@@ -27,24 +27,7 @@ impl CustomerLanguage {
         let Some(accept) = headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) else {
             return CustomerLanguage::Any;
         };
-        let mut ranges: Vec<(f32, String)> = accept
-            .split(',')
-            .filter_map(|part| {
-                let mut pieces = part.trim().split(';');
-                let tag = pieces.next()?.trim().to_ascii_lowercase();
-                let quality = pieces
-                    .find_map(|p| {
-                        p.trim()
-                            .strip_prefix("q=")
-                            .and_then(|q| q.parse::<f32>().ok())
-                    })
-                    .unwrap_or(1.0);
-                let primary = tag.split('-').next()?.to_owned();
-                (!primary.is_empty() && primary != "*").then_some((quality, primary))
-            })
-            .collect();
-        ranges.sort_by(|a, b| b.0.total_cmp(&a.0));
-        ranges
+        crate::i18n::accept_language_ranges(accept)
             .into_iter()
             .map(|(_, primary)| primary)
             .find(|primary| available.iter().any(|a| a == primary))

@@ -106,7 +106,7 @@ fn long_date_filter(state: &minijinja::State<'_, '_>, date: &str) -> String {
 
 /// A message in `lang` (a page's language code), for texts set in Rust such as page titles.
 pub fn text(lang: &str, key: &str) -> String {
-    Catalogues::shipped().message(Language::parse(lang).unwrap_or(Language::En), key, &[])
+    text_with(lang, key, &[])
 }
 
 /// A message with placeholders in `lang`.

@@ -65,23 +65,32 @@ impl Language {
     }
 
     /// The best language for an `Accept-Language` header: the first range, by quality, that
-    /// the portal speaks.
+    /// the portal speaks (a range with `q=0` is refused, not wanted).
     pub fn from_accept_language(header: &str) -> Option<Language> {
-        let mut ranges: Vec<(f32, Language)> = header
-            .split(',')
-            .filter_map(|part| {
-                let mut pieces = part.trim().split(';');
-                let language = Language::parse(pieces.next()?)?;
-                let quality = pieces
-                    .find_map(|p| p.trim().strip_prefix("q=")?.parse::<f32>().ok())
-                    .unwrap_or(1.0);
-                (quality > 0.0).then_some((quality, language))
-            })
-            .collect();
-        // Stable: among equal qualities the header's order wins.
-        ranges.sort_by(|a, b| b.0.total_cmp(&a.0));
-        ranges.first().map(|(_, language)| *language)
+        accept_language_ranges(header)
+            .into_iter()
+            .filter(|(quality, _)| *quality > 0.0)
+            .find_map(|(_, primary)| Language::parse(&primary))
     }
+}
+
+/// The ranges of an `Accept-Language` header as (quality, lowercase primary subtag), best
+/// first; among equal qualities the header's order wins. `*` and empty ranges are left out.
+pub fn accept_language_ranges(header: &str) -> Vec<(f32, String)> {
+    let mut ranges: Vec<(f32, String)> = header
+        .split(',')
+        .filter_map(|part| {
+            let mut pieces = part.trim().split(';');
+            let tag = pieces.next()?.trim().to_ascii_lowercase();
+            let quality = pieces
+                .find_map(|p| p.trim().strip_prefix("q=")?.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            let primary = tag.split('-').next()?.to_owned();
+            (!primary.is_empty() && primary != "*").then_some((quality, primary))
+        })
+        .collect();
+    ranges.sort_by(|a, b| b.0.total_cmp(&a.0));
+    ranges
 }
 
 impl std::fmt::Display for Language {
