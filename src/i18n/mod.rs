@@ -99,13 +99,25 @@ impl std::fmt::Display for Language {
     }
 }
 
-/// The shipped catalogue sources, by language.
-const CATALOGUES: [(Language, &str); 5] = [
-    (Language::En, include_str!("../../locales/en.ftl")),
-    (Language::Ru, include_str!("../../locales/ru.ftl")),
-    (Language::Lv, include_str!("../../locales/lv.ftl")),
-    (Language::Lt, include_str!("../../locales/lt.ftl")),
-    (Language::Sl, include_str!("../../locales/sl.ftl")),
+/// The catalogue files of one language, as (file name, source).
+macro_rules! catalogue_files {
+    ($lang:literal) => {
+        [(
+            "portal.ftl",
+            include_str!(concat!("../../locales/", $lang, "/portal.ftl")),
+        )]
+    };
+}
+
+/// The shipped catalogue sources, by language: one file per area of the portal
+/// (`locales/{lang}/{area}.ftl`), so the portal's pages and its emails are translated and
+/// reviewed separately. Every language has the same files.
+const CATALOGUES: [(Language, &[(&str, &str)]); 5] = [
+    (Language::En, &catalogue_files!("en")),
+    (Language::Ru, &catalogue_files!("ru")),
+    (Language::Lv, &catalogue_files!("lv")),
+    (Language::Lt, &catalogue_files!("lt")),
+    (Language::Sl, &catalogue_files!("sl")),
 ];
 
 /// A value for a placeholder in a message.
@@ -156,20 +168,7 @@ impl Catalogues {
     fn load_shipped() -> Catalogues {
         let mut bundles = HashMap::new();
         let mut keys = HashMap::new();
-        for (language, source) in CATALOGUES {
-            // The catalogues are compiled in: a syntax error is a build defect, caught by
-            // the catalogue tests before it ships.
-            let resource =
-                FluentResource::try_new(source.to_owned()).unwrap_or_else(|(_, errors)| {
-                    panic!("locales/{language}.ftl does not parse: {errors:?}")
-                });
-            let ids: BTreeSet<String> = resource
-                .entries()
-                .filter_map(|entry| match entry {
-                    fluent_syntax::ast::Entry::Message(message) => Some(message.id.name.to_owned()),
-                    _ => None,
-                })
-                .collect();
+        for (language, files) in CATALOGUES {
             let identifier = language
                 .code()
                 .parse()
@@ -178,8 +177,21 @@ impl Catalogues {
             // Pages are HTML: Unicode isolation marks around placeholders would show up as
             // stray characters in copy-and-paste and in titles.
             bundle.set_use_isolating(false);
-            if let Err(errors) = bundle.add_resource(resource) {
-                panic!("locales/{language}.ftl has duplicate messages: {errors:?}");
+            let mut ids = BTreeSet::new();
+            for (file, source) in files {
+                // The catalogues are compiled in: a syntax error is a build defect, caught
+                // by the catalogue tests before it ships.
+                let resource =
+                    FluentResource::try_new((*source).to_owned()).unwrap_or_else(|(_, errors)| {
+                        panic!("locales/{language}/{file} does not parse: {errors:?}")
+                    });
+                ids.extend(resource.entries().filter_map(|entry| match entry {
+                    fluent_syntax::ast::Entry::Message(message) => Some(message.id.name.to_owned()),
+                    _ => None,
+                }));
+                if let Err(errors) = bundle.add_resource(resource) {
+                    panic!("locales/{language}/{file} repeats messages: {errors:?}");
+                }
             }
             bundles.insert(language, bundle);
             keys.insert(language, ids);

@@ -42,7 +42,7 @@ pub struct ValidTicketRequest {
 impl TicketRequest {
     /// Checks every field at once, so the customer sees all problems together.
     pub fn validate(&self) -> Result<ValidTicketRequest, FieldErrors> {
-        // Each problem is a message key of the customer catalogues (`locales/*.ftl`), shown
+        // Each problem is a message key of the customer catalogues (`locales/*/portal.ftl`), shown
         // in the customer's language by the channel.
         let mut errors = BTreeMap::new();
         let email = self.email.trim();
