@@ -400,10 +400,10 @@ async fn customer_who_confirms_a_suggested_answer_is_counted_as_deflected_and_fi
     let mut portal = Portal::start().await;
 
     // The form gets a draft of its own in the URL.
-    browser.goto(&portal.url("/request/new")).await;
+    browser.goto(&portal.url("/en/request/new")).await;
     browser.wait_for_css("form#request-form").await;
     let form_url = browser.current_url().await;
-    assert_eq!(form_url.path(), "/request/new");
+    assert_eq!(form_url.path(), "/en/request/new");
     let draft_id = query_parameter(&form_url, "draft")
         .unwrap_or_else(|| panic!("/request/new redirects to ?draft=ID, got {form_url}"));
 
@@ -414,7 +414,7 @@ async fn customer_who_confirms_a_suggested_answer_is_counted_as_deflected_and_fi
 
     // The live panel offers the password article, linked back to this draft.
     let suggestion = browser
-        .wait_for_css("#suggestions-panel a[href^='/articles/reset-your-password']")
+        .wait_for_css("#suggestions-panel a[href^='/en/articles/reset-your-password']")
         .await;
     let href = suggestion
         .attr("href")
@@ -430,7 +430,7 @@ async fn customer_who_confirms_a_suggested_answer_is_counted_as_deflected_and_fi
         .await;
 
     browser
-        .click_css("#suggestions-panel a[href^='/articles/reset-your-password']")
+        .click_css("#suggestions-panel a[href^='/en/articles/reset-your-password']")
         .await;
     browser
         .wait_for_css("h1#article-title")
@@ -440,7 +440,7 @@ async fn customer_who_confirms_a_suggested_answer_is_counted_as_deflected_and_fi
         .expect("article title");
     assert_eq!(
         browser.current_url().await.path(),
-        "/articles/reset-your-password"
+        "/en/articles/reset-your-password"
     );
 
     browser.click_button("Yes, this solved my problem").await;
@@ -473,11 +473,74 @@ async fn customer_who_confirms_a_suggested_answer_is_counted_as_deflected_and_fi
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn latvian_customer_types_a_request_in_latvian_and_is_deflected_by_a_latvian_article() {
+    let browser = Browser::start().await;
+    let mut portal = Portal::start().await;
+
+    browser.goto(&portal.url("/lv/request/new")).await;
+    browser.wait_for_css("form#request-form").await;
+    let form_url = browser.current_url().await;
+    assert_eq!(form_url.path(), "/lv/request/new");
+    let draft_id = query_parameter(&form_url, "draft").expect("a draft of its own");
+    browser
+        .wait_for_xpath("//html[@lang='lv']//h1[contains(., 'Sazināties ar atbalsta dienestu')]")
+        .await;
+
+    browser.type_into("#subject", "Aizmirsu paroli").await;
+    browser
+        .type_into(
+            "#description",
+            "Nevaru pieteikties, raksta, ka parole ir nepareiza",
+        )
+        .await;
+
+    // The live panel offers the Latvian password article, in Latvian.
+    let selector = "#suggestions-panel a[href^='/lv/articles/paroles-atiestatisana']";
+    let suggestion = browser.wait_for_css(selector).await;
+    let title = suggestion.text().await.expect("suggestion title");
+    assert!(title.contains("parol"), "a Latvian title: {title}");
+    browser
+        .save_screenshot(&screenshot_path("request-form-lv.png"))
+        .await;
+
+    browser.click_css(selector).await;
+    browser.wait_for_css("h1#article-title").await;
+    assert_eq!(
+        browser.current_url().await.path(),
+        "/lv/articles/paroles-atiestatisana"
+    );
+    browser
+        .click_button("Jā, tas atrisināja manu problēmu")
+        .await;
+    browser
+        .wait_for_xpath("//html[@lang='lv']//h1[contains(., 'Lieliski')]")
+        .await;
+
+    browser.close().await;
+    portal.shut_down().await;
+
+    let db = &portal.db;
+    assert_eq!(
+        events_recorded(db, answerdesk::deflection::EventKind::Deflected).await,
+        1,
+        "one deflection is counted"
+    );
+    assert_eq!(tickets_filed(db).await, 0, "no ticket is filed");
+    let draft = db
+        .find_draft(&draft_id)
+        .await
+        .expect("find draft")
+        .expect("the draft is stored");
+    assert_eq!(draft.state, DraftState::Deflected);
+    assert_eq!(draft.lang, "lv", "the request was written in Latvian");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn customer_who_ignores_suggestions_files_a_ticket_and_can_follow_and_reply_to_it() {
     let browser = Browser::start().await;
     let mut portal = Portal::start().await;
 
-    browser.goto(&portal.url("/request/new")).await;
+    browser.goto(&portal.url("/en/request/new")).await;
     browser.wait_for_css("form#request-form").await;
     browser.type_into("#name", "Dana Customer").await;
     browser.type_into("#email", "dana@example.com").await;
@@ -588,7 +651,7 @@ async fn typing_in_the_home_search_box_shows_keyboard_navigable_suggestions() {
     let browser = Browser::start().await;
     let mut portal = Portal::start().await;
 
-    browser.goto(&portal.url("/")).await;
+    browser.goto(&portal.url("/en")).await;
     let input = browser.wait_for_css("#search-input").await;
     input.send_keys("pasword").await.expect("type a query");
     browser.wait_for_css("[role=listbox] [role=option]").await;
@@ -618,7 +681,7 @@ async fn typing_in_the_home_search_box_shows_keyboard_navigable_suggestions() {
         .expect("article title");
     let url = browser.current_url().await;
     assert!(
-        url.path().starts_with("/articles/"),
+        url.path().starts_with("/en/articles/"),
         "an article page, got {url}"
     );
     assert_eq!(
@@ -689,7 +752,7 @@ async fn editor_signs_in_edits_and_publishes_an_article_that_customers_then_find
 
     // A customer (same browser, customer pages) searches for the new word.
     browser
-        .goto(&portal.url(&format!("/search?q={unique}")))
+        .goto(&portal.url(&format!("/en/search?q={unique}")))
         .await;
     let hit = browser
         .wait_for_css(&format!("a[href^='/articles/{slug}']"))

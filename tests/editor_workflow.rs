@@ -157,7 +157,7 @@ async fn editor_publishes_a_new_article_and_customers_find_it_at_once() {
             "[{}]",
             app.backend
         );
-        let page = app.get("/articles/pay-invoices-with-quetzalpay").await;
+        let page = app.get("/en/articles/pay-invoices-with-quetzalpay").await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.body.contains("Pay invoices with Quetzalpay"));
         assert!(page.body.contains("<strong>Settings</strong>"));
@@ -201,7 +201,7 @@ async fn a_saved_draft_stays_invisible_to_customers_until_it_is_published() {
             ArticleStatus::Draft
         );
         assert_eq!(
-            app.get(&format!("/articles/{slug}")).await.status,
+            app.get(&format!("/en/articles/{slug}")).await.status,
             StatusCode::NOT_FOUND
         );
         assert!(
@@ -224,7 +224,7 @@ async fn a_saved_draft_stays_invisible_to_customers_until_it_is_published() {
             published.body
         );
         assert_eq!(
-            app.get(&format!("/articles/{slug}")).await.status,
+            app.get(&format!("/en/articles/{slug}")).await.status,
             StatusCode::OK
         );
         assert_eq!(search_slugs(&app, "xylophonic").await, vec![slug]);
@@ -258,7 +258,7 @@ async fn unpublishing_removes_an_article_from_search_and_archiving_keeps_it_with
             app.backend
         );
         assert_eq!(
-            app.get(&format!("/articles/{slug}")).await.status,
+            app.get(&format!("/en/articles/{slug}")).await.status,
             StatusCode::NOT_FOUND
         );
 
@@ -271,7 +271,7 @@ async fn unpublishing_removes_an_article_from_search_and_archiving_keeps_it_with
         let actions: Vec<&str> = history.iter().map(|r| r.action.as_str()).collect();
         assert_eq!(actions, vec!["archived", "unpublished", "created"]);
         assert_eq!(
-            app.get(&format!("/articles/{slug}")).await.status,
+            app.get(&format!("/en/articles/{slug}")).await.status,
             StatusCode::NOT_FOUND
         );
         let list = editor.get("/editor?status=archived").await;
@@ -500,7 +500,7 @@ async fn revision_history_shows_the_change_and_restore_brings_back_old_text_as_a
             "history is not rewritten"
         );
         // The restored text is what customers find.
-        let page = app.get(&format!("/articles/{slug}")).await;
+        let page = app.get(&format!("/en/articles/{slug}")).await;
         assert!(!page.body.contains("A reworded closing line."));
 
         // A restore from a stale history page is refused.
@@ -541,22 +541,27 @@ async fn a_renamed_article_redirects_permanently_and_the_old_slug_leaves_search(
 
         // Both old addresses lead straight to the current one, permanently.
         for old in ["reset-your-password", "password-reset"] {
-            let response = app.get(&format!("/articles/{old}")).await;
+            let response = app.get(&format!("/en/articles/{old}")).await;
             assert!(
                 response.status == StatusCode::PERMANENT_REDIRECT
                     || response.status == StatusCode::MOVED_PERMANENTLY,
-                "[{}] /articles/{old}: {}",
+                "[{}] /en/articles/{old}: {}",
                 app.backend,
                 response.status
             );
-            assert_eq!(location(&response), "/articles/reset-a-forgotten-password");
+            assert_eq!(
+                location(&response),
+                "/en/articles/reset-a-forgotten-password"
+            );
         }
         assert_eq!(
-            app.get("/articles/reset-a-forgotten-password").await.status,
+            app.get("/en/articles/reset-a-forgotten-password")
+                .await
+                .status,
             StatusCode::OK
         );
         assert_eq!(
-            app.get("/articles/never-existed").await.status,
+            app.get("/en/articles/never-existed").await.status,
             StatusCode::NOT_FOUND
         );
 

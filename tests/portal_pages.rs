@@ -9,19 +9,22 @@ use common::{article_file, shipped_content, spawn_app, test_databases, write_fil
 async fn the_home_page_shows_search_categories_with_counts_and_a_way_to_contact_support() {
     for database in test_databases().await {
         let app = spawn_app(&database, &shipped_content()).await;
-        let page = app.get("/").await;
+        let page = app.get("/en").await;
         assert_eq!(page.status, StatusCode::OK, "[{}]", app.backend);
         assert!(page.body.contains("<html lang=\"en\">"));
         assert!(page.body.contains("Test Help Centre"));
         assert!(
-            page.body.contains("action=\"/search\""),
-            "the search box goes to /search"
+            page.body.contains("action=\"/en/search\""),
+            "the search box goes to /en/search"
         );
         assert!(
-            page.body.contains("href=\"/request/new\""),
+            page.body.contains("href=\"/en/request/new\""),
             "contact support link"
         );
-        assert!(page.body.contains("href=\"/categories/account-and-login\""));
+        assert!(
+            page.body
+                .contains("href=\"/en/categories/account-and-login\"")
+        );
         assert!(page.body.contains("Account and login"));
         assert!(page.body.contains(" articles</span>"), "category counts");
         assert!(page.body.contains("Popular articles") && page.body.contains("Recently updated"));
@@ -37,7 +40,7 @@ async fn the_home_page_shows_search_categories_with_counts_and_a_way_to_contact_
 async fn an_article_page_has_breadcrumbs_its_date_related_articles_and_translations() {
     for database in test_databases().await {
         let app = spawn_app(&database, &shipped_content()).await;
-        let page = app.get("/articles/reset-your-password").await;
+        let page = app.get("/en/articles/reset-your-password").await;
         assert_eq!(page.status, StatusCode::OK, "[{}]", app.backend);
         assert!(
             page.body
@@ -47,16 +50,16 @@ async fn an_article_page_has_breadcrumbs_its_date_related_articles_and_translati
         assert!(page.body.contains("<time datetime=\""));
         assert!(page.body.contains("Related articles"));
         assert!(
-            page.body.contains("href=\"/articles/i-cant-sign-in\""),
+            page.body.contains("href=\"/en/articles/i-cant-sign-in\""),
             "a related article in the same category"
         );
         assert!(
             page.body
-                .contains("href=\"/articles/paroles-atiestatisana\" lang=\"lv\""),
+                .contains("href=\"/lv/articles/paroles-atiestatisana\" lang=\"lv\""),
             "link to the Latvian translation"
         );
 
-        let latvian = app.get("/articles/paroles-atiestatisana").await;
+        let latvian = app.get("/lv/articles/paroles-atiestatisana").await;
         assert_eq!(latvian.status, StatusCode::OK);
         assert!(
             latvian.body.contains("<html lang=\"lv\">"),
@@ -65,7 +68,7 @@ async fn an_article_page_has_breadcrumbs_its_date_related_articles_and_translati
         assert!(
             latvian
                 .body
-                .contains("href=\"/articles/reset-your-password\" lang=\"en\""),
+                .contains("href=\"/en/articles/reset-your-password\" lang=\"en\""),
             "link back to the original"
         );
     }
@@ -75,12 +78,12 @@ async fn an_article_page_has_breadcrumbs_its_date_related_articles_and_translati
 async fn category_and_language_pages_list_their_articles() {
     for database in test_databases().await {
         let app = spawn_app(&database, &shipped_content()).await;
-        let category = app.get("/categories/billing-and-subscription").await;
+        let category = app.get("/en/categories/billing-and-subscription").await;
         assert_eq!(category.status, StatusCode::OK, "[{}]", app.backend);
         assert!(
             category
                 .body
-                .contains("href=\"/articles/why-was-i-charged-twice\"")
+                .contains("href=\"/en/articles/why-was-i-charged-twice\"")
         );
 
         let latvian = app.get("/lv").await;
@@ -89,16 +92,16 @@ async fn category_and_language_pages_list_their_articles() {
         assert!(
             latvian
                 .body
-                .contains("href=\"/articles/paroles-atiestatisana\"")
+                .contains("href=\"/lv/articles/paroles-atiestatisana\"")
         );
 
         assert_eq!(
             app.get("/xx").await.status,
             StatusCode::NOT_FOUND,
-            "a language without articles"
+            "a language the portal does not speak"
         );
         assert_eq!(
-            app.get("/categories/no-such-category").await.status,
+            app.get("/en/categories/no-such-category").await.status,
             StatusCode::NOT_FOUND
         );
     }
@@ -109,8 +112,8 @@ async fn unknown_pages_and_drafts_get_the_friendly_not_found_page() {
     for database in test_databases().await {
         let app = spawn_app(&database, &shipped_content()).await;
         for path in [
-            "/articles/offline-mode-in-the-mobile-app",
-            "/articles/no-such-article",
+            "/en/articles/offline-mode-in-the-mobile-app",
+            "/en/articles/no-such-article",
             "/no/such/page",
         ] {
             let page = app.get(path).await;
@@ -125,7 +128,7 @@ async fn unknown_pages_and_drafts_get_the_friendly_not_found_page() {
                 "{path}"
             );
             assert!(
-                page.body.contains("action=\"/search\""),
+                page.body.contains("action=\"/en/search\""),
                 "{path} offers search"
             );
         }
@@ -204,9 +207,9 @@ async fn the_stylesheet_is_cached_and_pages_are_compressed() {
             .unwrap_or("")
             .contains("immutable")
     );
-    let page = app.get_compressed("/articles/reset-your-password").await;
+    let page = app.get_compressed("/en/articles/reset-your-password").await;
     assert_eq!(page.headers[header::CONTENT_ENCODING], "gzip");
-    let headers = app.get("/").await.headers;
+    let headers = app.get("/en").await.headers;
     assert!(headers.contains_key(header::CONTENT_SECURITY_POLICY));
     assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
 }
@@ -225,7 +228,7 @@ async fn hostile_markdown_never_reaches_the_page_as_script() {
             ),
         );
         let app = spawn_app(&database, content.path()).await;
-        let page = app.get("/articles/hostile").await;
+        let page = app.get("/en/articles/hostile").await;
         assert_eq!(page.status, StatusCode::OK, "[{}]", app.backend);
         assert!(!page.body.contains("<script>"), "{}", page.body);
         assert!(!page.body.contains("onload"), "{}", page.body);
@@ -242,7 +245,7 @@ async fn article_views_are_counted_and_flushed_at_shutdown() {
         let app = spawn_app(&database, &shipped_content()).await;
         for _ in 0..3 {
             assert_eq!(
-                app.get("/articles/connect-stripe").await.status,
+                app.get("/en/articles/connect-stripe").await.status,
                 StatusCode::OK
             );
         }

@@ -116,7 +116,7 @@ async fn query_syntax_and_bad_parameters_never_cause_a_server_error() {
             .await;
         assert_eq!(response.status, StatusCode::OK, "{query:?}");
         let page = app
-            .get(&format!("/search?q={}", common::encode(query)))
+            .get(&format!("/en/search?q={}", common::encode(query)))
             .await;
         assert_eq!(page.status, StatusCode::OK, "{query:?}");
     }
@@ -143,7 +143,7 @@ async fn query_syntax_and_bad_parameters_never_cause_a_server_error() {
         StatusCode::BAD_REQUEST
     );
     assert_eq!(
-        app.get("/search?q=refund&page=0").await.status,
+        app.get("/en/search?q=refund&page=0").await.status,
         StatusCode::BAD_REQUEST
     );
 }
@@ -152,7 +152,7 @@ async fn query_syntax_and_bad_parameters_never_cause_a_server_error() {
 async fn the_results_page_shows_highlighted_snippets_counts_and_a_category_filter() {
     let database = TestDatabase::sqlite();
     let app = spawn_app(&database, &shipped_content()).await;
-    let page = app.get("/search?q=refund").await;
+    let page = app.get("/en/search?q=refund").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
         page.body.contains("<mark>"),
@@ -161,16 +161,16 @@ async fn the_results_page_shows_highlighted_snippets_counts_and_a_category_filte
     assert!(page.body.contains("articles.") || page.body.contains("1 article found"));
     assert!(page.body.contains("name=\"category\""));
     let filtered = app
-        .get("/search?q=refund&category=billing-and-subscription")
+        .get("/en/search?q=refund&category=billing-and-subscription")
         .await;
     assert!(
-        filtered.body.contains("/articles/request-a-refund"),
+        filtered.body.contains("/en/articles/request-a-refund"),
         "the billing article stays"
     );
     assert!(
         !filtered
             .body
-            .contains("/articles/credit-notes-and-refunds-to-clients"),
+            .contains("/en/articles/credit-notes-and-refunds-to-clients"),
         "other categories are filtered out"
     );
 }
@@ -179,12 +179,12 @@ async fn the_results_page_shows_highlighted_snippets_counts_and_a_category_filte
 async fn a_search_with_no_results_offers_popular_articles_and_support_with_the_query() {
     let database = TestDatabase::sqlite();
     let app = spawn_app(&database, &shipped_content()).await;
-    let page = app.get("/search?q=zzzqqqxxx").await;
+    let page = app.get("/en/search?q=zzzqqqxxx").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("No articles match your search."));
     assert!(page.body.contains("Popular articles"));
     assert!(
-        page.body.contains("/request/new?q=zzzqqqxxx"),
+        page.body.contains("/en/request/new?q=zzzqqqxxx"),
         "contact support carries the query"
     );
 }
@@ -209,7 +209,7 @@ async fn the_search_api_pages_through_results() {
         first["suggestions"][0]["url"]
             .as_str()
             .unwrap_or("")
-            .starts_with("/articles/")
+            .starts_with("/en/articles/")
     );
 }
 

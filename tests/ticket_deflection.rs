@@ -20,7 +20,7 @@ async fn fill_request<'a>(
     let csrf = customer.csrf_token();
     customer
         .post_form(
-            "/request",
+            "/en/request",
             &[
                 ("draft", draft),
                 ("csrf_token", &csrf),
@@ -61,13 +61,13 @@ async fn customer_who_confirms_an_answer_is_counted_as_deflected() {
         assert!(
             review
                 .body
-                .contains("/articles/reset-your-password?from=suggest&amp;draft=")
+                .contains("/en/articles/reset-your-password?from=suggest&amp;draft=")
         );
 
         let csrf = customer.csrf_token();
         let solved = customer
             .post_form(
-                &format!("/request/{draft}/solved"),
+                &format!("/en/request/{draft}/solved"),
                 &[("csrf_token", &csrf), ("article", "reset-your-password")],
             )
             .await;
@@ -76,7 +76,7 @@ async fn customer_who_confirms_an_answer_is_counted_as_deflected() {
         // Confirming twice counts once.
         customer
             .post_form(
-                &format!("/request/{draft}/solved"),
+                &format!("/en/request/{draft}/solved"),
                 &[("csrf_token", &csrf), ("article", "reset-your-password")],
             )
             .await;
@@ -179,7 +179,7 @@ async fn invalid_fields_come_back_with_messages_and_everything_typed() {
         let long_subject = "s".repeat(201);
         let response = customer
             .post_form(
-                "/request",
+                "/en/request",
                 &[
                     ("draft", &draft),
                     ("csrf_token", &csrf),
@@ -206,7 +206,9 @@ async fn invalid_fields_come_back_with_messages_and_everything_typed() {
         );
         assert!(response.body.contains(&long_subject));
         // The server-side draft holds it too, so a refresh loses nothing.
-        let refreshed = customer.get(&format!("/request/new?draft={draft}")).await;
+        let refreshed = customer
+            .get(&format!("/en/request/new?draft={draft}"))
+            .await;
         assert!(refreshed.body.contains("value=\"not-an-email\""));
         assert_eq!(tickets_filed(&app.state.db).await, 0);
     }
@@ -220,7 +222,7 @@ async fn a_form_without_the_csrf_token_is_refused_but_keeps_the_text() {
     let draft = customer.open_request_form("").await;
     let response = customer
         .post_form(
-            "/request",
+            "/en/request",
             &[
                 ("draft", &draft),
                 ("csrf_token", "forged"),
@@ -234,7 +236,10 @@ async fn a_form_without_the_csrf_token_is_refused_but_keeps_the_text() {
     assert!(response.body.contains("Keep me") && response.body.contains("My words"));
     assert_eq!(tickets_filed(&app.state.db).await, 0);
     let solved = customer
-        .post_form(&format!("/request/{draft}/solved"), &[("csrf_token", "")])
+        .post_form(
+            &format!("/en/request/{draft}/solved"),
+            &[("csrf_token", "")],
+        )
         .await;
     assert_eq!(solved.status, StatusCode::FORBIDDEN);
 }
@@ -497,13 +502,13 @@ async fn an_unhelpful_article_offers_the_request_form_with_the_search_text() {
     let app = spawn_app(&database, &shipped_content()).await;
     let mut customer = app.customer();
     let page = customer
-        .get("/articles/connect-stripe?from=search&q=stripe%20payouts")
+        .get("/en/articles/connect-stripe?from=search&q=stripe%20payouts")
         .await;
     assert!(page.body.contains("Did this answer your question?"));
     let csrf = customer.csrf_token();
     let no = customer
         .post_form(
-            "/articles/connect-stripe/feedback",
+            "/en/articles/connect-stripe/feedback",
             &[
                 ("csrf_token", &csrf),
                 ("helpful", "no"),
@@ -512,10 +517,10 @@ async fn an_unhelpful_article_offers_the_request_form_with_the_search_text() {
         )
         .await;
     assert_eq!(no.status, StatusCode::SEE_OTHER);
-    assert_eq!(location(&no), "/request/new?q=stripe%20payouts");
+    assert_eq!(location(&no), "/en/request/new?q=stripe%20payouts");
     let yes = customer
         .post_form(
-            "/articles/connect-stripe/feedback",
+            "/en/articles/connect-stripe/feedback",
             &[("csrf_token", &csrf), ("helpful", "yes")],
         )
         .await;
@@ -544,14 +549,14 @@ async fn a_request_left_after_opening_a_suggestion_becomes_an_implicit_deflectio
         let csrf = customer.csrf_token();
         let saved = customer
             .post_form(
-                &format!("/request/{draft}/autosave"),
+                &format!("/en/request/{draft}/autosave"),
                 &[("csrf_token", &csrf), ("subject", "Where are my receipts?")],
             )
             .await;
         assert_eq!(saved.status, StatusCode::NO_CONTENT, "[{}]", app.backend);
         let article = customer
             .get(&format!(
-                "/articles/download-receipts-and-vat-invoices?from=suggest&draft={draft}"
+                "/en/articles/download-receipts-and-vat-invoices?from=suggest&draft={draft}"
             ))
             .await;
         assert!(

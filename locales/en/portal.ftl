@@ -194,3 +194,28 @@ month-9 = September
 month-10 = October
 month-11 = November
 month-12 = December
+
+## Help centre in a language with fewer articles
+more-in-english = More articles in English
+more-in-english-text = These topics are not fully translated yet; articles that are translated open in your language.
+
+## Error pages for customers
+error-text-400 = We could not understand this request. Please go back and try again.
+error-text-403 = This page is not available to you. If you were filling in a form, reload the page and try again.
+error-text-404 = The link may be old, or the article may have moved.
+error-text-409 = Someone changed this in the meantime. Please reload the page.
+error-text-413 = What you sent is too large. Please shorten it and try again.
+error-text-422 = Please check what you entered and try again.
+error-text-429 = You have sent a lot of requests in a short time. Please wait a few minutes and try again.
+error-text-500 = Something went wrong on our side. Please try again in a moment.
+error-text-503 = This service is briefly unavailable. Please try again in a few minutes.
+error-text-other = Something went wrong. Please try again.
+
+## Replies on the status page
+error-reply-empty = Please write a reply first.
+error-reply-too-long = Please keep your reply under 20,000 characters.
+error-request-closed = This request is closed. Please start a new request; you can mention its reference.
+error-not-resolved-yet = You can rate the support once your request is resolved.
+
+## A moment: a date and a time of day (UTC)
+date-time = { $date }, { $time }

@@ -200,3 +200,28 @@ month-9 = rugsėjo
 month-10 = spalio
 month-11 = lapkričio
 month-12 = gruodžio
+
+## Help centre in a language with fewer articles
+more-in-english = Daugiau straipsnių anglų kalba
+more-in-english-text = Šios temos dar ne visai išverstos; išversti straipsniai atsidarys lietuviškai.
+
+## Error pages for customers
+error-text-400 = Nepavyko suprasti šios užklausos. Grįžkite atgal ir bandykite dar kartą.
+error-text-403 = Šis puslapis Jums nepasiekiamas. Jei pildėte formą, įkelkite puslapį iš naujo ir bandykite dar kartą.
+error-text-404 = Galbūt nuoroda pasenusi arba straipsnis perkeltas.
+error-text-409 = Kažkas tuo metu atliko pakeitimų. Įkelkite puslapį iš naujo.
+error-text-413 = Tai, ką siuntėte, per didelis. Sutrumpinkite ir bandykite dar kartą.
+error-text-422 = Patikrinkite, ką įvedėte, ir bandykite dar kartą.
+error-text-429 = Per trumpą laiką išsiuntėte per daug užklausų. Palaukite kelias minutes ir bandykite dar kartą.
+error-text-500 = Mūsų pusėje įvyko klaida. Bandykite dar kartą po akimirkos.
+error-text-503 = Paslauga trumpam nepasiekiama. Bandykite dar kartą po kelių minučių.
+error-text-other = Kažkas nepavyko. Bandykite dar kartą.
+
+## Replies on the status page
+error-reply-empty = Pirmiausia parašykite atsakymą.
+error-reply-too-long = Atsakymas turi būti trumpesnis nei 20 000 simbolių.
+error-request-closed = Ši užklausa uždaryta. Sukurkite naują užklausą; joje galite nurodyti šios užklausos numerį.
+error-not-resolved-yet = Įvertinti pagalbą galėsite, kai užklausa bus išspręsta.
+
+## A moment: a date and a time of day (UTC)
+date-time = { $date } { $time }

@@ -197,3 +197,28 @@ month-9 = septembrī
 month-10 = oktobrī
 month-11 = novembrī
 month-12 = decembrī
+
+## Help centre in a language with fewer articles
+more-in-english = Vairāk rakstu angļu valodā
+more-in-english-text = Šīs tēmas vēl nav pilnībā iztulkotas; tulkotie raksti atvērsies latviski.
+
+## Error pages for customers
+error-text-400 = Mēs nevarējām saprast šo pieprasījumu. Lūdzu, atgriezieties un mēģiniet vēlreiz.
+error-text-403 = Šī lapa jums nav pieejama. Ja aizpildījāt veidlapu, pārlādējiet lapu un mēģiniet vēlreiz.
+error-text-404 = Iespējams, saite ir novecojusi vai raksts ir pārvietots.
+error-text-409 = Pa to laiku kāds veica izmaiņas. Lūdzu, pārlādējiet lapu.
+error-text-413 = Nosūtītais ir pārāk liels. Lūdzu, saīsiniet to un mēģiniet vēlreiz.
+error-text-422 = Lūdzu, pārbaudiet ievadīto un mēģiniet vēlreiz.
+error-text-429 = Īsā laikā nosūtīts pārāk daudz pieprasījumu. Lūdzu, uzgaidiet dažas minūtes un mēģiniet vēlreiz.
+error-text-500 = Mūsu pusē radās kļūda. Lūdzu, pēc brīža mēģiniet vēlreiz.
+error-text-503 = Pakalpojums uz brīdi nav pieejams. Lūdzu, mēģiniet vēlreiz pēc dažām minūtēm.
+error-text-other = Radās kļūda. Lūdzu, mēģiniet vēlreiz.
+
+## Replies on the status page
+error-reply-empty = Lūdzu, vispirms uzrakstiet atbildi.
+error-reply-too-long = Lūdzu, saīsiniet atbildi līdz 20 000 rakstzīmēm.
+error-request-closed = Šis pieprasījums ir slēgts. Lūdzu, izveidojiet jaunu pieprasījumu; tajā varat norādīt šī pieprasījuma numuru.
+error-not-resolved-yet = Atbalstu varēsiet novērtēt, kad pieprasījums būs atrisināts.
+
+## A moment: a date and a time of day (UTC)
+date-time = { $date }, plkst. { $time }

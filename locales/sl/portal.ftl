@@ -200,3 +200,28 @@ month-9 = september
 month-10 = oktober
 month-11 = november
 month-12 = december
+
+## Help centre in a language with fewer articles
+more-in-english = Več člankov v angleščini
+more-in-english-text = Te teme še niso v celoti prevedene; prevedeni članki se odprejo v slovenščini.
+
+## Error pages for customers
+error-text-400 = Zahteve nismo mogli razumeti. Vrnite se in poskusite znova.
+error-text-403 = Ta stran vam ni na voljo. Če ste izpolnjevali obrazec, znova naložite stran in poskusite še enkrat.
+error-text-404 = Povezava je morda zastarela ali pa je bil članek premaknjen.
+error-text-409 = Medtem je nekdo vnesel spremembe. Znova naložite stran.
+error-text-413 = Poslana vsebina je prevelika. Skrajšajte jo in poskusite znova.
+error-text-422 = Preverite, kaj ste vnesli, in poskusite znova.
+error-text-429 = V kratkem času ste poslali preveč zahtev. Počakajte nekaj minut in poskusite znova.
+error-text-500 = Na naši strani je prišlo do napake. Poskusite znova čez trenutek.
+error-text-503 = Storitev je za kratek čas nedosegljiva. Poskusite znova čez nekaj minut.
+error-text-other = Nekaj je šlo narobe. Poskusite znova.
+
+## Replies on the status page
+error-reply-empty = Najprej napišite odgovor.
+error-reply-too-long = Odgovor naj bo krajši od 20.000 znakov.
+error-request-closed = Ta zahteva je zaprta. Odprite novo zahtevo; v njej lahko navedete številko te zahteve.
+error-not-resolved-yet = Podporo lahko ocenite, ko bo vaša zahteva rešena.
+
+## A moment: a date and a time of day (UTC)
+date-time = { $date } ob { $time }

@@ -7,6 +7,7 @@ mod export;
 mod front_matter;
 mod import;
 mod render;
+pub mod translations;
 
 use std::fmt;
 

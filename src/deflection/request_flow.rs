@@ -220,7 +220,10 @@ impl RequestFlow<'_> {
                 seen.extend(draft.suggested_articles.iter().cloned());
             }
             let unseen: Vec<Suggestion> = self
-                .suggestions_for(&submission.fields.suggestion_text())?
+                .suggestions_for(
+                    &submission.fields.suggestion_text(),
+                    requester.lang.as_deref(),
+                )?
                 .into_iter()
                 .filter(|s| !seen.contains(&s.id))
                 .take(REVIEW_SUGGESTIONS)
@@ -331,13 +334,17 @@ impl RequestFlow<'_> {
         Ok(())
     }
 
-    /// Suggestions confident enough to interrupt a customer with, for what they wrote.
-    pub fn suggestions_for(&self, text: &str) -> Result<Vec<Suggestion>, RequestFlowError> {
-        // The draft's language is not the customer's yet (a request may be written in any
-        // language on any page), so every language is searched.
+    /// Suggestions confident enough to interrupt a customer with, for what they wrote: in the
+    /// language they read (`lang`) first, in any other when nothing there fits (a request
+    /// may be written in any language on any page).
+    pub fn suggestions_for(
+        &self,
+        text: &str,
+        lang: Option<&str>,
+    ) -> Result<Vec<Suggestion>, RequestFlowError> {
         Ok(self.search.suggest_in_language_first(&SuggestRequest {
             text: truncate_query(text),
-            lang: None,
+            lang,
             category: None,
             limit: SUGGESTIONS_PER_TEXT,
             offset: 0,

@@ -8,6 +8,7 @@ use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
+use super::language::{language_in_path, preferred_language};
 use super::templates;
 use crate::app::AppState;
 use crate::articles::ArticleError;
@@ -194,6 +195,9 @@ impl IntoResponse for HttpError {
     }
 }
 
+/// The first path segments of staff pages, which may stay English.
+const STAFF_AREAS: [&str; 6] = ["staff", "login", "logout", "admin", "editor", "agent"];
+
 /// Gives every error response its final form, chosen by the route: JSON `{"error", "fields"?}`
 /// under `/api/`, otherwise the site's error page (and the sign-in page for staff pages).
 pub async fn render_errors(
@@ -201,7 +205,16 @@ pub async fn render_errors(
     request: Request,
     next: Next,
 ) -> Response {
-    let api = request.uri().path().starts_with("/api/");
+    let path = request.uri().path();
+    let api = path.starts_with("/api/");
+    // Staff pages may stay English; a customer's error page speaks their language.
+    let first_segment = path.trim_start_matches('/').split('/').next().unwrap_or("");
+    let staff = STAFF_AREAS.contains(&first_segment);
+    let customer_language = (!staff).then(|| {
+        language_in_path(path).unwrap_or_else(|| {
+            preferred_language(request.headers(), &state.config.default_language)
+        })
+    });
     let response = next.run(request).await;
     let Some(details) = response.extensions().get::<ErrorDetails>().cloned() else {
         return response;
@@ -220,7 +233,7 @@ pub async fn render_errors(
         );
         return Redirect::to(&target).into_response();
     } else {
-        match templates::render_error(&state, status, &details.message) {
+        match templates::render_error(&state, status, &details.message, customer_language) {
             Ok(html) => (status, Html(html)).into_response(),
             Err(error) => {
                 tracing::error!(%error, "error page could not be rendered");

@@ -39,8 +39,7 @@ pub struct LoginForm {
 
 /// Only a local path may be returned to after sign-in, never another site.
 fn safe_next(next: &str) -> &str {
-    let local = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
-    if local { next } else { "/staff" }
+    super::local_path::local_path(next).unwrap_or("/staff")
 }
 
 fn render_login(

@@ -12,6 +12,8 @@ mod editor;
 mod error;
 mod health;
 mod language;
+mod language_urls;
+mod local_path;
 mod login;
 mod portal;
 mod requests;
@@ -40,24 +42,40 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
 /// Every URL the portal answers, in one place.
 ///
-/// Customer pages are language-neutral (`/articles/{slug}`); a language home lives at
-/// `/{lang}`, so `/{lang}/articles/{slug}` can be added later without breaking links.
+/// Customer pages carry their language first (`/lv/articles/{slug}`); the URLs from before
+/// languages were in URLs redirect to the customer's language (`language_urls`). Private
+/// ticket pages (`/tickets/{token}`) stay where they are and speak the ticket's language.
 pub fn router(state: AppState) -> Router {
     // Pages customers see carry the anonymous visitor and CSRF cookies.
     let customer_pages = Router::new()
-        .route("/", get(portal::home))
-        .route("/{lang}", get(portal::language_home))
-        .route("/categories/{slug}", get(portal::category))
-        .route("/articles/{slug}", get(portal::article))
-        .route("/articles/{slug}/feedback", post(portal::article_feedback))
-        .route("/search", get(search::search_page))
-        .route("/request/new", get(requests::new_request))
-        .route("/request", post(requests::submit_request))
-        .route("/request/{draft}/solved", post(requests::request_solved))
+        .route("/", get(language_urls::root))
+        .route("/language/{lang}", get(language_urls::choose_language))
+        .route("/{lang}", get(portal::home))
+        .route("/{lang}/categories/{slug}", get(portal::category))
+        .route("/{lang}/articles/{slug}", get(portal::article))
         .route(
-            "/request/{draft}/autosave",
+            "/{lang}/articles/{slug}/feedback",
+            post(portal::article_feedback),
+        )
+        .route("/{lang}/search", get(search::search_page))
+        .route("/{lang}/request/new", get(requests::new_request))
+        .route("/{lang}/request", post(requests::submit_request))
+        .route(
+            "/{lang}/request/{draft}/solved",
+            post(requests::request_solved),
+        )
+        .route(
+            "/{lang}/request/{draft}/autosave",
             post(requests::autosave_request),
         )
+        .route("/categories/{slug}", get(language_urls::unprefixed))
+        .route("/articles/{slug}", get(language_urls::unprefixed))
+        .route("/articles/{slug}/feedback", post(language_urls::unprefixed))
+        .route("/search", get(language_urls::unprefixed))
+        .route("/request/new", get(language_urls::unprefixed))
+        .route("/request", post(language_urls::unprefixed))
+        .route("/request/{draft}/solved", post(language_urls::unprefixed))
+        .route("/request/{draft}/autosave", post(language_urls::unprefixed))
         .route("/tickets/{token}", get(tickets::ticket_status))
         .route("/tickets/{token}/reply", post(tickets::ticket_reply))
         .route("/tickets/{token}/rating", post(tickets::ticket_rating))

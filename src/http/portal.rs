@@ -1,40 +1,41 @@
-//! The customer-facing help centre: home, language homes, categories and articles.
+//! The customer-facing help centre in one language (`/{lang}/…`): home, categories and articles.
 
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::Deserialize;
 
 use super::HttpError;
 use super::customer_session::CustomerSession;
+use super::language::PageLanguage;
 use super::templates::{Layout, render};
 use crate::app::AppState;
 use crate::articles;
+use crate::articles::translations::{self, ReaderVersion};
 use crate::deflection::{Channel, Event, Requester, ViewSource};
 
 const LIST_LENGTH: i64 = 6;
 
-/// `/`: the help centre in the default language.
-pub async fn home(State(state): State<AppState>) -> Result<Html<String>, HttpError> {
-    let lang = state.config.default_language.clone();
-    render_home(&state, &lang).await
+/// `/{lang}/articles/{slug}` and `/{lang}/categories/{slug}`.
+#[derive(Debug, Deserialize)]
+pub struct SlugPath {
+    slug: String,
 }
 
-/// `/{lang}`: the help centre in one language, when it has published articles.
-pub async fn language_home(
+/// `/{lang}`: the help centre in one language. Its categories come first; English
+/// categories follow for what is not translated yet.
+pub async fn home(
     State(state): State<AppState>,
-    Path(lang): Path<String>,
+    page: PageLanguage,
 ) -> Result<Html<String>, HttpError> {
-    let languages = state.db.published_languages().await?;
-    if !languages.iter().any(|(code, _)| *code == lang) {
-        return Err(HttpError::NotFound);
-    }
-    render_home(&state, &lang).await
-}
-
-async fn render_home(state: &AppState, lang: &str) -> Result<Html<String>, HttpError> {
+    let lang = page.code();
     let categories = state.db.published_categories(lang).await?;
+    let english_categories = if lang == "en" {
+        Vec::new()
+    } else {
+        state.db.published_categories("en").await?
+    };
     let popular = state
         .db
         .popular_published_articles(lang, LIST_LENGTH)
@@ -43,37 +44,37 @@ async fn render_home(state: &AppState, lang: &str) -> Result<Html<String>, HttpE
         .db
         .recent_published_articles(lang, LIST_LENGTH)
         .await?;
-    let languages = state.db.published_languages().await?;
-    let layout = Layout::new(state, lang, state.config.site_name.clone());
+    let layout = Layout::new(&state, lang, state.config.site_name.clone()).in_every_language("");
     let html = render(
         "home.html",
         &layout,
-        context! {
-            categories, popular, recent,
-            languages => languages.into_iter().map(|(code, _)| code).collect::<Vec<_>>(),
-            default_language => &state.config.default_language,
-        },
+        context! { categories, english_categories, popular, recent },
     )?;
     Ok(Html(html))
 }
 
-/// `/categories/{slug}`: every published article in a category.
+/// `/{lang}/categories/{slug}`: every published article in a category, each in the
+/// reader's language where it is translated.
 pub async fn category(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    page: PageLanguage,
+    Path(SlugPath { slug }): Path<SlugPath>,
 ) -> Result<Html<String>, HttpError> {
+    let lang = page.code();
     let category = state
         .db
         .published_category(&slug)
         .await?
         .ok_or(HttpError::NotFound)?;
     let articles = state.db.published_articles_in_category(&slug, 500).await?;
-    let layout = Layout::new(&state, &category.lang, category.name.clone());
+    let articles = translations::in_reader_language(&state.db, articles, lang).await?;
+    let layout = Layout::new(&state, lang, category.name.clone())
+        .in_every_language(&format!("/categories/{slug}"));
     let html = render("category.html", &layout, context! { category, articles })?;
     Ok(Html(html))
 }
 
-/// `/articles/{slug}` parameters: how the customer got here.
+/// `/{lang}/articles/{slug}` parameters: how the customer got here.
 #[derive(Debug, Default, Deserialize)]
 pub struct ArticleQuery {
     from: Option<String>,
@@ -84,23 +85,41 @@ pub struct ArticleQuery {
     feedback: Option<String>,
 }
 
-/// `/articles/{slug}`: one published article. Drafts and archived articles are not found;
-/// a renamed article's old slug redirects permanently (308) to its current one.
+/// `/{lang}/articles/{slug}`: one published article, in the reader's language. A reader of
+/// another language is sent to their translation (or the English original); without
+/// either, the article is shown with a notice that it is not translated. Drafts and archived
+/// articles are not found; a renamed article's old slug redirects permanently (308).
 pub async fn article(
     State(state): State<AppState>,
     session: CustomerSession,
-    Path(slug): Path<String>,
+    page: PageLanguage,
+    Path(SlugPath { slug }): Path<SlugPath>,
+    RawQuery(raw_query): RawQuery,
     Query(query): Query<ArticleQuery>,
 ) -> Result<Response, HttpError> {
+    let lang = page.code();
+    let with_query = |path: String| match &raw_query {
+        Some(raw) => format!("{path}?{raw}"),
+        None => path,
+    };
     let Some(article) = articles::find_published_article(&state.db, &slug).await? else {
         return match articles::editing::redirected_slug(&state.db, &slug).await? {
-            Some(current) => {
-                Ok(Redirect::permanent(&format!("/articles/{current}")).into_response())
-            }
+            Some(current) => Ok(Redirect::permanent(&with_query(format!(
+                "/{lang}/articles/{current}"
+            )))
+            .into_response()),
             None => Err(HttpError::NotFound),
         };
     };
+    let family = translations::translation_family(&state.db, &article).await?;
+    let version = translations::version_for_reader(&article.slug, &article.lang, &family, lang);
+    if let ReaderVersion::Elsewhere(other) = version {
+        // Which translation exists can change with the next publish: not a permanent move.
+        return Ok(Redirect::to(&with_query(format!("/{lang}/articles/{other}"))).into_response());
+    }
+    let untranslated = version == ReaderVersion::Untranslated;
     let neighbours = articles::article_neighbours(&state.db, &article).await?;
+    let related = translations::in_reader_language(&state.db, neighbours.related, lang).await?;
     let requester = Requester {
         channel: Channel::WebForm,
         visitor_id: Some(session.visitor_id.clone()),
@@ -113,12 +132,17 @@ pub async fn article(
         .request_flow()
         .article_opened(&requester, &article.slug, source, query.draft.as_deref())
         .await?;
-    let layout = Layout::new(&state, &article.lang, article.title.clone());
+    let members: Vec<(String, String)> = family
+        .iter()
+        .map(|member| (member.lang.clone(), member.slug.clone()))
+        .collect();
+    let layout = Layout::new(&state, lang, article.title.clone())
+        .for_article(&members, translations::fallback_slug(&article, &family));
     let html = render(
         "article.html",
         &layout,
         context! {
-            article, related => neighbours.related, translations => neighbours.translations,
+            article, related, translations => neighbours.translations, untranslated,
             draft_id => draft.map(|d| d.id), search_query => query.q,
             feedback_thanks => query.feedback.is_some(), csrf_token => &session.csrf_token,
         },
@@ -142,7 +166,8 @@ pub struct FeedbackForm {
 pub async fn article_feedback(
     State(state): State<AppState>,
     session: CustomerSession,
-    Path(slug): Path<String>,
+    page: PageLanguage,
+    Path(SlugPath { slug }): Path<SlugPath>,
     Form(form): Form<FeedbackForm>,
 ) -> Result<Redirect, HttpError> {
     session.verify_csrf(&form.csrf_token)?;
@@ -164,7 +189,8 @@ pub async fn article_feedback(
     );
     if helpful {
         Ok(Redirect::to(&format!(
-            "/articles/{}?feedback=thanks#feedback",
+            "/{}/articles/{}?feedback=thanks#feedback",
+            page.code(),
             article.slug
         )))
     } else {
@@ -175,7 +201,10 @@ pub async fn article_feedback(
         };
         let encoded =
             percent_encoding::utf8_percent_encode(&subject, percent_encoding::NON_ALPHANUMERIC);
-        Ok(Redirect::to(&format!("/request/new?q={encoded}")))
+        Ok(Redirect::to(&format!(
+            "/{}/request/new?q={encoded}",
+            page.code()
+        )))
     }
 }
 

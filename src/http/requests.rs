@@ -10,11 +10,9 @@ use serde::Deserialize;
 
 use std::net::IpAddr;
 
-use axum::http::HeaderMap;
-
 use super::HttpError;
 use super::customer_session::{ClientIp, CustomerSession};
-use super::language::interface_language;
+use super::language::PageLanguage;
 use super::templates::{Layout, render, text};
 use crate::app::AppState;
 use crate::deflection::request_flow::{is_draft_id, new_draft_id};
@@ -37,9 +35,10 @@ pub async fn new_request(
     State(state): State<AppState>,
     session: CustomerSession,
     ClientIp(ip): ClientIp,
-    headers: HeaderMap,
+    page: PageLanguage,
     Query(query): Query<NewRequestQuery>,
 ) -> Result<Response, HttpError> {
+    let lang = page.code();
     let flow = state.request_flow();
     if let Some(id) = query.draft.as_deref() {
         match flow.open(id).await? {
@@ -47,7 +46,7 @@ pub async fn new_request(
                 let page = render_form(
                     &state,
                     &session,
-                    &draft.lang,
+                    lang,
                     &draft.id,
                     &draft.fields,
                     &FieldErrors::default(),
@@ -60,11 +59,8 @@ pub async fn new_request(
             OpenedDraft::Missing => {}
         }
     }
-    let lang = interface_language(&headers, &state.config.default_language);
-    let id = flow
-        .start(&requester(&session, ip, &lang), &query.q)
-        .await?;
-    Ok(Redirect::to(&format!("/request/new?draft={id}")).into_response())
+    let id = flow.start(&requester(&session, ip, lang), &query.q).await?;
+    Ok(Redirect::to(&format!("/{lang}/request/new?draft={id}")).into_response())
 }
 
 /// The portal's form as a requester of the request flow.
@@ -75,18 +71,6 @@ fn requester(session: &CustomerSession, ip: IpAddr, lang: &str) -> Requester {
         address: Some(ip),
         lang: Some(lang.to_owned()),
     }
-}
-
-/// The language a request is written in: its draft's, else the browser's.
-async fn request_language(
-    state: &AppState,
-    headers: &HeaderMap,
-    draft_id: &str,
-) -> Result<String, HttpError> {
-    Ok(match state.request_flow().draft_language(draft_id).await? {
-        Some(lang) => lang,
-        None => interface_language(headers, &state.config.default_language),
-    })
 }
 
 /// The filed ticket's private page, with the "sent" notice.
@@ -105,7 +89,8 @@ async fn render_form(
     notice: Option<&str>,
 ) -> Result<String, HttpError> {
     let categories = state.db.published_categories(lang).await?;
-    let layout = Layout::new(state, lang, text(lang, "contact-support"));
+    let layout = Layout::new(state, lang, text(lang, "contact-support"))
+        .in_every_language(&format!("/request/new?draft={draft_id}"));
     render(
         "request_form.html",
         &layout,
@@ -181,23 +166,23 @@ pub async fn submit_request(
     State(state): State<AppState>,
     session: CustomerSession,
     ClientIp(ip): ClientIp,
-    headers: HeaderMap,
+    page: PageLanguage,
     Form(form): Form<RequestForm>,
 ) -> Result<Response, HttpError> {
+    let lang = page.code();
     let fields = form.fields();
     let draft_id = if is_draft_id(&form.draft) {
         form.draft.clone()
     } else {
         new_draft_id()
     };
-    let lang = request_language(&state, &headers, &draft_id).await?;
     if session.verify_csrf(&form.csrf_token).is_err() {
         // Keep everything typed: show the form again with a fresh token.
         let notice = "notice-form-expired";
         return form_with_notice(
             &state,
             &session,
-            &lang,
+            lang,
             &draft_id,
             &fields,
             notice,
@@ -223,17 +208,17 @@ pub async fn submit_request(
     };
     let outcome = state
         .request_flow()
-        .submit(&requester(&session, ip, &lang), submission)
+        .submit(&requester(&session, ip, lang), submission)
         .await?;
     match outcome {
         SubmitOutcome::Filed { ticket } => Ok(to_ticket_page(&ticket)),
         SubmitOutcome::Invalid { fields: errors } => {
             let page =
-                render_form(&state, &session, &lang, &draft_id, &fields, &errors, None).await?;
+                render_form(&state, &session, lang, &draft_id, &fields, &errors, None).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page)).into_response())
         }
         SubmitOutcome::NeedsReview { articles } => {
-            let layout = Layout::new(&state, &lang, text(&lang, "review-page-title"));
+            let layout = Layout::new(&state, lang, text(lang, "review-page-title"));
             let page = render(
                 "request_review.html",
                 &layout,
@@ -246,7 +231,7 @@ pub async fn submit_request(
             form_with_notice(
                 &state,
                 &session,
-                &lang,
+                lang,
                 &draft_id,
                 &fields,
                 notice,
@@ -255,6 +240,12 @@ pub async fn submit_request(
             .await
         }
     }
+}
+
+/// `/{lang}/request/{draft}/…`.
+#[derive(Debug, Deserialize)]
+pub struct DraftPath {
+    draft: String,
 }
 
 /// `POST /request/{draft}/solved` form.
@@ -271,16 +262,16 @@ pub async fn request_solved(
     State(state): State<AppState>,
     session: CustomerSession,
     ClientIp(ip): ClientIp,
-    headers: HeaderMap,
-    Path(draft_id): Path<String>,
+    page: PageLanguage,
+    Path(DraftPath { draft: draft_id }): Path<DraftPath>,
     Form(form): Form<SolvedForm>,
 ) -> Result<Response, HttpError> {
     session.verify_csrf(&form.csrf_token)?;
-    let lang = request_language(&state, &headers, &draft_id).await?;
+    let lang = page.code();
     let outcome = state
         .request_flow()
         .confirm_solved(
-            &requester(&session, ip, &lang),
+            &requester(&session, ip, lang),
             &draft_id,
             Some(&form.article),
         )
@@ -288,7 +279,7 @@ pub async fn request_solved(
     let SolvedOutcome::Deflected { article_title } = outcome else {
         return Err(HttpError::NotFound);
     };
-    let layout = Layout::new(&state, &lang, text(&lang, "solved-page-title"));
+    let layout = Layout::new(&state, lang, text(lang, "solved-page-title"));
     let page = render(
         "request_solved.html",
         &layout,
@@ -302,15 +293,18 @@ pub async fn autosave_request(
     State(state): State<AppState>,
     session: CustomerSession,
     ClientIp(ip): ClientIp,
-    headers: HeaderMap,
-    Path(draft_id): Path<String>,
+    page: PageLanguage,
+    Path(DraftPath { draft: draft_id }): Path<DraftPath>,
     Form(form): Form<RequestForm>,
 ) -> Result<StatusCode, HttpError> {
     session.verify_csrf(&form.csrf_token)?;
-    let lang = interface_language(&headers, &state.config.default_language);
     let saved = state
         .request_flow()
-        .autosave(&requester(&session, ip, &lang), &draft_id, &form.fields())
+        .autosave(
+            &requester(&session, ip, page.code()),
+            &draft_id,
+            &form.fields(),
+        )
         .await?;
     if !saved {
         return Err(HttpError::NotFound);

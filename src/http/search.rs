@@ -9,10 +9,11 @@ use serde::{Deserialize, Serialize};
 
 use super::HttpError;
 use super::customer_session::CustomerSession;
-use super::language::CustomerLanguage;
-use super::templates::{Layout, render};
+use super::language::{CustomerLanguage, PageLanguage};
+use super::templates::{Layout, render, text as page_text};
 use crate::app::AppState;
 use crate::deflection::{Channel, Event, Requester};
+use crate::i18n::Language;
 use crate::search::{SuggestRequest, Suggestion, truncate_query};
 
 /// Results per page on `/search`.
@@ -29,23 +30,23 @@ pub struct SearchPageQuery {
     q: String,
     category: Option<String>,
     page: Option<String>,
-    lang: Option<String>,
 }
 
-/// `GET /search`: results with snippets, counts and paging; a helpful page when nothing matches.
+/// `GET /{lang}/search`: results with snippets, counts and paging, in the page's language
+/// first; a helpful page when nothing matches.
 pub async fn search_page(
     State(state): State<AppState>,
     session: CustomerSession,
-    headers: HeaderMap,
+    page_language: PageLanguage,
     Query(query): Query<SearchPageQuery>,
 ) -> Result<Html<String>, HttpError> {
+    let lang = page_language.code();
     let text = truncate_query(query.q.trim());
     let page = parse_page(query.page.as_deref()).map_err(HttpError::BadRequest)?;
     let category = non_empty(query.category.as_deref());
-    let language = CustomerLanguage::resolve(query.lang.as_deref(), &headers, &state.languages());
     let request = SuggestRequest {
         text,
-        lang: language.filter(),
+        lang: Some(lang),
         category,
         limit: PAGE_SIZE,
         offset: (page - 1) * PAGE_SIZE,
@@ -57,19 +58,15 @@ pub async fn search_page(
             Event::Search {
                 query: text.to_owned(),
                 result_count: results.total,
-                lang: language.filter().map(str::to_owned),
+                lang: Some(lang.to_owned()),
             },
             Some(&session.visitor_id),
             Channel::WebForm,
         );
     }
-    let layout_lang = language
-        .filter()
-        .unwrap_or(&state.config.default_language)
-        .to_owned();
-    let categories = state.db.published_categories(&layout_lang).await?;
+    let categories = state.db.published_categories(lang).await?;
     let popular = if results.total == 0 {
-        state.db.popular_published_articles(&layout_lang, 5).await?
+        state.db.popular_published_articles(lang, 5).await?
     } else {
         Vec::new()
     };
@@ -80,21 +77,24 @@ pub async fn search_page(
         .map(|hit| ResultView::new(hit, &categories))
         .collect();
     let title = if text.is_empty() {
-        super::templates::text(&layout_lang, "search-title")
+        page_text(lang, "search-title")
     } else {
-        super::templates::text_with(
-            &layout_lang,
-            "search-title-query",
-            &[("query", text.into())],
-        )
+        super::templates::text_with(lang, "search-title-query", &[("query", text.into())])
     };
-    let layout = Layout::new(&state, &layout_lang, title);
+    let encoded = |value: &str| {
+        percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC).to_string()
+    };
+    let mut same_search = format!("/search?q={}", encoded(text));
+    if let Some(category) = category {
+        same_search.push_str(&format!("&category={}", encoded(category)));
+    }
+    let layout = Layout::new(&state, lang, title).in_every_language(&same_search);
     let html = render(
         "search.html",
         &layout,
         context! {
             query => text, category, page, pages,
-            query_parameter => percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string(), total => results.total, hits, popular, categories,
+            query_parameter => encoded(text), total => results.total, hits, popular, categories,
             first => (page - 1) * PAGE_SIZE + 1,
             last => ((page - 1) * PAGE_SIZE + results.hits.len()),
         },
@@ -105,6 +105,7 @@ pub async fn search_page(
 #[derive(Serialize)]
 struct ResultView {
     slug: String,
+    lang: String,
     title: String,
     snippet_html: String,
     category_name: String,
@@ -120,6 +121,7 @@ impl ResultView {
             .unwrap_or_default();
         ResultView {
             slug: hit.id.clone(),
+            lang: hit.lang.clone(),
             title: hit.title.clone(),
             snippet_html: hit.snippet_html.clone(),
             category_name,
@@ -160,10 +162,17 @@ struct SuggestionView {
     score: f32,
 }
 
-impl From<Suggestion> for SuggestionView {
-    fn from(hit: Suggestion) -> SuggestionView {
+impl SuggestionView {
+    /// The hit, linked in the reader's language (the article page there picks the reader's
+    /// translation), or in the article's own language when the reader's is unknown.
+    fn new(hit: Suggestion, reader: &CustomerLanguage) -> SuggestionView {
+        let lang = reader
+            .filter()
+            .or(Some(hit.lang.as_str()))
+            .and_then(Language::parse)
+            .unwrap_or(Language::En);
         SuggestionView {
-            url: format!("/articles/{}", hit.id),
+            url: format!("/{lang}/articles/{}", hit.id),
             slug: hit.id,
             title: hit.title,
             snippet: hit.snippet_html,
@@ -234,7 +243,10 @@ pub async fn api_suggest(
     }
     Ok(Json(SuggestionsResponse {
         query: query.q.clone(),
-        suggestions: suggestions.into_iter().map(SuggestionView::from).collect(),
+        suggestions: suggestions
+            .into_iter()
+            .map(|hit| SuggestionView::new(hit, &language))
+            .collect(),
         total: None,
     }))
 }
@@ -272,7 +284,11 @@ pub async fn api_search(
     }
     Ok(Json(SuggestionsResponse {
         query: query.q.clone(),
-        suggestions: results.hits.into_iter().map(SuggestionView::from).collect(),
+        suggestions: results
+            .hits
+            .into_iter()
+            .map(|hit| SuggestionView::new(hit, &language))
+            .collect(),
         total: Some(results.total),
     }))
 }

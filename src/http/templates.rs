@@ -122,17 +122,132 @@ pub struct Layout<'a> {
     pub lang: &'a str,
     pub title: String,
     pub asset_version: &'static str,
+    /// Where this language's pages start (`/lv`); links in templates are built on it. Marked
+    /// safe: it is one of the portal's own language codes, and links read as written.
+    pub home: Value,
+    /// The language switcher: this page (or, failing that, the home) in every language.
+    pub switcher: Vec<LanguageLink>,
+    /// `<link rel="alternate" hreflang>`: the same page in other languages.
+    pub alternates: Vec<LanguageLink>,
+    /// The page for a reader whose language is none of the alternates (`hreflang="x-default"`).
+    pub x_default: Option<String>,
+}
+
+/// A page in one language.
+#[derive(Clone, Debug, Serialize)]
+pub struct LanguageLink {
+    pub lang: &'static str,
+    pub name: &'static str,
+    pub href: String,
+    /// Whether this is the page's own language.
+    pub current: bool,
 }
 
 impl<'a> Layout<'a> {
+    /// A page in `lang` whose switcher leads to each language's home.
     pub fn new(state: &'a AppState, lang: &'a str, title: impl Into<String>) -> Layout<'a> {
-        Layout {
+        let home = Value::from_safe_string(
+            Language::parse(lang).map_or_else(|| "/".to_owned(), |l| format!("/{l}")),
+        );
+        let mut layout = Layout {
             site_name: &state.config.site_name,
             lang,
             title: title.into(),
             asset_version: &ASSET_VERSION,
-        }
+            home,
+            switcher: Vec::new(),
+            alternates: Vec::new(),
+            x_default: None,
+        };
+        layout.switcher =
+            switcher_through_cookie(&layout.pages_in_every_language(|l| format!("/{l}")));
+        layout
     }
+
+    /// A page that exists in every language at `/{lang}{rest}` (`rest` is `""` for a home,
+    /// `/search?q=…` for results): the switcher and the alternates lead to the same page, and
+    /// the unprefixed URL (which picks the reader's language) is the x-default.
+    pub fn in_every_language(mut self, rest: &str) -> Self {
+        self.alternates = self.pages_in_every_language(|language| format!("/{language}{rest}"));
+        self.switcher = switcher_through_cookie(&self.alternates);
+        self.x_default = Some(if rest.is_empty() {
+            "/".to_owned()
+        } else {
+            rest.to_owned()
+        });
+        self
+    }
+
+    /// An article: the alternates are its published translations (`(lang, slug)`, itself
+    /// included), the switcher leads to the translation where one exists (else the page in
+    /// that language shows the original with a notice), and x-default is the unprefixed URL
+    /// of `default_slug`.
+    pub fn for_article(mut self, translations: &[(String, String)], default_slug: &str) -> Self {
+        let translation = |language: Language| {
+            translations
+                .iter()
+                .find(|(lang, _)| lang == language.code())
+                .map(|(_, slug)| slug.as_str())
+        };
+        self.switcher = switcher_through_cookie(&self.pages_in_every_language(|language| {
+            let slug = translation(language).unwrap_or(default_slug);
+            format!("/{language}/articles/{slug}")
+        }));
+        self.alternates = Language::ALL
+            .into_iter()
+            .filter_map(|language| {
+                let slug = translation(language)?;
+                Some(LanguageLink {
+                    lang: language.code(),
+                    name: language.native_name(),
+                    href: format!("/{language}/articles/{slug}"),
+                    current: language.code() == self.lang,
+                })
+            })
+            .collect();
+        self.x_default = Some(format!("/articles/{default_slug}"));
+        self
+    }
+
+    /// `page` in each language.
+    fn pages_in_every_language(&self, page: impl Fn(Language) -> String) -> Vec<LanguageLink> {
+        Language::ALL
+            .into_iter()
+            .map(|language| LanguageLink {
+                lang: language.code(),
+                name: language.native_name(),
+                href: page(language),
+                current: language.code() == self.lang,
+            })
+            .collect()
+    }
+
+    /// Switcher links that lead to `page` itself in each language, through `?lang=` (the
+    /// private ticket page, whose URL has no language).
+    pub fn with_language_parameter(mut self, page: &str) -> Self {
+        self.switcher = switcher_through_cookie(
+            &self.pages_in_every_language(|language| format!("{page}?lang={language}")),
+        );
+        self
+    }
+}
+
+/// The switcher leads through `/language/{lang}?next=…`, which remembers the choice in a
+/// cookie before going to the page.
+fn switcher_through_cookie(pages: &[LanguageLink]) -> Vec<LanguageLink> {
+    pages
+        .iter()
+        .map(|page| {
+            let next = percent_encoding::utf8_percent_encode(
+                &page.href,
+                percent_encoding::NON_ALPHANUMERIC,
+            );
+            LanguageLink {
+                href: format!("/language/{}?next={next}", page.lang),
+                ..page.clone()
+            }
+        })
+        .collect()
 }
 
 /// Renders a page template with the layout and the page's own values.
@@ -141,18 +256,27 @@ pub fn render(name: &str, layout: &Layout<'_>, page: Value) -> Result<String, Ht
     Ok(template.render(context! { layout => layout, ..page })?)
 }
 
-/// The friendly error page.
+/// The friendly error page. For a customer (`customer` is their language) it says what
+/// happened in their words; staff pages show the handler's message, in English.
 pub fn render_error(
     state: &AppState,
     status: StatusCode,
     message: &str,
+    customer: Option<Language>,
 ) -> Result<String, HttpError> {
-    let lang = &state.config.default_language;
-    let title = match status.as_u16() {
-        code @ (400 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 503) => {
-            text(lang, &format!("error-title-{code}"))
-        }
-        _ => text(lang, "error-title-other"),
+    let lang: &str = customer.map_or(state.config.default_language.as_str(), |l| l.code());
+    let known = matches!(
+        status.as_u16(),
+        400 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 503
+    );
+    let key = |kind: &str| match known {
+        true => format!("error-{kind}-{}", status.as_u16()),
+        false => format!("error-{kind}-other"),
+    };
+    let title = text(lang, &key("title"));
+    let message = match customer {
+        Some(_) => text(lang, &key("text")),
+        None => message.to_owned(),
     };
     let layout = Layout::new(state, lang, title);
     render(

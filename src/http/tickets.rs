@@ -9,10 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use super::HttpError;
 use super::customer_session::CustomerSession;
-use super::error::Refusal;
 use super::templates::{Layout, render, text_with};
 use crate::app::AppState;
-use crate::display::timestamp;
+use crate::i18n::{Language, long_date_time};
 use crate::tickets::conversation::{ConversationError, add_customer_reply, rate_support};
 use crate::tickets::filing::reference_of;
 use crate::tickets::{AuthorKind, Ticket, TicketStatus};
@@ -20,6 +19,8 @@ use crate::tickets::{AuthorKind, Ticket, TicketStatus};
 /// `GET /tickets/{token}` parameters.
 #[derive(Debug, Default, Deserialize)]
 pub struct StatusQuery {
+    /// The language switcher's choice; the ticket's own language otherwise.
+    lang: Option<String>,
     filed: Option<String>,
     rated: Option<String>,
     replied: Option<String>,
@@ -44,14 +45,34 @@ async fn find_ticket(state: &AppState, token: &str) -> Result<Ticket, HttpError>
         .ok_or(HttpError::NotFound)
 }
 
+/// What a status page shows besides the ticket; `notice` and `error` are message keys.
+#[derive(Default)]
+struct StatusExtras<'a> {
+    lang: Option<Language>,
+    notice: Option<&'a str>,
+    error: Option<&'a str>,
+    reply_text: &'a str,
+}
+
 async fn render_status(
     state: &AppState,
     session: &CustomerSession,
     ticket: &Ticket,
-    notice: Option<&str>,
-    error: Option<String>,
-    reply_text: &str,
+    extras: StatusExtras<'_>,
 ) -> Result<String, HttpError> {
+    let StatusExtras {
+        lang: chosen,
+        notice,
+        error,
+        reply_text,
+    } = extras;
+    // The page speaks the language the request was written in, unless the customer picked
+    // another with the switcher.
+    let language = chosen
+        .or_else(|| Language::parse(&ticket.lang))
+        .or_else(|| Language::parse(&state.config.default_language))
+        .unwrap_or(Language::En);
+    let lang = language.code();
     let messages: Vec<MessageView> = state
         .db
         .ticket_messages(ticket.id, false)
@@ -61,27 +82,26 @@ async fn render_status(
             from_customer: m.author_kind == AuthorKind::Customer,
             author: m.author_name,
             body: m.body,
-            at: timestamp(m.created_at),
+            at: long_date_time(language, m.created_at),
         })
         .collect();
     let status = ticket.status;
     let reference = reference_of(ticket.id);
-    // The page speaks the language the request was written in.
-    let lang = crate::i18n::Language::parse(&ticket.lang)
-        .map_or(state.config.default_language.as_str(), |l| l.code());
+
     let title = text_with(
         lang,
         "ticket-page-title",
         &[("reference", reference.as_str().into())],
     );
-    let layout = Layout::new(state, lang, title);
+    let layout = Layout::new(state, lang, title)
+        .with_language_parameter(&format!("/tickets/{}", ticket.status_token));
     render(
         "ticket_status.html",
         &layout,
         context! {
             reference, token => &ticket.status_token, subject => &ticket.subject,
             status => status.as_str(), priority => ticket.priority.as_str(),
-            created => timestamp(ticket.created_at), messages,
+            created => long_date_time(language, ticket.created_at), messages,
             can_reply => status != TicketStatus::Closed,
             can_rate => matches!(status, TicketStatus::Resolved | TicketStatus::Closed) && ticket.satisfaction.is_none(),
             satisfaction => &ticket.satisfaction,
@@ -108,8 +128,13 @@ pub async fn ticket_status(
     } else {
         None
     };
+    let extras = StatusExtras {
+        lang: query.lang.as_deref().and_then(Language::parse),
+        notice,
+        ..StatusExtras::default()
+    };
     Ok(Html(
-        render_status(&state, &session, &ticket, notice, None, "").await?,
+        render_status(&state, &session, &ticket, extras).await?,
     ))
 }
 
@@ -131,21 +156,23 @@ pub async fn ticket_reply(
 ) -> Result<Response, HttpError> {
     let ticket = find_ticket(&state, &token).await?;
     let (error, status) = if session.verify_csrf(&form.csrf_token).is_err() {
-        (
-            HttpError::Forbidden(Refusal::ExpiredForm).to_string(),
-            StatusCode::FORBIDDEN,
-        )
+        ("error-expired-form", StatusCode::FORBIDDEN)
     } else {
         match add_customer_reply(&state.db, &ticket, &form.body).await {
             Ok(_) => {
                 return Ok(Redirect::to(&format!("/tickets/{token}?replied=1")).into_response());
             }
             Err(ConversationError::Storage(error)) => return Err(error.into()),
-            Err(error) => (error.to_string(), StatusCode::UNPROCESSABLE_ENTITY),
+            Err(error) => (error.message_key(), StatusCode::UNPROCESSABLE_ENTITY),
         }
     };
     // The reply comes back in the form, so nothing typed is lost.
-    let page = render_status(&state, &session, &ticket, None, Some(error), &form.body).await?;
+    let extras = StatusExtras {
+        error: Some(error),
+        reply_text: &form.body,
+        ..StatusExtras::default()
+    };
+    let page = render_status(&state, &session, &ticket, extras).await?;
     Ok((status, Html(page)).into_response())
 }
 

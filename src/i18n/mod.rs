@@ -251,6 +251,22 @@ pub fn long_date(language: Language, date: &str) -> String {
     )
 }
 
+/// A moment (milliseconds since the epoch) as the language writes a date and a time of day,
+/// in UTC: "14 October 2026, 09:30 UTC", "2026. gada 14. oktobrī, plkst. 09:30 UTC".
+pub fn long_date_time(language: Language, millis: i64) -> String {
+    let Ok(moment) = jiff::Timestamp::from_millisecond(millis) else {
+        return String::new();
+    };
+    let utc = moment.to_zoned(jiff::tz::TimeZone::UTC);
+    let date = long_date(language, &utc.date().to_string());
+    let time = utc.strftime("%H:%M UTC").to_string();
+    Catalogues::shipped().message(
+        language,
+        "date-time",
+        &[("date", Arg::Text(date)), ("time", Arg::Text(time))],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -299,6 +315,7 @@ mod tests {
                         ("rating", "good".into()),
                         ("max", Arg::from(200_i64)),
                         ("date", "d".into()),
+                        ("time", "t".into()),
                         ("link", "https://example.test".into()),
                     ],
                 );
@@ -347,6 +364,16 @@ mod tests {
     #[test]
     fn dates_read_as_each_language_writes_them() {
         assert_eq!(long_date(Language::En, "2026-10-14"), "14 October 2026");
+        // 2026-10-14 09:30 UTC
+        let moment = 1_791_970_200_000;
+        assert_eq!(
+            long_date_time(Language::En, moment),
+            "14 October 2026, 09:30 UTC"
+        );
+        assert_eq!(
+            long_date_time(Language::Lv, moment),
+            "2026. gada 14. oktobrī, plkst. 09:30 UTC"
+        );
         assert_eq!(long_date(Language::En, "someday"), "someday");
         for language in Language::ALL {
             assert!(long_date(language, "2026-10-14").contains("2026"));

@@ -166,6 +166,13 @@ fn display_date(editor_date: Option<&str>, modified_at: i64) -> String {
     }
 }
 
+#[derive(FromRow)]
+struct TranslationRow {
+    translation_of: String,
+    #[sqlx(flatten)]
+    summary: SummaryRow,
+}
+
 fn summaries(rows: Vec<SummaryRow>) -> Vec<ArticleSummary> {
     rows.into_iter().map(ArticleSummary::from).collect()
 }
@@ -400,6 +407,25 @@ impl Database {
             .fetch_all(self.pool())
             .await?;
         Ok(summaries(rows))
+    }
+
+    /// Every published article in `lang` that translates another, with the original's slug.
+    pub async fn published_translations_into(
+        &self,
+        lang: &str,
+    ) -> Result<Vec<(String, ArticleSummary)>, StorageError> {
+        let sql = format!(
+            "SELECT translation_of, {SUMMARY_COLUMNS} FROM articles WHERE status = 'published' \
+             AND lang = $1 AND translation_of IS NOT NULL AND translation_of <> ''"
+        );
+        let rows: Vec<TranslationRow> = sqlx::query_as(&sql)
+            .bind(lang)
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| (row.translation_of, ArticleSummary::from(row.summary)))
+            .collect())
     }
 
     /// Languages that have published articles, with their counts.

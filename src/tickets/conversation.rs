@@ -19,6 +19,19 @@ pub enum ConversationError {
     Storage(#[from] StorageError),
 }
 
+impl ConversationError {
+    /// The customer catalogues' message for this refusal (`locales/*/portal.ftl`).
+    pub fn message_key(&self) -> &'static str {
+        match self {
+            ConversationError::EmptyReply => "error-reply-empty",
+            ConversationError::ReplyTooLong => "error-reply-too-long",
+            ConversationError::Closed => "error-request-closed",
+            ConversationError::NotResolved => "error-not-resolved-yet",
+            ConversationError::Storage(_) => "error-internal",
+        }
+    }
+}
+
 /// Adds a customer's reply; an answered or resolved ticket reopens. Returns the new status.
 pub async fn add_customer_reply(
     db: &Database,

@@ -218,7 +218,8 @@
       fetchSuggestions(text, '&limit=5&draft=' + encodeURIComponent(draft) + pageLanguage());
     }, 250);
 
-    var autosaveUrl = '/request/' + encodeURIComponent(draft) + '/autosave';
+    // The form posts to /{lang}/request; its draft autosaves beside it.
+    var autosaveUrl = form.getAttribute('action') + '/' + encodeURIComponent(draft) + '/autosave';
     function saveNow() {
       var body = new URLSearchParams(new FormData(form));
       // A beacon survives leaving the page (opening a suggested article, closing the tab).

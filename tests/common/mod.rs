@@ -283,7 +283,7 @@ impl Customer<'_> {
 
     /// Opens a new request form and returns its draft id (following the redirect).
     pub async fn open_request_form(&mut self, query: &str) -> String {
-        let response = self.get(&format!("/request/new{query}")).await;
+        let response = self.get(&format!("/en/request/new{query}")).await;
         assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
         let location = response.headers[header::LOCATION]
             .to_str()
