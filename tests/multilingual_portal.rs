@@ -95,6 +95,39 @@ async fn every_customer_page_in_every_language_speaks_that_language() {
         assert!(form_path.starts_with(&format!("/{code}/request/new?draft=")));
         let form = customer.get(&form_path).await;
         assert_speaks(language, &form_path, &form.body);
+
+        let draft = form_path
+            .split("draft=")
+            .nth(1)
+            .expect("draft id")
+            .to_owned();
+        let csrf = customer.csrf_token();
+        let filed = customer
+            .post_form(
+                &format!("/{code}/request"),
+                &[
+                    ("draft", &draft),
+                    ("csrf_token", &csrf),
+                    ("email", "customer@example.test"),
+                    ("subject", "Ledgerline"),
+                    ("description", "Ledgerline Ledgerline Ledgerline"),
+                    ("step", "file"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            filed.status,
+            StatusCode::SEE_OTHER,
+            "{code}: {}",
+            filed.body
+        );
+        let status_path = location(&filed);
+        let status_page = customer.get(&status_path).await;
+        assert_speaks(language, &status_path, &status_page.body);
+        // The switcher reads the same ticket in another language.
+        let token_path = status_path.split('?').next().expect("path").to_owned();
+        let english = customer.get(&format!("{token_path}?lang=en")).await;
+        assert!(english.body.contains("<html lang=\"en\">"));
     }
 }
 
