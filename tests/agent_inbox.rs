@@ -4,10 +4,13 @@
 
 mod common;
 
-use answerdesk::storage::{Database, now_millis};
+use answerdesk::i18n::{Language, long_date};
+use answerdesk::storage::{Database, OutboxEmail, now_millis};
+use answerdesk::tickets::agent_work::display_name;
 use answerdesk::tickets::inbox::{InboxFilter, NO_SLA_DUE, StatusView, inbox_page};
 use answerdesk::tickets::{AuthorKind, Ticket, TicketPriority, TicketStatus};
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
 use common::{
     Staff, TestApp, TestDatabase, events_recorded, location, post_json, shipped_content, shut_down,
     spawn_app_with, test_databases,
@@ -47,6 +50,83 @@ async fn file(app: &TestApp, email: &str, subject: &str, description: &str) -> F
     let status_url = created["status_url"].as_str().expect("status url");
     let status_path = format!("/tickets/{}", status_url.rsplit('/').next().expect("token"));
     Filed { id, status_path }
+}
+
+/// Files a ticket through the request form from a browser that reads `accept_language`.
+async fn file_in_language(
+    app: &TestApp,
+    accept_language: &str,
+    name: &str,
+    email: &str,
+    subject: &str,
+) -> Filed {
+    let opened = app
+        .request(
+            Request::get("/request/new")
+                .header(header::ACCEPT_LANGUAGE, accept_language)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+    let mut customer = app.customer();
+    customer.get(&location(&opened)).await;
+    let draft = location(&opened)
+        .split("draft=")
+        .nth(1)
+        .expect("draft id")
+        .to_owned();
+    let csrf = customer.csrf_token();
+    let filed = customer
+        .post_form(
+            "/request",
+            &[
+                ("draft", &draft),
+                ("csrf_token", &csrf),
+                ("name", name),
+                ("email", email),
+                ("subject", subject),
+                ("description", "Подробности / details / podrobnosti."),
+                ("step", "file"),
+            ],
+        )
+        .await;
+    assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.body);
+    let status_path = location(&filed).replace("?filed=1", "");
+    let token = status_path.trim_start_matches("/tickets/");
+    let stored = app
+        .state
+        .db
+        .find_ticket_by_status_token(token)
+        .await
+        .expect("query")
+        .expect("filed");
+    Filed {
+        id: stored.id,
+        status_path,
+    }
+}
+
+/// The emails queued for `recipient`, oldest first.
+async fn emails_to(db: &Database, recipient: &str) -> Vec<OutboxEmail> {
+    db.unsent_emails(500)
+        .await
+        .expect("outbox")
+        .into_iter()
+        .filter(|email| email.recipient == recipient)
+        .collect()
+}
+
+/// Today (UTC) as `language` writes it, as the emails date things.
+fn today_in(language: Language) -> String {
+    long_date(language, &answerdesk::display::date(now_millis()))
+}
+
+/// The days an email written between `before` and now may carry (two around midnight).
+fn days_since(before: String, language: Language) -> Vec<String> {
+    let mut days = vec![before, today_in(language)];
+    days.dedup();
+    days
 }
 
 async fn ticket(db: &Database, id: i64) -> Ticket {
@@ -880,5 +960,228 @@ async fn an_agent_finds_articles_to_link_without_counting_as_a_customer_search()
         let db = shut_down(app).await;
         let searches = events_recorded(&db, answerdesk::deflection::EventKind::Search).await;
         assert_eq!(searches, 0, "{}", database.name);
+    }
+}
+
+#[tokio::test]
+async fn an_agent_reply_to_a_russian_ticket_is_emailed_in_russian_with_one_greeting() {
+    for database in test_databases().await {
+        let app = start(&database).await;
+        let db = app.state.db.clone();
+        let mut agent = app.sign_in_as("agent").await;
+        let filed = file_in_language(
+            &app,
+            "ru-RU,ru;q=0.9",
+            "Ольга Петрова",
+            "olga@example.ru",
+            "Не работает экспорт",
+        )
+        .await;
+        assert_eq!(ticket(&db, filed.id).await.lang, "ru", "[{}]", app.backend);
+        let reply = "Проверьте, пожалуйста, настройки экспорта в разделе «Отчёты».";
+        post_ok(
+            &mut agent,
+            &format!("/agent/tickets/{}/reply", filed.id),
+            &[("body", reply), ("status", "")],
+        )
+        .await;
+
+        let emails = emails_to(&db, "olga@example.ru").await;
+        assert_eq!(emails.len(), 2, "the confirmation and the reply");
+        let reference = format!("AD-{:06}", filed.id);
+        assert!(
+            emails[0]
+                .subject
+                .starts_with(&format!("[{reference}] Мы получили Ваше обращение")),
+            "{}",
+            emails[0].subject
+        );
+        let email = &emails[1];
+        assert_eq!(
+            email.subject,
+            format!("[{reference}] Re: Не работает экспорт")
+        );
+        assert_eq!(
+            email.body,
+            format!(
+                "Здравствуйте, Ольга Петрова!\n\n{reply}\n\nС уважением,\n{agent_name}\n\
+                 Test Help Centre\n\nОтветить или следить за обращением {reference} можно \
+                 здесь:\n{base}{status_path}\n",
+                agent_name = display_name(&agent.user),
+                base = app.state.public_base_url(),
+                status_path = filed.status_path,
+            )
+        );
+        assert_eq!(email.body.matches("Здравствуйте").count(), 1);
+        assert_eq!(email.body.matches("С уважением").count(), 1);
+        shut_down(app).await;
+    }
+}
+
+#[tokio::test]
+async fn resolving_a_slovenian_ticket_emails_the_resolution_and_a_rating_request_in_slovenian() {
+    for database in test_databases().await {
+        let app = start(&database).await;
+        let db = app.state.db.clone();
+        let mut agent = app.sign_in_as("agent").await;
+        let filed = file_in_language(
+            &app,
+            "sl-SI,sl;q=0.9,en;q=0.4",
+            "Ana Novak",
+            "ana@example.si",
+            "Izvoz ne deluje",
+        )
+        .await;
+        let before = today_in(Language::Sl);
+        post_ok(
+            &mut agent,
+            &format!("/agent/tickets/{}/status", filed.id),
+            &[("value", "resolved")],
+        )
+        .await;
+        let days = days_since(before, Language::Sl);
+        let reference = format!("AD-{:06}", filed.id);
+        let status_link = format!("{}{}", app.state.public_base_url(), filed.status_path);
+        let emails = emails_to(&db, "ana@example.si").await;
+        assert_eq!(
+            emails.len(),
+            2,
+            "[{}] confirmation and resolution",
+            app.backend
+        );
+        let resolved = &emails[1];
+        assert_eq!(
+            resolved.subject,
+            format!("[{reference}] Vaša zahteva je rešena: Izvoz ne deluje")
+        );
+        let expected = |today: &String| {
+            format!(
+                "Pozdravljeni, Ana Novak!\n\nVašo zahtevo {reference} smo označili kot rešeno. \
+                 Datum rešitve: {today}.\n\nČe kaj še vedno ne deluje, odgovorite na strani \
+                 zahteve in zahteva se bo znova odprla:\n{status_link}\n\nKako smo se odrezali? \
+                 Ocenite našo podporo – potreben je le en klik:\n{status_link}#rating-title\n\n\
+                 Lep pozdrav\nEkipa Test Help Centre\n"
+            )
+        };
+        assert!(
+            days.iter().any(|today| resolved.body == expected(today)),
+            "{}\n---\nexpected\n{}",
+            resolved.body,
+            expected(&days[0])
+        );
+        // The rating link opens the status page at its rating form.
+        let mut customer = app.customer();
+        let page = customer.get(&filed.status_path).await.body;
+        assert!(page.contains("id=\"rating-title\""), "{page}");
+
+        // Rated, reopened by a reply and resolved again by an agent's reply: that reply says
+        // the request is resolved and does not ask for a second rating.
+        let csrf = customer.csrf_token();
+        customer
+            .post_form(
+                &format!("{}/rating", filed.status_path),
+                &[("csrf_token", &csrf), ("rating", "good")],
+            )
+            .await;
+        customer
+            .post_form(
+                &format!("{}/reply", filed.status_path),
+                &[("csrf_token", &csrf), ("body", "Še eno vprašanje.")],
+            )
+            .await;
+        assert_eq!(ticket(&db, filed.id).await.status, TicketStatus::Open);
+        post_ok(
+            &mut agent,
+            &format!("/agent/tickets/{}/reply", filed.id),
+            &[("body", "Odgovor je v članku."), ("status", "resolved")],
+        )
+        .await;
+        let emails = emails_to(&db, "ana@example.si").await;
+        assert_eq!(emails.len(), 3);
+        let reply = &emails[2];
+        assert!(
+            reply.body.contains(&format!(
+                "Vašo zahtevo {reference} smo označili kot rešeno. Če kaj še vedno ne deluje"
+            )),
+            "{}",
+            reply.body
+        );
+        assert!(
+            !reply.body.contains("Kako smo se odrezali?"),
+            "{}",
+            reply.body
+        );
+        assert_eq!(reply.body.matches("Pozdravljeni").count(), 1);
+        shut_down(app).await;
+    }
+}
+
+#[tokio::test]
+async fn resolving_tickets_in_bulk_emails_each_customer_in_their_own_language() {
+    for database in test_databases().await {
+        let app = start(&database).await;
+        let db = app.state.db.clone();
+        let mut agent = app.sign_in_as("agent").await;
+        let lithuanian = file_in_language(
+            &app,
+            "lt-LT,lt;q=0.9",
+            "Rūta Kazlauskienė",
+            "ruta@example.lt",
+            "Sąskaita faktūra",
+        )
+        .await;
+        let english = file(&app, "ann@example.com", "Invoice", "Where is it?").await;
+        let (lt_id, en_id) = (lithuanian.id.to_string(), english.id.to_string());
+        let before = today_in(Language::Lt);
+        post_ok(
+            &mut agent,
+            "/agent/bulk",
+            &[
+                ("ticket", &lt_id),
+                ("ticket", &en_id),
+                ("status", "resolved"),
+            ],
+        )
+        .await;
+        let lt_emails = emails_to(&db, "ruta@example.lt").await;
+        let resolved = lt_emails.last().expect("emailed");
+        assert_eq!(
+            resolved.subject,
+            format!(
+                "[AD-{:06}] Jūsų užklausa išspręsta: Sąskaita faktūra",
+                lithuanian.id
+            ),
+            "[{}]",
+            app.backend
+        );
+        let opening = |today: &String| {
+            format!(
+                "Laba diena,\n\n{today} Jūsų užklausą AD-{:06} pažymėjome kaip išspręstą.\n",
+                lithuanian.id
+            )
+        };
+        assert!(
+            days_since(before, Language::Lt)
+                .iter()
+                .any(|today| resolved.body.starts_with(&opening(today))),
+            "{}",
+            resolved.body
+        );
+        assert!(resolved.body.contains("Kaip mums sekėsi?"));
+        let en_emails = emails_to(&db, "ann@example.com").await;
+        let resolved = en_emails.last().expect("emailed");
+        assert_eq!(
+            resolved.subject,
+            format!(
+                "[AD-{:06}] Your request has been resolved: Invoice",
+                english.id
+            )
+        );
+        assert!(
+            resolved
+                .body
+                .contains("How did we do? Rate our support in one click:")
+        );
+        shut_down(app).await;
     }
 }

@@ -6,7 +6,7 @@ use axum::response::{Html, Redirect};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
-use super::{HttpError, agent_options, find_assignee, format_time, work_error};
+use super::{HttpError, agent_options, find_assignee, format_time, reply_links, work_error};
 use crate::accounts::StaffArea;
 use crate::app::AppState;
 use crate::http::staff::render_staff_page;
@@ -332,7 +332,8 @@ pub(super) async fn bulk_action(
             "Choose an assignee, a status or a tag to apply.".into(),
         ));
     }
-    let outcome = apply_bulk_action(&state.db, &session.user, &ticket_ids, &action)
+    let links = reply_links(&state);
+    let outcome = apply_bulk_action(&state.db, &session.user, &ticket_ids, &action, &links)
         .await
         .map_err(work_error)?;
     // Only a path inside the inbox: never an open redirect.

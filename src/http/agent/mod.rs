@@ -73,6 +73,7 @@ fn reply_links(state: &AppState) -> ReplyLinks {
     ReplyLinks {
         base_url: state.public_base_url(),
         site_name: state.config.site_name.clone(),
+        default_language: state.config.default_language.clone(),
     }
 }
 

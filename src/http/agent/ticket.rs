@@ -393,7 +393,8 @@ pub(super) async fn update_status(
     let ticket = find_ticket(&state, id).await?;
     let status = TicketStatus::parse(form.value.trim())
         .ok_or_else(|| HttpError::BadRequest(format!("Unknown status {:?}.", form.value)))?;
-    let result = change_status(&state.db, &ticket, &session.user, status).await;
+    let links = reply_links(&state);
+    let result = change_status(&state.db, &ticket, &session.user, status, &links).await;
     answer_change(&state, &session, &ticket, result, "status").await
 }
 
