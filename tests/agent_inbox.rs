@@ -1185,3 +1185,78 @@ async fn resolving_tickets_in_bulk_emails_each_customer_in_their_own_language() 
         shut_down(app).await;
     }
 }
+
+#[tokio::test]
+async fn the_inbox_shows_each_tickets_language_and_filters_by_it() {
+    for database in test_databases().await {
+        let app = start(&database).await;
+        let mut agent = app.sign_in_as("agent").await;
+        let latvian = file_in_language(
+            &app,
+            "lv-LV,lv;q=0.9",
+            "Anna Bērziņa",
+            "anna@example.lv",
+            "Rēķina PDF ir tukšs",
+        )
+        .await;
+        file_in_language(
+            &app,
+            "ru-RU,ru;q=0.9",
+            "Ольга Петрова",
+            "olga@example.ru",
+            "Не приходит счёт",
+        )
+        .await;
+        // The API knows no browser: its tickets are in the default language.
+        file(&app, "ann@example.com", "Invoice missing", "Where is it?").await;
+
+        let inbox = agent.get("/agent").await;
+        assert_eq!(inbox.status, StatusCode::OK, "[{}]", app.backend);
+        assert!(inbox.body.contains("<th scope=\"col\">Language</th>"));
+        for badge in [
+            "<span class=\"pill lang-badge\" lang=\"lv\">Latviešu (lv)</span>",
+            "<span class=\"pill lang-badge\" lang=\"ru\">Русский (ru)</span>",
+            "<span class=\"pill lang-badge\" lang=\"en\">English (en)</span>",
+        ] {
+            assert!(inbox.body.contains(badge), "{badge} [{}]", app.backend);
+        }
+        // Each line names its own ticket's language.
+        let row_of = |subject: &str| {
+            let start = position(&inbox.body, subject);
+            let end = inbox.body[start..].find("</tr>").expect("row end") + start;
+            inbox.body[start..end].to_owned()
+        };
+        assert!(row_of("Rēķina PDF ir tukšs").contains("Latviešu (lv)"));
+        assert!(row_of("Не приходит счёт").contains("Русский (ru)"));
+        assert!(row_of("Invoice missing").contains("English (en)"));
+
+        let only_latvian = agent.get("/agent?lang=lv").await;
+        assert_eq!(only_latvian.status, StatusCode::OK);
+        assert_eq!(rows_shown(&only_latvian.body), 1);
+        assert!(only_latvian.body.contains("Rēķina PDF ir tukšs"));
+        assert!(
+            only_latvian
+                .body
+                .contains("<option value=\"lv\" selected>Latviešu (lv)</option>")
+        );
+        // The status tabs keep the language filter.
+        assert!(only_latvian.body.contains("status=all&amp;lang=lv\""));
+        assert_eq!(
+            agent.get("/agent?lang=de").await.status,
+            StatusCode::BAD_REQUEST
+        );
+
+        let page = agent
+            .get(&format!("/agent/tickets/{}", latvian.id))
+            .await
+            .body;
+        assert!(
+            page.contains(
+                "language <span class=\"pill lang-badge\" lang=\"lv\">Latviešu (lv)</span>"
+            ),
+            "{page}"
+        );
+        assert!(page.contains("gets it by email in Latviešu (lv)"));
+        shut_down(app).await;
+    }
+}

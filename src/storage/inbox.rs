@@ -73,6 +73,7 @@ struct InboxRowData {
     priority: String,
     tags: String,
     category: String,
+    lang: String,
     assignee_id: Option<i64>,
     assignee_name: Option<String>,
     sla_due_at: i64,
@@ -94,6 +95,7 @@ impl TryFrom<InboxRowData> for InboxRow {
             name: row.name,
             email: row.email,
             category: row.category,
+            lang: row.lang,
             assignee_id: row.assignee_id,
             assignee_name: row.assignee_name,
             sla_due_at: row.sla_due_at,
@@ -189,6 +191,10 @@ fn inbox_conditions(filter: &InboxFilter, viewer_id: i64, now: i64) -> Condition
         let p = conditions.placeholder(Bind::Text(category.clone()));
         conditions.add(format!("t.category = {p}"));
     }
+    if let Some(lang) = filter.lang {
+        let p = conditions.placeholder(Bind::Text(lang.code().to_owned()));
+        conditions.add(format!("t.lang = {p}"));
+    }
     match filter.assignee {
         AssigneeFilter::Anyone => {}
         AssigneeFilter::Unassigned => conditions.add("t.assignee_id IS NULL".to_owned()),
@@ -245,7 +251,7 @@ impl Database {
         let offset_placeholder = conditions.placeholder(Bind::Int(offset));
         let sql = format!(
             "SELECT t.id, t.subject, t.name, t.email, t.status, t.priority, t.tags, t.category, \
-             t.assignee_id, u.name AS assignee_name, t.sla_due_at, t.created_at, t.updated_at \
+             t.lang, t.assignee_id, u.name AS assignee_name, t.sla_due_at, t.created_at, t.updated_at \
              FROM tickets t LEFT JOIN users u ON u.id = t.assignee_id{where_sql} \
              ORDER BY {order} LIMIT {limit_placeholder} OFFSET {offset_placeholder}"
         );

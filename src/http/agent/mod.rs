@@ -12,6 +12,7 @@ use serde::Serialize;
 use super::HttpError;
 use crate::accounts::StaffUser;
 use crate::app::AppState;
+use crate::i18n::Language;
 use crate::tickets::agent_work::{AgentWorkError, ReplyLinks};
 
 /// Templates of this area, by the name pages use.
@@ -67,6 +68,34 @@ fn format_time(millis: i64) -> String {
     jiff::Timestamp::from_millisecond(millis)
         .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
         .unwrap_or_default()
+}
+
+/// How staff pages name a ticket's language: "Latviešu (lv)"; a code the portal does not
+/// speak as stored, and none as "unknown".
+fn language_label(code: &str) -> String {
+    match Language::parse(code) {
+        Some(language) => language.label(),
+        None if code.trim().is_empty() => "unknown".to_owned(),
+        None => code.to_owned(),
+    }
+}
+
+/// A language to choose in a staff form.
+#[derive(Serialize)]
+struct LanguageOption {
+    code: &'static str,
+    label: String,
+}
+
+/// Every language the portal speaks, for staff forms.
+fn language_options() -> Vec<LanguageOption> {
+    Language::ALL
+        .into_iter()
+        .map(|language| LanguageOption {
+            code: language.code(),
+            label: language.label(),
+        })
+        .collect()
 }
 
 fn reply_links(state: &AppState) -> ReplyLinks {

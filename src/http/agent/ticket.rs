@@ -8,7 +8,9 @@ use axum::{Form, Json};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
-use super::{HttpError, agent_options, find_assignee, format_time, reply_links, work_error};
+use super::{
+    HttpError, agent_options, find_assignee, format_time, language_label, reply_links, work_error,
+};
 use crate::accounts::StaffArea;
 use crate::app::AppState;
 use crate::http::staff::render_staff_page;
@@ -199,7 +201,8 @@ async fn render_ticket(
                 id => ticket.id, reference, subject => &ticket.subject, name => &ticket.name,
                 email => &ticket.email, status => status.as_str(), priority => ticket.priority.as_str(),
                 tags => tags.join(", "), tag_list => tags, category => &ticket.category,
-                lang => &ticket.lang, channel => ticket.channel.as_str(),
+                lang => &ticket.lang, language => language_label(&ticket.lang),
+                channel => ticket.channel.as_str(),
                 created => format_time(ticket.created_at),
                 assignee_id => ticket.assignee_id,
                 satisfaction => &ticket.satisfaction,
