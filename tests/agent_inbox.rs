@@ -813,7 +813,7 @@ async fn canned_responses_are_inserted_with_the_placeholders_filled() {
             "/agent/canned",
             &[
                 ("title", "Password reset"),
-                ("body", "Hello {{customer_name}}, about {{ticket_reference}}: follow {{status_link}}. {{agent_name}} {{unknown}}"),
+                ("body", "{{customer_name}}, about {{ticket_reference}}: follow {{status_link}}. {{agent_name}} {{unknown}}"),
             ],
         )
         .await;
@@ -830,7 +830,7 @@ async fn canned_responses_are_inserted_with_the_placeholders_filled() {
 
         let token = filed.status_path.rsplit('/').next().expect("token");
         let expected = format!(
-            "Hello Ann Customer, about AD-{:06}: follow {}/tickets/{token}. agent {{{{unknown}}}}",
+            "Ann Customer, about AD-{:06}: follow {}/tickets/{token}. agent {{{{unknown}}}}",
             filed.id,
             app.state.public_base_url()
         );
@@ -850,17 +850,17 @@ async fn canned_responses_are_inserted_with_the_placeholders_filled() {
             .get(&format!("/agent/tickets/{}?canned={canned_id}", filed.id))
             .await
             .body;
-        assert!(page.contains(&format!("Hello Ann Customer, about AD-{:06}", filed.id)));
+        assert!(page.contains(&format!("Ann Customer, about AD-{:06}", filed.id)));
 
         post_ok(
             &mut agent,
             &format!("/agent/canned/{canned_id}"),
-            &[("title", "Reset"), ("body", "Hi {{customer_name}}")],
+            &[("title", "Reset"), ("body", "Thanks, {{customer_name}}")],
         )
         .await;
         assert_eq!(
             db.canned_responses().await.expect("canned")[0].body,
-            "Hi {{customer_name}}"
+            "Thanks, {{customer_name}}"
         );
         let invalid = agent
             .post_form("/agent/canned", &[("title", ""), ("body", "x")])
@@ -1257,6 +1257,195 @@ async fn the_inbox_shows_each_tickets_language_and_filters_by_it() {
             "{page}"
         );
         assert!(page.contains("gets it by email in Latviešu (lv)"));
+        shut_down(app).await;
+    }
+}
+
+#[tokio::test]
+async fn inserting_a_canned_response_on_a_slovenian_ticket_picks_the_slovenian_variant() {
+    for database in test_databases().await {
+        let app = start(&database).await;
+        let db = app.state.db.clone();
+        let mut agent = app.sign_in_as("agent").await;
+        let slovenian = file_in_language(
+            &app,
+            "sl-SI,sl;q=0.9",
+            "Ana Novak",
+            "ana@example.si",
+            "Pozabljeno geslo",
+        )
+        .await;
+        let latvian = file_in_language(
+            &app,
+            "lv-LV,lv;q=0.9",
+            "Anna Bērziņa",
+            "anna@example.lv",
+            "Aizmirsta parole",
+        )
+        .await;
+        let english = file(&app, "ann@example.com", "Forgot password", "Help").await;
+
+        // Written for the email around it: no greeting, no signature.
+        post_ok(
+            &mut agent,
+            "/agent/canned",
+            &[
+                ("title", "Password reset"),
+                (
+                    "body",
+                    "You can reset your password from the sign-in page. Your request {{ticket_reference}} stays open until it works.",
+                ),
+            ],
+        )
+        .await;
+        let canned_id = db.canned_responses().await.expect("canned")[0].id;
+        post_ok(
+            &mut agent,
+            &format!("/agent/canned/{canned_id}/variants"),
+            &[
+                ("lang", "sl"),
+                (
+                    "body",
+                    "Geslo lahko ponastavite na strani za prijavo. Zahteva {{ticket_reference}} ostane odprta.",
+                ),
+            ],
+        )
+        .await;
+        let editor = agent.get("/agent/canned").await.body;
+        assert!(editor.contains("Slovenščina (sl)"), "[{}]", app.backend);
+        assert!(editor.contains("Geslo lahko ponastavite"));
+        assert!(
+            editor.contains("<option value=\"lv\">Latviešu (lv)</option>"),
+            "Latvian can still be added"
+        );
+        assert!(
+            !editor.contains("<option value=\"sl\">"),
+            "Slovenian exists already"
+        );
+
+        let insert = |ticket_id: i64| format!("/api/agent/tickets/{ticket_id}/canned/{canned_id}");
+        let filled = |response: common::TestResponse| -> serde_json::Value {
+            assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+            serde_json::from_str(&response.body).expect("JSON")
+        };
+        let on_slovenian = filled(agent.send_json("GET", &insert(slovenian.id), None).await);
+        assert_eq!(
+            on_slovenian["body"],
+            format!(
+                "Geslo lahko ponastavite na strani za prijavo. Zahteva AD-{:06} ostane odprta.",
+                slovenian.id
+            )
+        );
+        assert_eq!(on_slovenian["lang"], "sl");
+        assert_eq!(on_slovenian["title"], "Password reset");
+        // No Latvian variant: the Latvian ticket gets the default text, filled.
+        let on_latvian = filled(agent.send_json("GET", &insert(latvian.id), None).await);
+        assert_eq!(
+            on_latvian["body"],
+            format!(
+                "You can reset your password from the sign-in page. Your request AD-{:06} stays open until it works.",
+                latvian.id
+            )
+        );
+        assert!(on_latvian["lang"].is_null());
+        let on_english = filled(agent.send_json("GET", &insert(english.id), None).await);
+        assert!(on_english["lang"].is_null());
+
+        // Without JavaScript the page puts the same variant into the reply box.
+        let page = agent
+            .get(&format!(
+                "/agent/tickets/{}?canned={canned_id}",
+                slovenian.id
+            ))
+            .await
+            .body;
+        assert!(page.contains("Geslo lahko ponastavite na strani za prijavo."));
+        assert!(
+            page.contains("Password reset (sl)"),
+            "the list names the variants"
+        );
+
+        // Sent as the reply, the email greets and signs once around it.
+        let text = on_slovenian["body"].as_str().expect("text").to_owned();
+        post_ok(
+            &mut agent,
+            &format!("/agent/tickets/{}/reply", slovenian.id),
+            &[("body", &text)],
+        )
+        .await;
+        let reply = emails_to(&db, "ana@example.si").await.pop().expect("reply");
+        assert!(
+            reply.body.starts_with(&format!(
+                "Pozdravljeni, Ana Novak!\n\n{text}\n\nLep pozdrav\n"
+            )),
+            "{}",
+            reply.body
+        );
+        assert_eq!(reply.body.matches("Pozdravljeni").count(), 1);
+        assert_eq!(reply.body.matches("Lep pozdrav").count(), 1);
+
+        // Editing the variant replaces its text; removing it brings the default back.
+        post_ok(
+            &mut agent,
+            &format!("/agent/canned/{canned_id}/variants"),
+            &[
+                ("lang", "sl"),
+                ("body", "Novo besedilo za {{customer_name}}."),
+            ],
+        )
+        .await;
+        let on_slovenian = filled(agent.send_json("GET", &insert(slovenian.id), None).await);
+        assert_eq!(on_slovenian["body"], "Novo besedilo za Ana Novak.");
+        let empty = agent
+            .post_form(
+                &format!("/agent/canned/{canned_id}/variants"),
+                &[("lang", "sl"), ("body", "  ")],
+            )
+            .await;
+        assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let unknown = agent
+            .post_form(
+                &format!("/agent/canned/{canned_id}/variants"),
+                &[("lang", "de"), ("body", "Hallo")],
+            )
+            .await;
+        assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+        post_ok(
+            &mut agent,
+            &format!("/agent/canned/{canned_id}/variants/sl/delete"),
+            &[],
+        )
+        .await;
+        let on_slovenian = filled(agent.send_json("GET", &insert(slovenian.id), None).await);
+        assert!(on_slovenian["lang"].is_null());
+        assert!(
+            on_slovenian["body"]
+                .as_str()
+                .is_some_and(|body| body.starts_with("You can reset your password"))
+        );
+
+        // Deleting the response deletes its variants with it.
+        post_ok(
+            &mut agent,
+            &format!("/agent/canned/{canned_id}/variants"),
+            &[
+                ("lang", "lv"),
+                ("body", "Paroli varat atiestatīt pieteikšanās lapā."),
+            ],
+        )
+        .await;
+        assert_eq!(db.canned_variants().await.expect("variants").len(), 1);
+        post_ok(
+            &mut agent,
+            &format!("/agent/canned/{canned_id}/delete"),
+            &[],
+        )
+        .await;
+        assert!(db.canned_variants().await.expect("variants").is_empty());
+        let actions = audit_actions(&db).await;
+        for action in ["canned.variant.save", "canned.variant.delete"] {
+            assert!(actions.iter().any(|(a, _)| a == action), "{action}");
+        }
         shut_down(app).await;
     }
 }

@@ -56,6 +56,11 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/agent/canned/{id}", post(canned::update_canned))
         .route("/agent/canned/{id}/delete", post(canned::delete_canned))
+        .route("/agent/canned/{id}/variants", post(canned::save_variant))
+        .route(
+            "/agent/canned/{id}/variants/{lang}/delete",
+            post(canned::delete_variant),
+        )
         .route(
             "/api/agent/tickets/{id}/canned/{canned_id}",
             get(ticket::api_filled_canned),
@@ -87,15 +92,18 @@ struct LanguageOption {
     label: String,
 }
 
-/// Every language the portal speaks, for staff forms.
-fn language_options() -> Vec<LanguageOption> {
-    Language::ALL
-        .into_iter()
-        .map(|language| LanguageOption {
+impl LanguageOption {
+    fn of(language: Language) -> LanguageOption {
+        LanguageOption {
             code: language.code(),
             label: language.label(),
-        })
-        .collect()
+        }
+    }
+}
+
+/// Every language the portal speaks, for staff forms.
+fn language_options() -> Vec<LanguageOption> {
+    Language::ALL.into_iter().map(LanguageOption::of).collect()
 }
 
 fn reply_links(state: &AppState) -> ReplyLinks {

@@ -21,7 +21,7 @@ use crate::tickets::agent_work::{
     AgentWorkError, add_internal_note, assign, change_priority, change_status, parse_tags,
     reply_to_customer, set_tags,
 };
-use crate::tickets::canned::fill_placeholders;
+use crate::tickets::canned::{CannedError, FilledCanned, canned_reply};
 use crate::tickets::filing::reference_of;
 use crate::tickets::ticket_view::ticket_view;
 use crate::tickets::{Ticket, TicketPriority, TicketStatus};
@@ -183,7 +183,10 @@ async fn render_ticket(
     let canned: Vec<_> = view
         .canned
         .into_iter()
-        .map(|c| context! { id => c.id, title => c.title })
+        .map(|c| {
+            let langs: Vec<&str> = c.variants.iter().map(|v| v.lang.code()).collect();
+            context! { id => c.response.id, title => c.response.title, langs }
+        })
         .collect();
     let article_results = find_articles_for_reply(state, &extras.search)?;
     let status = ticket.status;
@@ -233,12 +236,16 @@ pub(super) async fn ticket_page(
             let canned_id: i64 = canned_id
                 .parse()
                 .map_err(|_| HttpError::BadRequest("Unknown canned response.".into()))?;
-            let response = state
-                .db
-                .find_canned_response(canned_id)
-                .await?
-                .ok_or(HttpError::NotFound)?;
-            fill_placeholders(&response, &ticket, &session.user, &reply_links(&state))
+            canned_reply(
+                &state.db,
+                canned_id,
+                &ticket,
+                &session.user,
+                &reply_links(&state),
+            )
+            .await
+            .map_err(canned_error)?
+            .body
         }
     };
     let notice = match query.done.as_str() {
@@ -452,24 +459,37 @@ pub(super) async fn update_assignee(
 }
 
 /// `GET /api/agent/tickets/{id}/canned/{canned_id}`: the canned response filled in for this
-/// ticket, `{"title", "body"}`, for the reply box's script.
+/// ticket, `{"title", "body", "lang"}` (`lang`: the variant used, `null` for the default
+/// text), for the reply box's script.
 pub(super) async fn api_filled_canned(
     State(state): State<AppState>,
     session: StaffSession,
     Path((id, canned_id)): Path<(i64, i64)>,
-) -> Result<Json<serde_json::Value>, HttpError> {
+) -> Result<Json<FilledCanned>, HttpError> {
     let ticket = state
         .db
         .find_ticket_by_id(id)
         .await?
         .ok_or_else(|| HttpError::BadRequest("unknown ticket".into()))?;
-    let response = state
-        .db
-        .find_canned_response(canned_id)
-        .await?
-        .ok_or_else(|| HttpError::BadRequest("unknown canned response".into()))?;
-    let body = fill_placeholders(&response, &ticket, &session.user, &reply_links(&state));
-    Ok(Json(
-        serde_json::json!({ "title": response.title, "body": body }),
-    ))
+    let filled = canned_reply(
+        &state.db,
+        canned_id,
+        &ticket,
+        &session.user,
+        &reply_links(&state),
+    )
+    .await
+    .map_err(|error| match error {
+        CannedError::NotFound => HttpError::BadRequest("unknown canned response".into()),
+        other => canned_error(other),
+    })?;
+    Ok(Json(filled))
+}
+
+fn canned_error(error: CannedError) -> HttpError {
+    match error {
+        CannedError::Storage(error) => error.into(),
+        CannedError::NotFound => HttpError::NotFound,
+        other => HttpError::BadRequest(other.to_string()),
+    }
 }
