@@ -11,6 +11,11 @@ pub fn timestamp_with_seconds(millis: i64) -> String {
     formatted(millis, "%Y-%m-%d %H:%M:%S UTC")
 }
 
+/// The UTC day of a time as `2026-12-01`, the form `i18n::long_date` writes out per language.
+pub fn date(millis: i64) -> String {
+    formatted(millis, "%Y-%m-%d")
+}
+
 fn formatted(millis: i64, format: &str) -> String {
     jiff::Timestamp::from_millisecond(millis)
         .map(|t| t.strftime(format).to_string())
@@ -53,5 +58,6 @@ mod tests {
         assert_eq!(timestamp(0), "1970-01-01 00:00 UTC");
         assert_eq!(timestamp_with_seconds(61_000), "1970-01-01 00:01:01 UTC");
         assert_eq!(timestamp(i64::MAX), "");
+        assert_eq!(date(86_400_000 + 61_000), "1970-01-02");
     }
 }

@@ -4,7 +4,9 @@
 
 mod common;
 
-use answerdesk::storage::{Database, now_millis};
+use answerdesk::i18n::{Language, long_date};
+use answerdesk::storage::{Database, OutboxEmail, now_millis};
+use answerdesk::tickets::agent_work::display_name;
 use answerdesk::tickets::inbox::{InboxFilter, NO_SLA_DUE, StatusView, inbox_page};
 use answerdesk::tickets::{AuthorKind, Ticket, TicketPriority, TicketStatus};
 use axum::http::StatusCode;
@@ -47,6 +49,76 @@ async fn file(app: &TestApp, email: &str, subject: &str, description: &str) -> F
     let status_url = created["status_url"].as_str().expect("status url");
     let status_path = format!("/tickets/{}", status_url.rsplit('/').next().expect("token"));
     Filed { id, status_path }
+}
+
+/// Files a ticket through the request form in language `code` (`/{code}/request/new`).
+async fn file_in_language(
+    app: &TestApp,
+    code: &str,
+    name: &str,
+    email: &str,
+    subject: &str,
+) -> Filed {
+    let mut customer = app.customer();
+    let opened = customer.get(&format!("/{code}/request/new")).await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+    customer.get(&location(&opened)).await;
+    let draft = location(&opened)
+        .split("draft=")
+        .nth(1)
+        .expect("draft id")
+        .to_owned();
+    let csrf = customer.csrf_token();
+    let filed = customer
+        .post_form(
+            &format!("/{code}/request"),
+            &[
+                ("draft", &draft),
+                ("csrf_token", &csrf),
+                ("name", name),
+                ("email", email),
+                ("subject", subject),
+                ("description", "Подробности / details / podrobnosti."),
+                ("step", "file"),
+            ],
+        )
+        .await;
+    assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.body);
+    let status_path = location(&filed).replace("?filed=1", "");
+    let token = status_path.trim_start_matches("/tickets/");
+    let stored = app
+        .state
+        .db
+        .find_ticket_by_status_token(token)
+        .await
+        .expect("query")
+        .expect("filed");
+    Filed {
+        id: stored.id,
+        status_path,
+    }
+}
+
+/// The emails queued for `recipient`, oldest first.
+async fn emails_to(db: &Database, recipient: &str) -> Vec<OutboxEmail> {
+    db.unsent_emails(500)
+        .await
+        .expect("outbox")
+        .into_iter()
+        .filter(|email| email.recipient == recipient)
+        .collect()
+}
+
+/// Today (UTC) as `language` writes it, as the emails date things.
+fn today_in(language: Language) -> String {
+    long_date(language, &answerdesk::display::date(now_millis()))
+}
+
+/// The days an email written between `before` and now may carry (two around midnight).
+fn days_since(before: String, language: Language) -> Vec<String> {
+    let mut days = vec![before, today_in(language)];
+    days.dedup();
+    days
 }
 
 async fn ticket(db: &Database, id: i64) -> Ticket {
@@ -733,7 +805,7 @@ async fn canned_responses_are_inserted_with_the_placeholders_filled() {
             "/agent/canned",
             &[
                 ("title", "Password reset"),
-                ("body", "Hello {{customer_name}}, about {{ticket_reference}}: follow {{status_link}}. {{agent_name}} {{unknown}}"),
+                ("body", "{{customer_name}}, about {{ticket_reference}}: follow {{status_link}}. {{agent_name}} {{unknown}}"),
             ],
         )
         .await;
@@ -750,7 +822,7 @@ async fn canned_responses_are_inserted_with_the_placeholders_filled() {
 
         let token = filed.status_path.rsplit('/').next().expect("token");
         let expected = format!(
-            "Hello Ann Customer, about AD-{:06}: follow {}/tickets/{token}. agent {{{{unknown}}}}",
+            "Ann Customer, about AD-{:06}: follow {}/tickets/{token}. agent {{{{unknown}}}}",
             filed.id,
             app.state.public_base_url()
         );
@@ -770,17 +842,17 @@ async fn canned_responses_are_inserted_with_the_placeholders_filled() {
             .get(&format!("/agent/tickets/{}?canned={canned_id}", filed.id))
             .await
             .body;
-        assert!(page.contains(&format!("Hello Ann Customer, about AD-{:06}", filed.id)));
+        assert!(page.contains(&format!("Ann Customer, about AD-{:06}", filed.id)));
 
         post_ok(
             &mut agent,
             &format!("/agent/canned/{canned_id}"),
-            &[("title", "Reset"), ("body", "Hi {{customer_name}}")],
+            &[("title", "Reset"), ("body", "Thanks, {{customer_name}}")],
         )
         .await;
         assert_eq!(
             db.canned_responses().await.expect("canned")[0].body,
-            "Hi {{customer_name}}"
+            "Thanks, {{customer_name}}"
         );
         let invalid = agent
             .post_form("/agent/canned", &[("title", ""), ("body", "x")])
@@ -880,5 +952,486 @@ async fn an_agent_finds_articles_to_link_without_counting_as_a_customer_search()
         let db = shut_down(app).await;
         let searches = events_recorded(&db, answerdesk::deflection::EventKind::Search).await;
         assert_eq!(searches, 0, "{}", database.name);
+    }
+}
+
+#[tokio::test]
+async fn an_agent_reply_to_a_russian_ticket_is_emailed_in_russian_with_one_greeting() {
+    for database in test_databases().await {
+        let app = start(&database).await;
+        let db = app.state.db.clone();
+        let mut agent = app.sign_in_as("agent").await;
+        let filed = file_in_language(
+            &app,
+            "ru",
+            "Ольга Петрова",
+            "olga@example.ru",
+            "Не работает экспорт",
+        )
+        .await;
+        assert_eq!(ticket(&db, filed.id).await.lang, "ru", "[{}]", app.backend);
+        let reply = "Проверьте, пожалуйста, настройки экспорта в разделе «Отчёты».";
+        post_ok(
+            &mut agent,
+            &format!("/agent/tickets/{}/reply", filed.id),
+            &[("body", reply), ("status", "")],
+        )
+        .await;
+
+        let emails = emails_to(&db, "olga@example.ru").await;
+        assert_eq!(emails.len(), 2, "the confirmation and the reply");
+        let reference = format!("AD-{:06}", filed.id);
+        assert!(
+            emails[0]
+                .subject
+                .starts_with(&format!("[{reference}] Мы получили Ваше обращение")),
+            "{}",
+            emails[0].subject
+        );
+        let email = &emails[1];
+        assert_eq!(
+            email.subject,
+            format!("[{reference}] Re: Не работает экспорт")
+        );
+        assert_eq!(
+            email.body,
+            format!(
+                "Здравствуйте, Ольга Петрова!\n\n{reply}\n\nС уважением,\n{agent_name}\n\
+                 Test Help Centre\n\nОтветить или следить за обращением {reference} можно \
+                 здесь:\n{base}{status_path}\n",
+                agent_name = display_name(&agent.user),
+                base = app.state.public_base_url(),
+                status_path = filed.status_path,
+            )
+        );
+        assert_eq!(email.body.matches("Здравствуйте").count(), 1);
+        assert_eq!(email.body.matches("С уважением").count(), 1);
+        shut_down(app).await;
+    }
+}
+
+#[tokio::test]
+async fn resolving_a_slovenian_ticket_emails_the_resolution_and_a_rating_request_in_slovenian() {
+    for database in test_databases().await {
+        let app = start(&database).await;
+        let db = app.state.db.clone();
+        let mut agent = app.sign_in_as("agent").await;
+        let filed =
+            file_in_language(&app, "sl", "Ana Novak", "ana@example.si", "Izvoz ne deluje").await;
+        let before = today_in(Language::Sl);
+        post_ok(
+            &mut agent,
+            &format!("/agent/tickets/{}/status", filed.id),
+            &[("value", "resolved")],
+        )
+        .await;
+        let days = days_since(before, Language::Sl);
+        let reference = format!("AD-{:06}", filed.id);
+        let status_link = format!("{}{}", app.state.public_base_url(), filed.status_path);
+        let emails = emails_to(&db, "ana@example.si").await;
+        assert_eq!(
+            emails.len(),
+            2,
+            "[{}] confirmation and resolution",
+            app.backend
+        );
+        let resolved = &emails[1];
+        assert_eq!(
+            resolved.subject,
+            format!("[{reference}] Vaša zahteva je rešena: Izvoz ne deluje")
+        );
+        let expected = |today: &String| {
+            format!(
+                "Pozdravljeni, Ana Novak!\n\nVašo zahtevo {reference} smo označili kot rešeno. \
+                 Datum rešitve: {today}.\n\nČe kaj še vedno ne deluje, odgovorite na strani \
+                 zahteve in zahteva se bo znova odprla:\n{status_link}\n\nKako smo se odrezali? \
+                 Ocenite našo podporo – potreben je le en klik:\n{status_link}#rating-title\n\n\
+                 Lep pozdrav\nEkipa Test Help Centre\n"
+            )
+        };
+        assert!(
+            days.iter().any(|today| resolved.body == expected(today)),
+            "{}\n---\nexpected\n{}",
+            resolved.body,
+            expected(&days[0])
+        );
+        // The rating link opens the status page at its rating form.
+        let mut customer = app.customer();
+        let page = customer.get(&filed.status_path).await.body;
+        assert!(page.contains("id=\"rating-title\""), "{page}");
+
+        // Rated, reopened by a reply and resolved again by an agent's reply: that reply says
+        // the request is resolved and does not ask for a second rating.
+        let csrf = customer.csrf_token();
+        customer
+            .post_form(
+                &format!("{}/rating", filed.status_path),
+                &[("csrf_token", &csrf), ("rating", "good")],
+            )
+            .await;
+        customer
+            .post_form(
+                &format!("{}/reply", filed.status_path),
+                &[("csrf_token", &csrf), ("body", "Še eno vprašanje.")],
+            )
+            .await;
+        assert_eq!(ticket(&db, filed.id).await.status, TicketStatus::Open);
+        post_ok(
+            &mut agent,
+            &format!("/agent/tickets/{}/reply", filed.id),
+            &[("body", "Odgovor je v članku."), ("status", "resolved")],
+        )
+        .await;
+        let emails = emails_to(&db, "ana@example.si").await;
+        assert_eq!(emails.len(), 3);
+        let reply = &emails[2];
+        assert!(
+            reply.body.contains(&format!(
+                "Vašo zahtevo {reference} smo označili kot rešeno. Če kaj še vedno ne deluje"
+            )),
+            "{}",
+            reply.body
+        );
+        assert!(
+            !reply.body.contains("Kako smo se odrezali?"),
+            "{}",
+            reply.body
+        );
+        assert_eq!(reply.body.matches("Pozdravljeni").count(), 1);
+        shut_down(app).await;
+    }
+}
+
+#[tokio::test]
+async fn resolving_tickets_in_bulk_emails_each_customer_in_their_own_language() {
+    for database in test_databases().await {
+        let app = start(&database).await;
+        let db = app.state.db.clone();
+        let mut agent = app.sign_in_as("agent").await;
+        let lithuanian = file_in_language(
+            &app,
+            "lt",
+            "Rūta Kazlauskienė",
+            "ruta@example.lt",
+            "Sąskaita faktūra",
+        )
+        .await;
+        let english = file(&app, "ann@example.com", "Invoice", "Where is it?").await;
+        let (lt_id, en_id) = (lithuanian.id.to_string(), english.id.to_string());
+        let before = today_in(Language::Lt);
+        post_ok(
+            &mut agent,
+            "/agent/bulk",
+            &[
+                ("ticket", &lt_id),
+                ("ticket", &en_id),
+                ("status", "resolved"),
+            ],
+        )
+        .await;
+        let lt_emails = emails_to(&db, "ruta@example.lt").await;
+        let resolved = lt_emails.last().expect("emailed");
+        assert_eq!(
+            resolved.subject,
+            format!(
+                "[AD-{:06}] Jūsų užklausa išspręsta: Sąskaita faktūra",
+                lithuanian.id
+            ),
+            "[{}]",
+            app.backend
+        );
+        let opening = |today: &String| {
+            format!(
+                "Laba diena,\n\n{today} Jūsų užklausą AD-{:06} pažymėjome kaip išspręstą.\n",
+                lithuanian.id
+            )
+        };
+        assert!(
+            days_since(before, Language::Lt)
+                .iter()
+                .any(|today| resolved.body.starts_with(&opening(today))),
+            "{}",
+            resolved.body
+        );
+        assert!(resolved.body.contains("Kaip mums sekėsi?"));
+        let en_emails = emails_to(&db, "ann@example.com").await;
+        let resolved = en_emails.last().expect("emailed");
+        assert_eq!(
+            resolved.subject,
+            format!(
+                "[AD-{:06}] Your request has been resolved: Invoice",
+                english.id
+            )
+        );
+        assert!(
+            resolved
+                .body
+                .contains("How did we do? Rate our support in one click:")
+        );
+        shut_down(app).await;
+    }
+}
+
+#[tokio::test]
+async fn the_inbox_shows_each_tickets_language_and_filters_by_it() {
+    for database in test_databases().await {
+        let app = start(&database).await;
+        let mut agent = app.sign_in_as("agent").await;
+        let latvian = file_in_language(
+            &app,
+            "lv",
+            "Anna Bērziņa",
+            "anna@example.lv",
+            "Rēķina PDF ir tukšs",
+        )
+        .await;
+        file_in_language(
+            &app,
+            "ru",
+            "Ольга Петрова",
+            "olga@example.ru",
+            "Не приходит счёт",
+        )
+        .await;
+        // The API knows no browser: its tickets are in the default language.
+        file(&app, "ann@example.com", "Invoice missing", "Where is it?").await;
+
+        let inbox = agent.get("/agent").await;
+        assert_eq!(inbox.status, StatusCode::OK, "[{}]", app.backend);
+        assert!(inbox.body.contains("<th scope=\"col\">Language</th>"));
+        for badge in [
+            "<span class=\"pill lang-badge\" lang=\"lv\">Latviešu (lv)</span>",
+            "<span class=\"pill lang-badge\" lang=\"ru\">Русский (ru)</span>",
+            "<span class=\"pill lang-badge\" lang=\"en\">English (en)</span>",
+        ] {
+            assert!(inbox.body.contains(badge), "{badge} [{}]", app.backend);
+        }
+        // Each line names its own ticket's language.
+        let row_of = |subject: &str| {
+            let start = position(&inbox.body, subject);
+            let end = inbox.body[start..].find("</tr>").expect("row end") + start;
+            inbox.body[start..end].to_owned()
+        };
+        assert!(row_of("Rēķina PDF ir tukšs").contains("Latviešu (lv)"));
+        assert!(row_of("Не приходит счёт").contains("Русский (ru)"));
+        assert!(row_of("Invoice missing").contains("English (en)"));
+
+        let only_latvian = agent.get("/agent?lang=lv").await;
+        assert_eq!(only_latvian.status, StatusCode::OK);
+        assert_eq!(rows_shown(&only_latvian.body), 1);
+        assert!(only_latvian.body.contains("Rēķina PDF ir tukšs"));
+        assert!(
+            only_latvian
+                .body
+                .contains("<option value=\"lv\" selected>Latviešu (lv)</option>")
+        );
+        // The status tabs keep the language filter.
+        assert!(only_latvian.body.contains("status=all&amp;lang=lv\""));
+        assert_eq!(
+            agent.get("/agent?lang=de").await.status,
+            StatusCode::BAD_REQUEST
+        );
+
+        let page = agent
+            .get(&format!("/agent/tickets/{}", latvian.id))
+            .await
+            .body;
+        assert!(
+            page.contains(
+                "language <span class=\"pill lang-badge\" lang=\"lv\">Latviešu (lv)</span>"
+            ),
+            "{page}"
+        );
+        assert!(page.contains("gets it by email in Latviešu (lv)"));
+        shut_down(app).await;
+    }
+}
+
+#[tokio::test]
+async fn inserting_a_canned_response_on_a_slovenian_ticket_picks_the_slovenian_variant() {
+    for database in test_databases().await {
+        let app = start(&database).await;
+        let db = app.state.db.clone();
+        let mut agent = app.sign_in_as("agent").await;
+        let slovenian = file_in_language(
+            &app,
+            "sl",
+            "Ana Novak",
+            "ana@example.si",
+            "Pozabljeno geslo",
+        )
+        .await;
+        let latvian = file_in_language(
+            &app,
+            "lv",
+            "Anna Bērziņa",
+            "anna@example.lv",
+            "Aizmirsta parole",
+        )
+        .await;
+        let english = file(&app, "ann@example.com", "Forgot password", "Help").await;
+
+        // Written for the email around it: no greeting, no signature.
+        post_ok(
+            &mut agent,
+            "/agent/canned",
+            &[
+                ("title", "Password reset"),
+                (
+                    "body",
+                    "You can reset your password from the sign-in page. Your request {{ticket_reference}} stays open until it works.",
+                ),
+            ],
+        )
+        .await;
+        let canned_id = db.canned_responses().await.expect("canned")[0].id;
+        post_ok(
+            &mut agent,
+            &format!("/agent/canned/{canned_id}/variants"),
+            &[
+                ("lang", "sl"),
+                (
+                    "body",
+                    "Geslo lahko ponastavite na strani za prijavo. Zahteva {{ticket_reference}} ostane odprta.",
+                ),
+            ],
+        )
+        .await;
+        let editor = agent.get("/agent/canned").await.body;
+        assert!(editor.contains("Slovenščina (sl)"), "[{}]", app.backend);
+        assert!(editor.contains("Geslo lahko ponastavite"));
+        assert!(
+            editor.contains("<option value=\"lv\">Latviešu (lv)</option>"),
+            "Latvian can still be added"
+        );
+        assert!(
+            !editor.contains("<option value=\"sl\">"),
+            "Slovenian exists already"
+        );
+
+        let insert = |ticket_id: i64| format!("/api/agent/tickets/{ticket_id}/canned/{canned_id}");
+        let filled = |response: common::TestResponse| -> serde_json::Value {
+            assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+            serde_json::from_str(&response.body).expect("JSON")
+        };
+        let on_slovenian = filled(agent.send_json("GET", &insert(slovenian.id), None).await);
+        assert_eq!(
+            on_slovenian["body"],
+            format!(
+                "Geslo lahko ponastavite na strani za prijavo. Zahteva AD-{:06} ostane odprta.",
+                slovenian.id
+            )
+        );
+        assert_eq!(on_slovenian["lang"], "sl");
+        assert_eq!(on_slovenian["title"], "Password reset");
+        // No Latvian variant: the Latvian ticket gets the default text, filled.
+        let on_latvian = filled(agent.send_json("GET", &insert(latvian.id), None).await);
+        assert_eq!(
+            on_latvian["body"],
+            format!(
+                "You can reset your password from the sign-in page. Your request AD-{:06} stays open until it works.",
+                latvian.id
+            )
+        );
+        assert!(on_latvian["lang"].is_null());
+        let on_english = filled(agent.send_json("GET", &insert(english.id), None).await);
+        assert!(on_english["lang"].is_null());
+
+        // Without JavaScript the page puts the same variant into the reply box.
+        let page = agent
+            .get(&format!(
+                "/agent/tickets/{}?canned={canned_id}",
+                slovenian.id
+            ))
+            .await
+            .body;
+        assert!(page.contains("Geslo lahko ponastavite na strani za prijavo."));
+        assert!(
+            page.contains("Password reset (sl)"),
+            "the list names the variants"
+        );
+
+        // Sent as the reply, the email greets and signs once around it.
+        let text = on_slovenian["body"].as_str().expect("text").to_owned();
+        post_ok(
+            &mut agent,
+            &format!("/agent/tickets/{}/reply", slovenian.id),
+            &[("body", &text)],
+        )
+        .await;
+        let reply = emails_to(&db, "ana@example.si").await.pop().expect("reply");
+        assert!(
+            reply.body.starts_with(&format!(
+                "Pozdravljeni, Ana Novak!\n\n{text}\n\nLep pozdrav\n"
+            )),
+            "{}",
+            reply.body
+        );
+        assert_eq!(reply.body.matches("Pozdravljeni").count(), 1);
+        assert_eq!(reply.body.matches("Lep pozdrav").count(), 1);
+
+        // Editing the variant replaces its text; removing it brings the default back.
+        post_ok(
+            &mut agent,
+            &format!("/agent/canned/{canned_id}/variants"),
+            &[
+                ("lang", "sl"),
+                ("body", "Novo besedilo za {{customer_name}}."),
+            ],
+        )
+        .await;
+        let on_slovenian = filled(agent.send_json("GET", &insert(slovenian.id), None).await);
+        assert_eq!(on_slovenian["body"], "Novo besedilo za Ana Novak.");
+        let empty = agent
+            .post_form(
+                &format!("/agent/canned/{canned_id}/variants"),
+                &[("lang", "sl"), ("body", "  ")],
+            )
+            .await;
+        assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let unknown = agent
+            .post_form(
+                &format!("/agent/canned/{canned_id}/variants"),
+                &[("lang", "de"), ("body", "Hallo")],
+            )
+            .await;
+        assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+        post_ok(
+            &mut agent,
+            &format!("/agent/canned/{canned_id}/variants/sl/delete"),
+            &[],
+        )
+        .await;
+        let on_slovenian = filled(agent.send_json("GET", &insert(slovenian.id), None).await);
+        assert!(on_slovenian["lang"].is_null());
+        assert!(
+            on_slovenian["body"]
+                .as_str()
+                .is_some_and(|body| body.starts_with("You can reset your password"))
+        );
+
+        // Deleting the response deletes its variants with it.
+        post_ok(
+            &mut agent,
+            &format!("/agent/canned/{canned_id}/variants"),
+            &[
+                ("lang", "lv"),
+                ("body", "Paroli varat atiestatīt pieteikšanās lapā."),
+            ],
+        )
+        .await;
+        assert_eq!(db.canned_variants().await.expect("variants").len(), 1);
+        post_ok(
+            &mut agent,
+            &format!("/agent/canned/{canned_id}/delete"),
+            &[],
+        )
+        .await;
+        assert!(db.canned_variants().await.expect("variants").is_empty());
+        let actions = audit_actions(&db).await;
+        for action in ["canned.variant.save", "canned.variant.delete"] {
+            assert!(actions.iter().any(|(a, _)| a == action), "{action}");
+        }
+        shut_down(app).await;
     }
 }

@@ -868,12 +868,9 @@ async fn agent_answers_with_a_canned_response_and_an_article_link_and_the_custom
     // The agent saves a canned response first.
     browser.goto(&portal.url("/agent/canned")).await;
     sign_in_in_the_browser(&browser, "agent@example.com").await;
-    browser.type_into("#new-canned-title", "Greeting").await;
+    browser.type_into("#new-canned-title", "Thanks").await;
     browser
-        .type_into(
-            "#new-canned-body",
-            "Hello {{customer_name}}, thanks for writing.",
-        )
+        .type_into("#new-canned-body", "Thanks for writing, {{customer_name}}.")
         .await;
     browser.click_button("Save").await;
     browser.wait_for_xpath("//*[@role='status']").await;
@@ -894,7 +891,7 @@ async fn agent_answers_with_a_canned_response_and_an_article_link_and_the_custom
         .await
         .expect("reply text")
         .unwrap_or_default()
-        .contains("Hello Ada Customer, thanks for writing.")
+        .contains("Thanks for writing, Ada Customer.")
     {
         assert!(
             Instant::now() < deadline,
@@ -931,7 +928,7 @@ async fn agent_answers_with_a_canned_response_and_an_article_link_and_the_custom
         .goto(&portal.url(&format!("/tickets/{token}")))
         .await;
     browser
-        .wait_for_xpath("//*[contains(., 'Hello Ada Customer, thanks for writing.')]")
+        .wait_for_xpath("//*[contains(., 'Thanks for writing, Ada Customer.')]")
         .await;
     browser
         .wait_for_xpath("//*[contains(., '/articles/')]")

@@ -38,6 +38,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "d95f0cb08be7737867a27353006ce9a56223e29a940d989c9e000d28930be670",
     ),
     (
+        "sqlite/0008_canned_response_languages.sql",
+        "68b11de93ad39d949dff204fa038f92980cbe0524e68c71009a19a8c7672984a",
+    ),
+    (
         "postgres/0001_articles.sql",
         "09cc08a73d3718c00603953669221950647ef816a885e5cd2328718d21b26695",
     ),
@@ -64,6 +68,10 @@ const SHIPPED: &[(&str, &str)] = &[
     (
         "postgres/0007_channels.sql",
         "d95f0cb08be7737867a27353006ce9a56223e29a940d989c9e000d28930be670",
+    ),
+    (
+        "postgres/0008_canned_response_languages.sql",
+        "68b11de93ad39d949dff204fa038f92980cbe0524e68c71009a19a8c7672984a",
     ),
 ];
 

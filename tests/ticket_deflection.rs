@@ -685,3 +685,80 @@ async fn every_request_records_the_channel_it_came_through() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_latvian_customer_gets_the_confirmation_email_in_latvian() {
+    use answerdesk::i18n::{Language, long_date};
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        // The Latvian request form; the draft (and the ticket filed from it) remembers it.
+        let mut customer = app.customer();
+        let opened = customer.get("/lv/request/new").await;
+        assert_eq!(opened.status, StatusCode::SEE_OTHER, "[{}]", app.backend);
+        customer.get(&location(&opened)).await;
+        let draft = location(&opened)
+            .split("draft=")
+            .nth(1)
+            .expect("draft id")
+            .to_owned();
+        let csrf = customer.csrf_token();
+        let filed = customer
+            .post_form(
+                "/lv/request",
+                &[
+                    ("draft", &draft),
+                    ("csrf_token", &csrf),
+                    ("name", "Anna Bērziņa"),
+                    ("email", "anna@example.lv"),
+                    ("subject", "Rēķina PDF ir tukšs"),
+                    ("description", "Lejupielādētais rēķina PDF ir tukšs."),
+                    ("step", "file"),
+                ],
+            )
+            .await;
+        assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.body);
+        let status_path = location(&filed).replace("?filed=1", "");
+        let token = status_path.trim_start_matches("/tickets/");
+        let ticket = app
+            .state
+            .db
+            .find_ticket_by_status_token(token)
+            .await
+            .expect("find")
+            .expect("stored");
+        assert_eq!(ticket.lang, "lv");
+        let reference = ticket.reference();
+        let filed_on = long_date(Language::Lv, &answerdesk::display::date(ticket.created_at));
+
+        let outbox = app.state.db.unsent_emails(10).await.expect("outbox");
+        assert_eq!(outbox.len(), 1, "[{}]", app.backend);
+        let email = &outbox[0];
+        assert_eq!(email.recipient, "anna@example.lv");
+        assert_eq!(
+            email.subject,
+            format!("[{reference}] Jūsu pieprasījums ir saņemts: Rēķina PDF ir tukšs")
+        );
+        assert!(
+            email.body.starts_with("Labdien, Anna Bērziņa!\n\n"),
+            "{}",
+            email.body
+        );
+        assert!(
+            email.body.contains(&format!(
+                "Jūsu pieprasījumu {reference} saņēmām {filed_on}, un mūsu komanda ar Jums sazināsies."
+            )),
+            "{}",
+            email.body
+        );
+        assert!(email.body.contains(&status_path), "{}", email.body);
+        assert!(
+            email
+                .body
+                .contains("Jūsu ziņojums:\n\nLejupielādētais rēķina PDF ir tukšs.\n")
+        );
+        for english in ["Hello", "Thank you", "Your message", "Kind regards"] {
+            assert!(!email.body.contains(english), "{english}: {}", email.body);
+        }
+        shut_down(app).await;
+    }
+}

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::HttpError;
 use super::assets::ASSET_VERSION;
 use crate::app::AppState;
-use crate::i18n::{Arg, Catalogues, Language, long_date};
+use crate::i18n::{Arg, Catalogues, Language, long_date, template_message};
 
 /// Every template, by the name pages use.
 const TEMPLATES: &[(&str, &str)] = &[
@@ -86,17 +86,7 @@ fn translate(
     key: &str,
     kwargs: Kwargs,
 ) -> Result<String, minijinja::Error> {
-    let mut args = Vec::new();
-    for name in kwargs.args() {
-        let value: Value = kwargs.get(name)?;
-        let arg = match i64::try_from(value.clone()) {
-            Ok(number) if value.is_number() => Arg::from(number),
-            _ => Arg::Text(value.to_string()),
-        };
-        args.push((name, arg));
-    }
-    kwargs.assert_all_used()?;
-    Ok(Catalogues::shipped().message(page_language(state), key, &args))
+    template_message(page_language(state), key, &kwargs)
 }
 
 /// `date|long_date`: a `YYYY-MM-DD` date as the page's language writes it.

@@ -64,6 +64,11 @@ impl Language {
         }
     }
 
+    /// How staff pages name the language: its own name and code, e.g. "Latviešu (lv)".
+    pub fn label(self) -> String {
+        format!("{} ({})", self.native_name(), self.code())
+    }
+
     /// The best language for an `Accept-Language` header: the first range, by quality, that
     /// the portal speaks (a range with `q=0` is refused, not wanted).
     pub fn from_accept_language(header: &str) -> Option<Language> {
@@ -102,10 +107,16 @@ impl std::fmt::Display for Language {
 /// The catalogue files of one language, as (file name, source).
 macro_rules! catalogue_files {
     ($lang:literal) => {
-        [(
-            "portal.ftl",
-            include_str!(concat!("../../locales/", $lang, "/portal.ftl")),
-        )]
+        [
+            (
+                "portal.ftl",
+                include_str!(concat!("../../locales/", $lang, "/portal.ftl")),
+            ),
+            (
+                "emails.ftl",
+                include_str!(concat!("../../locales/", $lang, "/emails.ftl")),
+            ),
+        ]
     };
 }
 
@@ -232,6 +243,27 @@ impl Catalogues {
     }
 }
 
+/// The message `key` in `language` for a template's `t("key", name=value, …)`: the keyword
+/// arguments fill the placeholders, whole numbers as numbers (so plurals apply). Shared by the
+/// page templates and the email templates.
+pub fn template_message(
+    language: Language,
+    key: &str,
+    kwargs: &minijinja::value::Kwargs,
+) -> Result<String, minijinja::Error> {
+    let mut args = Vec::new();
+    for name in kwargs.args() {
+        let value: minijinja::Value = kwargs.get(name)?;
+        let arg = match i64::try_from(value.clone()) {
+            Ok(number) if value.is_number() => Arg::from(number),
+            _ => Arg::Text(value.to_string()),
+        };
+        args.push((name, arg));
+    }
+    kwargs.assert_all_used()?;
+    Ok(Catalogues::shipped().message(language, key, &args))
+}
+
 /// A date (`YYYY-MM-DD`) as the language writes it, e.g. "14 October 2026",
 /// "14 октября 2026 г."; the input as is when it is not a date.
 pub fn long_date(language: Language, date: &str) -> String {
@@ -317,6 +349,7 @@ mod tests {
                         ("date", "d".into()),
                         ("time", "t".into()),
                         ("link", "https://example.test".into()),
+                        ("subject", "Can't sign in".into()),
                     ],
                 );
                 assert!(!text.trim().is_empty(), "{language} {key} is empty");

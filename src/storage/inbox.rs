@@ -1,4 +1,4 @@
-//! Queries behind the agents' inbox, the ticket page's side panels and canned responses.
+//! Queries behind the agents' inbox and the ticket page's side panels.
 //!
 //! Every inbox view is one indexed query for the page (`LIMIT`/`OFFSET` on an index in the
 //! view's order) and one `COUNT(*)` over the same filter; the tab counts are a handful of
@@ -7,7 +7,7 @@
 use sqlx::FromRow;
 
 use super::ticket_rows::{list_column, parse_column};
-use super::{Database, StorageError, now_millis};
+use super::{Database, StorageError};
 use crate::tickets::inbox::{
     ACTIVE_STATUSES, AssigneeFilter, InboxCounts, InboxFilter, InboxRow, InboxSort, SlaFilter,
     priority_rank,
@@ -15,17 +15,6 @@ use crate::tickets::inbox::{
 use crate::tickets::sla::DUE_SOON_WINDOW;
 use crate::tickets::ticket::next_sla_due;
 use crate::tickets::{TicketPriority, TicketStatus};
-
-/// A saved reply with placeholders.
-#[derive(Clone, Debug, FromRow, serde::Serialize)]
-pub struct CannedResponse {
-    pub id: i64,
-    pub title: String,
-    pub body: String,
-    pub created_by: Option<i64>,
-    pub created_at: i64,
-    pub updated_at: i64,
-}
 
 /// An earlier (or later) ticket from the same customer.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -73,6 +62,7 @@ struct InboxRowData {
     priority: String,
     tags: String,
     category: String,
+    lang: String,
     assignee_id: Option<i64>,
     assignee_name: Option<String>,
     sla_due_at: i64,
@@ -94,6 +84,7 @@ impl TryFrom<InboxRowData> for InboxRow {
             name: row.name,
             email: row.email,
             category: row.category,
+            lang: row.lang,
             assignee_id: row.assignee_id,
             assignee_name: row.assignee_name,
             sla_due_at: row.sla_due_at,
@@ -189,6 +180,10 @@ fn inbox_conditions(filter: &InboxFilter, viewer_id: i64, now: i64) -> Condition
         let p = conditions.placeholder(Bind::Text(category.clone()));
         conditions.add(format!("t.category = {p}"));
     }
+    if let Some(lang) = filter.lang {
+        let p = conditions.placeholder(Bind::Text(lang.code().to_owned()));
+        conditions.add(format!("t.lang = {p}"));
+    }
     match filter.assignee {
         AssigneeFilter::Anyone => {}
         AssigneeFilter::Unassigned => conditions.add("t.assignee_id IS NULL".to_owned()),
@@ -245,7 +240,7 @@ impl Database {
         let offset_placeholder = conditions.placeholder(Bind::Int(offset));
         let sql = format!(
             "SELECT t.id, t.subject, t.name, t.email, t.status, t.priority, t.tags, t.category, \
-             t.assignee_id, u.name AS assignee_name, t.sla_due_at, t.created_at, t.updated_at \
+             t.lang, t.assignee_id, u.name AS assignee_name, t.sla_due_at, t.created_at, t.updated_at \
              FROM tickets t LEFT JOIN users u ON u.id = t.assignee_id{where_sql} \
              ORDER BY {order} LIMIT {limit_placeholder} OFFSET {offset_placeholder}"
         );
@@ -395,79 +390,6 @@ impl Database {
         .execute(self.pool())
         .await?;
         Ok(())
-    }
-
-    /// Every canned response, by title.
-    pub async fn canned_responses(&self) -> Result<Vec<CannedResponse>, StorageError> {
-        let rows = sqlx::query_as(
-            "SELECT id, title, body, created_by, created_at, updated_at FROM canned_responses ORDER BY title, id",
-        )
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows)
-    }
-
-    /// One canned response.
-    pub async fn find_canned_response(
-        &self,
-        id: i64,
-    ) -> Result<Option<CannedResponse>, StorageError> {
-        let row = sqlx::query_as(
-            "SELECT id, title, body, created_by, created_at, updated_at FROM canned_responses WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(self.pool())
-        .await?;
-        Ok(row)
-    }
-
-    /// Stores a new canned response; returns its id.
-    pub async fn insert_canned_response(
-        &self,
-        title: &str,
-        body: &str,
-        created_by: i64,
-    ) -> Result<i64, StorageError> {
-        let now = now_millis();
-        let id = sqlx::query_scalar(
-            "INSERT INTO canned_responses (title, body, created_by, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $4) RETURNING id",
-        )
-        .bind(title)
-        .bind(body)
-        .bind(created_by)
-        .bind(now)
-        .fetch_one(self.pool())
-        .await?;
-        Ok(id)
-    }
-
-    /// Changes a canned response; false when it does not exist.
-    pub async fn update_canned_response(
-        &self,
-        id: i64,
-        title: &str,
-        body: &str,
-    ) -> Result<bool, StorageError> {
-        let result = sqlx::query(
-            "UPDATE canned_responses SET title = $1, body = $2, updated_at = $3 WHERE id = $4",
-        )
-        .bind(title)
-        .bind(body)
-        .bind(now_millis())
-        .bind(id)
-        .execute(self.pool())
-        .await?;
-        Ok(result.rows_affected() > 0)
-    }
-
-    /// Deletes a canned response; false when it did not exist.
-    pub async fn delete_canned_response(&self, id: i64) -> Result<bool, StorageError> {
-        let result = sqlx::query("DELETE FROM canned_responses WHERE id = $1")
-            .bind(id)
-            .execute(self.pool())
-            .await?;
-        Ok(result.rows_affected() > 0)
     }
 }
 

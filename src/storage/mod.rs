@@ -8,6 +8,7 @@ mod accounts;
 mod agent_updates;
 mod article_editing;
 mod articles;
+mod canned;
 pub mod dashboard;
 mod deflection;
 mod inbox;
@@ -26,8 +27,9 @@ use sqlx::{AnyPool, Executor};
 pub use agent_updates::{AgentMessage, AgentUpdate, PriorityUpdate};
 pub use article_editing::{ArticleListFilter, EditorArticleRow, EditorWrite, GuardedUpdate};
 pub use articles::{ArticleWrite, SaveOutcome, StoredRevision};
+pub use canned::{CannedResponse, CannedVariant};
 pub use deflection::EventRow;
-pub use inbox::{CannedResponse, RelatedTicket, TicketArticleView};
+pub use inbox::{RelatedTicket, TicketArticleView};
 pub use outbox::{OutboxEmail, OutgoingEmail};
 pub use tickets::{CustomerStatusChange, NewTicket};
 

@@ -7,7 +7,10 @@ use super::filing::{MAX_DESCRIPTION_CHARS, reference_of};
 use super::ticket::{Ticket, next_sla_due, status_change_line};
 use super::{SlaPolicy, TicketPriority, TicketStatus};
 use crate::accounts::{StaffArea, StaffUser, record_audit};
-use crate::storage::{AgentMessage, AgentUpdate, Database, PriorityUpdate, StorageError};
+use crate::i18n::Language;
+use crate::storage::{
+    AgentMessage, AgentUpdate, Database, OutgoingEmail, PriorityUpdate, StorageError,
+};
 
 /// The most tags a ticket keeps.
 pub const MAX_TAGS: usize = 20;
@@ -42,18 +45,29 @@ pub enum AgentWorkError {
     Email(#[from] EmailError),
 }
 
-/// The portal facts a reply email needs.
+/// The portal facts the emails to a customer (and canned responses) need.
 #[derive(Clone, Debug, Default)]
 pub struct ReplyLinks {
     /// The public base URL without a trailing slash.
     pub base_url: String,
     pub site_name: String,
+    /// The portal's default language, for a ticket whose language it does not speak.
+    pub default_language: String,
 }
 
 impl ReplyLinks {
     /// The customer's private status link.
     pub fn status_link(&self, ticket: &Ticket) -> String {
         ticket.status_link(&self.base_url)
+    }
+
+    /// The language the customer is written to in: the ticket's, else the portal's
+    /// default (as the status page does), else English.
+    pub fn language_of(&self, ticket: &Ticket) -> Language {
+        ticket
+            .language()
+            .or_else(|| Language::parse(&self.default_language))
+            .unwrap_or(Language::En)
     }
 }
 
@@ -95,9 +109,11 @@ fn status_change(
     Ok(Some((current, next)))
 }
 
-/// Replies to the customer: the message shows on their status page and is emailed with the
-/// private status link. The first reply stops the first-response clock. The status becomes
-/// `next_status`, by default `answered` (a closed ticket must be reopened first).
+/// Replies to the customer: the message shows on their status page and is emailed, in the
+/// ticket's language, with the private status link; the email adds the greeting and the
+/// signature, so `body` goes in as typed. The first reply stops the first-response clock.
+/// The status becomes `next_status`, by default `answered` (a closed ticket must be reopened
+/// first); a reply that resolves the ticket says so and asks for a rating in the same email.
 pub async fn reply_to_customer(
     db: &Database,
     ticket: &Ticket,
@@ -119,8 +135,16 @@ pub async fn reply_to_customer(
         agent_name,
         site_name => &links.site_name,
         status_link => links.status_link(ticket),
+        rating_link => ticket.rating_link(&links.base_url),
+        resolved => matches!(change, Some((_, TicketStatus::Resolved))),
+        ask_rating => ticket.satisfaction.is_none(),
     };
-    let email = render_email(EmailKind::Reply, &ticket.email, &values)?;
+    let email = render_email(
+        EmailKind::Reply,
+        links.language_of(ticket),
+        &ticket.email,
+        &values,
+    )?;
     let mut history = vec!["replied to the customer".to_owned()];
     if let Some((from, to)) = change {
         history.push(status_change_line(from, to, None));
@@ -224,25 +248,54 @@ async fn apply_and_audit(
     Ok(())
 }
 
-/// Changes the status. Resolving stamps who resolved it and when; returns whether anything
-/// changed (the same status is not a change).
+/// Changes the status. Resolving stamps who resolved it and when, and emails the customer
+/// (in the ticket's language) that it is resolved, with the request to rate the support;
+/// returns whether anything changed (the same status is not a change).
 pub async fn change_status(
     db: &Database,
     ticket: &Ticket,
     agent: &StaffUser,
     next: TicketStatus,
+    links: &ReplyLinks,
 ) -> Result<bool, AgentWorkError> {
     let Some((from, to)) = status_change(ticket, next)? else {
         return Ok(false);
     };
     let change = status_change_line(from, to, None);
+    let email = match to {
+        TicketStatus::Resolved => Some(resolved_email(ticket, links)?),
+        _ => None,
+    };
     let update = AgentUpdate {
         status: Some(to),
         history: vec![change.clone()],
+        email,
         ..update_by(ticket, agent)
     };
     apply_and_audit(db, ticket, agent, &update, "ticket.status", &change).await?;
     Ok(true)
+}
+
+/// "Your request has been resolved", dated today, asking for a rating unless the customer
+/// rated this ticket already. The rating form is on the status page, where the customer can
+/// also reply to reopen the ticket; one email covers both.
+fn resolved_email(ticket: &Ticket, links: &ReplyLinks) -> Result<OutgoingEmail, AgentWorkError> {
+    let values = minijinja::context! {
+        reference => reference_of(ticket.id),
+        subject => &ticket.subject,
+        name => &ticket.name,
+        site_name => &links.site_name,
+        resolved_on => crate::display::date(crate::storage::now_millis()),
+        status_link => links.status_link(ticket),
+        rating_link => ticket.rating_link(&links.base_url),
+        ask_rating => ticket.satisfaction.is_none(),
+    };
+    Ok(render_email(
+        EmailKind::Resolved,
+        links.language_of(ticket),
+        &ticket.email,
+        &values,
+    )?)
 }
 
 /// Changes the priority; the SLA due times are recalculated from the filing time for the new
@@ -398,11 +451,13 @@ pub struct BulkOutcome {
 }
 
 /// Applies `action` to every ticket id; tickets that refuse a change are skipped and reported.
+/// Each resolved ticket's customer gets the resolved email (`links`).
 pub async fn apply_bulk_action(
     db: &Database,
     agent: &StaffUser,
     ticket_ids: &[i64],
     action: &BulkAction,
+    links: &ReplyLinks,
 ) -> Result<BulkOutcome, AgentWorkError> {
     let mut outcome = BulkOutcome::default();
     for &id in ticket_ids {
@@ -414,7 +469,7 @@ pub async fn apply_bulk_action(
             }
             if let Some(status) = action.status {
                 let ticket = find(db, id).await?;
-                changed |= change_status(db, &ticket, agent, status).await?;
+                changed |= change_status(db, &ticket, agent, status, links).await?;
             }
             if let Some(tag) = &action.add_tag {
                 let ticket = find(db, id).await?;

@@ -1,9 +1,19 @@
 //! Canned responses: saved replies whose placeholders (`{{customer_name}}`, …) are filled
-//! for the ticket at hand when an agent inserts one.
+//! for the ticket at hand when an agent inserts one. A response has a default text and may
+//! have a variant per language; inserting it on a ticket takes the variant in the ticket's
+//! language when there is one.
+//!
+//! The email around a reply greets the customer and signs with the agent's name, so a canned
+//! response holds only the answer: no "Hello …", no signature.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
 
 use super::Ticket;
 use crate::accounts::{StaffUser, record_audit};
-use crate::storage::{CannedResponse, Database, StorageError};
+use crate::i18n::Language;
+use crate::storage::{CannedResponse, CannedVariant, Database, StorageError};
 
 use super::agent_work::{ReplyLinks, display_name};
 use super::filing::{MAX_DESCRIPTION_CHARS, reference_of};
@@ -35,16 +45,65 @@ pub enum CannedError {
     Storage(#[from] StorageError),
 }
 
+/// A canned response with its variants, in the order of [`Language::ALL`].
+#[derive(Clone, Debug, Serialize)]
+pub struct CannedEntry {
+    pub response: CannedResponse,
+    pub variants: Vec<CannedVariant>,
+}
+
+impl CannedEntry {
+    /// The languages without a variant yet.
+    pub fn missing_languages(&self) -> Vec<Language> {
+        Language::ALL
+            .into_iter()
+            .filter(|language| !self.variants.iter().any(|v| v.lang == *language))
+            .collect()
+    }
+}
+
+/// A canned response filled in for one ticket.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FilledCanned {
+    pub title: String,
+    pub body: String,
+    /// The variant used; `None` for the default text.
+    pub lang: Option<Language>,
+}
+
+fn checked_body(body: &str) -> Result<String, CannedError> {
+    let body = body.trim();
+    if body.is_empty() || body.chars().count() > MAX_DESCRIPTION_CHARS {
+        return Err(CannedError::InvalidBody);
+    }
+    Ok(body.to_owned())
+}
+
 fn checked(title: &str, body: &str) -> Result<(String, String), CannedError> {
     let title = title.trim();
     if title.is_empty() || title.chars().count() > MAX_TITLE_CHARS {
         return Err(CannedError::InvalidTitle);
     }
-    let body = body.trim();
-    if body.is_empty() || body.chars().count() > MAX_DESCRIPTION_CHARS {
-        return Err(CannedError::InvalidBody);
+    Ok((title.to_owned(), checked_body(body)?))
+}
+
+/// Every canned response by title, each with its variants.
+pub async fn canned_library(db: &Database) -> Result<Vec<CannedEntry>, StorageError> {
+    let (responses, variants) = tokio::try_join!(db.canned_responses(), db.canned_variants())?;
+    let mut by_response: HashMap<i64, Vec<CannedVariant>> = HashMap::new();
+    for variant in variants {
+        by_response
+            .entry(variant.canned_id)
+            .or_default()
+            .push(variant);
     }
-    Ok((title.to_owned(), body.to_owned()))
+    Ok(responses
+        .into_iter()
+        .map(|response| CannedEntry {
+            variants: by_response.remove(&response.id).unwrap_or_default(),
+            response,
+        })
+        .collect())
 }
 
 /// Saves a new canned response; returns its id.
@@ -60,7 +119,7 @@ pub async fn create_canned_response(
     Ok(id)
 }
 
-/// Changes a canned response.
+/// Changes a canned response's title and default text.
 pub async fn update_canned_response(
     db: &Database,
     agent: &StaffUser,
@@ -76,7 +135,7 @@ pub async fn update_canned_response(
     Ok(())
 }
 
-/// Deletes a canned response (replies already sent keep their text).
+/// Deletes a canned response and its variants (replies already sent keep their text).
 pub async fn delete_canned_response(
     db: &Database,
     agent: &StaffUser,
@@ -91,10 +150,89 @@ pub async fn delete_canned_response(
     Ok(())
 }
 
-/// The text of `response` with every placeholder filled for `ticket`, written by `agent`.
-/// Unknown `{{…}}` are left as they are, so a typo is visible before sending.
+/// Adds the variant of canned response `id` in `lang`, or replaces its text.
+pub async fn save_canned_variant(
+    db: &Database,
+    agent: &StaffUser,
+    id: i64,
+    lang: Language,
+    body: &str,
+) -> Result<(), CannedError> {
+    let body = checked_body(body)?;
+    let existing = db
+        .find_canned_response(id)
+        .await?
+        .ok_or(CannedError::NotFound)?;
+    db.save_canned_variant(id, lang, &body).await?;
+    record_audit(
+        db,
+        Some(agent),
+        "canned.variant.save",
+        &existing.title,
+        lang.code(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Removes the variant of canned response `id` in `lang`; the default text is inserted on
+/// tickets in that language again.
+pub async fn delete_canned_variant(
+    db: &Database,
+    agent: &StaffUser,
+    id: i64,
+    lang: Language,
+) -> Result<(), CannedError> {
+    let existing = db
+        .find_canned_response(id)
+        .await?
+        .ok_or(CannedError::NotFound)?;
+    if !db.delete_canned_variant(id, lang).await? {
+        return Err(CannedError::NotFound);
+    }
+    record_audit(
+        db,
+        Some(agent),
+        "canned.variant.delete",
+        &existing.title,
+        lang.code(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Canned response `id` as `agent` inserts it on `ticket`: the variant in the language the
+/// customer is written to (the ticket's) when there is one, else the default text, with
+/// every placeholder filled.
+pub async fn canned_reply(
+    db: &Database,
+    id: i64,
+    ticket: &Ticket,
+    agent: &StaffUser,
+    links: &ReplyLinks,
+) -> Result<FilledCanned, CannedError> {
+    let response = db
+        .find_canned_response(id)
+        .await?
+        .ok_or(CannedError::NotFound)?;
+    let variant = db
+        .find_canned_variant(id, links.language_of(ticket))
+        .await?;
+    let (text, lang) = match &variant {
+        Some(variant) => (variant.body.as_str(), Some(variant.lang)),
+        None => (response.body.as_str(), None),
+    };
+    Ok(FilledCanned {
+        body: fill_placeholders(text, ticket, agent, links),
+        title: response.title,
+        lang,
+    })
+}
+
+/// `text` with every placeholder filled for `ticket`, written by `agent`. Unknown `{{…}}` are
+/// left as they are, so a typo is visible before sending.
 pub fn fill_placeholders(
-    response: &CannedResponse,
+    text: &str,
     ticket: &Ticket,
     agent: &StaffUser,
     links: &ReplyLinks,
@@ -109,8 +247,8 @@ pub fn fill_placeholders(
         ("{{site_name}}", links.site_name.clone()),
     ];
     // One pass over the text, so a value that itself contains `{{…}}` is never expanded.
-    let mut filled = String::with_capacity(response.body.len());
-    let mut rest = response.body.as_str();
+    let mut filled = String::with_capacity(text.len());
+    let mut rest = text;
     while let Some(start) = rest.find("{{") {
         filled.push_str(&rest[..start]);
         let candidate = &rest[start..];

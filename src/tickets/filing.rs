@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::emails::{EmailError, EmailKind, render_email};
 use super::ticket::{Ticket, filed_line, next_sla_due};
 use super::{SlaPolicy, TicketFacts, TicketPriority, TicketReference, TicketRules, TicketStatus};
+use crate::i18n::Language;
 use crate::storage::{Database, NewTicket, OutgoingEmail, StorageError, now_millis};
 
 /// The longest subject accepted.
@@ -180,7 +181,7 @@ pub async fn file_ticket(
     };
     let (stored, newly_filed) = db
         .insert_ticket(&new_ticket, |id| {
-            confirmation_email(id, request, &status_token, context)
+            confirmation_email(id, created_at, request, &status_token, context)
         })
         .await?;
     filed_ticket(&stored, newly_filed)
@@ -204,8 +205,10 @@ pub fn reference_of(id: i64) -> String {
     TicketReference::new(u64::try_from(id).unwrap_or_default()).to_string()
 }
 
+/// The confirmation, in the language the request was written in.
 fn confirmation_email(
     id: i64,
+    created_at: i64,
     request: &ValidTicketRequest,
     token: &str,
     context: &FilingContext,
@@ -216,10 +219,13 @@ fn confirmation_email(
         name => &request.name,
         site_name => &context.site_name,
         status_link => format!("{}/tickets/{token}", context.base_url),
+        filed_on => crate::display::date(created_at),
         description => &request.description,
     };
+    let language = Language::parse(&context.lang).unwrap_or(Language::En);
     Ok(render_email(
         EmailKind::Confirmation,
+        language,
         &request.email,
         &values,
     )?)
@@ -268,14 +274,17 @@ mod tests {
     }
 
     #[test]
-    fn the_confirmation_email_names_the_reference_link_and_message() {
+    fn the_confirmation_email_names_the_reference_date_link_and_message() {
         let valid = request().validate().expect("valid");
         let context = FilingContext {
             base_url: "https://help.example.com".into(),
             site_name: "Example Help".into(),
+            lang: "en".into(),
             ..FilingContext::default()
         };
-        let email = confirmation_email(7, &valid, "abc", &context).expect("rendered");
+        // 14 October 2026, 09:30 UTC.
+        let filed_at = 1_791_970_200_000;
+        let email = confirmation_email(7, filed_at, &valid, "abc", &context).expect("rendered");
         assert_eq!(email.recipient, "ann@example.com");
         assert_eq!(
             email.subject,
@@ -283,9 +292,33 @@ mod tests {
         );
         assert_eq!(
             email.body,
-            "Hello Ann,\n\nThanks for contacting Example Help. Your request AD-000007 has been \
-             received and our team will get back to you.\n\nFollow its status or add information \
-             here:\nhttps://help.example.com/tickets/abc\n\nYour message:\n\nIt says wrong password.\n"
+            "Hello Ann,\n\nThank you for contacting Example Help. We received your request \
+             AD-000007 on 14 October 2026, and our team will get back to you.\n\nFollow its \
+             status or add information here:\nhttps://help.example.com/tickets/abc\n\n\
+             Kind regards,\nThe Example Help team\n\nYour message:\n\nIt says wrong password.\n"
+        );
+    }
+
+    #[test]
+    fn the_confirmation_email_is_written_in_the_requests_language() {
+        let valid = request().validate().expect("valid");
+        let context = FilingContext {
+            base_url: "https://help.example.com".into(),
+            site_name: "Example Help".into(),
+            lang: "lv".into(),
+            ..FilingContext::default()
+        };
+        let email =
+            confirmation_email(7, 1_791_970_200_000, &valid, "abc", &context).expect("rendered");
+        assert_eq!(
+            email.subject,
+            "[AD-000007] Jūsu pieprasījums ir saņemts: Can't log in"
+        );
+        assert!(email.body.starts_with("Labdien, Ann!\n"), "{}", email.body);
+        assert!(
+            email.body.contains("saņēmām 2026. gada 14. oktobrī"),
+            "{}",
+            email.body
         );
     }
 

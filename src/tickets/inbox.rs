@@ -13,6 +13,7 @@ use super::ticket::Ticket;
 use super::{TicketPriority, TicketStatus};
 use crate::accounts::StaffUser;
 use crate::display::duration;
+use crate::i18n::Language;
 use crate::storage::{Database, StorageError};
 
 /// Tickets per inbox page.
@@ -182,6 +183,8 @@ pub struct InboxFilter {
     pub tag: Option<String>,
     /// Exact category slug.
     pub category: Option<String>,
+    /// Tickets written in this language.
+    pub lang: Option<Language>,
     pub assignee: AssigneeFilter,
     pub sla: SlaFilter,
     pub sort: InboxSort,
@@ -210,6 +213,8 @@ pub struct InboxRow {
     pub priority: TicketPriority,
     pub tags: Vec<String>,
     pub category: String,
+    /// The language the ticket was written in, as stored (a code such as `lv`).
+    pub lang: String,
     pub assignee_id: Option<i64>,
     pub assignee_name: Option<String>,
     pub sla_due_at: i64,

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::inbox::NO_SLA_DUE;
 use super::{TicketPriority, TicketStatus};
 use crate::deflection::Channel;
+use crate::i18n::Language;
 
 /// A stored ticket.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,6 +55,16 @@ impl Ticket {
     /// Where the private status page of this ticket is, under `base_url`.
     pub fn status_link(&self, base_url: &str) -> String {
         format!("{base_url}/tickets/{}", self.status_token)
+    }
+
+    /// The status page at its rating form (shown once the ticket is resolved).
+    pub fn rating_link(&self, base_url: &str) -> String {
+        format!("{}#rating-title", self.status_link(base_url))
+    }
+
+    /// The language the ticket was written in, when the portal speaks it.
+    pub fn language(&self) -> Option<Language> {
+        Language::parse(&self.lang)
     }
 }
 

@@ -2,10 +2,11 @@
 //! conversation with internal notes, the articles suggested before filing, the history, the
 //! SLA clocks, the customer's other tickets, the canned responses and who it can be assigned to.
 
+use super::canned::{CannedEntry, canned_library};
 use super::inbox::{SlaClock, sla_clocks};
 use super::ticket::{Message, Ticket};
 use crate::accounts::{StaffArea, StaffUser};
-use crate::storage::{CannedResponse, Database, RelatedTicket, StorageError, TicketArticleView};
+use crate::storage::{Database, RelatedTicket, StorageError, TicketArticleView};
 
 /// The customer's other tickets shown on the page, newest first.
 pub const PREVIOUS_TICKETS_SHOWN: i64 = 20;
@@ -30,7 +31,8 @@ pub struct TicketView {
     pub clocks: [SlaClock; 2],
     /// Other tickets from the same email, at most [`PREVIOUS_TICKETS_SHOWN`].
     pub previous: Vec<RelatedTicket>,
-    pub canned: Vec<CannedResponse>,
+    /// The canned responses with their variants per language.
+    pub canned: Vec<CannedEntry>,
     /// Active staff who may work tickets: the possible assignees.
     pub assignees: Vec<StaffUser>,
 }
@@ -47,7 +49,7 @@ pub async fn ticket_view(
         db.ticket_articles_with_titles(ticket.id),
         db.ticket_history(ticket.id),
         db.tickets_from_email(&ticket.email, ticket.id, PREVIOUS_TICKETS_SHOWN),
-        db.canned_responses(),
+        canned_library(db),
         db.list_users(),
     )?;
     Ok(TicketView {

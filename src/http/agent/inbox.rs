@@ -6,11 +6,15 @@ use axum::response::{Html, Redirect};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
-use super::{HttpError, agent_options, find_assignee, format_time, work_error};
+use super::{
+    HttpError, agent_options, find_assignee, format_time, language_label, language_options,
+    reply_links, work_error,
+};
 use crate::accounts::StaffArea;
 use crate::app::AppState;
 use crate::http::staff::render_staff_page;
 use crate::http::staff_session::StaffSession;
+use crate::i18n::Language;
 use crate::storage::now_millis;
 use crate::tickets::agent_work::{BulkAction, apply_bulk_action};
 use crate::tickets::filing::reference_of;
@@ -33,6 +37,8 @@ pub struct InboxQuery {
     #[serde(default)]
     category: String,
     #[serde(default)]
+    lang: String,
+    #[serde(default)]
     assignee: String,
     #[serde(default)]
     sla: String,
@@ -54,12 +60,17 @@ impl InboxQuery {
             "" | "any" => None,
             text => Some(TicketPriority::parse(text).ok_or_else(|| bad("priority", text))?),
         };
+        let lang = match self.lang.trim() {
+            "" | "any" => None,
+            text => Some(Language::parse(text).ok_or_else(|| bad("language", text))?),
+        };
         let non_empty = |text: &str| Some(text.trim().to_lowercase()).filter(|t| !t.is_empty());
         Ok(InboxFilter {
             status: StatusView::parse(&self.status).ok_or_else(|| bad("status", &self.status))?,
             priority,
             tag: non_empty(&self.tag),
             category: Some(self.category.trim().to_owned()).filter(|t| !t.is_empty()),
+            lang,
             assignee: AssigneeFilter::parse(&self.assignee)
                 .ok_or_else(|| bad("assignee", &self.assignee))?,
             sla: SlaFilter::parse(&self.sla).ok_or_else(|| bad("SLA state", &self.sla))?,
@@ -90,6 +101,9 @@ fn inbox_url(filter: &InboxFilter) -> String {
     }
     if let Some(category) = &filter.category {
         pairs.push(("category", category.clone()));
+    }
+    if let Some(lang) = filter.lang {
+        pairs.push(("lang", lang.code().to_owned()));
     }
     if filter.assignee != AssigneeFilter::Anyone {
         pairs.push(("assignee", filter.assignee.as_param()));
@@ -131,6 +145,9 @@ struct InboxRowView {
     priority: &'static str,
     tags: Vec<String>,
     category: String,
+    /// The ticket's language code and how staff read it ("Latviešu (lv)").
+    lang: String,
+    language: String,
     assignee: String,
     due: String,
     due_state: &'static str,
@@ -226,6 +243,8 @@ pub(super) async fn inbox(
                 priority: row.priority.as_str(),
                 tags: row.tags,
                 category: row.category,
+                language: language_label(&row.lang),
+                lang: row.lang,
                 assignee: row.assignee_name.map_or_else(String::new, |name| {
                     if name.trim().is_empty() {
                         "(no name)".to_owned()
@@ -272,6 +291,8 @@ pub(super) async fn inbox(
             filter_priority => filter.priority.map(TicketPriority::as_str).unwrap_or(""),
             filter_tag => filter.tag.as_deref().unwrap_or(""),
             filter_category => filter.category.as_deref().unwrap_or(""),
+            filter_lang => filter.lang.map(Language::code).unwrap_or(""),
+            languages => language_options(),
             filter_assignee => filter.assignee.as_param(),
             filter_sla => filter.sla.as_str(),
             filter_sort => filter.sort.as_str(),
@@ -332,7 +353,8 @@ pub(super) async fn bulk_action(
             "Choose an assignee, a status or a tag to apply.".into(),
         ));
     }
-    let outcome = apply_bulk_action(&state.db, &session.user, &ticket_ids, &action)
+    let links = reply_links(&state);
+    let outcome = apply_bulk_action(&state.db, &session.user, &ticket_ids, &action, &links)
         .await
         .map_err(work_error)?;
     // Only a path inside the inbox: never an open redirect.

@@ -12,6 +12,7 @@ use serde::Serialize;
 use super::HttpError;
 use crate::accounts::StaffUser;
 use crate::app::AppState;
+use crate::i18n::Language;
 use crate::tickets::agent_work::{AgentWorkError, ReplyLinks};
 
 /// Templates of this area, by the name pages use.
@@ -55,6 +56,11 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/agent/canned/{id}", post(canned::update_canned))
         .route("/agent/canned/{id}/delete", post(canned::delete_canned))
+        .route("/agent/canned/{id}/variants", post(canned::save_variant))
+        .route(
+            "/agent/canned/{id}/variants/{lang}/delete",
+            post(canned::delete_variant),
+        )
         .route(
             "/api/agent/tickets/{id}/canned/{canned_id}",
             get(ticket::api_filled_canned),
@@ -69,10 +75,42 @@ fn format_time(millis: i64) -> String {
         .unwrap_or_default()
 }
 
+/// How staff pages name a ticket's language: "Latviešu (lv)"; a code the portal does not
+/// speak as stored, and none as "unknown".
+fn language_label(code: &str) -> String {
+    match Language::parse(code) {
+        Some(language) => language.label(),
+        None if code.trim().is_empty() => "unknown".to_owned(),
+        None => code.to_owned(),
+    }
+}
+
+/// A language to choose in a staff form.
+#[derive(Serialize)]
+struct LanguageOption {
+    code: &'static str,
+    label: String,
+}
+
+impl LanguageOption {
+    fn of(language: Language) -> LanguageOption {
+        LanguageOption {
+            code: language.code(),
+            label: language.label(),
+        }
+    }
+}
+
+/// Every language the portal speaks, for staff forms.
+fn language_options() -> Vec<LanguageOption> {
+    Language::ALL.into_iter().map(LanguageOption::of).collect()
+}
+
 fn reply_links(state: &AppState) -> ReplyLinks {
     ReplyLinks {
         base_url: state.public_base_url(),
         site_name: state.config.site_name.clone(),
+        default_language: state.config.default_language.clone(),
     }
 }
 

@@ -8,7 +8,9 @@ use axum::{Form, Json};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
-use super::{HttpError, agent_options, find_assignee, format_time, reply_links, work_error};
+use super::{
+    HttpError, agent_options, find_assignee, format_time, language_label, reply_links, work_error,
+};
 use crate::accounts::StaffArea;
 use crate::app::AppState;
 use crate::http::staff::render_staff_page;
@@ -19,7 +21,7 @@ use crate::tickets::agent_work::{
     AgentWorkError, add_internal_note, assign, change_priority, change_status, parse_tags,
     reply_to_customer, set_tags,
 };
-use crate::tickets::canned::fill_placeholders;
+use crate::tickets::canned::{CannedError, FilledCanned, canned_reply};
 use crate::tickets::filing::reference_of;
 use crate::tickets::ticket_view::ticket_view;
 use crate::tickets::{Ticket, TicketPriority, TicketStatus};
@@ -181,7 +183,10 @@ async fn render_ticket(
     let canned: Vec<_> = view
         .canned
         .into_iter()
-        .map(|c| context! { id => c.id, title => c.title })
+        .map(|c| {
+            let langs: Vec<&str> = c.variants.iter().map(|v| v.lang.code()).collect();
+            context! { id => c.response.id, title => c.response.title, langs }
+        })
         .collect();
     let article_results = find_articles_for_reply(state, &extras.search)?;
     let status = ticket.status;
@@ -199,7 +204,8 @@ async fn render_ticket(
                 id => ticket.id, reference, subject => &ticket.subject, name => &ticket.name,
                 email => &ticket.email, status => status.as_str(), priority => ticket.priority.as_str(),
                 tags => tags.join(", "), tag_list => tags, category => &ticket.category,
-                lang => &ticket.lang, channel => ticket.channel.as_str(),
+                lang => &ticket.lang, language => language_label(&ticket.lang),
+                channel => ticket.channel.as_str(),
                 created => format_time(ticket.created_at),
                 assignee_id => ticket.assignee_id,
                 satisfaction => &ticket.satisfaction,
@@ -230,12 +236,16 @@ pub(super) async fn ticket_page(
             let canned_id: i64 = canned_id
                 .parse()
                 .map_err(|_| HttpError::BadRequest("Unknown canned response.".into()))?;
-            let response = state
-                .db
-                .find_canned_response(canned_id)
-                .await?
-                .ok_or(HttpError::NotFound)?;
-            fill_placeholders(&response, &ticket, &session.user, &reply_links(&state))
+            canned_reply(
+                &state.db,
+                canned_id,
+                &ticket,
+                &session.user,
+                &reply_links(&state),
+            )
+            .await
+            .map_err(canned_error)?
+            .body
         }
     };
     let notice = match query.done.as_str() {
@@ -393,7 +403,8 @@ pub(super) async fn update_status(
     let ticket = find_ticket(&state, id).await?;
     let status = TicketStatus::parse(form.value.trim())
         .ok_or_else(|| HttpError::BadRequest(format!("Unknown status {:?}.", form.value)))?;
-    let result = change_status(&state.db, &ticket, &session.user, status).await;
+    let links = reply_links(&state);
+    let result = change_status(&state.db, &ticket, &session.user, status, &links).await;
     answer_change(&state, &session, &ticket, result, "status").await
 }
 
@@ -448,24 +459,37 @@ pub(super) async fn update_assignee(
 }
 
 /// `GET /api/agent/tickets/{id}/canned/{canned_id}`: the canned response filled in for this
-/// ticket, `{"title", "body"}`, for the reply box's script.
+/// ticket, `{"title", "body", "lang"}` (`lang`: the variant used, `null` for the default
+/// text), for the reply box's script.
 pub(super) async fn api_filled_canned(
     State(state): State<AppState>,
     session: StaffSession,
     Path((id, canned_id)): Path<(i64, i64)>,
-) -> Result<Json<serde_json::Value>, HttpError> {
+) -> Result<Json<FilledCanned>, HttpError> {
     let ticket = state
         .db
         .find_ticket_by_id(id)
         .await?
         .ok_or_else(|| HttpError::BadRequest("unknown ticket".into()))?;
-    let response = state
-        .db
-        .find_canned_response(canned_id)
-        .await?
-        .ok_or_else(|| HttpError::BadRequest("unknown canned response".into()))?;
-    let body = fill_placeholders(&response, &ticket, &session.user, &reply_links(&state));
-    Ok(Json(
-        serde_json::json!({ "title": response.title, "body": body }),
-    ))
+    let filled = canned_reply(
+        &state.db,
+        canned_id,
+        &ticket,
+        &session.user,
+        &reply_links(&state),
+    )
+    .await
+    .map_err(|error| match error {
+        CannedError::NotFound => HttpError::BadRequest("unknown canned response".into()),
+        other => canned_error(other),
+    })?;
+    Ok(Json(filled))
+}
+
+fn canned_error(error: CannedError) -> HttpError {
+    match error {
+        CannedError::Storage(error) => error.into(),
+        CannedError::NotFound => HttpError::NotFound,
+        other => HttpError::BadRequest(other.to_string()),
+    }
 }
