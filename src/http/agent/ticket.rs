@@ -57,7 +57,13 @@ fn find_articles_for_reply(state: &AppState, text: &str) -> Result<Vec<ArticleLi
         .hits
         .into_iter()
         .map(|hit| ArticleLink {
-            url: format!("{base_url}/articles/{}", hit.id),
+            // The customer reads it in the article's language (and is sent on to their
+            // own translation from there).
+            url: format!(
+                "{base_url}/{}/articles/{}",
+                crate::i18n::Language::parse(&hit.lang).unwrap_or(crate::i18n::Language::En),
+                hit.id
+            ),
             title: hit.title,
             lang: hit.lang,
         })
