@@ -19,7 +19,7 @@ use crate::deflection::request_flow::{RequestFlow, TicketRateLimiter, record_aba
 use crate::deflection::{EventRecorder, EventWriterTask};
 use crate::http;
 use crate::notifications::EmailSender;
-use crate::search::sync::{IndexSyncTask, SyncError, ensure_index_current, index_articles};
+use crate::search::sync::{IndexFollower, IndexSyncTask, SyncError};
 use crate::search::{SearchError, SearchIndex};
 use crate::storage::{Database, StorageError};
 use crate::tickets::TicketRules;
@@ -34,15 +34,40 @@ pub struct App {
     pub config: Config,
     pub db: Database,
     pub search: SearchIndex,
+    /// Brings `search` up to the database's latest article change.
+    pub index_follower: IndexFollower,
     pub events: EventRecorder,
     pub rules: TicketRules,
     /// Tickets filed per IP address; `None` when the limit is off.
     pub ticket_rate_limiter: Option<TicketRateLimiter>,
     /// Staff sign-in attempts per account and per address.
     pub login_limiter: LoginLimiter,
-    /// Languages with published articles, refreshed when content changes; read per keystroke,
-    /// so it is kept in memory rather than queried.
-    languages: RwLock<Vec<String>>,
+    /// Languages with published articles, refreshed when the index takes a change; read per
+    /// keystroke, so it is kept in memory rather than queried.
+    languages: Languages,
+}
+
+/// The languages that have published articles, as last read.
+#[derive(Clone, Default)]
+struct Languages(Arc<RwLock<Vec<String>>>);
+
+impl Languages {
+    fn get(&self) -> Vec<String> {
+        self.0.read().map(|l| l.clone()).unwrap_or_default()
+    }
+
+    async fn refresh(&self, db: &Database) -> Result<(), StorageError> {
+        let languages = db
+            .published_languages()
+            .await?
+            .into_iter()
+            .map(|(code, _)| code)
+            .collect();
+        if let Ok(mut current) = self.0.write() {
+            *current = languages;
+        }
+        Ok(())
+    }
 }
 
 impl App {
@@ -68,27 +93,18 @@ impl App {
 
     /// Languages that have published articles.
     pub fn languages(&self) -> Vec<String> {
-        self.languages.read().map(|l| l.clone()).unwrap_or_default()
+        self.languages.get()
     }
 
     /// Re-reads which languages have published articles.
     pub async fn refresh_languages(&self) -> Result<(), StorageError> {
-        let languages = self
-            .db
-            .published_languages()
-            .await?
-            .into_iter()
-            .map(|(code, _)| code)
-            .collect();
-        if let Ok(mut current) = self.languages.write() {
-            *current = languages;
-        }
-        Ok(())
+        self.languages.refresh(&self.db).await
     }
 
-    /// Stores and indexes changed articles: searchable when this returns.
-    pub async fn index_changed_articles(&self, slugs: &[String]) -> Result<(), SyncError> {
-        index_articles(&self.search, &self.db, slugs).await?;
+    /// Indexes every article change committed so far, this process's and other instances':
+    /// after storing a change, it is searchable when this returns.
+    pub async fn index_article_changes(&self) -> Result<(), SyncError> {
+        self.index_follower.catch_up().await?;
         self.refresh_languages().await?;
         Ok(())
     }
@@ -108,15 +124,17 @@ pub struct BackgroundTasks {
     index_sync: IndexSyncTask,
     email: EmailSender,
     maintenance: (watch::Sender<bool>, JoinHandle<()>),
+    languages: (watch::Sender<bool>, JoinHandle<()>),
 }
 
 impl BackgroundTasks {
     /// Stops the periodic tasks and flushes pending events. Every clone of the state must be
     /// dropped first, so the event queue can drain and close.
     pub async fn finish(self) {
-        let (stop, handle) = self.maintenance;
-        let _ = stop.send(true);
-        let _ = handle.await;
+        for (stop, handle) in [self.maintenance, self.languages] {
+            let _ = stop.send(true);
+            let _ = handle.await;
+        }
         self.index_sync.stop().await;
         self.email.stop().await;
         self.events.finish().await;
@@ -145,6 +163,27 @@ fn start_maintenance(state: &AppState) -> (watch::Sender<bool>, JoinHandle<()>) 
                 Ok(0) => {}
                 Ok(closed) => tracing::info!(closed, "closed resolved tickets"),
                 Err(error) => tracing::warn!(%error, "could not close resolved tickets"),
+            }
+        }
+    });
+    (stop, handle)
+}
+
+/// Re-reads the languages with published articles whenever the index takes a change, from
+/// this instance or another.
+fn follow_languages(state: &AppState) -> (watch::Sender<bool>, JoinHandle<()>) {
+    let (stop, mut stopped) = watch::channel(false);
+    let db = state.db.clone();
+    let languages = state.languages.clone();
+    let mut synced = state.search.sync_signal();
+    let handle = tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                changed = synced.changed() => if changed.is_err() { break },
+                _ = stopped.changed() => break,
+            }
+            if let Err(error) = languages.refresh(&db).await {
+                tracing::warn!(%error, "could not read the languages with articles");
             }
         }
     });
@@ -188,8 +227,9 @@ pub async fn build(config: Config) -> Result<(AppState, BackgroundTasks), StartE
     let db = Database::connect(&database_url).await?;
     import_content_on_first_start(&db, &config).await?;
     let (search, health) = SearchIndex::open_in_dir(&config.index_dir())?;
-    ensure_index_current(&search, health, &db).await?;
-    let index_sync = IndexSyncTask::start(search.clone(), db.clone());
+    let index_follower = IndexFollower::new(search.clone(), db.clone());
+    index_follower.ensure_current(health).await?;
+    let index_sync = IndexSyncTask::start(index_follower.clone());
     let rules = config.load_ticket_rules()?;
     let email = EmailSender::start(db.clone(), &config.smtp_url.0, &config.email_from)
         .map_err(StartError::Email)?;
@@ -200,12 +240,14 @@ pub async fn build(config: Config) -> Result<(AppState, BackgroundTasks), StartE
         config,
         db,
         search,
+        index_follower,
         events,
         rules,
-        languages: RwLock::new(Vec::new()),
+        languages: Languages::default(),
     }));
     state.refresh_languages().await?;
     let maintenance = start_maintenance(&state);
+    let languages = follow_languages(&state);
     Ok((
         state,
         BackgroundTasks {
@@ -213,6 +255,7 @@ pub async fn build(config: Config) -> Result<(AppState, BackgroundTasks), StartE
             index_sync,
             email,
             maintenance,
+            languages,
         },
     ))
 }

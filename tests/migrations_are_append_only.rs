@@ -42,6 +42,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "68b11de93ad39d949dff204fa038f92980cbe0524e68c71009a19a8c7672984a",
     ),
     (
+        "sqlite/0009_several_instances.sql",
+        "6d7a1787f05e9c1210160da6e517216704a6a4a2d6ca6164762d08c578cf3506",
+    ),
+    (
         "postgres/0001_articles.sql",
         "09cc08a73d3718c00603953669221950647ef816a885e5cd2328718d21b26695",
     ),
@@ -72,6 +76,10 @@ const SHIPPED: &[(&str, &str)] = &[
     (
         "postgres/0008_canned_response_languages.sql",
         "68b11de93ad39d949dff204fa038f92980cbe0524e68c71009a19a8c7672984a",
+    ),
+    (
+        "postgres/0009_several_instances.sql",
+        "6d7a1787f05e9c1210160da6e517216704a6a4a2d6ca6164762d08c578cf3506",
     ),
 ];
 

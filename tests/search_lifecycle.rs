@@ -4,7 +4,9 @@ mod search_support;
 
 use std::fs;
 
-use answerdesk::search::{IndexHealth, SearchError, SearchIndex, SuggestRequest};
+use answerdesk::search::{
+    ArticleDocument, IndexHealth, SearchError, SearchIndex, SuggestRequest, document_key,
+};
 use search_support::{article, help_centre, ids, req};
 
 fn needs_rebuild(health: &IndexHealth) -> &str {
@@ -167,6 +169,81 @@ async fn upsert_remove_and_unpublish() {
         .remove("no-such-id")
         .await
         .expect("removing a missing id is fine");
+}
+
+#[tokio::test]
+async fn an_article_stored_under_a_new_slug_replaces_its_old_document() {
+    let index = SearchIndex::in_memory().expect("index");
+    let before = ArticleDocument {
+        article_id: Some(7),
+        ..article(
+            "vat",
+            "en",
+            "billing",
+            "Add VAT to an invoice",
+            "VAT rates per country.",
+        )
+    };
+    index
+        .rebuild_through(vec![before.clone()], 1)
+        .await
+        .expect("rebuild");
+    let renamed = ArticleDocument {
+        id: "value-added-tax".into(),
+        title: "Value added tax on invoices".into(),
+        ..before
+    };
+    index
+        .apply_changes(vec![renamed.clone()], 2)
+        .await
+        .expect("rename");
+    assert_eq!(index.document_count(), 1);
+    assert_eq!(
+        ids(&index.suggest_articles(&req("vat ")).expect("s")),
+        ["value-added-tax"]
+    );
+    let archived = ArticleDocument {
+        published: false,
+        ..renamed
+    };
+    index
+        .apply_changes(vec![archived], 3)
+        .await
+        .expect("archive");
+    assert!(index.suggest_articles(&req("vat ")).expect("s").is_empty());
+    assert_eq!(index.synced_through(), Some(3));
+    index.remove(&document_key(7)).await.expect("remove by key");
+    assert_eq!(index.document_count(), 0);
+    assert_eq!(
+        index.synced_through(),
+        Some(3),
+        "a removal keeps the number"
+    );
+}
+
+#[tokio::test]
+async fn the_synced_change_number_is_kept_with_the_index_across_reopening() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    {
+        let (index, _) = SearchIndex::open_in_dir(dir.path()).expect("open");
+        assert_eq!(index.synced_through(), None);
+        index
+            .rebuild_through(help_centre(), 40)
+            .await
+            .expect("rebuild");
+        assert_eq!(index.synced_through(), Some(40));
+        let doc = article("late", "en", "", "Late fees", "Fees for late payment.");
+        index.apply_changes(vec![doc], 42).await.expect("apply");
+        // A plain upsert commits too, and keeps the number.
+        let other = article("early", "en", "", "Early payment", "Discounts.");
+        index.upsert(other).await.expect("upsert");
+    }
+    let (index, health) = SearchIndex::open_in_dir(dir.path()).expect("reopen");
+    assert_eq!(health, IndexHealth::Ready);
+    assert_eq!(index.synced_through(), Some(42));
+    // A rebuild not made from a database forgets it.
+    index.rebuild(help_centre()).await.expect("rebuild");
+    assert_eq!(index.synced_through(), None);
 }
 
 #[tokio::test]

@@ -227,14 +227,10 @@ async fn a_newly_imported_article_is_searchable_as_soon_as_it_is_indexed() {
             "We plant a tree for every invoice.",
         ),
     );
-    let report =
-        answerdesk::articles::import_directory(&app.state.db, content.path(), "en", "import")
-            .await
-            .expect("import");
-    app.state
-        .index_changed_articles(&report.changed_slugs)
+    answerdesk::articles::import_directory(&app.state.db, content.path(), "en", "import")
         .await
-        .expect("indexed");
+        .expect("import");
+    app.state.index_article_changes().await.expect("indexed");
     let found = slugs(&app.get("/api/suggest?q=carbon%20neutral").await.body);
     assert_eq!(
         found.first().map(String::as_str),

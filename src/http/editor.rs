@@ -79,16 +79,15 @@ impl From<EditError> for HttpError {
     }
 }
 
-/// Makes changed articles searchable before the editor sees the result.
+/// Makes a changed article searchable before the editor sees the result.
 async fn index(state: &AppState, saved: &Saved) -> Result<(), HttpError> {
-    let slugs = saved.slugs_to_index();
-    if slugs.is_empty() {
+    if !saved.changed {
         return Ok(());
     }
     state
-        .index_changed_articles(&slugs)
+        .index_article_changes()
         .await
-        .map_err(|error| HttpError::Internal(format!("indexing {slugs:?}: {error}")))
+        .map_err(|error| HttpError::Internal(format!("indexing {}: {error}", saved.slug)))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -122,6 +122,7 @@ fn load_content_directory(dir: &Path) -> Result<Vec<ArticleDocument>, SearchErro
         }
         docs.push(ArticleDocument {
             id: source.slug.as_str().to_owned(),
+            article_id: None,
             category: source.category_slug(),
             title: source.title,
             aliases: source.aliases,

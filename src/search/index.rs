@@ -5,6 +5,11 @@
 //! search waits on indexing, and `upsert` / `remove` / `rebuild` resolve only once their change
 //! is visible to searches. Consecutive upserts and removes that queue up while a commit runs
 //! are committed together (group commit), which keeps bulk edits from paying one commit each.
+//!
+//! Documents are replaced and removed by their key (the article's database id in the
+//! product). Each commit also records, in tantivy's commit payload, the number of the latest
+//! database change the index holds ([`SearchIndex::synced_through`]), so the record and the
+//! documents it describes are written atomically and survive a restart together.
 
 use std::collections::HashMap;
 use std::fs;
@@ -19,7 +24,7 @@ use tantivy::directory::MmapDirectory;
 use tantivy::{
     Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term, Warmer,
 };
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 
 use super::analyzers::{self, Lang, fold_lower, for_each_word, primary_subtag};
 use super::ranking::TitleCache;
@@ -40,12 +45,30 @@ struct StateFile {
     state: String,
 }
 
+/// The commit payload: which database change the committed documents are current to.
+#[derive(Debug, Serialize, Deserialize)]
+struct CommitPayload {
+    synced_through: i64,
+}
+
 type Reply<T> = oneshot::Sender<Result<T, SearchError>>;
 
 enum Command {
     Upsert(Box<ArticleDocument>, Reply<()>),
+    /// Removes by key.
     Remove(String, Reply<()>),
-    Rebuild(Vec<ArticleDocument>, Reply<RebuildReport>),
+    /// Upserts documents that bring the index up to the database change `through`.
+    Apply {
+        docs: Vec<ArticleDocument>,
+        through: i64,
+        reply: Reply<()>,
+    },
+    Rebuild {
+        docs: Vec<ArticleDocument>,
+        /// The database change the documents are current to, when they come from a database.
+        through: Option<i64>,
+        reply: Reply<RebuildReport>,
+    },
 }
 
 /// The article search index: cheap to clone, `Send + Sync`; one writer thread, many readers.
@@ -59,6 +82,8 @@ pub(crate) struct Inner {
     /// Strong owner of the warmer the reader holds weakly.
     titles: Arc<TitleCache>,
     pub(crate) fields: Fields,
+    /// The latest committed database change number, published by the writer thread.
+    synced: Arc<watch::Sender<Option<i64>>>,
     sender: Option<mpsc::Sender<Command>>,
     worker: Option<JoinHandle<()>>,
 }
@@ -151,12 +176,26 @@ impl SearchIndex {
     ) -> Self {
         let (_, fields) = schema::build_schema();
         let (sender, receiver) = mpsc::channel();
+        let synced = Arc::new(watch::Sender::new(committed_sync(&index)));
         let worker = {
             let reader = reader.clone();
             let fields = fields.clone();
+            let synced = synced.clone();
             std::thread::Builder::new()
                 .name("search-index-writer".to_string())
-                .spawn(move || writer_loop(index, writer, reader, fields, dir, receiver))
+                .spawn(move || {
+                    writer_loop(
+                        WriterState {
+                            index,
+                            writer,
+                            reader,
+                            fields,
+                            dir,
+                            synced,
+                        },
+                        receiver,
+                    )
+                })
         };
         let worker = match worker {
             Ok(handle) => Some(handle),
@@ -171,6 +210,7 @@ impl SearchIndex {
                 reader,
                 titles,
                 fields,
+                synced,
                 sender: Some(sender),
                 worker,
             }),
@@ -193,19 +233,67 @@ impl SearchIndex {
     /// Replaces every document with `docs` (duplicate ids: the last one wins). Searches keep
     /// seeing the old content until this returns, then see only the new one.
     pub async fn rebuild(&self, docs: Vec<ArticleDocument>) -> Result<RebuildReport, SearchError> {
-        self.call(|reply| Command::Rebuild(docs, reply)).await
+        self.call(|reply| Command::Rebuild {
+            docs,
+            through: None,
+            reply,
+        })
+        .await
     }
 
-    /// Adds or replaces one article (by id); it is searchable when this returns.
+    /// Like [`SearchIndex::rebuild`] with every article as the database stores it after its
+    /// change number `through` (later changes may be included too: applying them again is
+    /// harmless).
+    pub async fn rebuild_through(
+        &self,
+        docs: Vec<ArticleDocument>,
+        through: i64,
+    ) -> Result<RebuildReport, SearchError> {
+        self.call(|reply| Command::Rebuild {
+            docs,
+            through: Some(through),
+            reply,
+        })
+        .await
+    }
+
+    /// Adds or replaces documents (by key) that bring the index up to the database change
+    /// `through`; searchable, and recorded as [`SearchIndex::synced_through`], when this
+    /// returns.
+    pub async fn apply_changes(
+        &self,
+        docs: Vec<ArticleDocument>,
+        through: i64,
+    ) -> Result<(), SearchError> {
+        self.call(|reply| Command::Apply {
+            docs,
+            through,
+            reply,
+        })
+        .await
+    }
+
+    /// Adds or replaces one article (by key); it is searchable when this returns.
     pub async fn upsert(&self, doc: ArticleDocument) -> Result<(), SearchError> {
         self.call(|reply| Command::Upsert(Box::new(doc), reply))
             .await
     }
 
-    /// Removes an article by id (no error if it is not indexed).
-    pub async fn remove(&self, id: &str) -> Result<(), SearchError> {
-        let id = id.to_string();
-        self.call(|reply| Command::Remove(id, reply)).await
+    /// Removes a document by key ([`ArticleDocument::key`]; no error if it is not indexed).
+    pub async fn remove(&self, key: &str) -> Result<(), SearchError> {
+        let key = key.to_string();
+        self.call(|reply| Command::Remove(key, reply)).await
+    }
+
+    /// The number of the latest database change the index holds, as committed: `None` for an
+    /// index never built from a database (or built before change numbers existed).
+    pub fn synced_through(&self) -> Option<i64> {
+        *self.inner.synced.borrow()
+    }
+
+    /// Changes whenever a commit moves [`SearchIndex::synced_through`].
+    pub fn sync_signal(&self) -> watch::Receiver<Option<i64>> {
+        self.inner.synced.subscribe()
     }
 
     /// Number of articles in the index, published or not.
@@ -243,6 +331,27 @@ fn new_reader(index: &Index, titles: &Arc<TitleCache>) -> Result<IndexReader, Se
         .reload_policy(ReloadPolicy::Manual)
         .warmers(vec![Arc::downgrade(&warmer)])
         .try_into()?)
+}
+
+/// The change number recorded by the last commit, if any.
+fn committed_sync(index: &Index) -> Option<i64> {
+    let payload = index.load_metas().ok()?.payload?;
+    let payload: CommitPayload = serde_json::from_str(&payload).ok()?;
+    Some(payload.synced_through)
+}
+
+fn payload_text(synced_through: Option<i64>) -> Option<String> {
+    synced_through.and_then(|n| serde_json::to_string(&CommitPayload { synced_through: n }).ok())
+}
+
+/// Commits what the writer holds, recording `synced_through` with it.
+fn commit_with(writer: &mut IndexWriter, synced_through: Option<i64>) -> tantivy::Result<()> {
+    let mut commit = writer.prepare_commit()?;
+    if let Some(payload) = payload_text(synced_through) {
+        commit.set_payload(&payload);
+    }
+    commit.commit()?;
+    Ok(())
 }
 
 fn read_state(dir: &Path) -> Option<StateFile> {
@@ -373,6 +482,7 @@ pub(crate) fn title_key(text: &str) -> String {
 pub(crate) fn to_tantivy(fields: &Fields, doc: &ArticleDocument) -> TantivyDocument {
     let mut d = TantivyDocument::default();
     d.add_text(fields.id, &doc.id);
+    d.add_text(fields.key, doc.key());
     d.add_text(fields.lang, primary_subtag(&doc.lang));
     d.add_text(fields.category, &doc.category);
     d.add_bool(fields.published, doc.published);
@@ -425,14 +535,19 @@ pub(crate) fn to_tantivy(fields: &Fields, doc: &ArticleDocument) -> TantivyDocum
     d
 }
 
-fn writer_loop(
+/// What the writer thread owns.
+struct WriterState {
     index: Index,
-    mut writer: IndexWriter,
+    writer: IndexWriter,
     reader: IndexReader,
     fields: Fields,
     dir: Option<PathBuf>,
-    receiver: mpsc::Receiver<Command>,
-) {
+    synced: Arc<watch::Sender<Option<i64>>>,
+}
+
+fn writer_loop(mut state: WriterState, receiver: mpsc::Receiver<Command>) {
+    // The change number of what is committed, and of what the next commit will hold.
+    let mut committed = *state.synced.borrow();
     while let Ok(first) = receiver.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_GROUP_COMMIT {
@@ -442,98 +557,149 @@ fn writer_loop(
             }
         }
         let mut pending: Vec<Reply<()>> = Vec::new();
+        let mut next = committed;
         for cmd in batch {
             match cmd {
-                Command::Upsert(doc, reply) => {
-                    writer.delete_term(Term::from_field_text(fields.id, &doc.id));
-                    match writer.add_document(to_tantivy(&fields, &doc)) {
-                        Ok(_) => pending.push(reply),
-                        Err(e) => {
-                            let _ = reply.send(Err(e.into()));
-                        }
+                Command::Upsert(doc, reply) => match state.add(&doc) {
+                    Ok(()) => pending.push(reply),
+                    Err(e) => {
+                        let _ = reply.send(Err(e));
                     }
-                }
-                Command::Remove(id, reply) => {
-                    writer.delete_term(Term::from_field_text(fields.id, &id));
+                },
+                Command::Remove(key, reply) => {
+                    let term = Term::from_field_text(state.fields.key, &key);
+                    state.writer.delete_term(term);
                     pending.push(reply);
                 }
-                Command::Rebuild(docs, reply) => {
-                    commit_pending(&mut writer, &reader, &mut pending);
-                    let result =
-                        rebuild(&index, &mut writer, &reader, &fields, dir.as_deref(), docs);
-                    if result.is_err() {
-                        let _ = writer.rollback();
+                Command::Apply {
+                    docs,
+                    through,
+                    reply,
+                } => match docs.iter().try_for_each(|doc| state.add(doc)) {
+                    Ok(()) => {
+                        next = Some(next.map_or(through, |n| n.max(through)));
+                        pending.push(reply);
                     }
+                    // Not recorded as synced: the next catch-up applies them again.
+                    Err(e) => {
+                        let _ = reply.send(Err(e));
+                    }
+                },
+                Command::Rebuild {
+                    docs,
+                    through,
+                    reply,
+                } => {
+                    committed = state.commit_pending(&mut pending, committed, next);
+                    let result = rebuild(&mut state, docs, through);
+                    match &result {
+                        Ok(_) => committed = through,
+                        Err(_) => {
+                            let _ = state.writer.rollback();
+                        }
+                    }
+                    next = committed;
+                    state.synced.send_replace(committed);
                     let _ = reply.send(result);
                 }
             }
         }
-        commit_pending(&mut writer, &reader, &mut pending);
+        committed = state.commit_pending(&mut pending, committed, next);
     }
     // Channel closed: wait for background merges so the directory is left consistent.
-    if let Err(e) = writer.wait_merging_threads() {
+    if let Err(e) = state.writer.wait_merging_threads() {
         tracing::warn!(error = %e, "search index merge did not finish cleanly");
     }
 }
 
-fn commit_pending(writer: &mut IndexWriter, reader: &IndexReader, pending: &mut Vec<Reply<()>>) {
-    if pending.is_empty() {
-        return;
+impl WriterState {
+    /// Replaces the document with this one's key.
+    fn add(&mut self, doc: &ArticleDocument) -> Result<(), SearchError> {
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.key, &doc.key()));
+        self.writer.add_document(to_tantivy(&self.fields, doc))?;
+        Ok(())
     }
-    let result = writer
-        .commit()
-        .and_then(|_| reader.reload())
-        .map_err(|e| e.to_string());
-    if result.is_err() {
-        let _ = writer.rollback();
-    }
-    for reply in pending.drain(..) {
-        let outcome = match &result {
-            Ok(()) => Ok(()),
-            Err(msg) => Err(SearchError::Index(tantivy::TantivyError::InternalError(
-                msg.clone(),
-            ))),
+
+    /// Commits the pending writes as holding change `next`; returns what is committed now
+    /// (`committed` again when the commit failed and was rolled back).
+    fn commit_pending(
+        &mut self,
+        pending: &mut Vec<Reply<()>>,
+        committed: Option<i64>,
+        next: Option<i64>,
+    ) -> Option<i64> {
+        if pending.is_empty() {
+            return committed;
+        }
+        let result = commit_with(&mut self.writer, next)
+            .and_then(|_| self.reader.reload())
+            .map_err(|e| e.to_string());
+        let now_committed = match &result {
+            Ok(()) => next,
+            Err(_) => {
+                let _ = self.writer.rollback();
+                committed
+            }
         };
-        let _ = reply.send(outcome);
+        if now_committed != committed {
+            self.synced.send_replace(now_committed);
+        }
+        for reply in pending.drain(..) {
+            let outcome = match &result {
+                Ok(()) => Ok(()),
+                Err(msg) => Err(SearchError::Index(tantivy::TantivyError::InternalError(
+                    msg.clone(),
+                ))),
+            };
+            let _ = reply.send(outcome);
+        }
+        now_committed
     }
 }
 
 fn rebuild(
-    index: &Index,
-    writer: &mut IndexWriter,
-    reader: &IndexReader,
-    fields: &Fields,
-    dir: Option<&Path>,
+    state: &mut WriterState,
     docs: Vec<ArticleDocument>,
+    through: Option<i64>,
 ) -> Result<RebuildReport, SearchError> {
     let started = Instant::now();
-    if let Some(dir) = dir {
+    let WriterState {
+        index,
+        writer,
+        reader,
+        fields,
+        dir,
+        ..
+    } = state;
+    if let Some(dir) = dir.as_deref() {
         write_state(dir, "pending")?;
     }
-    // Last occurrence of an id wins, as it would with successive upserts.
+    // Last occurrence of a key wins, as it would with successive upserts.
+    let keys: Vec<String> = docs.iter().map(ArticleDocument::key).collect();
     let mut last: HashMap<&str, usize> = HashMap::with_capacity(docs.len());
-    for (i, doc) in docs.iter().enumerate() {
-        last.insert(doc.id.as_str(), i);
+    for (i, key) in keys.iter().enumerate() {
+        last.insert(key.as_str(), i);
     }
     writer.delete_all_documents()?;
     let mut documents = 0;
     let mut published = 0;
     for (i, doc) in docs.iter().enumerate() {
-        if last.get(doc.id.as_str()) != Some(&i) {
+        if last.get(keys[i].as_str()) != Some(&i) {
             continue;
         }
         writer.add_document(to_tantivy(fields, doc))?;
         documents += 1;
         published += usize::from(doc.published);
     }
-    writer.commit()?;
+    commit_with(writer, through)?;
     // One segment keeps per-query work minimal; worth the extra seconds on a full rebuild.
     let segments = index.searchable_segment_ids()?;
     if segments.len() > 1 {
         writer.merge(&segments).wait()?;
     }
     reader.reload()?;
-    if let Some(dir) = dir {
+    if let Some(dir) = dir.as_deref() {
         if let Err(e) = writer.garbage_collect_files().wait() {
             tracing::warn!(error = %e, "search index garbage collection failed");
         }

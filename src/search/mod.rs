@@ -49,8 +49,12 @@ pub fn truncate_query(text: &str) -> &str {
 /// rebuildable cache.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ArticleDocument {
-    /// Stable key: the article slug in the product, the corpus id in eval.
+    /// What a hit reports: the article slug in the product, the corpus id in eval.
     pub id: String,
+    /// The article's database id in the product. It survives a rename, so the index keys
+    /// documents by it: storing a renamed article replaces its old document instead of
+    /// leaving the old slug searchable. `None` (eval corpora, benchmarks) keys by `id`.
+    pub article_id: Option<i64>,
     /// The article title.
     pub title: String,
     /// Other phrasings customers use for the same problem (weighted like the title).
@@ -67,6 +71,21 @@ pub struct ArticleDocument {
     pub lang: String,
     /// Only published articles are ever returned.
     pub published: bool,
+}
+
+impl ArticleDocument {
+    /// The index key: what an upsert replaces and a removal removes.
+    pub fn key(&self) -> String {
+        match self.article_id {
+            Some(id) => document_key(id),
+            None => self.id.clone(),
+        }
+    }
+}
+
+/// The index key of the article with this database id.
+pub fn document_key(article_id: i64) -> String {
+    format!("article:{article_id}")
 }
 
 /// A suggestion or results-page request.

@@ -16,7 +16,7 @@ use super::analyzers::{Lang, TokenizerMode};
 
 /// Bump whenever fields, analysis or tokenizers change: a stored index with another version is
 /// reported as `NeedsRebuild` and recreated empty.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The per-language text fields of one bucket.
 #[derive(Debug, Clone, Copy)]
@@ -33,7 +33,10 @@ pub(crate) struct LangFields {
 /// Handles to every field of the schema.
 #[derive(Debug, Clone)]
 pub(crate) struct Fields {
+    /// What a hit reports (the slug).
     pub id: Field,
+    /// What identifies a document for replacing and removing ([`super::ArticleDocument::key`]).
+    pub key: Field,
     pub lang: Field,
     pub bucket: Field,
     pub category: Field,
@@ -70,6 +73,7 @@ fn text_field(tokenizer: &str, record: IndexRecordOption, fieldnorms: bool) -> T
 pub(crate) fn build_schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let id = b.add_text_field("id", STRING | STORED);
+    let key = b.add_text_field("key", STRING);
     let lang = b.add_text_field("lang", STRING | STORED);
     let bucket = b.add_text_field("bucket", STRING);
     let category = b.add_text_field("category", STRING | STORED);
@@ -104,6 +108,7 @@ pub(crate) fn build_schema() -> (Schema, Fields) {
     });
     let fields = Fields {
         id,
+        key,
         lang,
         bucket,
         category,

@@ -1,28 +1,37 @@
 //! Keeping the index in step with the database, which stays the source of truth.
 //!
-//! Changes made through this process are indexed right away by the caller; a background task
-//! also polls for articles changed elsewhere (the `import` command, or another instance
-//! sharing a PostgreSQL database) and indexes them within about a second.
+//! Every article write takes the next database change number (`storage::article_changes`);
+//! the index records the number of the latest change it holds and, to catch up, re-reads the
+//! articles changed after it and replaces their documents by article id. A renamed article
+//! therefore replaces its old document, and an unpublished or archived one keeps no text
+//! anyone can find, on every instance.
+//!
+//! A catch-up runs when this process changes an article (before the editor sees the
+//! result), when the database announces a change from elsewhere (PostgreSQL `NOTIFY`, which
+//! reaches other instances within milliseconds), and every [`POLL_INTERVAL`] regardless, so a
+//! lost notification or a dropped connection only delays an update. The number survives a
+//! restart with the index, so an instance that was stopped applies what it missed.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::watch;
+use tokio::sync::{Mutex, watch};
 use tokio::task::JoinHandle;
 
 use super::{ArticleDocument, IndexHealth, SearchError, SearchIndex};
 use crate::articles::{Article, ArticleStatus};
-use crate::storage::{Database, StorageError, now_millis};
+use crate::storage::{ArticleChangeListener, Database, StorageError};
 
-/// How often the database is polled for changes made elsewhere.
-const POLL_INTERVAL: Duration = Duration::from_millis(750);
-/// Changes are re-read with this much overlap, so clock differences between instances
-/// never make one missed (re-indexing an unchanged article is harmless).
-const OVERLAP_MILLIS: i64 = 5_000;
+/// How often the database is asked for changes even when none was announced.
+pub const POLL_INTERVAL: Duration = Duration::from_secs(1);
+/// Articles re-read per query while catching up.
+const CATCH_UP_BATCH: i64 = 500;
 
 impl From<&Article> for ArticleDocument {
     fn from(article: &Article) -> ArticleDocument {
         ArticleDocument {
             id: article.slug.clone(),
+            article_id: Some(article.id),
             title: article.title.clone(),
             aliases: article.aliases.clone(),
             headings: article.headings.clone(),
@@ -44,116 +53,148 @@ pub enum SyncError {
     Storage(#[from] StorageError),
 }
 
-/// Rebuilds the index from the database when it is missing, stale, corrupt or holds a
-/// different number of articles than the database.
-pub async fn ensure_index_current(
-    index: &SearchIndex,
-    health: IndexHealth,
-    db: &Database,
-) -> Result<(), SyncError> {
-    let stored = db.article_count().await?;
-    let reason = match health {
-        IndexHealth::NeedsRebuild { reason } => Some(reason),
-        IndexHealth::Ready if index.document_count() != stored as u64 => Some(format!(
-            "it holds {} articles, the database {stored}",
-            index.document_count()
-        )),
-        IndexHealth::Ready => None,
-    };
-    if let Some(reason) = reason {
-        tracing::info!("rebuilding the search index: {reason}");
-        let documents: Vec<ArticleDocument> = db
-            .all_articles()
-            .await?
-            .iter()
-            .map(ArticleDocument::from)
-            .collect();
-        let report = index.rebuild(documents).await?;
-        tracing::info!(
-            documents = report.documents,
-            seconds = report.seconds,
-            "search index rebuilt"
-        );
-    }
-    Ok(())
+/// Brings one index up to the database's latest article change. Cheap to clone; catch-ups
+/// of one index take turns, so each reads the database after the previous one applied.
+#[derive(Clone)]
+pub struct IndexFollower {
+    index: SearchIndex,
+    db: Database,
+    turn: Arc<Mutex<()>>,
 }
 
-/// Indexes the articles with these slugs as they are stored now; searchable when it returns.
-pub async fn index_articles(
-    index: &SearchIndex,
-    db: &Database,
-    slugs: &[String],
-) -> Result<(), SyncError> {
-    let mut articles = Vec::with_capacity(slugs.len());
-    for slug in slugs {
-        match db.find_article_by_slug(slug).await? {
-            Some(article) => articles.push(article),
-            None => index.remove(slug).await?,
+impl IndexFollower {
+    /// Follows `db` into `index`.
+    pub fn new(index: SearchIndex, db: Database) -> IndexFollower {
+        IndexFollower {
+            index,
+            db,
+            turn: Arc::new(Mutex::new(())),
         }
     }
-    upsert_together(index, &articles).await
-}
 
-/// Sends every upsert before awaiting any, so the single writer commits them as one batch
-/// (a commit per article would make a large import slow to become searchable).
-async fn upsert_together(index: &SearchIndex, articles: &[Article]) -> Result<(), SyncError> {
-    let mut pending = tokio::task::JoinSet::new();
-    for article in articles {
-        let index = index.clone();
-        let document = ArticleDocument::from(article);
-        pending.spawn(async move { index.upsert(document).await });
-    }
-    let mut outcome = Ok(());
-    while let Some(joined) = pending.join_next().await {
-        match joined {
-            Ok(Ok(())) => {}
-            Ok(Err(error)) => outcome = Err(error.into()),
-            Err(error) => {
-                tracing::warn!(%error, "an indexing task failed");
-                outcome = Err(SyncError::Search(SearchError::WriterStopped));
+    /// Makes the index current at start-up. It is rebuilt from the database when it is
+    /// missing, stale, corrupt or records no change number, or when, after applying what it
+    /// missed, it holds a different number of articles than the database; otherwise only
+    /// the missed changes are applied.
+    pub async fn ensure_current(&self, health: IndexHealth) -> Result<(), SyncError> {
+        let _turn = self.turn.lock().await;
+        let mut reason = match health {
+            IndexHealth::NeedsRebuild { reason } => Some(reason),
+            IndexHealth::Ready if self.index.synced_through().is_none() => {
+                Some("it records no database change".to_owned())
+            }
+            IndexHealth::Ready => None,
+        };
+        if reason.is_none() {
+            let applied = self.apply_missed_changes().await?;
+            if applied > 0 {
+                tracing::info!(articles = applied, "search index caught up");
+            }
+            let stored = self.db.article_count().await?;
+            if self.index.document_count() != stored as u64 {
+                reason = Some(format!(
+                    "it holds {} articles, the database {stored}",
+                    self.index.document_count()
+                ));
             }
         }
+        if let Some(reason) = reason {
+            tracing::info!("rebuilding the search index: {reason}");
+            // Read the number first: whatever commits while the articles are read is
+            // applied again by the next catch-up, which is harmless.
+            let through = self.db.latest_article_change().await?;
+            let documents: Vec<ArticleDocument> = self
+                .db
+                .all_articles()
+                .await?
+                .iter()
+                .map(ArticleDocument::from)
+                .collect();
+            let report = self.index.rebuild_through(documents, through).await?;
+            tracing::info!(
+                documents = report.documents,
+                seconds = report.seconds,
+                "search index rebuilt"
+            );
+        }
+        Ok(())
     }
-    outcome
+
+    /// Applies every article change committed after the index's; returns how many articles
+    /// were re-read. What it applied is searchable when it returns.
+    pub async fn catch_up(&self) -> Result<usize, SyncError> {
+        let _turn = self.turn.lock().await;
+        self.apply_missed_changes().await
+    }
+
+    async fn apply_missed_changes(&self) -> Result<usize, SyncError> {
+        let mut after = self.index.synced_through().unwrap_or(0);
+        let mut applied = 0;
+        loop {
+            let changes = self
+                .db
+                .articles_changed_after(after, CATCH_UP_BATCH)
+                .await?;
+            let Some(last) = changes.last().map(|changed| changed.change) else {
+                break;
+            };
+            let count = changes.len();
+            let documents = changes
+                .iter()
+                .map(|changed| ArticleDocument::from(&changed.article))
+                .collect();
+            self.index.apply_changes(documents, last).await?;
+            applied += count;
+            after = last;
+            if (count as i64) < CATCH_UP_BATCH {
+                break;
+            }
+        }
+        Ok(applied)
+    }
 }
 
-/// The background poller; stop it with [`IndexSyncTask::stop`].
+/// The background follower; stop it with [`IndexSyncTask::stop`].
 pub struct IndexSyncTask {
     stop: watch::Sender<bool>,
     handle: JoinHandle<()>,
+    listener: Option<ArticleChangeListener>,
 }
 
 impl IndexSyncTask {
-    /// Starts polling the database for articles changed since now.
-    pub fn start(index: SearchIndex, db: Database) -> IndexSyncTask {
+    /// Catches up whenever the database announces a change, and every [`POLL_INTERVAL`].
+    pub fn start(follower: IndexFollower) -> IndexSyncTask {
+        let listener = follower.db.listen_for_article_changes();
+        let mut announced = follower.db.article_change_signal();
         let (stop, mut stopped) = watch::channel(false);
         let handle = tokio::spawn(async move {
-            let mut since = now_millis() - OVERLAP_MILLIS;
             let mut ticker = tokio::time::interval(POLL_INTERVAL);
             ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tokio::select! {
                     _ = ticker.tick() => {},
+                    // The sender lives as long as the database handle this task holds.
+                    _ = announced.changed() => {},
                     _ = stopped.changed() => break,
                 }
-                let started = now_millis();
-                match db.articles_modified_since(since).await {
-                    Ok(articles) => match upsert_together(&index, &articles).await {
-                        Ok(()) => since = started - OVERLAP_MILLIS,
-                        Err(error) => {
-                            tracing::warn!(%error, "could not index changed articles; will retry")
-                        }
-                    },
-                    Err(error) => tracing::warn!(%error, "could not poll for changed articles"),
+                if let Err(error) = follower.catch_up().await {
+                    tracing::warn!(%error, "could not index changed articles; will retry");
                 }
             }
         });
-        IndexSyncTask { stop, handle }
+        IndexSyncTask {
+            stop,
+            handle,
+            listener,
+        }
     }
 
-    /// Stops polling and waits for the task to end.
+    /// Stops following and waits for the task to end.
     pub async fn stop(self) {
         let _ = self.stop.send(true);
         let _ = self.handle.await;
+        if let Some(listener) = self.listener {
+            listener.stop().await;
+        }
     }
 }

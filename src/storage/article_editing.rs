@@ -4,6 +4,7 @@
 
 use sqlx::FromRow;
 
+use super::article_changes::next_article_change;
 use super::articles::BindArticle;
 use super::{Database, StorageError, now_millis};
 use crate::articles::{ArticleSource, RenderedArticle, write_article};
@@ -130,17 +131,19 @@ impl Database {
         let source = write.source;
         let now = now_millis();
         let mut transaction = self.pool().begin().await?;
+        let change = next_article_change(self, &mut transaction).await?;
         let id: Option<i64> = sqlx::query_scalar(
             "INSERT INTO articles (slug, lang, title, category, category_slug, tags, aliases, \
              status, translation_of, updated_on, body_markdown, body_html, body_text, headings, \
-             source_path, content_hash, revision, view_count, created_at, modified_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL, $15, 1, 0, $16, $16) \
+             source_path, content_hash, revision, view_count, created_at, modified_at, change_number) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL, $15, 1, 0, $16, $16, $17) \
              ON CONFLICT (slug) DO NOTHING RETURNING id",
         )
         .bind(source.slug.as_str())
         .bind_article(source, write.rendered)
         .bind(source.content_hash())
         .bind(now)
+        .bind(change)
         .fetch_optional(&mut *transaction)
         .await?;
         let Some(id) = id else {
@@ -152,6 +155,7 @@ impl Database {
             .await?;
         insert_revision(&mut transaction, id, 1, write, now).await?;
         transaction.commit().await?;
+        self.announce_article_change();
         Ok(Some(id))
     }
 
@@ -170,6 +174,7 @@ impl Database {
         let new_slug = source.slug.as_str();
         let now = now_millis();
         let mut transaction = self.pool().begin().await?;
+        let change = next_article_change(self, &mut transaction).await?;
         if new_slug != old_slug {
             let taken: Option<i64> =
                 sqlx::query_scalar("SELECT id FROM articles WHERE slug = $1 AND id <> $2")
@@ -185,13 +190,14 @@ impl Database {
             "UPDATE articles SET slug = $1, lang = $2, title = $3, category = $4, category_slug = $5, \
              tags = $6, aliases = $7, status = $8, translation_of = $9, updated_on = $10, \
              body_markdown = $11, body_html = $12, body_text = $13, headings = $14, \
-             content_hash = $15, revision = revision + 1, modified_at = $16 \
-             WHERE id = $17 AND revision = $18",
+             content_hash = $15, revision = revision + 1, modified_at = $16, change_number = $17 \
+             WHERE id = $18 AND revision = $19",
         )
         .bind(new_slug)
         .bind_article(source, write.rendered)
         .bind(source.content_hash())
         .bind(now)
+        .bind(change)
         .bind(article_id)
         .bind(expected_revision)
         .execute(&mut *transaction)
@@ -226,6 +232,7 @@ impl Database {
             .await?;
         }
         transaction.commit().await?;
+        self.announce_article_change();
         Ok(GuardedUpdate::Updated { revision })
     }
 

@@ -2,6 +2,7 @@
 
 use sqlx::FromRow;
 
+use super::article_changes::next_article_change;
 use super::{Database, StorageError, from_json_list, now_millis, to_json_list};
 use crate::articles::{
     Article, ArticleSource, ArticleStatus, ArticleSummary, Category, RenderedArticle, write_article,
@@ -23,6 +24,13 @@ pub enum SaveOutcome {
     Created,
     Updated,
     Unchanged,
+}
+
+/// An article as stored now, with the number of the change that stored it.
+#[derive(Clone, Debug)]
+pub struct ChangedArticle {
+    pub change: i64,
+    pub article: Article,
 }
 
 /// One stored revision of an article.
@@ -133,6 +141,13 @@ impl TryFrom<ArticleRow> for Article {
 }
 
 #[derive(FromRow)]
+struct ChangedRow {
+    #[sqlx(flatten)]
+    article: ArticleRow,
+    change_number: i64,
+}
+
+#[derive(FromRow)]
 struct SummaryRow {
     slug: String,
     title: String,
@@ -195,16 +210,29 @@ impl Database {
         rows.into_iter().map(Article::try_from).collect()
     }
 
-    /// Articles changed at or after `since` (milliseconds since the epoch).
-    pub async fn articles_modified_since(&self, since: i64) -> Result<Vec<Article>, StorageError> {
+    /// Up to `limit` articles whose latest change is numbered above `after`, in change order.
+    pub async fn articles_changed_after(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<ChangedArticle>, StorageError> {
         let sql = format!(
-            "SELECT {ARTICLE_COLUMNS} FROM articles WHERE modified_at >= $1 ORDER BY modified_at"
+            "SELECT {ARTICLE_COLUMNS}, change_number FROM articles WHERE change_number > $1 \
+             ORDER BY change_number LIMIT $2"
         );
-        let rows: Vec<ArticleRow> = sqlx::query_as(&sql)
-            .bind(since)
+        let rows: Vec<ChangedRow> = sqlx::query_as(&sql)
+            .bind(after)
+            .bind(limit)
             .fetch_all(self.pool())
             .await?;
-        rows.into_iter().map(Article::try_from).collect()
+        rows.into_iter()
+            .map(|row| {
+                Ok(ChangedArticle {
+                    change: row.change_number,
+                    article: Article::try_from(row.article)?,
+                })
+            })
+            .collect()
     }
 
     /// How many articles are stored, in any status.
@@ -227,21 +255,28 @@ impl Database {
                 .bind(source.slug.as_str())
                 .fetch_optional(&mut *transaction)
                 .await?;
+        if existing
+            .as_ref()
+            .is_some_and(|(_, stored_hash, _)| *stored_hash == hash)
+        {
+            return Ok(SaveOutcome::Unchanged);
+        }
+        let change = next_article_change(self, &mut transaction).await?;
         let (article_id, revision, outcome) = match existing {
-            Some((_, stored_hash, _)) if stored_hash == hash => return Ok(SaveOutcome::Unchanged),
             Some((id, _, revision)) => {
                 sqlx::query(
                     "UPDATE articles SET lang = $1, title = $2, category = $3, category_slug = $4, \
                      tags = $5, aliases = $6, status = $7, translation_of = $8, updated_on = $9, \
                      body_markdown = $10, body_html = $11, body_text = $12, headings = $13, \
                      source_path = COALESCE($14, source_path), content_hash = $15, revision = $16, \
-                     modified_at = $17 WHERE id = $18",
+                     modified_at = $17, change_number = $18 WHERE id = $19",
                 )
                 .bind_article(source, write.rendered)
                 .bind(write.source_path)
                 .bind(&hash)
                 .bind(revision + 1)
                 .bind(now)
+                .bind(change)
                 .bind(id)
                 .execute(&mut *transaction)
                 .await?;
@@ -251,15 +286,17 @@ impl Database {
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO articles (slug, lang, title, category, category_slug, tags, aliases, \
                      status, translation_of, updated_on, body_markdown, body_html, body_text, headings, \
-                     source_path, content_hash, revision, view_count, created_at, modified_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, 0, $17, $17) \
-                     RETURNING id",
+                     source_path, content_hash, revision, view_count, created_at, modified_at, \
+                     change_number) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, 0, \
+                     $17, $17, $18) RETURNING id",
                 )
                 .bind(source.slug.as_str())
                 .bind_article(source, write.rendered)
                 .bind(write.source_path)
                 .bind(&hash)
                 .bind(now)
+                .bind(change)
                 .fetch_one(&mut *transaction)
                 .await?;
                 (id, 1, SaveOutcome::Created)
@@ -282,6 +319,7 @@ impl Database {
         .execute(&mut *transaction)
         .await?;
         transaction.commit().await?;
+        self.announce_article_change();
         Ok(outcome)
     }
 

@@ -6,6 +6,7 @@
 
 mod accounts;
 mod agent_updates;
+mod article_changes;
 mod article_editing;
 mod articles;
 mod canned;
@@ -18,15 +19,18 @@ mod tickets;
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
+use tokio::sync::watch;
 
 pub use agent_updates::{AgentMessage, AgentUpdate, PriorityUpdate};
+pub use article_changes::{ARTICLE_CHANGES_CHANNEL, ArticleChangeListener};
 pub use article_editing::{ArticleListFilter, EditorArticleRow, EditorWrite, GuardedUpdate};
-pub use articles::{ArticleWrite, SaveOutcome, StoredRevision};
+pub use articles::{ArticleWrite, ChangedArticle, SaveOutcome, StoredRevision};
 pub use canned::{CannedResponse, CannedVariant};
 pub use deflection::EventRow;
 pub use inbox::{RelatedTicket, TicketArticleView};
@@ -48,6 +52,25 @@ pub enum Backend {
 pub struct Database {
     pool: AnyPool,
     backend: Backend,
+    /// Bumped when articles may have changed (see `article_changes`).
+    changes: Arc<watch::Sender<u64>>,
+    /// Where a listening connection for notifications connects; PostgreSQL only.
+    postgres_url: Option<Arc<PostgresUrl>>,
+}
+
+/// A PostgreSQL URL, which may hold a password: never printed.
+struct PostgresUrl(String);
+
+impl PostgresUrl {
+    fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for PostgresUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PostgresUrl(…)")
+    }
 }
 
 /// Why a storage operation failed.
@@ -92,6 +115,8 @@ impl Database {
             Database {
                 pool,
                 backend: Backend::Postgres,
+                changes: Arc::new(watch::Sender::new(0)),
+                postgres_url: Some(Arc::new(PostgresUrl(url.to_owned()))),
             }
         } else {
             Self::connect_sqlite(url).await?
@@ -149,6 +174,8 @@ impl Database {
         Ok(Database {
             pool,
             backend: Backend::Sqlite,
+            changes: Arc::new(watch::Sender::new(0)),
+            postgres_url: None,
         })
     }
 

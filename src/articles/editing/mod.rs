@@ -3,8 +3,8 @@
 //! from a ticket. [`revisions`] holds revision history and diffs; [`article_list`] the editors'
 //! list with "needs attention".
 //!
-//! Knows nothing of HTTP or of the search index: callers index the slugs a change returns
-//! ([`Saved::slugs_to_index`]).
+//! Knows nothing of HTTP or of the search index: when [`Saved::changed`], callers bring the
+//! index up to the database (it follows changes by article id, so a rename needs nothing more).
 
 use serde::Serialize;
 
@@ -175,19 +175,6 @@ pub struct Saved {
     pub status: ArticleStatus,
     /// `false` when the content was identical to what is stored (no new revision).
     pub changed: bool,
-}
-
-impl Saved {
-    /// The slugs the search index must re-read: the old one too after a rename, so the
-    /// old document leaves the index.
-    pub fn slugs_to_index(&self) -> Vec<String> {
-        if !self.changed {
-            return Vec::new();
-        }
-        let mut slugs = vec![self.slug.clone()];
-        slugs.extend(self.previous_slug.clone());
-        slugs
-    }
 }
 
 /// Renders Markdown exactly as customers will see it (the same function renders stored
