@@ -224,8 +224,11 @@ pub enum StartError {
 pub async fn build(config: Config) -> Result<(AppState, BackgroundTasks), StartError> {
     let database_url = config.resolved_database_url();
     tracing::info!(database = %SecretUrl::redacted(&database_url), "opening database");
-    let db = Database::connect(&database_url).await?;
+    // Migrations and the first import run once: other instances starting at the same moment
+    // wait for the start-up lock, then find the content in place.
+    let (db, setup) = Database::connect_for_setup(&database_url).await?;
     import_content_on_first_start(&db, &config).await?;
+    setup.release().await?;
     let (search, health) = SearchIndex::open_in_dir(&config.index_dir())?;
     let index_follower = IndexFollower::new(search.clone(), db.clone());
     index_follower.ensure_current(health).await?;

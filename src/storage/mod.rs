@@ -10,6 +10,7 @@ mod article_changes;
 mod article_editing;
 mod articles;
 mod canned;
+mod coordination;
 pub mod dashboard;
 mod deflection;
 mod inbox;
@@ -32,6 +33,7 @@ pub use article_changes::{ARTICLE_CHANGES_CHANNEL, ArticleChangeListener};
 pub use article_editing::{ArticleListFilter, EditorArticleRow, EditorWrite, GuardedUpdate};
 pub use articles::{ArticleWrite, ChangedArticle, SaveOutcome, StoredRevision};
 pub use canned::{CannedResponse, CannedVariant};
+pub use coordination::StartupLock;
 pub use deflection::EventRow;
 pub use inbox::{RelatedTicket, TicketArticleView};
 pub use outbox::{OutboxEmail, OutgoingEmail};
@@ -103,6 +105,22 @@ impl Database {
     /// Connects and applies migrations. `postgres://…` selects PostgreSQL; anything else is an
     /// SQLite path (created with its directory if missing; `:memory:` for a private in-memory database).
     pub async fn connect(url: &str) -> Result<Database, StorageError> {
+        let (database, setup) = Database::connect_for_setup(url).await?;
+        setup.release().await?;
+        Ok(database)
+    }
+
+    /// Connects, waits until no other instance is setting the database up, and applies
+    /// migrations, keeping the start-up lock so the caller can finish its one-time set-up
+    /// (the first content import) before the next instance looks.
+    pub async fn connect_for_setup(url: &str) -> Result<(Database, StartupLock), StorageError> {
+        let database = Database::connect_pool(url).await?;
+        let setup = database.lock_for_startup().await?;
+        database.migrate().await?;
+        Ok((database, setup))
+    }
+
+    async fn connect_pool(url: &str) -> Result<Database, StorageError> {
         sqlx::any::install_default_drivers();
         let is_postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
         let database = if is_postgres {
@@ -121,7 +139,6 @@ impl Database {
         } else {
             Self::connect_sqlite(url).await?
         };
-        database.migrate().await?;
         Ok(database)
     }
 
