@@ -21,7 +21,7 @@ use crate::http;
 use crate::notifications::EmailSender;
 use crate::search::sync::{IndexFollower, IndexSyncTask, SyncError};
 use crate::search::{SearchError, SearchIndex};
-use crate::storage::{Database, StorageError};
+use crate::storage::{Database, StorageError, now_millis};
 use crate::tickets::TicketRules;
 use crate::tickets::conversation::close_resolved_tickets;
 
@@ -143,7 +143,13 @@ impl BackgroundTasks {
 
 /// How often drafts are checked for abandonment and resolved tickets for closing.
 const MAINTENANCE_INTERVAL: Duration = Duration::from_secs(60);
+/// A round of maintenance is claimed by one instance when no instance started one within
+/// this much of the interval (the rest absorbs the instances' timers drifting apart).
+const MAINTENANCE_CLAIM_MILLIS: i64 = 55_000;
 
+/// Periodic database work. Every instance runs the timer, but each round is claimed in the
+/// database by one of them, and each job claims its rows with the statement that changes
+/// them, so a ticket closes and a request counts as abandoned once however many run.
 fn start_maintenance(state: &AppState) -> (watch::Sender<bool>, JoinHandle<()>) {
     let (stop, mut stopped) = watch::channel(false);
     let db = state.db.clone();
@@ -155,6 +161,18 @@ fn start_maintenance(state: &AppState) -> (watch::Sender<bool>, JoinHandle<()>) 
             tokio::select! {
                 _ = ticker.tick() => {},
                 _ = stopped.changed() => break,
+            }
+            let now = now_millis();
+            match db
+                .claim_job_round("maintenance", now, MAINTENANCE_CLAIM_MILLIS)
+                .await
+            {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(error) => {
+                    tracing::warn!(%error, "could not claim a maintenance round");
+                    continue;
+                }
             }
             if let Err(error) = record_abandoned_requests(&db, &events).await {
                 tracing::warn!(%error, "could not check for abandoned requests");

@@ -1,6 +1,9 @@
 //! Email to customers: every message is first stored in the outbox (in the same transaction
 //! as the change it reports), then delivered by SMTP when configured. Without SMTP it stays
 //! in the outbox for admins to read. Sending never blocks a request.
+//!
+//! Every instance runs a sender; each round claims a few emails in the database first, so
+//! however many instances share the outbox, each email is delivered by one of them.
 
 use std::time::Duration;
 
@@ -9,10 +12,16 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::storage::{Database, OutboxEmail};
+use crate::storage::{Database, OutboxEmail, now_millis};
 
 /// How often the outbox is checked for new mail.
 const POLL_INTERVAL: Duration = Duration::from_secs(5);
+/// Emails claimed per round.
+const CLAIM_BATCH: i64 = 10;
+/// How long a claim lasts: long enough to deliver a batch to a slow SMTP server (lettre
+/// gives up on one after a minute), short enough that the emails of an instance that
+/// stopped mid-round are soon tried by another.
+const CLAIM_MILLIS: i64 = 15 * 60 * 1000;
 
 /// The background sender; stop it with [`EmailSender::stop`].
 pub struct EmailSender {
@@ -61,7 +70,11 @@ async fn deliver_pending(
     transport: &AsyncSmtpTransport<Tokio1Executor>,
     from: &Mailbox,
 ) {
-    let pending = match db.unsent_emails(50).await {
+    let now = now_millis();
+    let pending = match db
+        .claim_unsent_emails(CLAIM_BATCH, now, now + CLAIM_MILLIS)
+        .await
+    {
         Ok(pending) => pending,
         Err(error) => {
             tracing::warn!(%error, "could not read the outbox");

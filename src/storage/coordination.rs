@@ -1,4 +1,4 @@
-//! Agreeing with other instances on the same database: who sets it up.
+//! Agreeing with other instances on the same database: who sets it up, who runs a job round.
 //!
 //! On SQLite one process owns the database and all of this is trivially granted.
 
@@ -47,5 +47,28 @@ impl Database {
         Ok(StartupLock {
             connection: Some(connection),
         })
+    }
+
+    /// Claims this round of a periodic job for this instance: true when no instance started
+    /// `job` within the last `every_millis`, and records the start. Of instances asking at
+    /// once, exactly one is told yes (the row's lock orders them; the later one sees the
+    /// earlier start).
+    pub async fn claim_job_round(
+        &self,
+        job: &str,
+        now: i64,
+        every_millis: i64,
+    ) -> Result<bool, StorageError> {
+        let claimed: Option<String> = sqlx::query_scalar(
+            "INSERT INTO job_runs (job, started_at) VALUES ($1, $2) \
+             ON CONFLICT (job) DO UPDATE SET started_at = excluded.started_at \
+             WHERE job_runs.started_at <= $3 RETURNING job",
+        )
+        .bind(job)
+        .bind(now)
+        .bind(now - every_millis)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(claimed.is_some())
     }
 }

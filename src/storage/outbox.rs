@@ -3,7 +3,7 @@
 
 use sqlx::FromRow;
 
-use super::{Database, StorageError, now_millis};
+use super::{Backend, Database, StorageError, now_millis};
 
 /// An email to send (or keep in the outbox).
 #[derive(Clone, Debug)]
@@ -39,19 +39,53 @@ impl Database {
         Ok(rows)
     }
 
-    /// Records a delivery attempt.
+    /// Claims up to `limit` unsent emails for delivery by this instance until `claimed_until`,
+    /// oldest first. An email claimed by another instance whose claim has not expired is
+    /// left alone, so with several instances each email goes to one of them. On PostgreSQL
+    /// two instances claiming at once skip each other's rows (`FOR UPDATE SKIP LOCKED`);
+    /// SQLite runs one write at a time anyway.
+    pub async fn claim_unsent_emails(
+        &self,
+        limit: i64,
+        now: i64,
+        claimed_until: i64,
+    ) -> Result<Vec<OutboxEmail>, StorageError> {
+        let skip_locked = match self.backend() {
+            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        };
+        let sql = format!(
+            "UPDATE outbox SET claimed_until = $1 WHERE id IN (SELECT id FROM outbox \
+             WHERE sent_at IS NULL AND attempts < 10 AND (claimed_until IS NULL OR claimed_until < $2) \
+             ORDER BY id LIMIT $3 {skip_locked}) \
+             RETURNING id, recipient, subject, body, created_at, sent_at, attempts, last_error"
+        );
+        let mut rows: Vec<OutboxEmail> = sqlx::query_as(&sql)
+            .bind(claimed_until)
+            .bind(now)
+            .bind(limit)
+            .fetch_all(self.pool())
+            .await?;
+        rows.sort_by_key(|email| email.id);
+        Ok(rows)
+    }
+
+    /// Records a delivery attempt and ends this instance's claim on the email.
     pub async fn mark_email_attempt(
         &self,
         id: i64,
         error: Option<&str>,
     ) -> Result<(), StorageError> {
         let sent_at = error.is_none().then(now_millis);
-        sqlx::query("UPDATE outbox SET attempts = attempts + 1, sent_at = $1, last_error = $2 WHERE id = $3")
-            .bind(sent_at)
-            .bind(error)
-            .bind(id)
-            .execute(self.pool())
-            .await?;
+        sqlx::query(
+            "UPDATE outbox SET attempts = attempts + 1, sent_at = $1, last_error = $2, \
+             claimed_until = NULL WHERE id = $3",
+        )
+        .bind(sent_at)
+        .bind(error)
+        .bind(id)
+        .execute(self.pool())
+        .await?;
         Ok(())
     }
 }
