@@ -1,12 +1,10 @@
 //! Wiring at start-up: configuration → database → content → background tasks → HTTP server.
 
-use std::net::{IpAddr, SocketAddr};
-use std::num::NonZeroU32;
+use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -18,6 +16,7 @@ use crate::config::{Config, ConfigError, SecretUrl};
 use crate::deflection::request_flow::{RequestFlow, TicketRateLimiter, record_abandoned_requests};
 use crate::deflection::{EventRecorder, EventWriterTask};
 use crate::http;
+use crate::limits::AttemptLimit;
 use crate::notifications::EmailSender;
 use crate::search::sync::{IndexFollower, IndexSyncTask, SyncError};
 use crate::search::{SearchError, SearchIndex};
@@ -38,9 +37,10 @@ pub struct App {
     pub index_follower: IndexFollower,
     pub events: EventRecorder,
     pub rules: TicketRules,
-    /// Tickets filed per IP address; `None` when the limit is off.
+    /// Tickets filed per IP address; `None` when the limit is off. Shared by every
+    /// instance on PostgreSQL.
     pub ticket_rate_limiter: Option<TicketRateLimiter>,
-    /// Staff sign-in attempts per account and per address.
+    /// Staff sign-in attempts per account and per address (shared likewise).
     pub login_limiter: LoginLimiter,
     /// Languages with published articles, refreshed when the index takes a change; read per
     /// keystroke, so it is kept in memory rather than queried.
@@ -182,6 +182,9 @@ fn start_maintenance(state: &AppState) -> (watch::Sender<bool>, JoinHandle<()>) 
                 Ok(closed) => tracing::info!(closed, "closed resolved tickets"),
                 Err(error) => tracing::warn!(%error, "could not close resolved tickets"),
             }
+            if let Err(error) = db.purge_drained_rate_limits(now).await {
+                tracing::warn!(%error, "could not purge expired attempt counts");
+            }
         }
     });
     (stop, handle)
@@ -208,10 +211,14 @@ fn follow_languages(state: &AppState) -> (watch::Sender<bool>, JoinHandle<()>) {
     (stop, handle)
 }
 
-fn ticket_rate_limiter(per_ten_minutes: u32) -> Option<DefaultKeyedRateLimiter<IpAddr>> {
-    let burst = NonZeroU32::new(per_ten_minutes)?;
-    let quota = Quota::with_period(Duration::from_secs(600) / per_ten_minutes)?.allow_burst(burst);
-    Some(RateLimiter::keyed(quota))
+/// Tickets per address per ten minutes; `None` when the limit is 0 (off).
+fn ticket_rate_limiter(per_ten_minutes: u32, db: &Database) -> Option<AttemptLimit> {
+    AttemptLimit::for_database(
+        "tickets_per_address",
+        per_ten_minutes,
+        Duration::from_secs(600),
+        db,
+    )
 }
 
 /// Why the portal could not start.
@@ -256,8 +263,8 @@ pub async fn build(config: Config) -> Result<(AppState, BackgroundTasks), StartE
         .map_err(StartError::Email)?;
     let (events, events_task) = EventRecorder::start(db.clone());
     let state = AppState(Arc::new(App {
-        ticket_rate_limiter: ticket_rate_limiter(config.ticket_rate_limit),
-        login_limiter: LoginLimiter::default(),
+        ticket_rate_limiter: ticket_rate_limiter(config.ticket_rate_limit, &db),
+        login_limiter: LoginLimiter::for_database(&db),
         config,
         db,
         search,

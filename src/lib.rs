@@ -14,6 +14,7 @@
 //! - [`i18n`]: the languages customers read the portal in and their message catalogues.
 //! - [`accounts`]: staff users, roles, password hashing, sessions, the audit log.
 //! - [`notifications`]: the email outbox and its sender.
+//! - [`limits`]: attempt limits (sign-in, tickets per address), shared by every instance.
 //! - [`storage`]: the database (SQLite or PostgreSQL), migrations and queries.
 //! - [`http`]: the router (one function), one file per area, the error type, templates.
 //! - [`config`]: the typed settings, loaded once; [`app`]: wiring at start-up; [`cli`]: the
@@ -31,6 +32,7 @@ pub mod display;
 pub mod field_errors;
 pub mod http;
 pub mod i18n;
+pub mod limits;
 pub mod notifications;
 pub mod search;
 pub mod storage;

@@ -2,15 +2,13 @@
 //! limited per account and per address.
 
 use std::net::IpAddr;
-use std::num::NonZeroU32;
 use std::time::Duration;
-
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use super::passwords::{decoy_hash, verify_password_off_thread};
 use super::sessions::{NewSession, start_session};
 use super::users::normalize_email;
 use super::{AccountError, StaffUser, record_audit};
+use crate::limits::AttemptLimit;
 use crate::storage::{Database, StorageError};
 
 /// Attempts one account may have per 15 minutes, from anywhere.
@@ -35,38 +33,61 @@ impl From<StorageError> for LoginError {
     }
 }
 
-/// Sign-in attempt limits, kept in memory per instance.
-pub struct LoginLimiter {
-    per_account: DefaultKeyedRateLimiter<String>,
-    per_address: DefaultKeyedRateLimiter<IpAddr>,
-}
+/// The window both sign-in limits count attempts in.
+const ATTEMPT_WINDOW: Duration = Duration::from_secs(15 * 60);
 
-impl Default for LoginLimiter {
-    fn default() -> Self {
-        LoginLimiter::new(ATTEMPTS_PER_ACCOUNT, ATTEMPTS_PER_ADDRESS)
-    }
+/// Sign-in attempt limits: in memory on SQLite, shared by every instance on PostgreSQL.
+pub struct LoginLimiter {
+    per_account: Option<AttemptLimit>,
+    per_address: Option<AttemptLimit>,
 }
 
 impl LoginLimiter {
-    /// Limits per 15 minutes; both must be at least 1.
-    pub fn new(per_account: u32, per_address: u32) -> LoginLimiter {
-        let quota = |count: u32| {
-            let burst = NonZeroU32::new(count.max(1)).unwrap_or(NonZeroU32::MIN);
-            Quota::with_period(Duration::from_secs(900) / burst.get())
-                .unwrap_or_else(|| Quota::per_minute(burst))
-                .allow_burst(burst)
-        };
+    /// The shipped limits, counted where `db` says (see [`AttemptLimit::for_database`]).
+    pub fn for_database(db: &Database) -> LoginLimiter {
         LoginLimiter {
-            per_account: RateLimiter::keyed(quota(per_account)),
-            per_address: RateLimiter::keyed(quota(per_address)),
+            per_account: AttemptLimit::for_database(
+                "sign_in_account",
+                ATTEMPTS_PER_ACCOUNT,
+                ATTEMPT_WINDOW,
+                db,
+            ),
+            per_address: AttemptLimit::for_database(
+                "sign_in_address",
+                ATTEMPTS_PER_ADDRESS,
+                ATTEMPT_WINDOW,
+                db,
+            ),
         }
     }
 
-    fn allow(&self, email: &str, address: IpAddr) -> bool {
+    /// Limits per 15 minutes counted in this process; both must be at least 1.
+    pub fn in_memory(per_account: u32, per_address: u32) -> LoginLimiter {
+        LoginLimiter {
+            per_account: AttemptLimit::in_memory(
+                "sign_in_account",
+                per_account.max(1),
+                ATTEMPT_WINDOW,
+            ),
+            per_address: AttemptLimit::in_memory(
+                "sign_in_address",
+                per_address.max(1),
+                ATTEMPT_WINDOW,
+            ),
+        }
+    }
+
+    async fn allow(&self, email: &str, address: IpAddr) -> Result<bool, StorageError> {
         // Both are charged, so one address cannot try many accounts, nor many addresses one.
-        let address_allowed = self.per_address.check_key(&address).is_ok();
-        let account_allowed = self.per_account.check_key(&email.to_owned()).is_ok();
-        address_allowed && account_allowed
+        let address_allowed = match &self.per_address {
+            Some(limit) => limit.allow(&address.to_string()).await?,
+            None => true,
+        };
+        let account_allowed = match &self.per_account {
+            Some(limit) => limit.allow(email).await?,
+            None => true,
+        };
+        Ok(address_allowed && account_allowed)
     }
 }
 
@@ -87,7 +108,7 @@ pub async fn sign_in(
     lifetime_hours: u32,
 ) -> Result<SignedIn, LoginError> {
     let email = normalize_email(email).unwrap_or_else(|_| email.trim().to_lowercase());
-    if !limiter.allow(&email, address) {
+    if !limiter.allow(&email, address).await? {
         return Err(LoginError::TooManyAttempts);
     }
     let found = db.find_user_credentials(&email).await?;

@@ -23,8 +23,9 @@ use crate::tickets::filing::{
 };
 use crate::tickets::{SlaPolicy, TicketRules};
 
-/// Tickets one client address may file in a window; shared by every channel.
-pub type TicketRateLimiter = governor::DefaultKeyedRateLimiter<IpAddr>;
+/// Tickets one client address may file in a window; shared by every channel (and, on
+/// PostgreSQL, by every instance).
+pub type TicketRateLimiter = crate::limits::AttemptLimit;
 
 /// Articles offered on the review step at most.
 pub const REVIEW_SUGGESTIONS: usize = 3;
@@ -236,7 +237,7 @@ impl RequestFlow<'_> {
             }
         }
         if let (Some(limiter), Some(address)) = (self.ticket_limiter, requester.address)
-            && limiter.check_key(&address).is_err()
+            && !limiter.allow(&address.to_string()).await?
         {
             return Ok(SubmitOutcome::RateLimited);
         }

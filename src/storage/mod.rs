@@ -15,6 +15,7 @@ pub mod dashboard;
 mod deflection;
 mod inbox;
 mod outbox;
+mod rate_limits;
 mod ticket_rows;
 mod tickets;
 
