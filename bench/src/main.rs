@@ -4,6 +4,8 @@
 //!   time, and `/api/suggest` and `/healthz` under HTTP load over loopback.
 //! - `staff`: the agents' inbox and the admins' dashboard on a synthetic history.
 //! - `eval`: `answerdesk eval`, with `--baseline` adding SQLite FTS5 on the same data.
+//! - `instances`: two instances on one PostgreSQL database; how soon a publish on one is
+//!   found by search on the other.
 //!
 //! Each prints a readable report, then one JSON object as the last line.
 
@@ -12,6 +14,7 @@ mod corpus;
 mod engine;
 mod eval;
 mod history;
+mod instances;
 mod latency;
 mod load;
 mod search;
@@ -87,6 +90,24 @@ enum Command {
         /// Report progress on stderr every N queries (0: never).
         #[arg(long, value_name = "N", default_value_t = 100)]
         progress_every: usize,
+    },
+    /// Time how soon an article published on one instance is found on another.
+    ///
+    /// Starts two instances in-process on a scratch database created on the PostgreSQL
+    /// server (dropped afterwards), each with its own index, publishes articles one at a time
+    /// on the first and waits for the second's search to return each. Prints p50/p99/max
+    /// beside the publishing instance's own figures; the last line is JSON.
+    Instances {
+        /// A PostgreSQL server URL whose role may create databases.
+        #[arg(long, value_name = "URL")]
+        postgres: String,
+        /// Articles to publish.
+        #[arg(long, value_name = "N", default_value_t = 100,
+              value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        publishes: u32,
+        /// A content directory imported first (an empty help centre without it).
+        #[arg(long, value_name = "DIR")]
+        content: Option<PathBuf>,
     },
 }
 
@@ -168,6 +189,20 @@ async fn run(command: Command) -> anyhow::Result<()> {
             };
             let report =
                 eval::run(&corpus, &queries, baseline, progress_every, &mut progress).await?;
+            print!("{}", report.render());
+            println!("{}", serde_json::to_string(&report)?);
+        }
+        Command::Instances {
+            postgres,
+            publishes,
+            content,
+        } => {
+            let options = instances::InstancesBenchOptions {
+                postgres_url: postgres,
+                publishes: publishes as usize,
+                content_dir: content,
+            };
+            let report = instances::run(&options, &mut progress).await?;
             print!("{}", report.render());
             println!("{}", serde_json::to_string(&report)?);
         }

@@ -317,14 +317,14 @@ fn timing(backend: &str, scenario: &str, latencies: &Latencies) -> ScenarioTimin
 }
 
 /// A database created for one benchmark run on a PostgreSQL server.
-struct ScratchPostgres {
+pub(crate) struct ScratchPostgres {
     server: String,
     name: String,
-    url: String,
+    pub(crate) url: String,
 }
 
 impl ScratchPostgres {
-    async fn create(server: &str) -> anyhow::Result<ScratchPostgres> {
+    pub(crate) async fn create(server: &str) -> anyhow::Result<ScratchPostgres> {
         sqlx::any::install_default_drivers();
         let name = format!("answerdesk_bench_{}_{}", std::process::id(), now_millis());
         let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(server).await?;
@@ -342,7 +342,7 @@ impl ScratchPostgres {
         })
     }
 
-    async fn drop_database(self) {
+    pub(crate) async fn drop_database(self) {
         if let Ok(mut admin) =
             <sqlx::AnyConnection as sqlx::Connection>::connect(&self.server).await
         {

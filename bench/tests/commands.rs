@@ -247,3 +247,32 @@ fn staff_measures_postgres_too_when_a_server_is_configured() {
         );
     }
 }
+
+/// With a PostgreSQL server configured, `instances` starts two instances on a scratch
+/// database and reports how soon each publish reached the other one.
+#[test]
+fn instances_reports_publish_latency_on_the_other_instance_when_a_server_is_configured() {
+    let Ok(server) = std::env::var("ANSWERDESK_TEST_DATABASE_URL") else {
+        return;
+    };
+    if server.trim().is_empty() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = answerdesk_bench(&dir.path().join("data"))
+        .env("TMPDIR", dir.path())
+        .args(["instances", "--publishes", "3", "--postgres", &server])
+        .output()
+        .expect("runs");
+    assert_success(&output);
+    let json = last_json_line(&output);
+    assert_eq!(json["publishes"], 3, "{json}");
+    for series in ["same_instance", "other_instance"] {
+        assert!(
+            json[series]["p99_ms"].as_f64().is_some(),
+            "{series}: {json}"
+        );
+    }
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(report.contains("searchable on B"), "{report}");
+}
