@@ -1,4 +1,4 @@
-//! The stylesheet and scripts compiled into the binary, and images from the content directory.
+//! The stylesheet, scripts and favicon compiled into the binary, and images from the content directory.
 
 use std::sync::LazyLock;
 
@@ -16,6 +16,7 @@ const SUGGEST_SCRIPT: &str = include_str!("../../templates/assets/suggest.js");
 const STAFF_STYLESHEET: &str = include_str!("../../templates/assets/staff.css");
 const EDITOR_SCRIPT: &str = include_str!("../../templates/assets/editor.js");
 const AGENT_SCRIPT: &str = include_str!("../../templates/assets/agent.js");
+const FAVICON: &str = include_str!("../../templates/assets/favicon.svg");
 
 /// Changes whenever an asset changes, so asset URLs can be cached for a long time.
 pub static ASSET_VERSION: LazyLock<String> = LazyLock::new(|| {
@@ -27,6 +28,7 @@ pub static ASSET_VERSION: LazyLock<String> = LazyLock::new(|| {
         STAFF_STYLESHEET,
         EDITOR_SCRIPT,
         AGENT_SCRIPT,
+        FAVICON,
     ] {
         hasher.update(asset.as_bytes());
     }
@@ -34,7 +36,7 @@ pub static ASSET_VERSION: LazyLock<String> = LazyLock::new(|| {
     digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
 });
 
-/// `/assets/{file}`: the embedded stylesheet and scripts.
+/// `/assets/{file}`: the embedded stylesheet, scripts and favicon.
 pub async fn asset(Path(file): Path<String>) -> Result<Response, HttpError> {
     let (body, content_type) = match file.as_str() {
         "style.css" => (STYLESHEET, "text/css; charset=utf-8"),
@@ -42,6 +44,7 @@ pub async fn asset(Path(file): Path<String>) -> Result<Response, HttpError> {
         "staff.css" => (STAFF_STYLESHEET, "text/css; charset=utf-8"),
         "editor.js" => (EDITOR_SCRIPT, "text/javascript; charset=utf-8"),
         "agent.js" => (AGENT_SCRIPT, "text/javascript; charset=utf-8"),
+        "favicon.svg" => (FAVICON, "image/svg+xml"),
         _ => return Err(HttpError::NotFound),
     };
     let mut response = body.into_response();
