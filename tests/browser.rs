@@ -244,8 +244,29 @@ struct Browser {
     _profile: tempfile::TempDir,
 }
 
+/// A phone's screen in CSS pixels (an iPhone 12–15 held upright).
+const PHONE_SIZE: (u32, u32) = (390, 844);
+const PHONE_USER_AGENT: &str = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 \
+     (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36";
+
 impl Browser {
+    /// A desktop-sized window.
     async fn start() -> Browser {
+        Browser::start_sized(1280, 1000, false).await
+    }
+
+    /// A phone: its screen size (Chromium's windows are at least 500 px wide, so the page is
+    /// laid out by device emulation), touch and a phone's user agent.
+    async fn start_phone() -> Browser {
+        Browser::start_sized(PHONE_SIZE.0, PHONE_SIZE.1, true).await
+    }
+
+    /// A phone with its on-screen keyboard open: `visible_height` px of the page show.
+    async fn start_phone_with_keyboard(visible_height: u32) -> Browser {
+        Browser::start_sized(PHONE_SIZE.0, visible_height, true).await
+    }
+
+    async fn start_sized(width: u32, height: u32, phone: bool) -> Browser {
         let driver = ChromeDriver::start().await;
         let profile = tempfile::tempdir().expect("temp dir for the browser profile");
         let mut args = vec![
@@ -257,13 +278,26 @@ impl Browser {
             "--disable-component-update".to_owned(),
             "--disable-sync".to_owned(),
             "--disable-dev-shm-usage".to_owned(),
-            "--window-size=1280,1000".to_owned(),
+            format!("--window-size={width},{height}"),
         ];
         args.push(format!("--user-data-dir={}", profile.path().display()));
         let mut capabilities = serde_json::Map::new();
         capabilities.insert(
             "goog:chromeOptions".to_owned(),
-            serde_json::json!({ "binary": CHROMIUM_BINARY, "args": args }),
+            if phone {
+                serde_json::json!({
+                    "binary": CHROMIUM_BINARY,
+                    "args": args,
+                    "mobileEmulation": {
+                        "deviceMetrics": {
+                            "width": width, "height": height, "pixelRatio": 3.0, "touch": true,
+                        },
+                        "userAgent": PHONE_USER_AGENT,
+                    },
+                })
+            } else {
+                serde_json::json!({ "binary": CHROMIUM_BINARY, "args": args })
+            },
         );
         let client = ClientBuilder::new(HttpConnector::new())
             .capabilities(capabilities)
@@ -355,6 +389,42 @@ impl Browser {
             .unwrap_or_else(|error| panic!("click the button {label:?}: {error}"));
     }
 
+    /// Runs a script in the page and returns what it returns.
+    async fn script(&self, script: &str) -> serde_json::Value {
+        self.client
+            .execute(script, vec![])
+            .await
+            .unwrap_or_else(|error| panic!("run {script}: {error}"))
+    }
+
+    /// Where the element matching the selector is, and the viewport's height, in CSS pixels.
+    async fn rect(&self, selector: &str) -> Rect {
+        self.wait_for_css(selector).await;
+        let script = format!(
+            "const r = document.querySelector({selector:?}).getBoundingClientRect(); \
+             return [r.top, r.bottom, r.left, r.right, window.innerHeight, window.innerWidth];"
+        );
+        let value = self.script(&script).await;
+        let number = |i: usize| value[i].as_f64().expect("a number");
+        Rect {
+            top: number(0),
+            bottom: number(1),
+            left: number(2),
+            right: number(3),
+            viewport_height: number(4),
+            viewport_width: number(5),
+        }
+    }
+
+    /// The request form's `seen` field: the suggestions counted as seen.
+    async fn seen_field(&self) -> String {
+        self.script("return document.querySelector('#request-form [name=seen]').value;")
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
     async fn current_url(&self) -> url::Url {
         self.client.current_url().await.expect("current URL")
     }
@@ -375,6 +445,16 @@ impl Browser {
         } = self;
         client.close().await.expect("close the browser session");
     }
+}
+
+#[derive(Debug)]
+struct Rect {
+    top: f64,
+    bottom: f64,
+    left: f64,
+    right: f64,
+    viewport_height: f64,
+    viewport_width: f64,
 }
 
 fn screenshot_path(name: &str) -> PathBuf {
@@ -428,6 +508,14 @@ async fn customer_who_confirms_a_suggested_answer_is_counted_as_deflected_and_fi
     browser
         .save_screenshot(&screenshot_path("request-form.png"))
         .await;
+    // On a wide screen the panel is beside the form, level with the fields being typed.
+    let panel = browser.rect("#suggestions-panel").await;
+    let subject = browser.rect("#subject").await;
+    let description = browser.rect("#description").await;
+    assert!(
+        panel.left >= subject.right && panel.top < description.bottom,
+        "the panel is beside the form: panel {panel:?}, subject {subject:?}"
+    );
 
     browser
         .click_css("#suggestions-panel a[href^='/en/articles/reset-your-password']")
@@ -589,7 +677,29 @@ async fn customer_who_ignores_suggestions_files_a_ticket_and_can_follow_and_repl
         .unwrap_or_default();
     assert_eq!(status.trim(), "New");
 
+    // "Your request has been sent" is shown once: the address loses it, a reload shows the
+    // page alone.
+    browser
+        .wait_for_xpath("//*[@role='status'][contains(., 'Your request has been sent')]")
+        .await;
     let status_url = browser.current_url().await;
+    assert_eq!(
+        status_url.query(),
+        None,
+        "the notice left the URL: {status_url}"
+    );
+    browser.client.refresh().await.expect("reload");
+    browser.wait_for_css("strong.reference").await;
+    assert!(
+        browser
+            .client
+            .find_all(Locator::Css("[role=status]"))
+            .await
+            .expect("notices")
+            .is_empty(),
+        "the sent notice is not shown again"
+    );
+
     let token = status_url
         .path()
         .strip_prefix("/tickets/")
@@ -644,6 +754,152 @@ async fn customer_who_ignores_suggestions_files_a_ticket_and_can_follow_and_repl
         answerdesk::tickets::AuthorKind::Customer
     );
     assert_eq!(tickets_filed(&portal.db).await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_phone_the_suggestion_shows_right_under_the_question_and_deflects_the_customer() {
+    let browser = Browser::start_phone().await;
+    let mut portal = Portal::start().await;
+
+    browser.goto(&portal.url("/en/request/new")).await;
+    browser.wait_for_css("form#request-form").await;
+    let draft_id = query_parameter(&browser.current_url().await, "draft").expect("a draft");
+    let icon = browser
+        .script(
+            "return fetch(document.querySelector('link[rel=icon]').href)\
+             .then(r => r.status + ' ' + r.headers.get('content-type'));",
+        )
+        .await;
+    assert_eq!(icon, "200 image/svg+xml", "the page's favicon is served");
+
+    browser.type_into("#subject", "I forgot my password").await;
+    browser
+        .type_into("#description", "I can't sign in, it says wrong password")
+        .await;
+
+    // While the customer types, the suggestion is on screen, right under the question.
+    let selector = "#suggestions-panel a[href^='/en/articles/reset-your-password']";
+    browser.wait_for_css(selector).await;
+    let item = browser.rect("#suggestions-panel li").await;
+    assert_eq!(item.viewport_width, f64::from(PHONE_SIZE.0), "{item:?}");
+    assert!(
+        item.top >= 0.0 && item.top < item.viewport_height,
+        "the first suggestion is in the viewport while typing: {item:?}"
+    );
+    let button = browser.rect("#request-form button[type=submit]").await;
+    assert!(item.top < button.top, "the suggestion is above Send");
+    browser
+        .save_screenshot(&screenshot_path("phone-request-form.png"))
+        .await;
+
+    // Having been on screen for a moment, it counts as seen.
+    let started = Instant::now();
+    while !browser.seen_field().await.contains("reset-your-password") {
+        assert!(
+            started.elapsed() < PAGE_TIMEOUT,
+            "the suggestion counts as seen"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    browser.click_css(selector).await;
+    browser.wait_for_css("h1#article-title").await;
+    browser.click_button("Yes, this solved my problem").await;
+    browser.wait_for_xpath("//h1[contains(., 'glad')]").await;
+    browser
+        .save_screenshot(&screenshot_path("phone-deflected.png"))
+        .await;
+
+    browser.close().await;
+    portal.shut_down().await;
+
+    let db = &portal.db;
+    assert_eq!(
+        events_recorded(db, answerdesk::deflection::EventKind::Deflected).await,
+        1,
+        "the phone deflection is counted"
+    );
+    assert_eq!(tickets_filed(db).await, 0, "no ticket is filed");
+    let draft = db
+        .find_draft(&draft_id)
+        .await
+        .expect("find draft")
+        .expect("the draft is stored");
+    assert_eq!(draft.state, DraftState::Deflected);
+    assert!(
+        draft
+            .suggested_articles
+            .contains(&"reset-your-password".to_owned()),
+        "the seen suggestion is remembered as shown: {:?}",
+        draft.suggested_articles
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_phone_a_suggestion_never_on_screen_is_offered_at_the_review_step() {
+    // With the on-screen keyboard open a phone shows about 360 px of the page: the customer
+    // types the question at the bottom of that, and the suggestions below it stay off screen.
+    let browser = Browser::start_phone_with_keyboard(360).await;
+    let mut portal = Portal::start().await;
+
+    browser.goto(&portal.url("/en/request/new")).await;
+    browser.wait_for_css("form#request-form").await;
+
+    // Sending the empty form: the summary of what to fix takes the focus, linking each field.
+    browser.click_button("Send request").await;
+    browser
+        .wait_for_css("#error-summary a[href='#email']")
+        .await;
+    let focused = browser
+        .script("return document.activeElement && document.activeElement.id;")
+        .await;
+    assert_eq!(focused, "error-summary", "focus moves to the error summary");
+    browser
+        .save_screenshot(&screenshot_path("phone-error-summary.png"))
+        .await;
+    browser.click_css("#error-summary a[href='#subject']").await;
+    assert_eq!(
+        browser
+            .script("return document.activeElement && document.activeElement.id;")
+            .await,
+        "subject",
+        "the summary's link leads to its field"
+    );
+
+    browser.type_into("#email", "pat@example.com").await;
+    browser.type_into("#subject", "I forgot my password").await;
+    browser
+        .type_into("#description", "I can't sign in, it says wrong password")
+        .await;
+    browser
+        .wait_for_css("#suggestions-panel a[href^='/en/articles/reset-your-password']")
+        .await;
+    let item = browser.rect("#suggestions-panel li").await;
+    assert!(
+        item.top >= item.viewport_height,
+        "the suggestion is below the visible part of the page: {item:?}"
+    );
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(
+        browser.seen_field().await,
+        "",
+        "a suggestion never on screen is not seen"
+    );
+
+    browser.click_button("Send request").await;
+    browser
+        .wait_for_xpath("//h1[contains(., 'These articles may answer your question')]")
+        .await;
+    browser
+        .wait_for_css(".review-list a[href^='/en/articles/reset-your-password']")
+        .await;
+    browser
+        .save_screenshot(&screenshot_path("phone-review.png"))
+        .await;
+
+    browser.close().await;
+    portal.shut_down().await;
+    assert_eq!(tickets_filed(&portal.db).await, 0, "nothing filed yet");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -31,6 +31,17 @@ pub type TicketRateLimiter = crate::limits::AttemptLimit;
 pub const REVIEW_SUGGESTIONS: usize = 3;
 /// Suggestions looked at per request text (the live panel shows as many).
 const SUGGESTIONS_PER_TEXT: usize = 5;
+/// How many seen articles one report may add to a draft.
+const MAX_SEEN_PER_REPORT: usize = 20;
+
+/// Lowercase letters, digits and hyphens: the shape of an article slug.
+fn is_article_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.len() <= 120
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
 /// A request left alone this long after opening a suggestion counts as abandoned.
 pub const ABANDONED_AFTER_MILLIS: i64 = 30 * 60 * 1000;
 
@@ -208,6 +219,7 @@ impl RequestFlow<'_> {
                 return Ok(SubmitOutcome::Filed { ticket });
             }
             self.autosave(requester, id, &submission.fields).await?;
+            self.articles_seen(requester, id, &submission.seen).await?;
             draft = self.db.find_draft(id).await?;
         }
         let request = TicketRequest::from(&submission.fields);
@@ -331,6 +343,45 @@ impl RequestFlow<'_> {
     ) -> Result<(), RequestFlowError> {
         if is_draft_id(draft_id) && !shown.is_empty() {
             self.record_shown(requester, draft_id, shown).await?;
+        }
+        Ok(())
+    }
+
+    /// Remembers the articles a channel reports as actually seen while the customer typed
+    /// into a draft (the request form's panel: an item counts once it was on screen). Only
+    /// article-shaped slugs not remembered yet are kept, a few per call.
+    pub async fn articles_seen(
+        &self,
+        requester: &Requester,
+        draft_id: &str,
+        slugs: &[String],
+    ) -> Result<(), RequestFlowError> {
+        if !is_draft_id(draft_id) {
+            return Ok(());
+        }
+        let Some(draft) = self.db.find_draft(draft_id).await? else {
+            return Ok(());
+        };
+        let mut new: Vec<String> = Vec::new();
+        for slug in slugs.iter().take(MAX_SEEN_PER_REPORT) {
+            if is_article_slug(slug)
+                && !draft.suggested_articles.contains(slug)
+                && !new.contains(slug)
+            {
+                new.push(slug.clone());
+            }
+        }
+        if new.is_empty() {
+            return Ok(());
+        }
+        if self.db.add_draft_suggestions(draft_id, &new).await? {
+            self.record(
+                requester,
+                Event::SuggestionsShown {
+                    draft_id: Some(draft_id.to_owned()),
+                    articles: new,
+                },
+            );
         }
         Ok(())
     }

@@ -141,7 +141,7 @@ pub struct RequestForm {
     description: String,
     #[serde(default)]
     category: String,
-    /// Slugs the live panel showed, comma-separated (set by the page's script).
+    /// Slugs the live panel had on screen, comma-separated (set by the page's script).
     #[serde(default)]
     seen: String,
     /// `review` (first submit) or `file` ("No, submit my request").
@@ -150,6 +150,15 @@ pub struct RequestForm {
 }
 
 impl RequestForm {
+    fn seen(&self) -> Vec<String> {
+        self.seen
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+
     fn fields(&self) -> DraftFields {
         DraftFields {
             name: self.name.clone(),
@@ -193,13 +202,7 @@ pub async fn submit_request(
     let submission = Submission {
         draft_id: Some(draft_id.clone()),
         fields: fields.clone(),
-        seen: form
-            .seen
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect(),
+        seen: form.seen(),
         review: if form.step == "file" {
             Review::Skip
         } else {
@@ -298,16 +301,14 @@ pub async fn autosave_request(
     Form(form): Form<RequestForm>,
 ) -> Result<StatusCode, HttpError> {
     session.verify_csrf(&form.csrf_token)?;
-    let saved = state
-        .request_flow()
-        .autosave(
-            &requester(&session, ip, page.code()),
-            &draft_id,
-            &form.fields(),
-        )
-        .await?;
+    let requester = requester(&session, ip, page.code());
+    let flow = state.request_flow();
+    let saved = flow.autosave(&requester, &draft_id, &form.fields()).await?;
     if !saved {
         return Err(HttpError::NotFound);
     }
+    // What the panel had on screen: remembered with the draft, as shown.
+    flow.articles_seen(&requester, &draft_id, &form.seen())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,10 +1,19 @@
 // Answerdesk as-you-type suggestions. Dependency-free; pages work without it.
 //
 // <input data-typeahead>            a search box: a keyboard-navigable list of articles under it.
-// <div data-suggest-panel="…ids">   the request form: articles matching the subject and
-//                                   description, listed beside the form.
+// <div data-suggest-panel>          the request form: articles matching the subject and
+//                                   description, listed right under them.
 (function () {
   'use strict';
+
+  // How much of a suggestion must be on screen, and for how long, before it counts as seen:
+  // an article only skips the review step when the customer could actually read its title.
+  var SEEN_RATIO = 0.75;
+  var SEEN_AFTER_MS = 600;
+  // The pause after the last keystroke before asking for suggestions.
+  var REQUEST_FORM_DELAY_MS = 120;
+  // How many answers each list keeps, by URL.
+  var CACHE_SIZE = 40;
 
   function debounce(fn, delay) {
     var timer = null;
@@ -29,16 +38,32 @@
     return sentences[Math.min(count, sentences.length) - 1] || '';
   }
 
-  // Fetches suggestions, cancelling the request before it when a newer one starts.
+  // Fetches suggestions, cancelling the request before it when a newer one starts. Answers are
+  // kept for a while by URL, so going back over typed text (a deletion, an undo) shows the
+  // earlier list at once without asking again.
   function suggester(onResults) {
     var controller = null;
+    var cache = [];
+    function remembered(url) {
+      for (var i = 0; i < cache.length; i++) if (cache[i].url === url) return cache[i].results;
+      return null;
+    }
     return function (query, extra) {
-      if (controller) controller.abort();
-      controller = typeof AbortController === 'function' ? new AbortController() : null;
+      if (controller) { controller.abort(); controller = null; }
       var url = '/api/suggest?q=' + encodeURIComponent(query) + (extra || '');
-      return fetch(url, { headers: { Accept: 'application/json' }, signal: controller ? controller.signal : undefined })
+      var known = remembered(url);
+      if (known) { onResults(known); return Promise.resolve(); }
+      var own = typeof AbortController === 'function' ? new AbortController() : null;
+      controller = own;
+      return fetch(url, { headers: { Accept: 'application/json' }, signal: own ? own.signal : undefined })
         .then(function (response) { return response.ok ? response.json() : null; })
-        .then(function (data) { if (data && data.query === query) onResults(data.suggestions); })
+        .then(function (data) {
+          if (!data || data.query !== query) return;
+          cache.push({ url: url, results: data.suggestions });
+          if (cache.length > CACHE_SIZE) cache.shift();
+          if (controller === own) controller = null;
+          onResults(data.suggestions);
+        })
         .catch(function (error) { if (!error || error.name !== 'AbortError') onResults([]); });
     };
   }
@@ -173,16 +198,54 @@
     if (form && panel) setUpRequestForm(form, panel);
   });
 
-  // The request form: articles matching subject and description appear beside the form,
-  // and the draft is saved on the server as the customer types.
+  // The request form: articles matching subject and description appear right under them
+  // (beside the form on a wide screen), and the draft is saved on the server as the customer
+  // types.
   function setUpRequestForm(form, panel) {
     var draft = form.getAttribute('data-draft');
     var subject = form.elements.subject;
     var description = form.elements.description;
     var seenField = form.elements.seen;
     var seen = [];
+    var observer = null;
+    var timers = [];
+
+    function markSeen(slug) {
+      if (seen.indexOf(slug) >= 0) return;
+      seen.push(slug);
+      seenField.value = seen.join(',');
+      save();
+    }
+
+    // Without IntersectionObserver nothing counts as seen: the review step offers it all.
+    if (typeof IntersectionObserver === 'function') {
+      observer = new IntersectionObserver(function (entries) {
+        entries.forEach(function (entry) {
+          var item = entry.target;
+          var slug = item.getAttribute('data-slug');
+          var index = Number(item.getAttribute('data-timer'));
+          if (entry.isIntersecting && entry.intersectionRatio >= SEEN_RATIO) {
+            if (!timers[index]) {
+              timers[index] = setTimeout(function () {
+                if (item.isConnected !== false) markSeen(slug);
+              }, SEEN_AFTER_MS);
+            }
+          } else if (timers[index]) {
+            clearTimeout(timers[index]);
+            timers[index] = null;
+          }
+        });
+      }, { threshold: [0, SEEN_RATIO, 1] });
+    }
+
+    function forgetShownItems() {
+      if (observer) observer.disconnect();
+      timers.forEach(function (timer) { if (timer) clearTimeout(timer); });
+      timers = [];
+    }
 
     function show(results) {
+      forgetShownItems();
       panel.textContent = '';
       if (!results.length) {
         var empty = document.createElement('p');
@@ -193,9 +256,10 @@
       }
       var list = document.createElement('ul');
       list.className = 'suggestion-list';
-      results.forEach(function (suggestion) {
-        if (seen.indexOf(suggestion.slug) < 0) seen.push(suggestion.slug);
+      results.forEach(function (suggestion, i) {
         var item = document.createElement('li');
+        item.setAttribute('data-slug', suggestion.slug);
+        item.setAttribute('data-timer', String(i));
         var link = document.createElement('a');
         link.href = suggestion.url + '?from=suggest&draft=' + encodeURIComponent(draft);
         link.textContent = suggestion.title;
@@ -208,15 +272,20 @@
         list.appendChild(item);
       });
       panel.appendChild(list);
-      seenField.value = seen.join(',');
+      if (observer) {
+        var items = list.children;
+        for (var i = 0; i < items.length; i++) observer.observe(items[i]);
+      }
     }
 
+    // The panel asks without the draft: the server learns what was shown from the `seen`
+    // field (saved with the draft), which holds only what was on screen.
     var fetchSuggestions = suggester(show);
     var update = debounce(function () {
-      var text = (subject.value + '\n' + description.value.slice(0, 600)).trim();
-      if (text.length < 3) return;
-      fetchSuggestions(text, '&limit=5&draft=' + encodeURIComponent(draft) + pageLanguage());
-    }, 250);
+      var typed = (subject.value + '\n' + description.value.slice(0, 600)).trim();
+      if (typed.length < 3) return;
+      fetchSuggestions(typed, '&limit=5' + pageLanguage());
+    }, REQUEST_FORM_DELAY_MS);
 
     // The form posts to /{lang}/request; its draft autosaves beside it.
     var autosaveUrl = form.getAttribute('action') + '/' + encodeURIComponent(draft) + '/autosave';
@@ -229,7 +298,15 @@
     }
     var save = debounce(saveNow, 800);
     panel.addEventListener('click', function (event) {
-      if (event.target.closest && event.target.closest('a')) saveNow();
+      var link = event.target.closest && event.target.closest('a');
+      if (!link) return;
+      // An article opened from the panel was certainly seen.
+      var item = link.closest('li');
+      if (item && item.getAttribute('data-slug')) {
+        var slug = item.getAttribute('data-slug');
+        if (seen.indexOf(slug) < 0) { seen.push(slug); seenField.value = seen.join(','); }
+      }
+      saveNow();
     });
     window.addEventListener('pagehide', saveNow);
 
@@ -238,4 +315,27 @@
     form.addEventListener('input', save);
     if (subject.value.trim().length >= 3) update();
   }
+
+  // A one-time notice ("Your request has been sent") lives in the URL it was sent to: once
+  // shown, the address loses it, so a reload, a bookmark or the history shows the page alone.
+  function forgetOneTimeNotice() {
+    var notice = document.querySelector('[data-once-param]');
+    if (!notice || !window.history || !history.replaceState || typeof URL !== 'function') return;
+    var url = new URL(window.location.href);
+    var names = notice.getAttribute('data-once-param').split(' ');
+    var changed = false;
+    names.forEach(function (name) {
+      if (url.searchParams.has(name)) { url.searchParams.delete(name); changed = true; }
+    });
+    if (changed) history.replaceState(history.state, '', url.pathname + url.search + url.hash);
+  }
+
+  // After a server-side validation error, the summary of what to fix takes the focus.
+  function focusErrorSummary() {
+    var summary = document.querySelector('[data-focus-on-load]');
+    if (summary && document.activeElement !== summary) summary.focus();
+  }
+
+  ready(forgetOneTimeNotice);
+  ready(focusErrorSummary);
 })();
