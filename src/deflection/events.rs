@@ -307,7 +307,13 @@ async fn flush(db: &Database, batch: &mut Vec<EventRow>) {
         return;
     }
     if let Err(error) = db.insert_events(batch).await {
-        tracing::warn!(%error, rows = batch.len(), "could not store events");
+        // One bad row must not cost the batch: store the rows one by one, skipping the bad.
+        tracing::warn!(%error, rows = batch.len(), "could not store events as a batch");
+        for row in batch.iter() {
+            if let Err(error) = db.insert_events(std::slice::from_ref(row)).await {
+                tracing::warn!(%error, kind = row.kind.as_str(), "could not store an event");
+            }
+        }
     }
     // Article view counts (for "popular articles") ride on the same batches.
     let mut views: HashMap<&str, i64> = HashMap::new();
@@ -331,9 +337,14 @@ async fn flush(db: &Database, batch: &mut Vec<EventRow>) {
     batch.clear();
 }
 
-/// Searches are counted case-insensitively, with spaces collapsed, so "Refund " and
+/// Searches are counted case-insensitively, with spaces (and control characters, NUL among
+/// them) collapsed, so "Refund " and
 /// "refund" are one entry in the top lists.
 fn normalise_query(query: &str) -> String {
-    let collapsed = query.split_whitespace().collect::<Vec<_>>().join(" ");
+    let collapsed = query
+        .split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
     collapsed.to_lowercase().chars().take(500).collect()
 }

@@ -15,6 +15,7 @@ mod language;
 mod language_urls;
 mod local_path;
 mod login;
+mod nul_bytes;
 mod portal;
 mod requests;
 mod search;
@@ -125,6 +126,7 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/{file}", get(assets::asset))
         .route("/content/{*path}", get(assets::content_file))
         .merge(customer_pages)
+        .layer(axum::middleware::from_fn(nul_bytes::refuse_nul_bytes))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             error::render_errors,

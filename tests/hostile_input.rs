@@ -1,0 +1,210 @@
+//! What a careless or hostile client sends is answered calmly, alike on every backend:
+//! NUL characters, private pages that must not be cached, stale links, odd files.
+
+mod common;
+
+use answerdesk::deflection::{Channel, Event, EventKind};
+use axum::http::StatusCode;
+use common::{
+    events_recorded, location, post_json, shipped_content, shut_down, spawn_app, test_databases,
+};
+use serde_json::json;
+
+const NUL: &str = "with a \u{0} inside";
+
+/// Files a ticket through the API and returns its private page's path.
+async fn file_ticket(app: &common::TestApp) -> String {
+    let response = post_json(
+        app,
+        "/api/tickets",
+        &json!({"email": "ann@example.com", "subject": "Export", "description": "How do I export?"}),
+    )
+    .await;
+    assert_eq!(response.status, StatusCode::CREATED, "{}", response.body);
+    let created: serde_json::Value = serde_json::from_str(&response.body).expect("JSON");
+    let url = created["status_url"].as_str().expect("status_url");
+    url[url.find("/tickets/").expect("path")..].to_owned()
+}
+
+#[tokio::test]
+async fn text_with_a_nul_character_is_refused_as_invalid_on_every_form_and_api() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        let backend = app.backend;
+        let ticket_path = file_ticket(&app).await;
+
+        let api = post_json(
+            &app,
+            "/api/tickets",
+            &json!({"email": "ann@example.com", "subject": NUL, "description": "How do I export?"}),
+        )
+        .await;
+        assert_eq!(
+            api.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "[{backend}] {}",
+            api.body
+        );
+        let error: serde_json::Value = serde_json::from_str(&api.body).expect("JSON error");
+        assert!(error["error"].as_str().is_some_and(|m| m.contains("NUL")));
+
+        let mut customer = app.customer();
+        let opened = customer.get("/en/request/new?q=refund%00").await;
+        assert_eq!(
+            opened.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "[{backend}]"
+        );
+
+        let draft = customer.open_request_form("?q=refund").await;
+        let csrf = customer.csrf_token();
+        let submitted = customer
+            .post_form(
+                "/en/request",
+                &[
+                    ("draft", &draft),
+                    ("csrf_token", &csrf),
+                    ("name", "Ann"),
+                    ("email", "ann@example.com"),
+                    ("subject", NUL),
+                    ("description", "My refund has not arrived."),
+                    ("step", "file"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            submitted.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "[{backend}]"
+        );
+        let autosaved = customer
+            .post_form(
+                &format!("/en/request/{draft}/autosave"),
+                &[("csrf_token", &csrf), ("subject", NUL)],
+            )
+            .await;
+        assert_eq!(
+            autosaved.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "[{backend}]"
+        );
+
+        customer.get(&ticket_path).await;
+        let csrf = customer.csrf_token();
+        let reply = customer
+            .post_form(
+                &format!("{ticket_path}/reply"),
+                &[("csrf_token", &csrf), ("body", NUL)],
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "[{backend}]"
+        );
+        let odd_token = customer.get("/tickets/abc%00def").await;
+        assert_eq!(odd_token.status, StatusCode::NOT_FOUND, "[{backend}]");
+
+        customer.get("/login").await;
+        let csrf = customer.csrf_token();
+        let login = customer
+            .post_form(
+                "/login",
+                &[("csrf_token", &csrf), ("email", NUL), ("password", "x")],
+            )
+            .await;
+        assert_eq!(
+            login.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "[{backend}]"
+        );
+
+        let mut editor = app.sign_in_as("editor").await;
+        let created = editor
+            .post_form(
+                "/editor/articles",
+                &[("title", NUL), ("slug", "nul-title"), ("body", "Text")],
+            )
+            .await;
+        assert_eq!(
+            created.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "[{backend}]"
+        );
+
+        let mut agent = app.sign_in_as("agent").await;
+        let token = ticket_path.trim_start_matches("/tickets/");
+        let ticket = app
+            .state
+            .db
+            .find_ticket_by_status_token(token)
+            .await
+            .expect("find")
+            .expect("ticket");
+        let agent_reply = agent
+            .post_form(
+                &format!("/agent/tickets/{}/reply", ticket.id),
+                &[("body", NUL)],
+            )
+            .await;
+        assert_eq!(
+            agent_reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "[{backend}]"
+        );
+
+        let search = app.get("/api/search?q=refund%00").await;
+        assert_eq!(
+            search.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "[{backend}]"
+        );
+
+        // Nothing was half-stored: the customer's later, clean request still files.
+        let filed = customer
+            .post_form(
+                "/en/request",
+                &[
+                    ("draft", &draft),
+                    ("csrf_token", &customer.csrf_token()),
+                    ("name", "Ann"),
+                    ("email", "ann@example.com"),
+                    ("subject", "Refund missing"),
+                    ("description", "My refund has not arrived."),
+                    ("step", "file"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            filed.status,
+            StatusCode::SEE_OTHER,
+            "[{backend}] {}",
+            filed.body
+        );
+        assert!(location(&filed).starts_with("/tickets/"));
+    }
+}
+
+#[tokio::test]
+async fn one_event_the_database_refuses_does_not_cost_the_others_in_its_batch() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        let events = app.state.events.clone();
+        for slug in ["first-article", "bad\u{0}slug", "second-article"] {
+            events.record(
+                Event::ArticleFeedback {
+                    slug: slug.to_owned(),
+                    helpful: true,
+                },
+                None,
+                Channel::WebForm,
+            );
+        }
+        drop(events);
+        let db = shut_down(app).await;
+        // PostgreSQL refuses the NUL; SQLite stores it. The two good events are kept on both.
+        let expected = if database.name == "postgres" { 2 } else { 3 };
+        let stored = events_recorded(&db, EventKind::HelpfulYes).await;
+        assert_eq!(stored, expected, "[{}]", database.name);
+    }
+}
