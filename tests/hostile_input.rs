@@ -208,3 +208,85 @@ async fn one_event_the_database_refuses_does_not_cost_the_others_in_its_batch() 
         assert_eq!(stored, expected, "[{}]", database.name);
     }
 }
+
+fn cache_control(response: &common::TestResponse) -> &str {
+    response
+        .headers
+        .get(axum::http::header::CACHE_CONTROL)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("")
+}
+
+#[tokio::test]
+async fn private_pages_and_the_ticket_api_answer_are_never_cached() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        let created = post_json(
+            &app,
+            "/api/tickets",
+            &json!({"email": "ann@example.com", "subject": "Export", "description": "How do I export?"}),
+        )
+        .await;
+        assert_eq!(created.status, StatusCode::CREATED);
+        assert_eq!(
+            cache_control(&created),
+            "no-store",
+            "the status link is private"
+        );
+
+        let ticket_path = file_ticket(&app).await;
+        let mut customer = app.customer();
+        let ticket_page = customer.get(&ticket_path).await;
+        assert_eq!(ticket_page.status, StatusCode::OK);
+        assert_eq!(cache_control(&ticket_page), "no-store");
+
+        let draft = customer.open_request_form("?q=refund").await;
+        let csrf = customer.csrf_token();
+        customer
+            .post_form(
+                &format!("/en/request/{draft}/autosave"),
+                &[
+                    ("csrf_token", &csrf),
+                    ("name", "Ann"),
+                    ("email", "ann@example.com"),
+                ],
+            )
+            .await;
+        let form = customer
+            .get(&format!("/en/request/new?draft={draft}"))
+            .await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert!(form.body.contains("ann@example.com"));
+        assert_eq!(
+            cache_control(&form),
+            "no-store",
+            "a draft shows name and email"
+        );
+
+        let login = customer.get("/login").await;
+        assert_eq!(login.status, StatusCode::OK);
+        assert_eq!(cache_control(&login), "no-store");
+
+        // Public pages stay cacheable, and a plain-HTTP portal sends no HSTS.
+        let home = customer.get("/en").await;
+        assert_ne!(cache_control(&home), "no-store");
+        assert!(!home.headers.contains_key("strict-transport-security"));
+    }
+}
+
+#[tokio::test]
+async fn a_portal_behind_https_tells_browsers_to_come_back_over_https_only() {
+    for database in test_databases().await {
+        let app = common::spawn_app_with(&database, &shipped_content(), |config| {
+            config.base_url = "https://help.example.com".to_owned();
+        })
+        .await;
+        let home = app.get("/en").await;
+        let hsts = home
+            .headers
+            .get("strict-transport-security")
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or("");
+        assert!(hsts.starts_with("max-age="), "[{}] {hsts:?}", app.backend);
+    }
+}

@@ -47,6 +47,30 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024;
 /// languages were in URLs redirect to the customer's language (`language_urls`). Private
 /// ticket pages (`/tickets/{token}`) stay where they are and speak the ticket's language.
 pub fn router(state: AppState) -> Router {
+    // Behind an `https://` address, browsers are told to come back over HTTPS only.
+    let hsts = state
+        .config
+        .base_url
+        .starts_with("https://")
+        .then(|| HeaderValue::from_static("max-age=31536000"));
+    // A customer's own words, a private ticket link, a sign-in form: never cached anywhere.
+    let private_pages = Router::new()
+        .route("/{lang}/request/new", get(requests::new_request))
+        .route("/{lang}/request", post(requests::submit_request))
+        .route(
+            "/{lang}/request/{draft}/solved",
+            post(requests::request_solved),
+        )
+        .route(
+            "/{lang}/request/{draft}/autosave",
+            post(requests::autosave_request),
+        )
+        .route("/tickets/{token}", get(tickets::ticket_status))
+        .route("/tickets/{token}/reply", post(tickets::ticket_reply))
+        .route("/tickets/{token}/rating", post(tickets::ticket_rating))
+        .route("/login", get(login::login_page).post(login::login))
+        .layer(no_store());
+
     // Pages customers see carry the anonymous visitor and CSRF cookies.
     let customer_pages = Router::new()
         .route("/", get(language_urls::root))
@@ -59,16 +83,6 @@ pub fn router(state: AppState) -> Router {
             post(portal::article_feedback),
         )
         .route("/{lang}/search", get(search::search_page))
-        .route("/{lang}/request/new", get(requests::new_request))
-        .route("/{lang}/request", post(requests::submit_request))
-        .route(
-            "/{lang}/request/{draft}/solved",
-            post(requests::request_solved),
-        )
-        .route(
-            "/{lang}/request/{draft}/autosave",
-            post(requests::autosave_request),
-        )
         .route("/categories/{slug}", get(language_urls::unprefixed))
         .route("/articles/{slug}", get(language_urls::unprefixed))
         .route("/articles/{slug}/feedback", post(language_urls::unprefixed))
@@ -77,10 +91,7 @@ pub fn router(state: AppState) -> Router {
         .route("/request", post(language_urls::unprefixed))
         .route("/request/{draft}/solved", post(language_urls::unprefixed))
         .route("/request/{draft}/autosave", post(language_urls::unprefixed))
-        .route("/tickets/{token}", get(tickets::ticket_status))
-        .route("/tickets/{token}/reply", post(tickets::ticket_reply))
-        .route("/tickets/{token}/rating", post(tickets::ticket_rating))
-        .route("/login", get(login::login_page).post(login::login))
+        .merge(private_pages)
         .fallback(portal::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -111,16 +122,14 @@ pub fn router(state: AppState) -> Router {
                 .route_layer(guard(Some(StaffArea::Admin))),
         )
         // Staff pages show customers' words and internal notes: never cached anywhere.
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ));
+        .layer(no_store());
 
     Router::new()
         .merge(staff_pages)
         .route("/api/search", get(search::api_search))
         .route("/api/suggest", get(search::api_suggest))
-        .route("/api/tickets", post(api::create_ticket))
+        // The answer carries the ticket's private status link.
+        .route("/api/tickets", post(api::create_ticket).layer(no_store()))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/assets/{file}", get(assets::asset))
@@ -150,8 +159,17 @@ pub fn router(state: AppState) -> Router {
             HeaderName::from_static("x-frame-options"),
             HeaderValue::from_static("DENY"),
         ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            hsts,
+        ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// `Cache-Control: no-store` on every response of the routes it wraps.
+fn no_store() -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))
 }
