@@ -290,3 +290,71 @@ async fn a_portal_behind_https_tells_browsers_to_come_back_over_https_only() {
         assert!(hsts.starts_with("max-age="), "[{}] {hsts:?}", app.backend);
     }
 }
+
+#[tokio::test]
+async fn a_filed_drafts_address_no_longer_leads_to_the_ticket() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        let mut customer = app.customer();
+        let draft = customer.open_request_form("?q=invoice").await;
+        let filed = customer
+            .post_form(
+                "/en/request",
+                &[
+                    ("draft", &draft),
+                    ("csrf_token", &customer.csrf_token()),
+                    ("name", "Ann"),
+                    ("email", "ann@example.com"),
+                    ("subject", "Invoice address"),
+                    (
+                        "description",
+                        "Please change the address on my last invoice.",
+                    ),
+                    ("step", "file"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            filed.status,
+            StatusCode::SEE_OTHER,
+            "[{}] {}",
+            app.backend,
+            filed.body
+        );
+        let ticket_url = location(&filed);
+        let token = ticket_url
+            .trim_start_matches("/tickets/")
+            .trim_end_matches("?filed=1");
+        assert_eq!(token.len(), 48, "{ticket_url}");
+
+        // Someone who finds the draft's address in a shared browser's history, or in the
+        // address bar over the customer's shoulder.
+        let mut someone_else = app.customer();
+        let old_address = someone_else
+            .get(&format!("/en/request/new?draft={draft}"))
+            .await;
+        assert_eq!(old_address.status, StatusCode::OK, "[{}]", app.backend);
+        assert!(old_address.body.contains("This request has been sent"));
+        assert!(!old_address.body.contains(token));
+        assert!(!location(&old_address).contains(token));
+        let resubmitted = someone_else
+            .post_form(
+                "/en/request",
+                &[
+                    ("draft", &draft),
+                    ("csrf_token", &someone_else.csrf_token()),
+                    ("email", "eve@example.com"),
+                    ("subject", "Anything"),
+                    ("description", "Show me the ticket."),
+                    ("step", "file"),
+                ],
+            )
+            .await;
+        assert!(!location(&resubmitted).contains(token));
+        assert!(!resubmitted.body.contains(token));
+
+        // The customer's own private link still works.
+        let page = customer.get(&ticket_url).await;
+        assert_eq!(page.status, StatusCode::OK);
+    }
+}

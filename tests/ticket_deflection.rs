@@ -138,9 +138,11 @@ async fn customer_who_submits_anyway_gets_a_reference_a_private_link_and_an_emai
         assert!(page.body.contains("Your request has been sent"));
         assert!(page.body.contains(description));
 
-        // A double-clicked submit files nothing new.
+        // A double-clicked submit files nothing new, and does not repeat the private link.
         let again = fill_request(&mut customer, &draft, "file", subject, description).await;
-        assert_eq!(location(&again), status_url);
+        assert_eq!(again.status, StatusCode::OK);
+        assert!(again.body.contains("This request has been sent"));
+        assert!(!again.body.contains(&token));
 
         let ticket = app
             .state

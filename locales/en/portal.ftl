@@ -176,6 +176,9 @@ rated =
        *[bad] You rated our support: bad. Thank you.
     }
 notice-filed = Your request has been sent. Keep this private link to follow it; we have emailed it to you too.
+request-sent-title = This request has been sent
+request-sent-text = We have emailed you the private link to follow it. If you need help with something else, start a new request.
+request-sent-new = Start a new request
 notice-replied = Your reply has been added.
 notice-rated = Thank you for rating our support.
 

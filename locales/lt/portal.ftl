@@ -182,6 +182,9 @@ rated =
        *[bad] Mūsų pagalbą įvertinote: blogai. Dėkojame.
     }
 notice-filed = Jūsų užklausa išsiųsta. Išsaugokite šią privačią nuorodą, kad galėtumėte stebėti užklausos eigą; ją taip pat išsiuntėme jums el. paštu.
+request-sent-title = Ši užklausa jau išsiųsta
+request-sent-text = Privačią nuorodą, kuria galite stebėti jos eigą, išsiuntėme jums el. paštu. Jei reikia pagalbos dėl kito klausimo, pateikite naują užklausą.
+request-sent-new = Pateikti naują užklausą
 notice-replied = Jūsų atsakymas pridėtas.
 notice-rated = Dėkojame, kad įvertinote mūsų pagalbą.
 

@@ -179,6 +179,9 @@ rated =
        *[bad] Jūs novērtējāt mūsu atbalstu: slikti. Paldies!
     }
 notice-filed = Jūsu pieprasījums ir nosūtīts. Saglabājiet šo privāto saiti, lai sekotu tā gaitai; mēs to nosūtījām arī uz jūsu e-pastu.
+request-sent-title = Šis pieprasījums jau ir nosūtīts
+request-sent-text = Privāto saiti, lai sekotu tā gaitai, mēs nosūtījām uz jūsu e-pastu. Ja jums vajadzīga palīdzība ar ko citu, sāciet jaunu pieprasījumu.
+request-sent-new = Sākt jaunu pieprasījumu
 notice-replied = Jūsu atbilde ir pievienota.
 notice-rated = Paldies, ka novērtējāt mūsu atbalstu.
 

@@ -182,6 +182,9 @@ rated =
        *[bad] Našo podporo ste ocenili kot slabo. Hvala.
     }
 notice-filed = Vaša zahteva je bila poslana. Shranite to zasebno povezavo, da jo boste lahko spremljali; poslali smo vam jo tudi po e-pošti.
+request-sent-title = Ta zahteva je že bila poslana
+request-sent-text = Zasebno povezavo za spremljanje smo vam poslali po e-pošti. Če potrebujete pomoč pri čem drugem, oddajte novo zahtevo.
+request-sent-new = Oddaj novo zahtevo
 notice-replied = Vaš odgovor je bil dodan.
 notice-rated = Hvala, ker ste ocenili našo podporo.
 

@@ -19,7 +19,7 @@ use crate::search::{SearchError, SearchIndex, SuggestRequest, Suggestion, trunca
 use crate::storage::{Database, StorageError};
 use crate::tickets::filing::{
     FieldErrors, FiledTicket, FilingContext, MAX_SUBJECT_CHARS, TicketError, TicketRequest,
-    file_ticket, filed_ticket,
+    file_ticket,
 };
 use crate::tickets::{SlaPolicy, TicketRules};
 
@@ -105,17 +105,21 @@ pub enum SubmitOutcome {
     NeedsReview { articles: Vec<Suggestion> },
     /// Too many tickets from this address; the draft is kept.
     RateLimited,
-    /// Filed, or filed already by an earlier submit of the same draft.
+    /// Filed now.
     Filed { ticket: FiledTicket },
+    /// Filed already by an earlier submit of the same draft. The ticket is not named: a
+    /// draft id must not lead to the ticket's private page.
+    AlreadyFiled,
 }
 
 /// What opening a draft found.
 #[derive(Debug)]
 pub enum OpenedDraft {
     /// Still being written.
-    Editing(RequestDraft),
-    /// Already filed: the customer belongs on the ticket's page.
-    Filed { ticket: FiledTicket },
+    Editing(Box<RequestDraft>),
+    /// Already filed. Only the ticket's own private link leads to it, never the draft id
+    /// (which sits in the browser's history and address bar).
+    Filed,
     /// No such draft.
     Missing,
 }
@@ -160,7 +164,7 @@ impl RequestFlow<'_> {
         Ok(id)
     }
 
-    /// Resumes a draft: its fields while open, its ticket once filed.
+    /// Resumes a draft: its fields while open, only the fact once filed.
     pub async fn open(&self, draft_id: &str) -> Result<OpenedDraft, RequestFlowError> {
         if !is_draft_id(draft_id) {
             return Ok(OpenedDraft::Missing);
@@ -168,9 +172,9 @@ impl RequestFlow<'_> {
         let Some(draft) = self.db.find_draft(draft_id).await? else {
             return Ok(OpenedDraft::Missing);
         };
-        Ok(match self.ticket_of(&draft).await? {
-            Some(ticket) => OpenedDraft::Filed { ticket },
-            None => OpenedDraft::Editing(draft),
+        Ok(match draft.ticket_id {
+            Some(_) => OpenedDraft::Filed,
+            None => OpenedDraft::Editing(Box::new(draft)),
         })
     }
 
@@ -215,8 +219,8 @@ impl RequestFlow<'_> {
         let draft_id = submission.draft_id.filter(|id| is_draft_id(id));
         let mut draft = None;
         if let Some(id) = &draft_id {
-            if let OpenedDraft::Filed { ticket } = self.open(id).await? {
-                return Ok(SubmitOutcome::Filed { ticket });
+            if let OpenedDraft::Filed = self.open(id).await? {
+                return Ok(SubmitOutcome::AlreadyFiled);
             }
             self.autosave(requester, id, &submission.fields).await?;
             self.articles_seen(requester, id, &submission.seen).await?;
@@ -420,20 +424,6 @@ impl RequestFlow<'_> {
             );
         }
         Ok(())
-    }
-
-    /// The ticket filed from a draft, if any.
-    async fn ticket_of(
-        &self,
-        draft: &RequestDraft,
-    ) -> Result<Option<FiledTicket>, RequestFlowError> {
-        let Some(ticket_id) = draft.ticket_id else {
-            return Ok(None);
-        };
-        match self.db.find_ticket_by_id(ticket_id).await? {
-            Some(stored) => Ok(Some(filed_ticket(&stored, false)?)),
-            None => Ok(None),
-        }
     }
 
     /// What is known about the self-service tried before filing.

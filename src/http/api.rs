@@ -81,9 +81,9 @@ pub async fn create_ticket(
                 "Too many tickets from this address; try again in a few minutes.".into(),
             ));
         }
-        SubmitOutcome::NeedsReview { .. } => {
+        SubmitOutcome::NeedsReview { .. } | SubmitOutcome::AlreadyFiled => {
             return Err(HttpError::Internal(
-                "the API asked for no review step".into(),
+                "the API asked for no review step and named no draft".into(),
             ));
         }
     };

@@ -55,7 +55,7 @@ pub async fn new_request(
                 .await?;
                 return Ok(Html(page).into_response());
             }
-            OpenedDraft::Filed { ticket } => return Ok(to_ticket_page(&ticket)),
+            OpenedDraft::Filed => return request_sent(&state, lang),
             OpenedDraft::Missing => {}
         }
     }
@@ -76,6 +76,12 @@ fn requester(session: &CustomerSession, ip: IpAddr, lang: &str) -> Requester {
 /// The filed ticket's private page, with the "sent" notice.
 fn to_ticket_page(ticket: &FiledTicket) -> Response {
     Redirect::to(&format!("/tickets/{}?filed=1", ticket.status_token)).into_response()
+}
+
+/// "This request was sent": a filed draft's page, which does not lead to the ticket.
+fn request_sent(state: &AppState, lang: &str) -> Result<Response, HttpError> {
+    let layout = Layout::new(state, lang, text(lang, "request-sent-title"));
+    Ok(Html(render("request_sent.html", &layout, context! {})?).into_response())
 }
 
 /// The request form; `notice` is a message key of the catalogues.
@@ -215,6 +221,7 @@ pub async fn submit_request(
         .await?;
     match outcome {
         SubmitOutcome::Filed { ticket } => Ok(to_ticket_page(&ticket)),
+        SubmitOutcome::AlreadyFiled => request_sent(&state, lang),
         SubmitOutcome::Invalid { fields: errors } => {
             let page =
                 render_form(&state, &session, lang, &draft_id, &fields, &errors, None).await?;

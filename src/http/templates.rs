@@ -36,6 +36,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/request_solved.html"),
     ),
     (
+        "request_sent.html",
+        include_str!("../../templates/request_sent.html"),
+    ),
+    (
         "ticket_status.html",
         include_str!("../../templates/ticket_status.html"),
     ),
