@@ -358,3 +358,61 @@ async fn a_filed_drafts_address_no_longer_leads_to_the_ticket() {
         assert_eq!(page.status, StatusCode::OK);
     }
 }
+
+#[tokio::test]
+async fn a_symbolic_link_in_the_content_folder_never_serves_a_file_from_elsewhere() {
+    let secret_dir = tempfile::tempdir().expect("temp dir");
+    let secret = secret_dir.path().join("secret.png");
+    std::fs::write(&secret, "root:x:0:0:root:/root:/bin/bash").expect("secret file");
+    let content = tempfile::tempdir().expect("temp dir");
+    common::write_file(
+        content.path(),
+        "en/export.md",
+        &common::article_file("Export your data", "", "Use the export button."),
+    );
+    common::write_file(
+        content.path(),
+        "en/draft.md",
+        &common::article_file("Unpublished plans", "status: draft\n", "Secret plans."),
+    );
+    common::write_file(content.path(), "images/export.png", "PNG picture");
+    let images = content.path().join("images");
+    let link = |target: &std::path::Path, name: &str| {
+        std::os::unix::fs::symlink(target, images.join(name)).expect("symlink");
+    };
+    link(std::path::Path::new("/etc/passwd"), "passwd.png");
+    link(&secret, "outside.png");
+    link(&content.path().join("en/draft.md"), "draft.png");
+    link(&images.join("export.png"), "same-picture.png");
+    link(&images, "folder.png");
+
+    for database in test_databases().await {
+        let app = spawn_app(&database, content.path()).await;
+        let picture = app.get("/content/images/export.png").await;
+        assert_eq!(picture.status, StatusCode::OK, "[{}]", app.backend);
+        assert_eq!(picture.body, "PNG picture");
+        let alias = app.get("/content/images/same-picture.png").await;
+        assert_eq!(
+            alias.status,
+            StatusCode::OK,
+            "a link that stays inside, to an image"
+        );
+
+        for path in [
+            "/content/images/passwd.png",
+            "/content/images/outside.png",
+            "/content/images/draft.png",
+            "/content/images/folder.png",
+        ] {
+            let response = app.get(path).await;
+            assert_eq!(
+                response.status,
+                StatusCode::NOT_FOUND,
+                "[{}] {path}",
+                app.backend
+            );
+            assert!(!response.body.contains("root:"), "{path}");
+            assert!(!response.body.contains("Secret plans"), "{path}");
+        }
+    }
+}

@@ -1,12 +1,13 @@
 //! The stylesheet, scripts and favicon compiled into the binary, and images from the content directory.
 
+use std::path::PathBuf;
 use std::sync::LazyLock;
 
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use tower::ServiceExt;
-use tower_http::services::ServeDir;
+use tower_http::services::ServeFile;
 
 use super::HttpError;
 use crate::app::AppState;
@@ -61,29 +62,42 @@ pub async fn asset(Path(file): Path<String>) -> Result<Response, HttpError> {
 /// never be readable by customers.
 const SERVED_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "gif", "webp", "svg", "avif"];
 
-/// `/content/{path}`: images referenced by articles. `..` never escapes the content directory.
+fn is_image_name(name: &str) -> bool {
+    name.rsplit_once('.')
+        .is_some_and(|(_, e)| SERVED_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+/// The real path of `relative` below `content_dir`, when it is a regular image file that
+/// stays inside the (real) content directory.
+async fn served_file(content_dir: &std::path::Path, relative: &str) -> Option<PathBuf> {
+    let root = tokio::fs::canonicalize(content_dir).await.ok()?;
+    let file = tokio::fs::canonicalize(root.join(relative)).await.ok()?;
+    let inside = file.starts_with(&root);
+    let image = file.to_str().is_some_and(is_image_name);
+    let regular = tokio::fs::metadata(&file).await.ok()?.is_file();
+    (inside && image && regular).then_some(file)
+}
+
+/// `/content/{path}`: images referenced by articles. Only regular files whose real path (all
+/// symbolic links resolved) stays inside the content directory, with an image's extension,
+/// are served: `..` and links pointing elsewhere (or at Markdown) lead nowhere.
 pub async fn content_file(
     State(state): State<AppState>,
     Path(path): Path<String>,
     request: Request,
 ) -> Result<Response, HttpError> {
-    let extension = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-    let allowed = extension
-        .as_deref()
-        .is_some_and(|e| SERVED_EXTENSIONS.contains(&e));
-    if !allowed
+    if !is_image_name(&path)
         || path
             .split('/')
             .any(|part| part == ".." || part.starts_with('.'))
     {
         return Err(HttpError::NotFound);
     }
-    // ServeDir resolves the request path below the content directory.
-    let uri = format!("/{path}");
-    let (mut parts, body) = request.into_parts();
-    parts.uri = uri.parse().map_err(|_| HttpError::NotFound)?;
-    let response = ServeDir::new(&state.config.content_dir)
-        .oneshot(Request::from_parts(parts, body))
+    let file = served_file(&state.config.content_dir, &path)
+        .await
+        .ok_or(HttpError::NotFound)?;
+    let response = ServeFile::new(file)
+        .oneshot(request)
         .await
         .map_err(|error| HttpError::Internal(error.to_string()))?;
     if response.status().is_client_error() {
