@@ -302,7 +302,7 @@ async fn the_live_preview_renders_like_the_customer_page_and_drops_scripts() {
         let json: serde_json::Value = serde_json::from_str(&response.body).expect("JSON");
         let html = json["html"].as_str().expect("html");
         assert!(html.contains("<strong>bold</strong>"), "{html}");
-        assert!(html.contains("<h2 id=\"hello\">"), "{html}");
+        assert!(html.contains("<h2 id=\"a-hello\">"), "{html}");
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("onerror"), "{html}");
 

@@ -416,3 +416,36 @@ async fn a_symbolic_link_in_the_content_folder_never_serves_a_file_from_elsewher
         }
     }
 }
+
+#[tokio::test]
+async fn an_article_cannot_restyle_the_page_or_take_the_ids_of_its_own_elements() {
+    let content = tempfile::tempdir().expect("temp dir");
+    let body = "## Feedback\n\nRead [the steps](#feedback).\n\n\
+        <div id=\"csrf-token\">fake</div>\n\n\
+        <table><tr><td style=\"text-align: left; position: fixed; background: url(/x)\">cell</td></tr></table>\n";
+    common::write_file(
+        content.path(),
+        "en/tricky.md",
+        &common::article_file("A tricky article", "", body),
+    );
+    for database in test_databases().await {
+        let app = spawn_app(&database, content.path()).await;
+        let page = app.get("/en/articles/tricky").await;
+        assert_eq!(
+            page.status,
+            StatusCode::OK,
+            "[{}] {}",
+            app.backend,
+            page.body
+        );
+        assert!(!page.body.contains("position: fixed"), "{}", page.body);
+        assert!(!page.body.contains("url(/x)"));
+        assert!(!page.body.contains("id=\"csrf-token\""));
+        assert!(
+            page.body.contains("<h2 id=\"a-feedback\">"),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("href=\"#a-feedback\""));
+    }
+}

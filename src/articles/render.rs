@@ -112,14 +112,38 @@ static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     for heading in ["h1", "h2", "h3", "h4", "h5", "h6"] {
         builder.add_tag_attributes(heading, ["id"]);
     }
-    // Only the check box a task list needs may appear as an input.
     builder.attribute_filter(|element, attribute, value| match (element, attribute) {
+        // Only the check box a task list needs may appear as an input.
         ("input", "type") if value != "checkbox" => None,
-        ("th" | "td", "style") if !value.starts_with("text-align:") => None,
+        // A table column's alignment, and nothing else, may be styled.
+        ("th" | "td", "style") => cell_alignment(value).map(Into::into),
+        // An article's ids (headings, footnotes, raw HTML) live apart from the page's own,
+        // and so do the links within the article that point at them.
+        (_, "id") => Some(format!("{ARTICLE_ID_PREFIX}{value}").into()),
+        ("a", "href") => match value.strip_prefix('#') {
+            Some(fragment) if !fragment.is_empty() => {
+                Some(format!("#{ARTICLE_ID_PREFIX}{fragment}").into())
+            }
+            _ => Some(value.into()),
+        },
         _ => Some(value.into()),
     });
     builder
 });
+
+/// Put before every id from an article's HTML, so a heading or a raw `<div id>` cannot take
+/// the name of one of the page's own elements (`#main`, `#feedback`, `#csrf-token`).
+pub const ARTICLE_ID_PREFIX: &str = "a-";
+
+/// `text-align: left|right|center` (as table columns are aligned), normalised; anything
+/// else in a cell's style is dropped with it.
+fn cell_alignment(style: &str) -> Option<String> {
+    let (property, value) = style.trim().trim_end_matches(';').split_once(':')?;
+    let value = value.trim().to_ascii_lowercase();
+    let known = matches!(value.as_str(), "left" | "right" | "center");
+    (property.trim().eq_ignore_ascii_case("text-align") && known)
+        .then(|| format!("text-align: {value}"))
+}
 
 fn plain_text_of(events: &[Event<'_>]) -> String {
     let mut text = String::new();
@@ -208,6 +232,11 @@ fn resolve_link(destination: &str, links: &LinkContext<'_>) -> String {
             .slugs_by_path
             .and_then(|map| map.get(&resolved).cloned())
             .unwrap_or_else(|| stem.rsplit('/').next().unwrap_or(stem).to_owned());
+        // Another article's headings carry the article id prefix too.
+        let fragment = match fragment.strip_prefix('#') {
+            Some(name) if !name.is_empty() => format!("#{ARTICLE_ID_PREFIX}{name}"),
+            _ => fragment,
+        };
         format!("/articles/{slug}{fragment}")
     } else {
         format!("/content/{resolved}{fragment}")
@@ -281,17 +310,17 @@ mod tests {
     fn headings_get_unique_anchors_and_are_listed() {
         let rendered = render("## Before you start\n\ntext\n\n## Before you start\n\n### Étape 2");
         assert!(
-            rendered.html.contains("<h2 id=\"before-you-start\">"),
+            rendered.html.contains("<h2 id=\"a-before-you-start\">"),
             "{}",
             rendered.html
         );
         assert!(
-            rendered.html.contains("<h2 id=\"before-you-start-2\">"),
+            rendered.html.contains("<h2 id=\"a-before-you-start-2\">"),
             "{}",
             rendered.html
         );
         assert!(
-            rendered.html.contains("<h3 id=\"etape-2\">"),
+            rendered.html.contains("<h3 id=\"a-etape-2\">"),
             "{}",
             rendered.html
         );
@@ -311,7 +340,7 @@ mod tests {
         )
         .html;
         assert!(
-            html.contains("href=\"/articles/other-article#steps\""),
+            html.contains("href=\"/articles/other-article#a-steps\""),
             "{html}"
         );
         assert!(html.contains("href=\"/articles/real-slug\""), "{html}");
@@ -319,6 +348,47 @@ mod tests {
         assert!(html.contains("src=\"/content/images/flow.svg\""), "{html}");
         assert!(html.contains("href=\"https://example.com\""), "{html}");
         assert!(!html.contains("passwd"), "{html}");
+    }
+
+    #[test]
+    fn a_table_cell_keeps_its_alignment_and_nothing_else_of_its_style() {
+        let html = render(
+            "| Plan | Price |\n|:-----|------:|\n| Basic | 9 |\n\n<table><tr><td style=\"text-align: left; position: fixed; background: url(https://evil.example/x)\">a</td><td style=\"TEXT-ALIGN:Center\">b</td><td style=\"text-align: justify\">c</td></tr></table>",
+        )
+        .html;
+        assert!(html.contains("<th style=\"text-align: left\">"), "{html}");
+        assert!(html.contains("<td style=\"text-align: right\">"), "{html}");
+        assert!(
+            html.contains("<td style=\"text-align: center\">b"),
+            "{html}"
+        );
+        assert!(html.contains("<td>a</td>"), "{html}");
+        assert!(html.contains("<td>c</td>"), "{html}");
+        for forbidden in ["position", "fixed", "url(", "evil", "justify"] {
+            assert!(!html.contains(forbidden), "{forbidden} survived in {html}");
+        }
+    }
+
+    #[test]
+    fn ids_from_an_article_cannot_take_the_pages_own_and_links_to_them_still_work() {
+        let html = render(
+            "<div id=\"csrf-token\">x</div>\n\n## Main\n\nSee [below](#main) and [there](other.md#main).\n\nNote[^1].\n\n[^1]: The footnote.\n",
+        )
+        .html;
+        assert!(html.contains("<div id=\"a-csrf-token\">"), "{html}");
+        assert!(html.contains("<h2 id=\"a-main\">"), "{html}");
+        assert!(html.contains("href=\"#a-main\""), "{html}");
+        assert!(html.contains("href=\"/articles/other#a-main\""), "{html}");
+        assert!(!html.contains("id=\"csrf-token\""), "{html}");
+        assert!(!html.contains("id=\"main\""), "{html}");
+        // Footnote references still point at their definitions.
+        let reference = html
+            .split("<sup class=\"footnote-reference\"><a href=\"#")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("footnote reference");
+        assert!(html.contains(&format!("id=\"{reference}\"")), "{html}");
+        assert!(reference.starts_with(ARTICLE_ID_PREFIX), "{reference}");
     }
 
     #[test]
