@@ -189,6 +189,46 @@ async fn signing_in_returns_to_the_page_asked_for_but_never_to_another_site() {
     }
 }
 
+#[tokio::test]
+async fn a_sign_in_link_whose_next_hides_a_tab_or_a_newline_leads_to_the_staff_home() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        // Already signed in: /login sends the browser straight on to `next`.
+        let mut staff = app.sign_in_as("admin").await;
+        for next in ["/%09/evil.example", "/%0A/evil.example", "%0A"] {
+            let response = staff.get(&format!("/login?next={next}")).await;
+            assert_eq!(
+                response.status,
+                StatusCode::SEE_OTHER,
+                "[{}] next={next}",
+                app.backend
+            );
+            assert_eq!(location(&response), "/staff", "next={next}");
+        }
+        // Signing in with such a `next` in the form.
+        for next in ["/\t/evil.example", "/\n/evil.example", "\n"] {
+            let mut browser = app.customer();
+            let form = browser.get(&format!("/login?next={}", encode(next))).await;
+            assert_eq!(form.status, StatusCode::OK, "next={next:?}");
+            let csrf = browser.csrf_token();
+            let response = browser
+                .post_form(
+                    "/login",
+                    &[
+                        ("email", "admin@example.com"),
+                        ("password", STAFF_PASSWORD),
+                        ("csrf_token", &csrf),
+                        ("next", next),
+                    ],
+                )
+                .await;
+            assert_eq!(response.status, StatusCode::SEE_OTHER, "next={next:?}");
+            assert_eq!(location(&response), "/staff", "next={next:?}");
+        }
+        shut_down(app).await;
+    }
+}
+
 async fn attempt_sign_in(browser: &mut Customer<'_>, email: &str, password: &str) -> TestResponse {
     browser.get("/login").await;
     let csrf = browser.csrf_token();
