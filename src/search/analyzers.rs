@@ -6,14 +6,16 @@
 //! Pipeline per word: split on anything that is not a letter or digit (apostrophes inside a
 //! word are dropped, so "can't" is "cant") → lowercase → language stemmer → strip diacritics.
 //! Stemming runs before folding because the Russian and Lithuanian stemmers key on accented
-//! endings; the Latvian and Slovenian light stemmers work on folded text instead, so "parolē"
-//! and a customer's "parole" meet at the same stem.
+//! endings; the Latvian and Slovenian stemmers ([`super::stemming`]) fold first and strip
+//! folded endings, so "parolē" and a customer's "parole" meet at the same stem.
 
 use std::borrow::Cow;
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
+
+use super::stemming;
 
 /// Words longer than this are ids, hashes or garbage; indexing them only bloats the dictionary.
 pub(crate) const MAX_WORD_CHARS: usize = 40;
@@ -181,8 +183,8 @@ pub(crate) fn term_for_word(lang: Lang, word: &str) -> String {
             tantivy_stemmers::algorithms::lithuanian_jocas,
             word,
         )),
-        Lang::Lv => light_stem(&fold_lower(word), LATVIAN_SUFFIXES),
-        Lang::Sl => light_stem(&fold_lower(word), SLOVENIAN_SUFFIXES),
+        Lang::Lv => stemming::latvian::stem(&lowercase_no_apostrophes(word)),
+        Lang::Sl => stemming::slovenian::stem(&lowercase_no_apostrophes(word)),
         Lang::Other => fold_lower(word),
     }
 }
@@ -190,35 +192,6 @@ pub(crate) fn term_for_word(lang: Lang, word: &str) -> String {
 fn stem_cow(stem: fn(&str) -> Cow<'_, str>, word: &str) -> String {
     let lower = lowercase_no_apostrophes(word);
     stem(&lower).into_owned()
-}
-
-/// Latvian noun/adjective endings, folded, longest first (no Latvian stemmer is packaged).
-const LATVIAN_SUFFIXES: &[&str] = &[
-    "ajiem", "ajam", "ajai", "ajos", "ajas", "iem", "ies", "ais", "am", "as", "ai", "em", "es",
-    "ei", "os", "us", "is", "im", "a", "e", "i", "u", "s", "o",
-];
-
-/// Slovenian case endings, folded, longest first: geslo/gesla/geslom/geslu → gesl.
-const SLOVENIAN_SUFFIXES: &[&str] = &[
-    "ega", "emu", "ami", "ih", "im", "om", "ov", "ah", "am", "em", "a", "e", "i", "o", "u",
-];
-
-/// Strips the longest matching suffix while at least three characters of stem remain.
-fn light_stem(folded: &str, suffixes: &[&str]) -> String {
-    let chars = folded.chars().count();
-    for suffix in suffixes {
-        if folded.ends_with(suffix) && chars >= suffix.len() + 3 && folded.is_ascii() {
-            return folded[..folded.len() - suffix.len()].to_string();
-        }
-        if folded.ends_with(suffix) && !folded.is_ascii() {
-            // Non-ASCII left after folding (e.g. Cyrillic in a Latvian article): count chars.
-            let stem_chars = chars.saturating_sub(suffix.chars().count());
-            if stem_chars >= 3 {
-                return folded[..folded.len() - suffix.len()].to_string();
-            }
-        }
-    }
-    folded.to_string()
 }
 
 /// Edge n-grams of a folded word: "pass" → "pa", "pas", "pass".
@@ -402,7 +375,7 @@ mod tests {
     }
 
     #[test]
-    fn latvian_and_slovenian_light_stemming_matches_inflections() {
+    fn latvian_and_slovenian_stemming_matches_inflections() {
         let p = terms(Lang::Lv, "parole");
         assert_eq!(terms(Lang::Lv, "paroli"), p);
         assert_eq!(terms(Lang::Lv, "paroles"), p);

@@ -2,7 +2,8 @@
 //!
 //! Where things happen:
 //! - [`schema`]: fields, per-language field sets, the schema version.
-//! - [`analyzers`]: tokenizing, stemming (en, ru, lt), light suffix stripping (lv, sl), folding.
+//! - [`analyzers`]: tokenizing, stemming, folding.
+//! - [`stemming`]: the Latvian and Slovenian stemmers (en, ru and lt come from a crate).
 //! - [`index`]: opening / recreating the index directory, the single writer thread, rebuilds.
 //! - [`query`]: turning what a customer typed into terms, prefixes, typo corrections and the
 //!   candidate query.
@@ -24,6 +25,7 @@ pub mod query;
 pub mod ranking;
 pub mod schema;
 pub mod snippets;
+mod stemming;
 pub mod suggest;
 pub mod sync;
 
