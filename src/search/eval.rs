@@ -195,6 +195,8 @@ pub struct QueryOutcome {
     pub top_confidence: f32,
     /// Match details of the best candidate.
     pub top: Option<super::ranking::MatchInfo>,
+    /// Confidence of each suggestion, best first.
+    pub confidences: Vec<f32>,
     /// Titles suggested, best first.
     pub titles: Vec<String>,
 }
@@ -327,6 +329,7 @@ pub fn score_queries(
             suggested: ids.len(),
             top_confidence: info.top_confidence,
             top: info.top,
+            confidences: info.hit_confidences,
             titles,
         });
         if progress_every > 0 && (i + 1) % progress_every == 0 {

@@ -4,6 +4,7 @@
 //! - [`schema`]: fields, per-language field sets, the schema version.
 //! - [`analyzers`]: tokenizing, stemming, folding.
 //! - [`stemming`]: the Latvian and Slovenian stemmers (en, ru and lt come from a crate).
+//! - [`stop_words`]: per-language stop words and support filler, weighed low in ranking.
 //! - [`index`]: opening / recreating the index directory, the single writer thread, rebuilds.
 //! - [`query`]: turning what a customer typed into terms, prefixes, typo corrections and the
 //!   candidate query.
@@ -26,6 +27,7 @@ pub mod ranking;
 pub mod schema;
 pub mod snippets;
 mod stemming;
+mod stop_words;
 pub mod suggest;
 pub mod sync;
 

@@ -19,6 +19,7 @@ use tantivy::{Searcher, Term};
 use super::SearchError;
 use super::analyzers::{self, Lang, fold_lower, for_each_word, prefix_key, term_for_word};
 use super::schema::Fields;
+use super::stop_words::{is_stop_term, is_stop_word};
 
 /// Customer text beyond this many bytes is ignored (a pasted log must not cost seconds).
 pub const MAX_TEXT_BYTES: usize = 4000;
@@ -123,6 +124,9 @@ pub(crate) struct Alt {
     pub postings: Vec<(FieldRole, Field, Term, u64)>,
     /// BM25 inverse document frequency within the bucket.
     pub idf: f32,
+    /// The slot's word is a stop word, or this term is one in its own language (an English
+    /// "pass" that stems to the Lithuanian preposition "pas").
+    pub stop: bool,
 }
 
 /// What role a field plays in scoring.
@@ -143,6 +147,8 @@ pub(crate) struct Slot {
     /// Document frequency of the surface word in the spelling dictionary (all languages).
     pub dictionary_df: u64,
     pub is_prefix: bool,
+    /// A stop word or support filler of the request's language (see [`super::stop_words`]).
+    pub stop: bool,
 }
 
 /// Per-bucket collection statistics for BM25F.
@@ -166,6 +172,21 @@ pub(crate) struct Plan {
     pub category: Option<String>,
     /// Whether typo corrections have been added.
     pub fuzzy_applied: bool,
+    /// What a stop-word alternative counts (short questions weigh them more than long
+    /// requests).
+    pub stop_weight: f32,
+}
+
+impl Plan {
+    /// 1, or the stop-word weight for a stop-word alternative.
+    pub(crate) fn stop_factor(&self, alt: &Alt) -> f32 {
+        if alt.stop { self.stop_weight } else { 1.0 }
+    }
+
+    /// The ranking multiplier of an alternative: its kind's weight, weighed down if a stop word.
+    pub(crate) fn alt_weight(&self, alt: &Alt) -> f32 {
+        alt.weight * self.stop_factor(alt)
+    }
 }
 
 impl FieldRole {
@@ -267,7 +288,21 @@ fn exact_alt(
         postings,
         // Max over fields approximates the document frequency of the combined BM25F document.
         idf: idf(docs, max_df),
+        stop: is_stop_term(lang, term_text),
     }))
+}
+
+/// How much each kind of match counts, from the ranking parameters.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Weights {
+    /// A prefix match of the word being typed.
+    pub prefix: f32,
+    /// A stop word's slot in a request with `short_below` content words or more.
+    pub stop: f32,
+    /// A stop word's slot in a request with fewer content words.
+    pub stop_short: f32,
+    /// See `stop_short`.
+    pub short_below: usize,
 }
 
 /// Builds the plan for a request (exact and prefix alternatives; no typo corrections yet).
@@ -277,9 +312,12 @@ pub(crate) fn plan(
     parsed: &ParsedText,
     lang: Option<&str>,
     category: Option<&str>,
-    prefix_weight: f32,
+    weights: Weights,
 ) -> Result<Plan, SearchError> {
     let (stats, lang_code_filter) = scope(searcher, fields, lang)?;
+    let stop_lang = lang
+        .filter(|code| !code.trim().is_empty())
+        .map(Lang::from_code);
     let mut slots: Vec<Slot> = Vec::with_capacity(parsed.words.len());
     let last = parsed.words.len().saturating_sub(1);
     for (i, word) in parsed.words.iter().enumerate() {
@@ -289,8 +327,18 @@ pub(crate) fn plan(
             alts: Vec::new(),
             dictionary_df,
             is_prefix: parsed.last_is_prefix && i == last,
+            stop: is_stop_word(stop_lang, &word.folded),
         });
     }
+    // In a short question the question words carry much of the meaning; in a long request
+    // they are noise.
+    let content_words = slots.iter().filter(|s| !s.stop).count();
+    let stop_weight = if content_words < weights.short_below {
+        weights.stop_short
+    } else {
+        weights.stop
+    };
+
     select_informative(&mut slots);
     let raw_by_folded: HashMap<&str, &str> = parsed
         .words
@@ -320,13 +368,17 @@ pub(crate) fn plan(
                         lang: l,
                         kind: AltKind::Prefix,
                         text: key.to_string(),
-                        weight: prefix_weight,
+                        weight: weights.prefix,
                         postings: vec![(FieldRole::Prefix, fields.lang(l).prefix, term, df)],
                         idf: idf(docs, df),
+                        stop: false,
                     });
                 }
             }
         }
+    }
+    for slot in slots.iter_mut().filter(|s| s.stop) {
+        slot.alts.iter_mut().for_each(|a| a.stop = true);
     }
     Ok(Plan {
         slots,
@@ -335,17 +387,26 @@ pub(crate) fn plan(
         lang_code_filter,
         category: category.filter(|c| !c.is_empty()).map(str::to_string),
         fuzzy_applied: false,
+        stop_weight,
     })
 }
 
-/// Keeps at most [`MAX_SLOTS`] words: the rarest in the dictionary (unknown words count as
-/// rare: they may be typos worth correcting), always the word being typed; order is kept.
+/// Keeps at most [`MAX_SLOTS`] words: always the word being typed, then content words before
+/// stop words, the rarest in the dictionary first (unknown words count as rare: they may be
+/// typos worth correcting); order is kept.
 fn select_informative(slots: &mut Vec<Slot>) {
     if slots.len() <= MAX_SLOTS {
         return;
     }
     let mut order: Vec<usize> = (0..slots.len()).collect();
-    order.sort_by_key(|&i| (!slots[i].is_prefix, slots[i].dictionary_df, i));
+    order.sort_by_key(|&i| {
+        (
+            !slots[i].is_prefix,
+            slots[i].stop,
+            slots[i].dictionary_df,
+            i,
+        )
+    });
     let keep: HashSet<usize> = order.into_iter().take(MAX_SLOTS).collect();
     let mut i = 0;
     slots.retain(|_| {
@@ -418,7 +479,7 @@ pub(crate) fn add_typo_corrections(
             for &l in &langs {
                 let docs = plan.stats.get(&l).map_or(0, |s| s.docs);
                 let term = term_for_word(l, &word);
-                if let Some(alt) = exact_alt(
+                if let Some(mut alt) = exact_alt(
                     searcher,
                     fields,
                     l,
@@ -427,6 +488,7 @@ pub(crate) fn add_typo_corrections(
                     AltKind::Fuzzy,
                     fuzzy_weight,
                 )? {
+                    alt.stop |= plan.slots[i].stop;
                     plan.slots[i].alts.push(alt);
                 }
             }
@@ -488,7 +550,7 @@ pub(crate) fn candidate_query(plan: &Plan, fields: &Fields) -> Option<Box<dyn Qu
         for alt in &slot.alts {
             for (role, _, term, _) in &alt.postings {
                 let q = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
-                let boost = retrieval_boost(*role) * alt.weight;
+                let boost = retrieval_boost(*role) * plan.alt_weight(alt);
                 clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
             }
         }

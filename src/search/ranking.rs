@@ -39,8 +39,22 @@ pub struct RankingParams {
     pub b: [f32; 5],
     /// Multiplier for a prefix match of the word being typed.
     pub prefix_weight: f32,
+    /// Score multiplier for a candidate that matches nothing but completions of the word
+    /// being typed when the request has finished content words before it: a half-typed word
+    /// does not outweigh them.
+    pub typing_weight: f32,
     /// Multiplier for a typo-corrected match.
     pub fuzzy_weight: f32,
+    /// How stop words count in the confidence (1: as much as other words, as the threshold
+    /// was tuned).
+    pub confidence_stop_weight: f32,
+    /// Multiplier for a stop word or support filler ("the", "how", "need", "kas") in a
+    /// request of [`RankingParams::short_query_words`] words or more.
+    pub stop_weight: f32,
+    /// The same in a shorter request, where question words carry more of the meaning.
+    pub stop_weight_short: f32,
+    /// Requests with fewer words than this weigh their stop words by `stop_weight_short`.
+    pub short_query_words: usize,
     /// Weight of the title character n-gram similarity (relative to the best candidate).
     pub ngram_weight: f32,
     /// Candidates fetched from tantivy for re-ranking (at least offset + limit).
@@ -49,6 +63,12 @@ pub struct RankingParams {
     pub ngram_depth: usize,
     /// Minimum confidence of the best hit for `suggest_articles` to suggest anything.
     pub min_confidence: f32,
+    /// Every further suggestion needs at least this share of the best one's confidence (and
+    /// `hit_min_confidence`): a dropdown or a review step shows confident matches, not
+    /// leftovers.
+    pub hit_confidence_ratio: f32,
+    /// The confidence every further suggestion needs at least.
+    pub hit_min_confidence: f32,
     /// Typo correction runs when the best confidence is below this (or too few hits).
     pub fuzzy_below_confidence: f32,
 }
@@ -69,10 +89,17 @@ impl RankingParams {
             "b_body" => self.b[3] = value,
             "prefix_weight" => self.prefix_weight = value,
             "fuzzy_weight" => self.fuzzy_weight = value,
+            "typing_weight" => self.typing_weight = value,
+            "stop_weight" => self.stop_weight = value,
+            "confidence_stop_weight" => self.confidence_stop_weight = value,
+            "stop_weight_short" => self.stop_weight_short = value,
+            "short_query_words" => self.short_query_words = value as usize,
             "ngram_weight" => self.ngram_weight = value,
             "rerank_depth" => self.rerank_depth = value as usize,
             "ngram_depth" => self.ngram_depth = value as usize,
             "min_confidence" => self.min_confidence = value,
+            "hit_confidence_ratio" => self.hit_confidence_ratio = value,
+            "hit_min_confidence" => self.hit_min_confidence = value,
             "fuzzy_below_confidence" => self.fuzzy_below_confidence = value,
             _ => return false,
         }
@@ -89,10 +116,17 @@ pub const PARAMS: RankingParams = RankingParams {
     b: [0.6, 0.6, 0.6, 0.75, 0.6],
     prefix_weight: 0.9,
     fuzzy_weight: 0.7,
+    typing_weight: 0.5,
+    stop_weight: 0.5,
+    confidence_stop_weight: 1.0,
+    stop_weight_short: 1.0,
+    short_query_words: 6,
     ngram_weight: 0.3,
     rerank_depth: 100,
     ngram_depth: 30,
     min_confidence: 0.124,
+    hit_confidence_ratio: 0.3,
+    hit_min_confidence: 0.0,
     fuzzy_below_confidence: 0.6,
 };
 
@@ -115,6 +149,8 @@ pub(crate) struct Ranked {
 pub struct MatchInfo {
     /// Raw BM25F score.
     pub bm25f: f32,
+    /// The same with stop words weighed as the confidence weighs them.
+    pub explained: f32,
     /// Sum over matched slots of idf × alternative weight.
     pub matched_idf: f32,
     /// Same, counting only slots matched in the title or aliases (or by prefix).
@@ -128,6 +164,47 @@ pub struct MatchInfo {
     /// Share of the information of the request's 5 most informative words (unknown words
     /// included: a customer's rare word the index lacks is a sign of no answer) matched.
     pub rare5: f32,
+    /// Matched slots that are not stop words.
+    pub content_words: usize,
+    /// Of those, the ones matched as whole words rather than as completions of the word being
+    /// typed.
+    pub whole_words: usize,
+    /// Matched stop-word slots found in the title or aliases ("how", "many").
+    pub title_stop_words: usize,
+    /// Whether the candidate shares more than filler with the request (see [`shares_content`]);
+    /// without, it is no suggestion and its confidence is 0.
+    pub shares_content: bool,
+}
+
+/// Whether a candidate answers something the request asks rather than merely sharing its
+/// filler: it matches a content word; or the request is a short question with content words
+/// and the candidate's title shares its question words ("coronavirus originated where" →
+/// "Where did COVID-19 come from?"), because question words match FAQ titles. A long request
+/// needs a content word; a request made only of stop words shares content with nothing.
+fn shares_content(info: &MatchInfo, plan: &Plan, params: &RankingParams) -> bool {
+    if info.content_words > 0 {
+        return true;
+    }
+    let short = plan.slots.len() < params.long_query_words;
+    short && info.title_stop_words > 0 && plan.slots.iter().any(|s| !s.stop)
+}
+
+/// How one slot matched one candidate: its best alternative's contribution and credit, and
+/// where and how its alternatives matched.
+#[derive(Debug, Clone, Copy, Default)]
+struct SlotMatch {
+    contrib: f32,
+    /// The contribution with stop words weighed for the confidence.
+    explained: f32,
+    credit: f32,
+    in_title: bool,
+    title_tf: u32,
+    /// An alternative that is no stop word matched.
+    content: bool,
+    /// Such an alternative matched as a whole word, not as a completion of a prefix.
+    whole_word: bool,
+    /// The slot is a stop word of the request and matched in the title or aliases.
+    stop_in_title: bool,
 }
 
 /// Re-scores candidates with BM25F and returns them best first.
@@ -225,8 +302,9 @@ pub(crate) fn rerank(
             }
         }
     }
-    let query_idf = query_information(plan);
-    let potential = slot_potential(plan);
+    let stop_for_confidence = params.confidence_stop_weight;
+    let query_idf = query_information(plan, stop_for_confidence);
+    let potential = slot_potential(plan, stop_for_confidence);
     let mut by_potential: Vec<usize> = (0..potential.len()).collect();
     by_potential.sort_by(|&a, &b| potential[b].total_cmp(&potential[a]).then(a.cmp(&b)));
     let title_role = FieldRole::Title.index();
@@ -237,7 +315,7 @@ pub(crate) fn rerank(
     let mut alt_tfw = vec![0f32; alt_refs.len()];
     let mut alt_in_title = vec![false; alt_refs.len()];
     let mut alt_title_tf = vec![0u32; alt_refs.len()];
-    let mut slot_best = vec![(0f32, 0f32, false, 0u32); nslots];
+    let mut slot_best = vec![SlotMatch::default(); nslots];
     for (i, &addr) in candidates.iter().enumerate() {
         alt_tfw.iter_mut().for_each(|v| *v = 0.0);
         alt_in_title.iter_mut().for_each(|v| *v = false);
@@ -259,24 +337,31 @@ pub(crate) fn rerank(
                 title_len = l;
             }
         }
-        slot_best.iter_mut().for_each(|v| *v = (0.0, 0.0, false, 0));
+        slot_best.iter_mut().for_each(|v| *v = SlotMatch::default());
         for (ai, alt) in alt_refs.iter().enumerate() {
             let w = alt_tfw[ai];
             if w <= 0.0 {
                 continue;
             }
-            let contrib = alt.weight * alt.idf * w / (k1 + w);
+            let weight = plan.alt_weight(alt);
+            let saturation = w / (k1 + w);
+            let contrib = weight * alt.idf * saturation;
             let e = &mut slot_best[alt_slot[ai]];
-            if contrib > e.0 {
-                *e = (
-                    contrib,
-                    alt.weight * alt.idf,
-                    alt_in_title[ai] || e.2,
-                    alt_title_tf[ai].max(e.3),
-                );
-            } else {
-                e.2 |= alt_in_title[ai];
-                e.3 = e.3.max(alt_title_tf[ai]);
+            if contrib > e.contrib {
+                e.contrib = contrib;
+                e.credit = weight * alt.idf;
+            }
+            let stop = stop_factor(alt.stop, stop_for_confidence);
+            e.explained = e.explained.max(stop * alt.weight * alt.idf * saturation);
+            e.in_title |= alt_in_title[ai];
+            e.title_tf = e.title_tf.max(alt_title_tf[ai]);
+            if !alt.stop {
+                e.content = true;
+                e.whole_word |= alt.kind != AltKind::Prefix;
+            } else if plan.slots[alt_slot[ai]].stop {
+                // A question word of the request; not a word that merely stems to another
+                // language's stop word ("pass" → Lithuanian "pas").
+                e.stop_in_title |= alt_in_title[ai];
             }
         }
         let mut info = MatchInfo {
@@ -285,20 +370,24 @@ pub(crate) fn rerank(
             ..Default::default()
         };
         let mut title_tokens = 0u32;
-        for &(contrib, credit, in_title, title_tf) in &slot_best {
-            info.bm25f += contrib;
-            if contrib > 0.0 {
-                info.matched_idf += credit;
-                if in_title {
-                    info.title_idf += credit;
+        for m in &slot_best {
+            info.bm25f += m.contrib;
+            info.explained += m.explained;
+            if m.contrib > 0.0 {
+                info.content_words += usize::from(m.content);
+                info.whole_words += usize::from(m.whole_word);
+                info.title_stop_words += usize::from(!m.content && m.stop_in_title);
+                info.matched_idf += m.credit;
+                if m.in_title {
+                    info.title_idf += m.credit;
                 }
-                title_tokens += title_tf;
+                title_tokens += m.title_tf;
             }
         }
         let (mut total, mut matched) = (0.0f32, 0.0f32);
         for &si in by_potential.iter().take(RARE_WORDS) {
             total += potential[si];
-            if slot_best[si].0 > 0.0 {
+            if slot_best[si].contrib > 0.0 {
                 matched += potential[si];
             }
         }
@@ -308,6 +397,7 @@ pub(crate) fn rerank(
         } else {
             0.0
         };
+        info.shares_content = shares_content(&info, plan, params);
         ranked.push(Ranked {
             addr,
             bm25f: info.bm25f,
@@ -324,6 +414,9 @@ pub(crate) fn rerank(
         .map_or(0.0, |r| r.bm25f)
         .max(f32::MIN_POSITIVE);
     let best_ngram = ranked.iter().map(|r| r.ngram).fold(0.0f32, f32::max);
+    // Some candidate matches a word the customer finished typing.
+    let finished_content = ranked.iter().any(|r| r.info.whole_words > 0)
+        && plan.slots.iter().any(|s| !s.stop && !s.is_prefix);
     for r in &mut ranked {
         let ngram = if best_ngram > 0.0 {
             r.ngram / best_ngram
@@ -331,41 +424,56 @@ pub(crate) fn rerank(
             0.0
         };
         r.score = r.bm25f / best_bm25f + params.ngram_weight * ngram;
+        if finished_content && r.info.content_words > 0 && r.info.whole_words == 0 {
+            r.score *= params.typing_weight;
+            r.confidence *= params.typing_weight;
+        }
     }
     ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.addr.cmp(&b.addr)));
     Ok(ranked)
 }
 
-/// Per slot, the most information it can contribute (unknown words: as rare as possible).
-fn slot_potential(plan: &Plan) -> Vec<f32> {
+/// `weight` for a stop word, else 1.
+fn stop_factor(stop: bool, weight: f32) -> f32 {
+    if stop { weight } else { 1.0 }
+}
+
+/// Per slot, the most information it can contribute (unknown words: as rare as possible),
+/// stop words weighed by `stop_weight`.
+fn slot_potential(plan: &Plan, stop_weight: f32) -> Vec<f32> {
     let max_docs = plan.stats.values().map(|s| s.docs).max().unwrap_or(1);
     let unknown_idf = super::query::idf(max_docs, 0);
     plan.slots
         .iter()
         .map(|s| {
             if s.alts.is_empty() {
-                unknown_idf
-            } else {
-                s.alts.iter().map(|a| a.idf).fold(0.0f32, f32::max)
+                return stop_factor(s.stop, stop_weight) * unknown_idf;
             }
+            s.alts
+                .iter()
+                .map(|a| stop_factor(a.stop, stop_weight) * a.idf)
+                .fold(0.0f32, f32::max)
         })
         .collect()
 }
 
 /// Total information in the request: per slot the best idf it could contribute (unknown words
-/// count as rare words: the customer wrote them, the index does not have them).
-fn query_information(plan: &Plan) -> f32 {
+/// count as rare words: the customer wrote them, the index does not have them), stop words
+/// weighed by `stop_weight`.
+fn query_information(plan: &Plan, stop_weight: f32) -> f32 {
     let max_docs = plan.stats.values().map(|s| s.docs).max().unwrap_or(1);
     let unknown_idf = super::query::idf(max_docs, 0);
     plan.slots
         .iter()
         .map(|s| {
+            if s.alts.is_empty() {
+                return stop_factor(s.stop, stop_weight) * unknown_idf;
+            }
             s.alts
                 .iter()
                 .filter(|a| a.kind != AltKind::Prefix || s.alts.len() == 1)
-                .map(|a| a.idf)
+                .map(|a| stop_factor(a.stop, stop_weight) * a.idf)
                 .fold(0.0f32, f32::max)
-                .max(if s.alts.is_empty() { unknown_idf } else { 0.0 })
         })
         .sum()
 }
@@ -376,12 +484,13 @@ const RARE_WORDS: usize = 5;
 /// Absolute match quality of a candidate, the input of the "suggest nothing" threshold:
 /// BM25F relative to the request's total information (how much of what the customer wrote
 /// this article explains) plus a bonus for covering the request's rarest words. Tuned on
-/// liveqa-medquad, whose real messages include 25 with no answer in the pool.
+/// liveqa-medquad, whose real messages include 25 with no answer in the pool. An article that
+/// shares only stop words with the request has none.
 fn confidence(info: &MatchInfo) -> f32 {
-    if info.query_idf <= 0.0 {
+    if info.query_idf <= 0.0 || !info.shares_content {
         return 0.0;
     }
-    info.bm25f / info.query_idf + 0.2 * info.rare5
+    info.explained / info.query_idf + 0.2 * info.rare5
 }
 
 /// Character 3–5-gram hashes of a normalised string (padded so word starts and ends count),
@@ -542,11 +651,16 @@ mod tests {
     fn confidence_combines_relative_score_and_rare_words() {
         let mut info = MatchInfo {
             bm25f: 5.0,
+            explained: 5.0,
             query_idf: 5.0,
             rare5: 1.0,
+            shares_content: true,
             ..Default::default()
         };
         assert!((confidence(&info) - 1.2).abs() < 1e-6);
+        info.shares_content = false;
+        assert_eq!(confidence(&info), 0.0, "stop words alone");
+        info.shares_content = true;
         info.query_idf = 0.0;
         assert_eq!(confidence(&info), 0.0);
     }

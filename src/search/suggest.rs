@@ -36,6 +36,8 @@ pub struct RequestDiagnostics {
     pub suppressed: bool,
     /// Match details of the best candidate.
     pub top: Option<ranking::MatchInfo>,
+    /// Confidence of each returned hit, best first.
+    pub hit_confidences: Vec<f32>,
 }
 
 impl SearchIndex {
@@ -89,7 +91,12 @@ impl SearchIndex {
             &parsed,
             request.lang,
             request.category,
-            params.prefix_weight,
+            query::Weights {
+                prefix: params.prefix_weight,
+                stop: params.stop_weight,
+                stop_short: params.stop_weight_short,
+                short_below: params.short_query_words,
+            },
         )?;
         let needed = request.offset.saturating_add(request.limit);
         let depth = params.rerank_depth.max(needed);
@@ -119,6 +126,10 @@ impl SearchIndex {
                 params,
             )?;
         }
+        if mode == Mode::Suggest {
+            // An article that shares only filler with the request is no suggestion.
+            ranked.retain(|r| r.info.shares_content);
+        }
         info.total = total;
         info.top_confidence = ranked.first().map_or(0.0, |r| r.confidence);
         info.top = ranked.first().map(|r| r.info);
@@ -126,11 +137,18 @@ impl SearchIndex {
             info.suppressed = !ranked.is_empty();
             return Ok((info, Vec::new()));
         }
+        if mode == Mode::Suggest {
+            let floor = params
+                .hit_min_confidence
+                .max(params.hit_confidence_ratio * info.top_confidence);
+            ranked.retain(|r| r.confidence >= floor);
+        }
         let page: Vec<&Ranked> = ranked
             .iter()
             .skip(request.offset)
             .take(request.limit)
             .collect();
+        info.hit_confidences = page.iter().map(|r| r.confidence).collect();
         let mut hits = Vec::with_capacity(page.len());
         for r in page {
             hits.push(load_hit(&searcher, self, &plan, r.addr, r.score)?);
@@ -181,7 +199,7 @@ fn highlight_for(plan: &Plan, lang: Lang) -> Highlight {
         .filter(|a| a.lang == lang)
         .map(|a| a.idf)
         .fold(0.0f32, f32::max);
-    for slot in &plan.slots {
+    for slot in plan.slots.iter().filter(|s| !s.stop || s.is_prefix) {
         for alt in slot.alts.iter().filter(|a| a.lang == lang) {
             if alt.kind != AltKind::Prefix && alt.idf >= 0.3 * max_idf {
                 highlight.terms.insert(alt.text.clone());
