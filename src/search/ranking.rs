@@ -39,9 +39,9 @@ pub struct RankingParams {
     pub b: [f32; 5],
     /// Multiplier for a prefix match of the word being typed.
     pub prefix_weight: f32,
-    /// Score multiplier for a candidate that matches nothing but completions of the word
-    /// being typed when the request has finished content words before it: a half-typed word
-    /// does not outweigh them.
+    /// Score and confidence multiplier for a candidate reached only by completing the word
+    /// being typed when finished words come before it and other candidates match whole
+    /// words: a half-typed word does not outweigh them.
     pub typing_weight: f32,
     /// Multiplier for a typo-corrected match.
     pub fuzzy_weight: f32,
@@ -414,9 +414,10 @@ pub(crate) fn rerank(
         .map_or(0.0, |r| r.bm25f)
         .max(f32::MIN_POSITIVE);
     let best_ngram = ranked.iter().map(|r| r.ngram).fold(0.0f32, f32::max);
-    // Some candidate matches a word the customer finished typing.
-    let finished_content = ranked.iter().any(|r| r.info.whole_words > 0)
-        && plan.slots.iter().any(|s| !s.stop && !s.is_prefix);
+    // The request has finished content words before the one being typed, and some candidate
+    // matches a whole word rather than only a guess at the half-typed one.
+    let whole_content = plan.slots.iter().any(|s| !s.stop && !s.is_prefix)
+        && ranked.iter().any(|r| r.info.whole_words > 0);
     for r in &mut ranked {
         let ngram = if best_ngram > 0.0 {
             r.ngram / best_ngram
@@ -424,7 +425,7 @@ pub(crate) fn rerank(
             0.0
         };
         r.score = r.bm25f / best_bm25f + params.ngram_weight * ngram;
-        if finished_content && r.info.content_words > 0 && r.info.whole_words == 0 {
+        if whole_content && r.info.content_words > 0 && r.info.whole_words == 0 {
             r.score *= params.typing_weight;
             r.confidence *= params.typing_weight;
         }
