@@ -15,6 +15,7 @@
 //!    - the -ij of -ija nouns (aplikacija / aplikacijo / aplikacij);
 //!    - the -il / -al of l-participles and the -ilo nouns built on them (pozabil, poslala,
 //!      plačilo / plačil / plačati), and the fleeting e before a final l (gesel → gesl);
+//!    - the short infinitive of everyday writing (prijavit → prijav, like prijaviti);
 //!    - the j (and the l after a labial) of iotation: pošljem → posl, preverjanje →
 //!      prever, uporabljam → uporab, izgubljen → izgub.
 
@@ -37,8 +38,10 @@ const ENDINGS: &[&str] = &[
 
 /// What inflection leaves on a stem once the ending is gone: -ov / -ev (naslova → naslov),
 /// a first person's or a noun's -em / -am / -im (problema → problem, like problem itself), the
-/// -il / -al of l-participles and of -ilo nouns (plačilo, plačal, plačati).
-const SECOND: &[&str] = &["ov", "ev", "em", "am", "im", "il", "al"];
+/// -il / -al of l-participles and of -ilo nouns (plačilo, plačal, plačati), and the short
+/// infinitive of everyday writing (prijavit, plačat), which cuts -at / -it nouns the same
+/// way in every case (kredit, kredita → kred).
+const SECOND: &[&str] = &["ov", "ev", "em", "am", "im", "il", "al", "it", "at"];
 
 fn is_consonant(c: u8) -> bool {
     c.is_ascii_lowercase() && !is_vowel(c)
@@ -158,7 +161,14 @@ mod tests {
             "prijavim",
             "prijavil",
         ]);
-        same_stem(&["prijavila", "prijavite", "prijavljen", "prijavijo"]);
+        same_stem(&[
+            "prijavila",
+            "prijavite",
+            "prijavljen",
+            "prijavijo",
+            "prijavit",
+        ]);
+        same_stem(&["kredit", "kredita", "kreditu", "krediti", "kreditov"]);
         same_stem(&[
             "plačilo", "plačila", "plačil", "plačati", "plačal", "plačala", "plačam",
         ]);
