@@ -256,3 +256,127 @@ async fn empty_and_punctuation_only_text_returns_nothing() {
     };
     assert!(index.suggest_articles(&zero).expect("suggest").is_empty());
 }
+
+#[tokio::test]
+async fn a_request_made_only_of_stop_words_suggests_nothing() {
+    let index = help_index().await;
+    for text in [
+        "the",
+        "the ",
+        "how",
+        "how do i ",
+        "what is the",
+        "и",
+        "как ",
+        "kas",
+        "un ",
+        "in ",
+        "kaj",
+        "please help, I need to get",
+    ] {
+        let hits = index.suggest_articles(&req(text)).expect("suggest");
+        assert!(hits.is_empty(), "{text:?}: {hits:?}");
+    }
+    // Weighed, not deleted: with a content word, a question word still helps.
+    let hits = index.suggest_articles(&req("how reset ")).expect("suggest");
+    assert_eq!(ids(&hits).first(), Some(&"reset-password"), "{hits:?}");
+}
+
+#[tokio::test]
+async fn a_long_request_is_not_matched_on_filler_alone() {
+    let index = help_index().await;
+    // Every article shares "the", "I", "need", "get", "before" with this; none its subject.
+    let text = "Before the weekend I need to get the quarterly figures out, and I would like to \
+                know what the best way is to get them to the board before Monday";
+    let hits = index.suggest_articles(&req(text)).expect("suggest");
+    assert!(hits.is_empty(), "{hits:?}");
+}
+
+#[tokio::test]
+async fn a_half_typed_word_does_not_outweigh_the_words_before_it() {
+    let mut articles = search_support::help_centre();
+    let mut webhooks = search_support::article(
+        "set-up-webhooks",
+        "en",
+        "integrations",
+        "Set up webhooks",
+        "Webhooks notify your server when something happens in your account, signed with \
+         your API passkey.",
+    );
+    webhooks.headings = vec!["Passkeys and retries".into()];
+    articles.push(webhooks);
+    let index = answerdesk::search::SearchIndex::in_memory().expect("index");
+    index.rebuild(articles).await.expect("rebuild");
+    let hits = index.suggest_articles(&req("reset pass")).expect("suggest");
+    let order = ids(&hits);
+    assert_eq!(order.first(), Some(&"reset-password"), "{order:?}");
+    // Reached only by completing the word still being typed ("passkeys"), webhooks is no
+    // confident match beside an article that matches the finished word.
+    assert!(!order.contains(&"set-up-webhooks"), "{order:?}");
+    // Alone, the half-typed word is all there is to go on, and it completes.
+    let hits = index.suggest_articles(&req("webh")).expect("suggest");
+    assert_eq!(ids(&hits).first(), Some(&"set-up-webhooks"), "{hits:?}");
+}
+
+/// The shipped help centre, as customers search it.
+async fn shipped_help_centre() -> answerdesk::search::SearchIndex {
+    let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let articles = answerdesk::search::eval::load_corpus(&content).expect("content");
+    let index = answerdesk::search::SearchIndex::in_memory().expect("index");
+    index.rebuild(articles).await.expect("rebuild");
+    index
+}
+
+#[tokio::test]
+async fn a_latvian_customer_describing_an_outage_in_their_own_words_is_offered_the_outage_article()
+{
+    let index = shipped_help_centre().await;
+    for text in [
+        "Ledgerline nestrādā — šorīt lapa vispār neatveras, rāda tukšu ekrānu, un kolēģiem ir \
+         tas pats.",
+        "ledgerline nestrada, lapa neatveras, tukss ekrans",
+    ] {
+        let hits = index
+            .suggest_in_language_first(&SuggestRequest {
+                lang: Some("lv"),
+                ..req(text)
+            })
+            .expect("suggest");
+        assert_eq!(
+            ids(&hits).first(),
+            Some(&"vai-ledgerline-nedarbojas"),
+            "{text}: {hits:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_slovenian_customer_whose_payment_failed_is_offered_the_failed_payment_article() {
+    let index = shipped_help_centre().await;
+    let text = "Včeraj sem dobila sporočilo, da mesečne naročnine ni bilo mogoče poravnati, ker \
+                je banka plačilo zavrnila. Kaj zdaj?";
+    let hits = index
+        .suggest_in_language_first(&SuggestRequest {
+            lang: Some("sl"),
+            ..req(text)
+        })
+        .expect("suggest");
+    assert_eq!(ids(&hits).first(), Some(&"placilo-ni-uspelo"), "{hits:?}");
+}
+
+#[tokio::test]
+async fn the_review_step_offers_only_articles_about_the_problem_not_ones_sharing_its_filler() {
+    let index = shipped_help_centre().await;
+    // What the review step searches: the subject, then the description.
+    let text = "Cannot download invoice PDF\nWhen I click the Download PDF button nothing \
+                happens. I need to get the invoice to my client before Friday.";
+    let hits = index
+        .suggest_in_language_first(&req(text))
+        .expect("suggest");
+    let order = ids(&hits);
+    assert_eq!(order.first(), Some(&"invoice-pdf-looks-wrong"), "{order:?}");
+    // They share "button", "nothing" and "get" with it, not its problem.
+    for leftover in ["i-cant-sign-in", "is-ledgerline-down"] {
+        assert!(!order.contains(&leftover), "{order:?}");
+    }
+}
