@@ -49,11 +49,12 @@ pub struct RankingParams {
     /// was tuned).
     pub confidence_stop_weight: f32,
     /// Multiplier for a stop word or support filler ("the", "how", "need", "kas") in a
-    /// request of [`RankingParams::short_query_words`] words or more.
+    /// request with [`RankingParams::short_query_words`] content words or more.
     pub stop_weight: f32,
     /// The same in a shorter request, where question words carry more of the meaning.
     pub stop_weight_short: f32,
-    /// Requests with fewer words than this weigh their stop words by `stop_weight_short`.
+    /// Requests with fewer content words (words that are not stop words) than this weigh
+    /// their stop words by `stop_weight_short`.
     pub short_query_words: usize,
     /// Weight of the title character n-gram similarity (relative to the best candidate).
     pub ngram_weight: f32,
@@ -120,7 +121,7 @@ pub const PARAMS: RankingParams = RankingParams {
     stop_weight: 0.5,
     confidence_stop_weight: 1.0,
     stop_weight_short: 1.0,
-    short_query_words: 6,
+    short_query_words: 7,
     ngram_weight: 0.3,
     rerank_depth: 100,
     ngram_depth: 30,
