@@ -348,10 +348,13 @@ pub struct ArticleNeighbours {
     pub translations: Vec<ArticleSummary>,
 }
 
-/// Related articles in the same category and the article's other languages.
+/// Related articles in the same category and the article's other languages, from its
+/// published translation `family` ([`translations::translation_family`], already read by
+/// the caller to decide which version to show).
 pub async fn article_neighbours(
     db: &Database,
     article: &Article,
+    family: &[ArticleSummary],
 ) -> Result<ArticleNeighbours, ArticleError> {
     let related = if article.category_slug.is_empty() {
         Vec::new()
@@ -363,12 +366,10 @@ pub async fn article_neighbours(
             .take(5)
             .collect()
     };
-    let original = article.translation_of.as_deref().unwrap_or(&article.slug);
-    let translations = db
-        .published_translation_family(original)
-        .await?
-        .into_iter()
+    let translations = family
+        .iter()
         .filter(|summary| summary.slug != article.slug)
+        .cloned()
         .collect();
     Ok(ArticleNeighbours {
         related,

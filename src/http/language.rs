@@ -37,9 +37,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PageLanguage {
 /// The language a path starts with, exactly as URLs spell it (`/lv`, `/lv/…`; not `/LV`).
 pub fn language_in_path(path: &str) -> Option<Language> {
     let segment = path.trim_start_matches('/').split('/').next()?;
-    Language::ALL
-        .into_iter()
-        .find(|language| language.code() == segment)
+    Language::from_url_code(segment)
 }
 
 /// The language for a customer whose URL names none: the switcher's cookie, else the

@@ -65,10 +65,7 @@ pub async fn choose_language(
     Query(query): Query<ChoiceQuery>,
     jar: CookieJar,
 ) -> Result<Response, HttpError> {
-    let language = Language::ALL
-        .into_iter()
-        .find(|language| language.code() == code)
-        .ok_or(HttpError::NotFound)?;
+    let language = Language::from_url_code(&code).ok_or(HttpError::NotFound)?;
     let home = format!("/{language}");
     // `next` arrives decoded; a Location header carries ASCII only.
     let target = local_path(&query.next).map_or(home, |path| {

@@ -118,7 +118,7 @@ pub async fn article(
         return Ok(Redirect::to(&with_query(format!("/{lang}/articles/{other}"))).into_response());
     }
     let untranslated = version == ReaderVersion::Untranslated;
-    let neighbours = articles::article_neighbours(&state.db, &article).await?;
+    let neighbours = articles::article_neighbours(&state.db, &article, &family).await?;
     let related = translations::in_reader_language(&state.db, neighbours.related, lang).await?;
     let requester = Requester {
         channel: Channel::WebForm,

@@ -183,21 +183,15 @@ impl<'a> Layout<'a> {
                 .find(|(lang, _)| lang == language.code())
                 .map(|(_, slug)| slug.as_str())
         };
-        self.switcher = switcher_through_cookie(&self.pages_in_every_language(|language| {
+        let pages = self.pages_in_every_language(|language| {
             let slug = translation(language).unwrap_or(default_slug);
             format!("/{language}/articles/{slug}")
-        }));
-        self.alternates = Language::ALL
+        });
+        self.switcher = switcher_through_cookie(&pages);
+        // Alternates name only real translations, not the original shown with a notice.
+        self.alternates = pages
             .into_iter()
-            .filter_map(|language| {
-                let slug = translation(language)?;
-                Some(LanguageLink {
-                    lang: language.code(),
-                    name: language.native_name(),
-                    href: format!("/{language}/articles/{slug}"),
-                    current: language.code() == self.lang,
-                })
-            })
+            .filter(|page| Language::parse(page.lang).and_then(translation).is_some())
             .collect();
         self.x_default = Some(format!("/articles/{default_slug}"));
         self

@@ -53,6 +53,13 @@ impl Language {
             .find(|language| language.code().eq_ignore_ascii_case(primary))
     }
 
+    /// The language a URL names, spelled exactly as URLs spell it (`lv`; not `LV`, `lv-LV`).
+    pub fn from_url_code(code: &str) -> Option<Language> {
+        Language::ALL
+            .into_iter()
+            .find(|language| language.code() == code)
+    }
+
     /// The language's name in itself, for the language switcher.
     pub fn native_name(self) -> &'static str {
         match self {
