@@ -42,6 +42,8 @@ pub struct App {
     pub ticket_rate_limiter: Option<TicketRateLimiter>,
     /// Staff sign-in attempts per account and per address (shared likewise).
     pub login_limiter: LoginLimiter,
+    /// Readers' "what was missing" notes per address (shared likewise).
+    pub reader_note_limiter: Option<AttemptLimit>,
     /// Languages with published articles, refreshed when the index takes a change; read per
     /// keystroke, so it is kept in memory rather than queried.
     languages: Languages,
@@ -211,6 +213,10 @@ fn follow_languages(state: &AppState) -> (watch::Sender<bool>, JoinHandle<()>) {
     (stop, handle)
 }
 
+/// "What was missing" notes one address may leave per hour: more than a reader writes, few
+/// enough that nobody can fill the editors' pages.
+const READER_NOTES_PER_HOUR: u32 = 20;
+
 /// Tickets per address per ten minutes; `None` when the limit is 0 (off).
 fn ticket_rate_limiter(per_ten_minutes: u32, db: &Database) -> Option<AttemptLimit> {
     AttemptLimit::for_database(
@@ -265,6 +271,12 @@ pub async fn build(config: Config) -> Result<(AppState, BackgroundTasks), StartE
     let state = AppState(Arc::new(App {
         ticket_rate_limiter: ticket_rate_limiter(config.ticket_rate_limit, &db),
         login_limiter: LoginLimiter::for_database(&db),
+        reader_note_limiter: AttemptLimit::for_database(
+            "reader_notes_per_address",
+            READER_NOTES_PER_HOUR,
+            Duration::from_secs(3600),
+            &db,
+        ),
         config,
         db,
         search,

@@ -46,6 +46,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "6d7a1787f05e9c1210160da6e517216704a6a4a2d6ca6164762d08c578cf3506",
     ),
     (
+        "sqlite/0013_reader_notes.sql",
+        "cc2f23bea08040be3e86693145de89fe92a4d515fd3f65ecc6e04f2a2ea54b84",
+    ),
+    (
         "postgres/0001_articles.sql",
         "09cc08a73d3718c00603953669221950647ef816a885e5cd2328718d21b26695",
     ),
@@ -80,6 +84,10 @@ const SHIPPED: &[(&str, &str)] = &[
     (
         "postgres/0009_several_instances.sql",
         "6d7a1787f05e9c1210160da6e517216704a6a4a2d6ca6164762d08c578cf3506",
+    ),
+    (
+        "postgres/0013_reader_notes.sql",
+        "23fe047d2af9f3d3a683509dcb92f74c11c88750a7d4a80efeb88b0de308071e",
     ),
 ];
 

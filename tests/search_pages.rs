@@ -183,6 +183,84 @@ async fn the_results_page_shows_highlighted_snippets_counts_and_a_category_filte
 }
 
 #[tokio::test]
+async fn the_results_page_counts_only_the_articles_that_really_match() {
+    let database = TestDatabase::sqlite();
+    let app = spawn_app(&database, &shipped_content()).await;
+    let english_articles = std::fs::read_dir(shipped_content().join("en"))
+        .expect("shipped English articles")
+        .count() as u64;
+    for request in ["how do I export my data to excel", "can't log in", "refund"] {
+        let found: serde_json::Value = serde_json::from_str(
+            &app.get(&format!(
+                "/api/search?q={}&lang=en&limit=50",
+                common::encode(request)
+            ))
+            .await
+            .body,
+        )
+        .expect("JSON");
+        let total = found["total"].as_u64().expect("total");
+        let listed = found["suggestions"].as_array().map_or(0, Vec::len) as u64;
+        assert!(total >= 1, "{request}: {found}");
+        assert!(
+            total * 3 <= english_articles,
+            "{request}: {total} of {english_articles} articles counted as matches"
+        );
+        assert_eq!(listed, total, "{request}: every counted article is listed");
+    }
+    let page = app
+        .get("/en/search?q=how%20do%20I%20export%20my%20data%20to%20excel")
+        .await;
+    assert!(
+        page.body
+            .contains("/en/articles/export-or-delete-your-data-gdpr"),
+        "the export article is found"
+    );
+    assert!(
+        !page.body.contains("/en/articles/connect-paypal"),
+        "an article sharing only filler words is not a result"
+    );
+}
+
+#[tokio::test]
+async fn a_long_article_lists_its_sections_under_on_this_page() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let body = "Intro.\n\n## Before you start\n\nText.\n\n### Check your plan\n\nText.\n\n\
+                ## Connect the account\n\nText.\n\n## If it fails\n\nText.\n";
+    common::write_file(
+        dir.path(),
+        "en/long-guide.md",
+        &common::article_file("A long guide", "", body),
+    );
+    common::write_file(
+        dir.path(),
+        "en/short-note.md",
+        &common::article_file("A short note", "", "## Only section\n\nText.\n"),
+    );
+    let database = TestDatabase::sqlite();
+    let app = spawn_app(&database, dir.path()).await;
+    let long = app.get("/en/articles/long-guide").await;
+    assert!(long.body.contains("On this page"), "{}", long.body);
+    for (anchor, text) in [
+        ("a-before-you-start", "Before you start"),
+        ("a-check-your-plan", "Check your plan"),
+        ("a-if-it-fails", "If it fails"),
+    ] {
+        assert!(
+            long.body
+                .contains(&format!("<a href=\"#{anchor}\">{text}</a>")),
+            "{anchor}"
+        );
+        assert!(
+            long.body.contains(&format!("id=\"{anchor}\"")),
+            "the link has a target"
+        );
+    }
+    let short = app.get("/en/articles/short-note").await;
+    assert!(!short.body.contains("On this page"));
+}
+
+#[tokio::test]
 async fn a_search_with_no_results_offers_popular_articles_and_support_with_the_query() {
     let database = TestDatabase::sqlite();
     let app = spawn_app(&database, &shipped_content()).await;

@@ -499,7 +499,7 @@ async fn a_customer_reply_reopens_an_answered_ticket_and_a_resolved_one_can_be_r
 }
 
 #[tokio::test]
-async fn an_unhelpful_article_offers_the_request_form_with_the_search_text() {
+async fn an_unhelpful_article_asks_what_was_missing_and_offers_support_with_the_search_text() {
     let database = common::TestDatabase::sqlite();
     let app = spawn_app(&database, &shipped_content()).await;
     let mut customer = app.customer();
@@ -519,7 +519,34 @@ async fn an_unhelpful_article_offers_the_request_form_with_the_search_text() {
         )
         .await;
     assert_eq!(no.status, StatusCode::SEE_OTHER);
-    assert_eq!(location(&no), "/en/request/new?q=stripe%20payouts");
+    let asked = location(&no);
+    assert_eq!(
+        asked,
+        "/en/articles/connect-stripe?feedback=missing&q=stripe%20payouts#feedback"
+    );
+    let missing = customer.get(asked.trim_end_matches("#feedback")).await;
+    assert_eq!(missing.status, StatusCode::OK);
+    assert!(
+        missing.body.contains("What was missing?"),
+        "{}",
+        missing.body
+    );
+    let note_box = missing
+        .body
+        .split("<textarea")
+        .nth(1)
+        .and_then(|rest| rest.split('>').next())
+        .expect("a box for the note");
+    assert!(
+        note_box.contains("name=\"note\"") && !note_box.contains("required"),
+        "the note is optional: {note_box}"
+    );
+    assert!(
+        missing
+            .body
+            .contains("href=\"/en/request/new?q=stripe%20payouts\""),
+        "support is one step away, with what was searched"
+    );
     let yes = customer
         .post_form(
             "/en/articles/connect-stripe/feedback",
@@ -540,6 +567,68 @@ async fn an_unhelpful_article_offers_the_request_form_with_the_search_text() {
         events_recorded(&db, answerdesk::deflection::EventKind::ArticleViewed).await,
         1
     );
+}
+
+#[tokio::test]
+async fn a_reader_who_says_what_was_missing_is_heard_by_the_articles_editor() {
+    for database in common::test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        let mut customer = app.customer();
+        customer.get("/lv/articles/connect-stripe").await;
+        let csrf = customer.csrf_token();
+        let sent = customer
+            .post_form(
+                "/lv/articles/connect-stripe/missing",
+                &[
+                    ("csrf_token", &csrf),
+                    ("note", "Nav teikts, cik ilgi jāgaida <b>izmaksa</b>."),
+                    ("q", ""),
+                ],
+            )
+            .await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "[{}]", app.backend);
+        assert_eq!(
+            location(&sent),
+            "/lv/articles/connect-stripe?feedback=thanks#feedback"
+        );
+        let empty = customer
+            .post_form(
+                "/en/articles/connect-stripe/missing",
+                &[("csrf_token", &csrf), ("note", "   ")],
+            )
+            .await;
+        assert_eq!(empty.status, StatusCode::SEE_OTHER, "an empty note is fine");
+        let forged = customer
+            .post_form(
+                "/en/articles/connect-stripe/missing",
+                &[("csrf_token", "forged"), ("note", "spam")],
+            )
+            .await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN);
+        let too_long = "x".repeat(answerdesk::articles::reader_notes::MAX_NOTE_CHARS + 1);
+        let refused = customer
+            .post_form(
+                "/en/articles/connect-stripe/missing",
+                &[("csrf_token", &csrf), ("note", &too_long)],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+        let mut editor = app.sign_in_as("editor").await;
+        let page = editor.get("/editor/articles/connect-stripe/edit").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.body.contains("What readers said was missing (1)"),
+            "only the written note counts: {}",
+            page.body
+        );
+        assert!(
+            page.body
+                .contains("Nav teikts, cik ilgi jāgaida &lt;b&gt;izmaksa&lt;/b&gt;."),
+            "the note is shown as text"
+        );
+        assert!(page.body.contains("lang=\"lv\""));
+    }
 }
 
 #[tokio::test]

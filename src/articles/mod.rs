@@ -6,6 +6,7 @@ pub mod editing;
 mod export;
 mod front_matter;
 mod import;
+pub mod reader_notes;
 mod render;
 pub mod translations;
 
@@ -18,7 +19,7 @@ pub use front_matter::{parse_article, write_article};
 pub use import::{
     ContentFile, FileOutcome, ImportReport, check_directory, import_directory, read_directory,
 };
-pub use render::{LinkContext, RenderedArticle, render_markdown};
+pub use render::{LinkContext, OutlineEntry, RenderedArticle, outline, render_markdown};
 
 use crate::storage::{Database, StorageError};
 

@@ -29,14 +29,16 @@ pub struct LinkContext<'a> {
     pub slugs_by_path: Option<&'a HashMap<String, String>>,
 }
 
+/// The Markdown an article may use.
+const MARKDOWN_OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_TASKLISTS)
+    .union(Options::ENABLE_FOOTNOTES);
+
 /// Renders Markdown with tables, strikethrough, task lists, footnotes and heading anchors,
 /// then sanitises it: no script, no event handlers, no `javascript:` links survive.
 pub fn render_markdown(markdown: &str, links: &LinkContext<'_>) -> RenderedArticle {
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_FOOTNOTES;
-    let events: Vec<Event<'_>> = Parser::new_ext(markdown, options).collect();
+    let events: Vec<Event<'_>> = Parser::new_ext(markdown, MARKDOWN_OPTIONS).collect();
 
     let mut text = String::new();
     let mut headings = Vec::new();
@@ -95,6 +97,49 @@ pub fn render_markdown(markdown: &str, links: &LinkContext<'_>) -> RenderedArtic
         text: collapse_blank_lines(&text),
         headings,
     }
+}
+
+/// One entry of an article's "On this page" list.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct OutlineEntry {
+    /// 2 for a section, 3 for a subsection.
+    pub level: u8,
+    /// The heading's text.
+    pub text: String,
+    /// The id the heading has in the rendered HTML (prefix included).
+    pub anchor: String,
+}
+
+/// The sections and subsections of an article, with the ids [`render_markdown`] gives their
+/// headings: the anchors are computed over the same headings in the same order.
+pub fn outline(markdown: &str) -> Vec<OutlineEntry> {
+    let events: Vec<Event<'_>> = Parser::new_ext(markdown, MARKDOWN_OPTIONS).collect();
+    let mut used_anchors = HashSet::new();
+    let mut entries = Vec::new();
+    for (index, event) in events.iter().enumerate() {
+        let Event::Start(Tag::Heading { level, .. }) = event else {
+            continue;
+        };
+        let end = events[index..]
+            .iter()
+            .position(|e| matches!(e, Event::End(TagEnd::Heading(_))))
+            .map_or(events.len(), |offset| index + offset);
+        let text = plain_text_of(&events[index + 1..end]);
+        let anchor = unique_anchor(&text, &mut used_anchors);
+        let level = match level {
+            HeadingLevel::H2 => 2,
+            HeadingLevel::H3 => 3,
+            _ => continue,
+        };
+        if !text.is_empty() {
+            entries.push(OutlineEntry {
+                level,
+                text,
+                anchor: format!("{ARTICLE_ID_PREFIX}{anchor}"),
+            });
+        }
+    }
+    entries
 }
 
 static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
@@ -274,6 +319,32 @@ mod tests {
                 slugs_by_path: None,
             },
         )
+    }
+
+    #[test]
+    fn the_outline_links_to_the_ids_the_rendered_headings_have() {
+        let markdown = "# Title\n\n## Before you start\n\ntext\n\n### Check your plan\n\n## Steps\n\n#### Deep\n\n## Steps\n";
+        let outline = outline(markdown);
+        let levels_and_texts: Vec<(u8, &str)> =
+            outline.iter().map(|e| (e.level, e.text.as_str())).collect();
+        assert_eq!(
+            levels_and_texts,
+            vec![
+                (2, "Before you start"),
+                (3, "Check your plan"),
+                (2, "Steps"),
+                (2, "Steps")
+            ]
+        );
+        let html = render(markdown).html;
+        for entry in &outline {
+            assert!(
+                html.contains(&format!("id=\"{}\"", entry.anchor)),
+                "{} not in {html}",
+                entry.anchor
+            );
+        }
+        assert_ne!(outline[2].anchor, outline[3].anchor);
     }
 
     #[test]

@@ -16,10 +16,10 @@ use super::staff::render_staff_page;
 use super::staff_session::StaffSession;
 use crate::accounts::StaffArea;
 use crate::app::AppState;
-use crate::articles::Article;
 use crate::articles::editing::{
     self, ArticleForm, ArticleListQuery, ArticleLookup, EditAction, EditError, FieldErrors, Saved,
 };
+use crate::articles::{Article, reader_notes};
 
 /// Templates of this area, by the name pages use.
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -30,6 +30,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "editor_form.html",
         include_str!("../../templates/editor_form.html"),
+    ),
+    (
+        "editor_reader_notes.html",
+        include_str!("../../templates/editor_reader_notes.html"),
     ),
     (
         "editor_conflict.html",
@@ -224,6 +228,32 @@ struct FormPage<'a> {
     notice: Option<String>,
     error: Option<String>,
     old_slugs: Vec<String>,
+    /// What readers said the article lacked (newest first) and how many notes it has.
+    reader_notes: (Vec<ReaderNoteView>, i64),
+}
+
+/// A reader's note as the editor lists it.
+#[derive(Debug, Serialize)]
+struct ReaderNoteView {
+    note: String,
+    lang: &'static str,
+    written: String,
+}
+
+async fn reader_notes_of(
+    state: &AppState,
+    article: &Article,
+) -> Result<(Vec<ReaderNoteView>, i64), HttpError> {
+    let (notes, total) = reader_notes::notes_for_editors(&state.db, article.id).await?;
+    let views = notes
+        .into_iter()
+        .map(|n| ReaderNoteView {
+            note: n.note,
+            lang: n.lang.code(),
+            written: crate::display::timestamp(n.created_at),
+        })
+        .collect();
+    Ok((views, total))
 }
 
 fn render_form(
@@ -261,6 +291,8 @@ fn render_form(
             error => error,
             action_url => action_url,
             old_slugs => page.old_slugs,
+            reader_notes => page.reader_notes.0,
+            reader_notes_total => page.reader_notes.1,
             is_new => page.article.is_none(),
         },
     )
@@ -337,6 +369,7 @@ async fn edit_article_page(
     };
     let form = ArticleForm::from_article(&article);
     let old_slugs = editing::old_slugs(&state.db, &article).await?;
+    let reader_notes = reader_notes_of(&state, &article).await?;
     let page = render_form(
         &state,
         &session,
@@ -345,6 +378,7 @@ async fn edit_article_page(
             article: Some(&article),
             notice: parameters.notice(),
             old_slugs,
+            reader_notes,
             ..FormPage::default()
         },
     )?;

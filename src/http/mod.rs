@@ -82,6 +82,10 @@ pub fn router(state: AppState) -> Router {
             "/{lang}/articles/{slug}/feedback",
             post(portal::article_feedback),
         )
+        .route(
+            "/{lang}/articles/{slug}/missing",
+            post(portal::article_reader_note),
+        )
         .route("/{lang}/search", get(search::search_page))
         .route("/categories/{slug}", get(language_urls::unprefixed))
         .route("/articles/{slug}", get(language_urls::unprefixed))

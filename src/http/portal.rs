@@ -7,11 +7,12 @@ use minijinja::context;
 use serde::Deserialize;
 
 use super::HttpError;
-use super::customer_session::CustomerSession;
+use super::customer_session::{ClientIp, CustomerSession};
 use super::language::PageLanguage;
 use super::templates::{Layout, render};
 use crate::app::AppState;
 use crate::articles;
+use crate::articles::reader_notes::{self, NoteError};
 use crate::articles::translations::{self, ReaderVersion};
 use crate::deflection::{Channel, Event, Requester, ViewSource};
 
@@ -138,16 +139,73 @@ pub async fn article(
         .collect();
     let layout = Layout::new(&state, lang, article.title.clone())
         .for_article(&members, translations::fallback_slug(&article, &family));
+    let outline = articles::outline(&article.body_markdown);
+    // A short article needs no list of its own few headings.
+    let outline = if outline.len() >= OUTLINE_MIN_HEADINGS {
+        outline
+    } else {
+        Vec::new()
+    };
+    let feedback = ArticleFeedbackStep::from_parameter(query.feedback.as_deref());
+    let contact_subject = contact_subject(query.q.as_deref(), &article.title);
     let html = render(
         "article.html",
         &layout,
         context! {
-            article, related, translations => neighbours.translations, untranslated,
+            article, related, translations => neighbours.translations, untranslated, outline,
             draft_id => draft.map(|d| d.id), search_query => query.q,
-            feedback_thanks => query.feedback.is_some(), csrf_token => &session.csrf_token,
+            feedback_thanks => feedback == ArticleFeedbackStep::Thanks,
+            feedback_missing => feedback == ArticleFeedbackStep::WhatWasMissing,
+            contact_subject, note_max_chars => reader_notes::MAX_NOTE_CHARS,
+            csrf_token => &session.csrf_token,
         },
     )?;
     Ok(Html(html).into_response())
+}
+
+/// An article with at least this many sections and subsections lists them under "On this page".
+const OUTLINE_MIN_HEADINGS: usize = 3;
+
+/// Where the article's "Did this answer your question?" box stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ArticleFeedbackStep {
+    Question,
+    /// After "No": what was missing (optional), and the way to support.
+    WhatWasMissing,
+    Thanks,
+}
+
+impl ArticleFeedbackStep {
+    fn from_parameter(value: Option<&str>) -> ArticleFeedbackStep {
+        match value {
+            Some("missing") => ArticleFeedbackStep::WhatWasMissing,
+            Some(_) => ArticleFeedbackStep::Thanks,
+            None => ArticleFeedbackStep::Question,
+        }
+    }
+}
+
+/// The request form's subject when a reader goes from an article to support: what they
+/// searched, or else the article they read.
+fn contact_subject(search: Option<&str>, title: &str) -> String {
+    match search.map(str::trim) {
+        Some(searched) if !searched.is_empty() => searched.to_owned(),
+        _ => title.to_owned(),
+    }
+}
+
+/// `/{lang}/articles/{slug}?…` with the search and the feedback step kept.
+fn article_url(lang: &str, slug: &str, search: &str, feedback: &str) -> String {
+    let mut url = format!("/{lang}/articles/{slug}?feedback={feedback}");
+    if !search.trim().is_empty() {
+        url.push_str("&q=");
+        url.extend(percent_encoding::utf8_percent_encode(
+            search.trim(),
+            percent_encoding::NON_ALPHANUMERIC,
+        ));
+    }
+    url.push_str("#feedback");
+    url
 }
 
 /// "Did this answer your question?"
@@ -161,8 +219,8 @@ pub struct FeedbackForm {
     q: String,
 }
 
-/// `POST /articles/{slug}/feedback`: yes thanks the customer; no offers the request form
-/// pre-filled with what they searched.
+/// `POST /articles/{slug}/feedback`: yes thanks the customer; no asks what was missing and
+/// offers the request form pre-filled with what they searched.
 pub async fn article_feedback(
     State(state): State<AppState>,
     session: CustomerSession,
@@ -187,25 +245,64 @@ pub async fn article_feedback(
         Some(&session.visitor_id),
         Channel::WebForm,
     );
-    if helpful {
-        Ok(Redirect::to(&format!(
-            "/{}/articles/{}?feedback=thanks#feedback",
-            page.code(),
-            article.slug
-        )))
-    } else {
-        let subject = if form.q.trim().is_empty() {
-            article.title.clone()
-        } else {
-            form.q.trim().to_owned()
-        };
-        let encoded =
-            percent_encoding::utf8_percent_encode(&subject, percent_encoding::NON_ALPHANUMERIC);
-        Ok(Redirect::to(&format!(
-            "/{}/request/new?q={encoded}",
-            page.code()
-        )))
+    let step = if helpful { "thanks" } else { "missing" };
+    Ok(Redirect::to(&article_url(
+        page.code(),
+        &article.slug,
+        &form.q,
+        step,
+    )))
+}
+
+/// "What was missing?", after "No".
+#[derive(Debug, Default, Deserialize)]
+pub struct ReaderNoteForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    q: String,
+}
+
+/// `POST /{lang}/articles/{slug}/missing`: keeps what the reader said the article lacked (if
+/// they wrote anything) for its editors, then thanks them.
+pub async fn article_reader_note(
+    State(state): State<AppState>,
+    session: CustomerSession,
+    ClientIp(ip): ClientIp,
+    page: PageLanguage,
+    Path(SlugPath { slug }): Path<SlugPath>,
+    Form(form): Form<ReaderNoteForm>,
+) -> Result<Redirect, HttpError> {
+    session.verify_csrf(&form.csrf_token)?;
+    let article = articles::find_published_article(&state.db, &slug)
+        .await?
+        .ok_or(HttpError::NotFound)?;
+    if !form.note.trim().is_empty()
+        && let Some(limit) = &state.reader_note_limiter
+        && !limit.allow(&ip.to_string()).await?
+    {
+        return Err(HttpError::TooMany(
+            "Too many notes from this address; please try again later.".into(),
+        ));
     }
+    match reader_notes::leave_note(&state.db, article.id, page.0, &form.note).await {
+        Ok(_) => {}
+        Err(NoteError::TooLong) => {
+            return Err(HttpError::Invalid {
+                message: NoteError::TooLong.to_string(),
+                fields: [("note", NoteError::TooLong.to_string())].into(),
+            });
+        }
+        Err(NoteError::Storage(error)) => return Err(error.into()),
+    }
+    Ok(Redirect::to(&article_url(
+        page.code(),
+        &article.slug,
+        &form.q,
+        "thanks",
+    )))
 }
 
 /// Any unknown URL.

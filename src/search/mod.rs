@@ -129,7 +129,8 @@ pub struct Suggestion {
 /// A results page.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SearchResults {
-    /// Number of published articles matching at least one word of the request.
+    /// Number of published articles that really match the request (they share more than
+    /// filler with it and match it about as well as the best one does).
     pub total: usize,
     /// The hits of the requested page.
     pub hits: Vec<Suggestion>,

@@ -417,6 +417,14 @@ fn select_informative(slots: &mut Vec<Slot>) {
 }
 
 impl Plan {
+    /// How many of the request's content words (not stop words) the index knows in some form.
+    pub(crate) fn known_content_words(&self) -> usize {
+        self.slots
+            .iter()
+            .filter(|s| !s.stop && !s.alts.is_empty())
+            .count()
+    }
+
     /// Slots whose word is unknown to the index and long enough to be a typo worth correcting.
     pub(crate) fn unknown_slots(&self) -> Vec<usize> {
         self.slots

@@ -1,14 +1,15 @@
 //! The request flow behind `suggest_articles` (as-you-type, thresholded) and `search_articles`
-//! (results page with paging and a total).
+//! (results page with paging and a total of the articles that really match).
 //!
 //! 1. parse the text into words ([`super::query::parse`]);
 //! 2. plan exact and prefix alternatives and fetch candidates with tantivy;
 //! 3. re-rank them with BM25F ([`super::ranking`]);
 //! 4. only if that found too little and some word is unknown, add typo corrections and redo 2–3;
-//! 5. for suggestions, drop everything when the best hit's confidence is below the threshold;
+//! 5. drop articles sharing only filler; for suggestions, drop everything when the best hit's
+//!    confidence is below the threshold; for a page, keep and count those near the best;
 //! 6. load the page's documents and build snippets.
 
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Searcher, TantivyDocument};
 
@@ -19,6 +20,22 @@ use super::ranking::{self, PARAMS, Ranked, RankingParams};
 use super::snippets::{Highlight, snippet_html};
 use super::{SearchError, SearchResults, SuggestRequest, Suggestion};
 
+/// How many candidates a results page ranks before it counts: more than a page, so the count
+/// and the later pages hold every article that really matches in a help centre's language.
+const RESULTS_PAGE_DEPTH: usize = 300;
+
+/// A result must reach this share of the best result's confidence to be listed and counted.
+const RESULTS_PAGE_RATIO: f32 = 0.4;
+
+/// The content words a result must match of the `known` ones a request has.
+fn results_page_required_words(known: usize) -> usize {
+    if known <= 2 {
+        known
+    } else {
+        (known * 3).div_ceil(5)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
     Suggest,
@@ -28,7 +45,7 @@ enum Mode {
 /// What happened inside one request (for evaluation and tuning).
 #[derive(Debug, Clone, Default)]
 pub struct RequestDiagnostics {
-    /// Matching documents (results page only; 0 for suggestions).
+    /// Articles that really match (results page only; 0 for suggestions).
     pub total: usize,
     /// Confidence of the best hit in [0, 1].
     pub top_confidence: f32,
@@ -99,38 +116,36 @@ impl SearchIndex {
             },
         )?;
         let needed = request.offset.saturating_add(request.limit);
-        let depth = params.rerank_depth.max(needed);
-        let count = mode == Mode::ResultsPage;
-        let (mut ranked, mut total) = retrieve(
-            &searcher,
-            fields,
-            self.titles(),
-            &plan,
-            depth,
-            count,
-            params,
-        )?;
+        let depth = match mode {
+            Mode::Suggest => params.rerank_depth.max(needed),
+            // The page counts what really matches, so it ranks deeper than it shows.
+            Mode::ResultsPage => params.rerank_depth.max(needed).max(RESULTS_PAGE_DEPTH),
+        };
+        let mut ranked = retrieve(&searcher, fields, self.titles(), &plan, depth, params)?;
         let weak = ranked.len() < needed
             || ranked.first().is_none_or(|r| {
                 r.confidence < params.min_confidence.max(params.fuzzy_below_confidence)
             });
         if weak && !plan.unknown_slots().is_empty() {
             query::add_typo_corrections(&searcher, fields, &mut plan, params.fuzzy_weight)?;
-            (ranked, total) = retrieve(
-                &searcher,
-                fields,
-                self.titles(),
-                &plan,
-                depth,
-                count,
-                params,
-            )?;
+            ranked = retrieve(&searcher, fields, self.titles(), &plan, depth, params)?;
         }
-        if mode == Mode::Suggest {
-            // An article that shares only filler with the request is no suggestion.
-            ranked.retain(|r| r.info.shares_content);
+        // An article that shares only filler with the request is neither a suggestion nor a
+        // result: "how do I export my data" must not count every article holding "how" or "my".
+        ranked.retain(|r| r.info.shares_content);
+        if mode == Mode::ResultsPage {
+            // A results page lists, counts and pages the articles that match the request about
+            // as well as the best one does, not every article sharing one word with it.
+            let best = ranked.iter().map(|r| r.confidence).fold(0.0, f32::max);
+            let floor = RESULTS_PAGE_RATIO * best;
+            // As many of the request's known content words as any article matches, up to
+            // the share a result must match (all of one or two words, 60 % of more).
+            let most_matched = ranked.iter().map(|r| r.info.content_words).max();
+            let required = results_page_required_words(plan.known_content_words())
+                .min(most_matched.unwrap_or(0));
+            ranked.retain(|r| r.confidence >= floor && r.info.content_words >= required);
+            info.total = ranked.len();
         }
-        info.total = total;
         info.top_confidence = ranked.first().map_or(0.0, |r| r.confidence);
         info.top = ranked.first().map(|r| r.info);
         if mode == Mode::Suggest && info.top_confidence < params.min_confidence {
@@ -163,22 +178,15 @@ fn retrieve(
     titles: &ranking::TitleCache,
     plan: &Plan,
     depth: usize,
-    count: bool,
     params: &RankingParams,
-) -> Result<(Vec<Ranked>, usize), SearchError> {
+) -> Result<Vec<Ranked>, SearchError> {
     let Some(q) = query::candidate_query(plan, fields) else {
-        return Ok((Vec::new(), 0));
+        return Ok(Vec::new());
     };
     let top = TopDocs::with_limit(depth).order_by_score();
-    let (candidates, total): (Vec<(f32, DocAddress)>, usize) = if count {
-        let (total, top) = searcher.search(&*q, &(Count, top))?;
-        (top, total)
-    } else {
-        (searcher.search(&*q, &top)?, 0)
-    };
+    let candidates: Vec<(f32, DocAddress)> = searcher.search(&*q, &top)?;
     let addrs: Vec<DocAddress> = candidates.into_iter().map(|(_, a)| a).collect();
-    let ranked = ranking::rerank(searcher, plan, titles, &addrs, params)?;
-    Ok((ranked, total))
+    ranking::rerank(searcher, plan, titles, &addrs, params)
 }
 
 fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {

@@ -16,6 +16,7 @@ mod deflection;
 mod inbox;
 mod outbox;
 mod rate_limits;
+mod reader_notes;
 mod ticket_rows;
 mod tickets;
 
@@ -38,6 +39,7 @@ pub use coordination::StartupLock;
 pub use deflection::EventRow;
 pub use inbox::{RelatedTicket, TicketArticleView};
 pub use outbox::{OutboxEmail, OutgoingEmail};
+pub use reader_notes::ReaderNote;
 pub use tickets::{CustomerStatusChange, NewTicket};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
