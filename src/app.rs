@@ -44,6 +44,8 @@ pub struct App {
     pub login_limiter: LoginLimiter,
     /// Readers' "what was missing" notes per address (shared likewise).
     pub reader_note_limiter: Option<AttemptLimit>,
+    /// Requests to resend a customer's ticket links, per address and per recipient.
+    pub lost_link_limits: LostLinkLimits,
     /// Languages with published articles, refreshed when the index takes a change; read per
     /// keystroke, so it is kept in memory rather than queried.
     languages: Languages,
@@ -213,6 +215,33 @@ fn follow_languages(state: &AppState) -> (watch::Sender<bool>, JoinHandle<()>) {
     (stop, handle)
 }
 
+/// How often the links of one's requests can be asked for again.
+pub struct LostLinkLimits {
+    /// From one network address: 5 an hour.
+    pub per_address: Option<AttemptLimit>,
+    /// To one email address: 3 a day, so nobody fills someone's inbox through the form.
+    pub per_recipient: Option<AttemptLimit>,
+}
+
+impl LostLinkLimits {
+    fn for_database(db: &Database) -> LostLinkLimits {
+        LostLinkLimits {
+            per_address: AttemptLimit::for_database(
+                "lost_links_per_address",
+                5,
+                Duration::from_secs(3600),
+                db,
+            ),
+            per_recipient: AttemptLimit::for_database(
+                "lost_links_per_recipient",
+                3,
+                Duration::from_secs(24 * 3600),
+                db,
+            ),
+        }
+    }
+}
+
 /// "What was missing" notes one address may leave per hour: more than a reader writes, few
 /// enough that nobody can fill the editors' pages.
 const READER_NOTES_PER_HOUR: u32 = 20;
@@ -277,6 +306,7 @@ pub async fn build(config: Config) -> Result<(AppState, BackgroundTasks), StartE
             Duration::from_secs(3600),
             &db,
         ),
+        lost_link_limits: LostLinkLimits::for_database(&db),
         config,
         db,
         search,

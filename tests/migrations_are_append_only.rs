@@ -50,6 +50,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "cc2f23bea08040be3e86693145de89fe92a4d515fd3f65ecc6e04f2a2ea54b84",
     ),
     (
+        "sqlite/0015_lost_links.sql",
+        "39bbc34c48a7af5a1ac7acdeddc343360972cb879faeb8f4599170154bbe4bc3",
+    ),
+    (
         "postgres/0001_articles.sql",
         "09cc08a73d3718c00603953669221950647ef816a885e5cd2328718d21b26695",
     ),
@@ -88,6 +92,10 @@ const SHIPPED: &[(&str, &str)] = &[
     (
         "postgres/0013_reader_notes.sql",
         "23fe047d2af9f3d3a683509dcb92f74c11c88750a7d4a80efeb88b0de308071e",
+    ),
+    (
+        "postgres/0015_lost_links.sql",
+        "39bbc34c48a7af5a1ac7acdeddc343360972cb879faeb8f4599170154bbe4bc3",
     ),
 ];
 

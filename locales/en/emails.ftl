@@ -28,3 +28,8 @@ email-resolved-subject = [{ $reference }] Your request has been resolved: { $sub
 email-resolved-text = We marked your request { $reference } as resolved on { $date }.
 email-resolved-reopen = If something is still not right, reply on your request's page and it will reopen:
 email-rating-request = How did we do? Rate our support in one click:
+
+## The links of a customer's requests, sent again
+email-lost-links-subject = Your requests at { $site }
+email-lost-links-intro = You asked for the links to your requests at { $site }. Here are the ones that are still open:
+email-lost-links-private = Each link opens your request without a password: keep this email to yourself. If you did not ask for it, you can ignore it.

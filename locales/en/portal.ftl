@@ -227,3 +227,12 @@ error-not-resolved-yet = You can rate the support once your request is resolved.
 
 ## A moment: a date and a time of day (UTC)
 date-time = { $date }, { $time }
+
+## Finding one's requests again (the private links, by email)
+find-requests-title = Find your requests
+find-requests-intro = Lost the link to a request? Enter the email address you used, and we will email you the links to your open requests.
+find-requests-send = Email me the links
+find-requests-sent-title = Check your inbox
+find-requests-sent = If { $email } has open requests with us, an email with their links is on its way. It can take a few minutes; look in your spam folder too.
+find-requests-new = Something new?
+find-requests-link = Lost the link to your request?

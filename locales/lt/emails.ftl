@@ -27,3 +27,8 @@ email-resolved-subject = [{ $reference }] Jūsų užklausa išspręsta: { $subje
 email-resolved-text = { $date } Jūsų užklausą { $reference } pažymėjome kaip išspręstą.
 email-resolved-reopen = Jei kas nors vis dar neveikia, atsakykite užklausos puslapyje – užklausa bus vėl atidaryta:
 email-rating-request = Kaip mums sekėsi? Įvertinkite mūsų pagalbą – tereikia vieno paspaudimo:
+
+## The links of a customer's requests, sent again
+email-lost-links-subject = Jūsų užklausos { $site }
+email-lost-links-intro = Paprašėte nuorodų į savo užklausas { $site }. Štai tos, kurios dar neuždarytos:
+email-lost-links-private = Kiekviena nuoroda atveria jūsų užklausą be slaptažodžio: nepersiųskite šio laiško. Jei jo neprašėte, galite jo nepaisyti.

@@ -233,3 +233,12 @@ error-not-resolved-yet = Įvertinti pagalbą galėsite, kai užklausa bus išspr
 
 ## A moment: a date and a time of day (UTC)
 date-time = { $date } { $time }
+
+## Finding one's requests again (the private links, by email)
+find-requests-title = Raskite savo užklausas
+find-requests-intro = Pametėte nuorodą į užklausą? Įveskite naudotą el. pašto adresą ir atsiųsime nuorodas į jūsų atviras užklausas.
+find-requests-send = Atsiųsti man nuorodas
+find-requests-sent-title = Patikrinkite el. paštą
+find-requests-sent = Jei adresas { $email } turi atvirų užklausų, laiškas su nuorodomis jau keliauja. Tai gali užtrukti kelias minutes; pažiūrėkite ir į šlamšto aplanką.
+find-requests-new = Kažkas naujo?
+find-requests-link = Pametėte nuorodą į savo užklausą?

@@ -26,3 +26,8 @@ email-resolved-subject = [{ $reference }] Jūsu pieprasījums ir atrisināts: { 
 email-resolved-text = { $date } Jūsu pieprasījumu { $reference } atzīmējām kā atrisinātu.
 email-resolved-reopen = Ja kaut kas joprojām nav kārtībā, atbildiet pieprasījuma lapā, un tas tiks atvērts no jauna:
 email-rating-request = Kā mums veicās? Lūdzu, novērtējiet mūsu atbalstu – tas aizņems tikai vienu klikšķi:
+
+## The links of a customer's requests, sent again
+email-lost-links-subject = Jūsu pieprasījumi { $site }
+email-lost-links-intro = Jūs lūdzāt saites uz saviem pieprasījumiem { $site }. Lūk, tie, kas vēl nav slēgti:
+email-lost-links-private = Katra saite atver jūsu pieprasījumu bez paroles: nepārsūtiet šo e-pastu. Ja jūs to nelūdzāt, varat to neņemt vērā.

@@ -230,3 +230,12 @@ error-not-resolved-yet = Atbalstu varēsiet novērtēt, kad pieprasījums būs a
 
 ## A moment: a date and a time of day (UTC)
 date-time = { $date }, plkst. { $time }
+
+## Finding one's requests again (the private links, by email)
+find-requests-title = Atrodiet savus pieprasījumus
+find-requests-intro = Pazaudējāt saiti uz pieprasījumu? Ievadiet izmantoto e-pasta adresi, un mēs nosūtīsim saites uz jūsu atvērtajiem pieprasījumiem.
+find-requests-send = Sūtīt man saites
+find-requests-sent-title = Pārbaudiet savu e-pastu
+find-requests-sent = Ja adresei { $email } ir atvērti pieprasījumi, e-pasts ar saitēm jau ceļā. Tas var aizņemt dažas minūtes; ieskatieties arī surogātpasta mapē.
+find-requests-new = Kas jauns?
+find-requests-link = Pazaudējāt saiti uz savu pieprasījumu?

@@ -26,3 +26,8 @@ email-resolved-subject = [{ $reference }] Ваше обращение решен
 email-resolved-text = { $date } мы отметили Ваше обращение { $reference } как решённое.
 email-resolved-reopen = Если что-то по-прежнему не так, ответьте на странице обращения, и оно снова откроется:
 email-rating-request = Как мы справились? Оцените, пожалуйста, нашу поддержку — это займёт всего один клик:
+
+## The links of a customer's requests, sent again
+email-lost-links-subject = Ваши обращения в { $site }
+email-lost-links-intro = Вы запросили ссылки на свои обращения в { $site }. Вот те, что ещё не закрыты:
+email-lost-links-private = Каждая ссылка открывает обращение без пароля: не пересылайте это письмо. Если вы его не запрашивали, просто проигнорируйте его.

@@ -233,3 +233,12 @@ error-not-resolved-yet = Оценить поддержку можно, когд�
 
 ## A moment: a date and a time of day (UTC)
 date-time = { $date }, { $time }
+
+## Finding one's requests again (the private links, by email)
+find-requests-title = Найти свои обращения
+find-requests-intro = Потеряли ссылку на обращение? Укажите адрес электронной почты, который вы использовали, и мы пришлём ссылки на ваши открытые обращения.
+find-requests-send = Прислать ссылки
+find-requests-sent-title = Проверьте почту
+find-requests-sent = Если у адреса { $email } есть открытые обращения, письмо со ссылками уже в пути. Это может занять несколько минут; загляните и в папку «Спам».
+find-requests-new = Новый вопрос?
+find-requests-link = Потеряли ссылку на обращение?

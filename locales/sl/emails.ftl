@@ -26,3 +26,8 @@ email-resolved-subject = [{ $reference }] Vaša zahteva je rešena: { $subject }
 email-resolved-text = Vašo zahtevo { $reference } smo označili kot rešeno. Datum rešitve: { $date }.
 email-resolved-reopen = Če kaj še vedno ne deluje, odgovorite na strani zahteve in zahteva se bo znova odprla:
 email-rating-request = Kako smo se odrezali? Ocenite našo podporo – potreben je le en klik:
+
+## The links of a customer's requests, sent again
+email-lost-links-subject = Vaše zahteve pri { $site }
+email-lost-links-intro = Zaprosili ste za povezave do svojih zahtev pri { $site }. Tu so tiste, ki še niso zaprte:
+email-lost-links-private = Vsaka povezava odpre vašo zahtevo brez gesla: tega sporočila ne posredujte. Če ga niste zahtevali, ga lahko prezrete.

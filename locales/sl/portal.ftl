@@ -233,3 +233,12 @@ error-not-resolved-yet = Podporo lahko ocenite, ko bo vaša zahteva rešena.
 
 ## A moment: a date and a time of day (UTC)
 date-time = { $date } ob { $time }
+
+## Finding one's requests again (the private links, by email)
+find-requests-title = Poiščite svoje zahteve
+find-requests-intro = Ste izgubili povezavo do zahteve? Vnesite e-poštni naslov, ki ste ga uporabili, in poslali vam bomo povezave do vaših odprtih zahtev.
+find-requests-send = Pošljite mi povezave
+find-requests-sent-title = Preverite e-pošto
+find-requests-sent = Če ima { $email } pri nas odprte zahteve, je sporočilo s povezavami na poti. To lahko traja nekaj minut; poglejte tudi v mapo z neželeno pošto.
+find-requests-new = Nekaj novega?
+find-requests-link = Ste izgubili povezavo do svoje zahteve?

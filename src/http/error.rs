@@ -145,6 +145,20 @@ impl From<crate::deflection::RequestFlowError> for HttpError {
     }
 }
 
+impl From<crate::tickets::lost_links::LostLinksError> for HttpError {
+    fn from(error: crate::tickets::lost_links::LostLinksError) -> Self {
+        use crate::tickets::lost_links::LostLinksError;
+        match error {
+            LostLinksError::InvalidAddress(_) => HttpError::Invalid {
+                message: "Please enter a valid email address.".into(),
+                fields: [("email", "Please enter a valid email address.".to_owned())].into(),
+            },
+            LostLinksError::Storage(error) => error.into(),
+            LostLinksError::Email(error) => HttpError::Internal(error.to_string()),
+        }
+    }
+}
+
 impl From<minijinja::Error> for HttpError {
     fn from(error: minijinja::Error) -> Self {
         HttpError::Internal(format!("template: {error:#}"))

@@ -15,6 +15,7 @@ mod language;
 mod language_urls;
 mod local_path;
 mod login;
+mod lost_links;
 mod nul_bytes;
 mod portal;
 mod requests;
@@ -64,6 +65,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/{lang}/request/{draft}/autosave",
             post(requests::autosave_request),
+        )
+        .route(
+            "/{lang}/requests/find",
+            get(lost_links::find_requests_page).post(lost_links::send_request_links),
         )
         .route("/tickets/{token}", get(tickets::ticket_status))
         .route("/tickets/{token}/reply", post(tickets::ticket_reply))

@@ -36,6 +36,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/request_solved.html"),
     ),
     (
+        "find_requests.html",
+        include_str!("../../templates/find_requests.html"),
+    ),
+    (
         "request_sent.html",
         include_str!("../../templates/request_sent.html"),
     ),

@@ -357,6 +357,7 @@ mod tests {
                         ("time", "t".into()),
                         ("link", "https://example.test".into()),
                         ("subject", "Can't sign in".into()),
+                        ("email", "ann@example.com".into()),
                     ],
                 );
                 assert!(!text.trim().is_empty(), "{language} {key} is empty");

@@ -41,6 +41,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         "resolved_body.txt",
         include_str!("../../templates/emails/resolved_body.txt"),
     ),
+    (
+        "lost_links_subject.txt",
+        include_str!("../../templates/emails/lost_links_subject.txt"),
+    ),
+    (
+        "lost_links_body.txt",
+        include_str!("../../templates/emails/lost_links_body.txt"),
+    ),
 ];
 
 static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
@@ -93,6 +101,8 @@ pub enum EmailKind {
     Reply,
     /// "Your request has been resolved", with the request to rate the support.
     Resolved,
+    /// The private links of a customer's requests, sent again on their asking.
+    LostLinks,
 }
 
 impl EmailKind {
@@ -101,6 +111,7 @@ impl EmailKind {
             EmailKind::Confirmation => "confirmation",
             EmailKind::Reply => "reply",
             EmailKind::Resolved => "resolved",
+            EmailKind::LostLinks => "lost_links",
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod conversation;
 pub mod emails;
 pub mod filing;
 pub mod inbox;
+pub mod lost_links;
 pub mod model;
 pub mod rules;
 pub mod sla;
