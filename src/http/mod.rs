@@ -13,6 +13,7 @@ mod error;
 mod health;
 mod language;
 mod language_urls;
+mod linked_text;
 mod local_path;
 mod login;
 mod lost_links;

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::HttpError;
 use super::customer_session::CustomerSession;
+use super::linked_text::linked_text_html;
 use super::templates::{Layout, render, text_with};
 use crate::app::AppState;
 use crate::i18n::{Language, long_date_time};
@@ -30,7 +31,8 @@ pub struct StatusQuery {
 struct MessageView {
     from_customer: bool,
     author: String,
-    body: String,
+    /// The text as typed, escaped, with its web addresses as links.
+    body_html: String,
     at: String,
 }
 
@@ -81,7 +83,7 @@ async fn render_status(
         .map(|m| MessageView {
             from_customer: m.author_kind == AuthorKind::Customer,
             author: m.author_name,
-            body: m.body,
+            body_html: linked_text_html(&m.body),
             at: long_date_time(language, m.created_at),
         })
         .collect();

@@ -13,6 +13,7 @@ use super::{
 };
 use crate::accounts::StaffArea;
 use crate::app::AppState;
+use crate::http::linked_text::linked_text_html;
 use crate::http::staff::render_staff_page;
 use crate::http::staff_session::StaffSession;
 use crate::search::SuggestRequest;
@@ -104,7 +105,8 @@ struct MessageView {
     author: String,
     kind: &'static str,
     internal: bool,
-    body: String,
+    /// The text as typed, escaped, with its web addresses as links.
+    body_html: String,
     at: String,
 }
 
@@ -148,7 +150,7 @@ async fn render_ticket(
             author: m.author_name,
             kind: m.author_kind.as_str(),
             internal: m.internal,
-            body: m.body,
+            body_html: linked_text_html(&m.body),
             at: format_time(m.created_at),
         })
         .collect();
