@@ -75,7 +75,7 @@ async fn an_article_page_has_breadcrumbs_its_date_related_articles_and_translati
 }
 
 #[tokio::test]
-async fn category_and_language_pages_list_their_articles() {
+async fn category_pages_list_their_articles_with_summaries_and_search_within_them() {
     for database in test_databases().await {
         let app = spawn_app(&database, &shipped_content()).await;
         let category = app.get("/en/categories/billing-and-subscription").await;
@@ -84,6 +84,30 @@ async fn category_and_language_pages_list_their_articles() {
             category
                 .body
                 .contains("href=\"/en/articles/why-was-i-charged-twice\"")
+        );
+
+        assert!(
+            category.body.contains(
+                "<p class=\"article-summary\">We want you to be happy paying for Ledgerline. \
+                 Here&#x27;s when we can refund you, and how to ask.</p>"
+            ),
+            "each article shows its first sentences: {}",
+            category.body
+        );
+        assert!(
+            category.body.contains(
+                "<input type=\"hidden\" name=\"category\" value=\"billing-and-subscription\">"
+            ),
+            "the search box searches within the category"
+        );
+        let within = app
+            .get("/en/search?q=refund&category=billing-and-subscription")
+            .await;
+        assert!(within.body.contains("/en/articles/request-a-refund"));
+        assert!(
+            !within
+                .body
+                .contains("/en/articles/credit-notes-and-refunds-to-clients")
         );
 
         let latvian = app.get("/lv").await;

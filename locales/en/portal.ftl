@@ -16,6 +16,8 @@ language-switcher = Language
 
 search-label = Search the help centre
 search-placeholder = Describe your problem, e.g. “I can't sign in”
+search-in-category-label = Search in { $category }
+search-in-category-placeholder = Search in { $category }
 search-button = Search
 breadcrumb = Breadcrumb
 no-articles-yet = No articles yet.

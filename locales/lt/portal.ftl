@@ -15,6 +15,8 @@ language-switcher = Kalba
 
 search-label = Ieškoti pagalbos centre
 search-placeholder = Apibūdinkite problemą, pvz., „Nepavyksta prisijungti“
+search-in-category-label = Ieškoti skiltyje „{ $category }“
+search-in-category-placeholder = Ieškoti skiltyje „{ $category }“
 search-button = Ieškoti
 breadcrumb = Naršymo kelias
 no-articles-yet = Straipsnių dar nėra.

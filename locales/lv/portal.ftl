@@ -15,6 +15,8 @@ language-switcher = Valoda
 
 search-label = Meklēt palīdzības centrā
 search-placeholder = Aprakstiet savu problēmu, piemēram, „Nevaru pieteikties”
+search-in-category-label = Meklēt sadaļā “{ $category }”
+search-in-category-placeholder = Meklēt sadaļā “{ $category }”
 search-button = Meklēt
 breadcrumb = Navigācijas ceļš
 no-articles-yet = Rakstu vēl nav.

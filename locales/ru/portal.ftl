@@ -15,6 +15,8 @@ language-switcher = Язык
 
 search-label = Поиск по справочному центру
 search-placeholder = Опишите проблему, например: «Не получается войти»
+search-in-category-label = Поиск в разделе «{ $category }»
+search-in-category-placeholder = Поиск в разделе «{ $category }»
 search-button = Найти
 breadcrumb = Навигационная цепочка
 no-articles-yet = Статей пока нет.

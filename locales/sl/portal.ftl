@@ -15,6 +15,8 @@ language-switcher = Jezik
 
 search-label = Iskanje po centru za pomoč
 search-placeholder = Opišite težavo, npr. „Ne morem se prijaviti“
+search-in-category-label = Iskanje v rubriki »{ $category }«
+search-in-category-placeholder = Iskanje v rubriki »{ $category }«
 search-button = Išči
 breadcrumb = Drobtinice
 no-articles-yet = Člankov še ni.

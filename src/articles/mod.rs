@@ -19,7 +19,9 @@ pub use front_matter::{parse_article, write_article};
 pub use import::{
     ContentFile, FileOutcome, ImportReport, check_directory, import_directory, read_directory,
 };
-pub use render::{LinkContext, OutlineEntry, RenderedArticle, outline, render_markdown};
+pub use render::{
+    LinkContext, OutlineEntry, RenderedArticle, outline, render_markdown, summary as summary_of,
+};
 
 use crate::storage::{Database, StorageError};
 
@@ -309,6 +311,8 @@ impl Article {
 pub struct ArticleSummary {
     pub slug: String,
     pub title: String,
+    /// The first sentences of the article, plain text (see [`summary_of`]).
+    pub summary: String,
     pub lang: String,
     pub category: String,
     pub category_slug: String,

@@ -99,6 +99,73 @@ pub fn render_markdown(markdown: &str, links: &LinkContext<'_>) -> RenderedArtic
     }
 }
 
+/// The longest summary a list shows under an article's title.
+pub const SUMMARY_CHARS: usize = 180;
+
+/// What a list shows under an article's title: the first paragraph of its Markdown as plain
+/// text, ended at a sentence within [`SUMMARY_CHARS`] or else at a word, with "…". Headings,
+/// lists, tables and code are passed over; `markdown` may be only the article's beginning.
+pub fn summary(markdown: &str) -> String {
+    let mut depth_outside_paragraph = 0usize;
+    let mut in_paragraph = false;
+    let mut text = String::new();
+    for event in Parser::new_ext(markdown, MARKDOWN_OPTIONS) {
+        match event {
+            Event::Start(Tag::Paragraph) if depth_outside_paragraph == 0 => in_paragraph = true,
+            Event::End(TagEnd::Paragraph) if in_paragraph => {
+                if !text.trim().is_empty() {
+                    break;
+                }
+                in_paragraph = false;
+            }
+            Event::Start(
+                Tag::Heading { .. }
+                | Tag::List(_)
+                | Tag::Table(_)
+                | Tag::BlockQuote(_)
+                | Tag::CodeBlock(_)
+                | Tag::FootnoteDefinition(_),
+            ) => depth_outside_paragraph += 1,
+            Event::End(
+                TagEnd::Heading(_)
+                | TagEnd::List(_)
+                | TagEnd::Table
+                | TagEnd::BlockQuote(_)
+                | TagEnd::CodeBlock
+                | TagEnd::FootnoteDefinition,
+            ) => depth_outside_paragraph = depth_outside_paragraph.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) if in_paragraph => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak if in_paragraph => text.push(' '),
+            _ => {}
+        }
+    }
+    shorten(text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// `text` cut to a sentence or word boundary within [`SUMMARY_CHARS`].
+fn shorten(text: String) -> String {
+    if text.chars().count() <= SUMMARY_CHARS {
+        return text;
+    }
+    let cut = text
+        .char_indices()
+        .nth(SUMMARY_CHARS)
+        .map_or(text.len(), |(index, _)| index);
+    let head = &text[..cut];
+    let sentence_end = head
+        .match_indices(['.', '!', '?'])
+        .map(|(index, _)| index + 1)
+        .rev()
+        .find(|&end| end >= SUMMARY_CHARS / 3 && head[end..].starts_with(' '));
+    match sentence_end {
+        Some(end) => head[..end].to_owned(),
+        None => {
+            let word_end = head.rfind(' ').unwrap_or(head.len());
+            format!("{}…", head[..word_end].trim_end_matches([',', ';', ':']))
+        }
+    }
+}
+
 /// One entry of an article's "On this page" list.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct OutlineEntry {
@@ -319,6 +386,23 @@ mod tests {
                 slugs_by_path: None,
             },
         )
+    }
+
+    #[test]
+    fn a_summary_is_the_first_paragraph_cut_at_a_sentence_or_a_word() {
+        assert_eq!(
+            summary(
+                "## Before you start\n\n- a list\n\nConnect **Stripe** in `Settings`.\nIt takes a minute.\n\nMore."
+            ),
+            "Connect Stripe in Settings. It takes a minute."
+        );
+        let long = format!("{}. {}", "Word ".repeat(20).trim(), "Another ".repeat(40));
+        let cut = summary(&long);
+        assert!(cut.ends_with("Word."), "{cut}");
+        let no_sentence = summary(&"longword ".repeat(60));
+        assert!(no_sentence.ends_with("longword…"), "{no_sentence}");
+        assert!(no_sentence.chars().count() <= SUMMARY_CHARS + 1);
+        assert_eq!(summary("# Only a title\n"), "");
     }
 
     #[test]

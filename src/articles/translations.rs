@@ -30,6 +30,7 @@ pub async fn translation_family(
         family.push(ArticleSummary {
             slug: article.slug.clone(),
             title: article.title.clone(),
+            summary: super::summary_of(&article.body_markdown),
             lang: article.lang.clone(),
             category: article.category.clone(),
             category_slug: article.category_slug.clone(),
@@ -101,6 +102,7 @@ mod tests {
         ArticleSummary {
             slug: slug.into(),
             title: slug.into(),
+            summary: String::new(),
             lang: lang.into(),
             category: String::new(),
             category_slug: String::new(),

@@ -358,6 +358,7 @@ mod tests {
                         ("link", "https://example.test".into()),
                         ("subject", "Can't sign in".into()),
                         ("email", "ann@example.com".into()),
+                        ("category", "Billing".into()),
                     ],
                 );
                 assert!(!text.trim().is_empty(), "{language} {key} is empty");

@@ -87,7 +87,8 @@ const ARTICLE_COLUMNS: &str = "id, slug, lang, title, category, category_slug, t
      translation_of, updated_on, body_markdown, body_html, body_text, headings, source_path, \
      revision, view_count, modified_at";
 
-const SUMMARY_COLUMNS: &str = "slug, title, lang, category, category_slug, updated_on, modified_at";
+const SUMMARY_COLUMNS: &str = "slug, title, lang, category, category_slug, updated_on, modified_at, \
+     substr(body_markdown, 1, 1200) AS body_start";
 
 #[derive(FromRow)]
 struct ArticleRow {
@@ -156,12 +157,15 @@ struct SummaryRow {
     category_slug: String,
     updated_on: Option<String>,
     modified_at: i64,
+    /// The start of the Markdown, enough for the summary.
+    body_start: String,
 }
 
 impl From<SummaryRow> for ArticleSummary {
     fn from(row: SummaryRow) -> ArticleSummary {
         ArticleSummary {
             updated_on: display_date(row.updated_on.as_deref(), row.modified_at),
+            summary: crate::articles::summary_of(&row.body_start),
             slug: row.slug,
             title: row.title,
             lang: row.lang,

@@ -162,7 +162,8 @@
     var update = debounce(function () {
       var query = input.value;
       if (query.trim().length < 2) { show([]); return; }
-      fetchSuggestions(query, '&limit=6' + pageLanguage());
+      var category = input.getAttribute('data-category');
+      fetchSuggestions(query, '&limit=6' + pageLanguage() + (category ? '&category=' + encodeURIComponent(category) : ''));
     }, 120);
 
     input.addEventListener('input', update);
