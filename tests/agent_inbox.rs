@@ -384,7 +384,11 @@ async fn an_agent_reply_reaches_the_status_page_and_the_customer_by_email() {
         let stored = ticket(&db, filed.id).await;
         assert_eq!(stored.status, TicketStatus::Answered);
         let first_response = stored.first_responded_at.expect("first response stamped");
-        assert_eq!(stored.sla_due_at, stored.resolution_due);
+        assert_eq!(
+            stored.sla_due_at, NO_SLA_DUE,
+            "nothing is due while the ticket waits on the customer"
+        );
+        assert!(stored.sla_paused_at.is_some());
 
         let mut customer = app.customer();
         let page = customer.get(&filed.status_path).await;

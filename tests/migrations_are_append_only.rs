@@ -54,6 +54,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "39bbc34c48a7af5a1ac7acdeddc343360972cb879faeb8f4599170154bbe4bc3",
     ),
     (
+        "sqlite/0016_sla_pause.sql",
+        "3bf11642e8846bc8b388b8f175e3f510d250bc10f665770cd0f3843ff4b86512",
+    ),
+    (
         "postgres/0001_articles.sql",
         "09cc08a73d3718c00603953669221950647ef816a885e5cd2328718d21b26695",
     ),
@@ -96,6 +100,10 @@ const SHIPPED: &[(&str, &str)] = &[
     (
         "postgres/0015_lost_links.sql",
         "39bbc34c48a7af5a1ac7acdeddc343360972cb879faeb8f4599170154bbe4bc3",
+    ),
+    (
+        "postgres/0016_sla_pause.sql",
+        "3bf11642e8846bc8b388b8f175e3f510d250bc10f665770cd0f3843ff4b86512",
     ),
 ];
 

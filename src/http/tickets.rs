@@ -160,7 +160,7 @@ pub async fn ticket_reply(
     let (error, status) = if session.verify_csrf(&form.csrf_token).is_err() {
         ("error-expired-form", StatusCode::FORBIDDEN)
     } else {
-        match add_customer_reply(&state.db, &ticket, &form.body).await {
+        match add_customer_reply(&state.db, &state.config.sla, &ticket, &form.body).await {
             Ok(_) => {
                 return Ok(Redirect::to(&format!("/tickets/{token}?replied=1")).into_response());
             }

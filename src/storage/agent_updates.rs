@@ -6,6 +6,7 @@ use super::outbox::{OutgoingEmail, insert_outbox};
 use super::tickets::{insert_history, insert_message};
 use super::{Database, StorageError, now_millis, to_json_list};
 use crate::tickets::inbox::priority_rank;
+use crate::tickets::sla_clock::SlaClock;
 use crate::tickets::ticket::AuthorKind;
 use crate::tickets::{TicketPriority, TicketStatus};
 
@@ -30,7 +31,9 @@ pub struct AgentUpdate<'a> {
     pub history: Vec<String>,
     /// An email to queue (the reply to the customer).
     pub email: Option<OutgoingEmail>,
-    /// The next SLA due time after the change, as the domain computed it.
+    /// The SLA clock after the change (its due times include a new priority's), and the
+    /// next due time it gives, as the domain computed them.
+    pub clock: SlaClock,
     pub sla_due_at: i64,
 }
 
@@ -130,12 +133,19 @@ impl Database {
                 .execute(&mut *transaction)
                 .await?;
         }
-        sqlx::query("UPDATE tickets SET updated_at = $1, sla_due_at = $2 WHERE id = $3")
-            .bind(now)
-            .bind(update.sla_due_at)
-            .bind(ticket_id)
-            .execute(&mut *transaction)
-            .await?;
+        sqlx::query(
+            "UPDATE tickets SET updated_at = $1, sla_due_at = $2, first_response_due = $3, \
+             resolution_due = $4, sla_paused_at = $5, sla_paused_millis = $6 WHERE id = $7",
+        )
+        .bind(now)
+        .bind(update.sla_due_at)
+        .bind(update.clock.first_response_due)
+        .bind(update.clock.resolution_due)
+        .bind(update.clock.paused_at)
+        .bind(update.clock.paused_millis)
+        .bind(ticket_id)
+        .execute(&mut *transaction)
+        .await?;
         for change in &update.history {
             insert_history(&mut transaction, ticket_id, update.actor_email, change, now).await?;
         }

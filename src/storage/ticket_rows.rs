@@ -39,6 +39,8 @@ pub(super) struct TicketRow {
     assignee_id: Option<i64>,
     resolved_by: Option<i64>,
     sla_due_at: i64,
+    sla_paused_at: Option<i64>,
+    sla_paused_millis: i64,
 }
 
 /// Reads one column through `parse`, or names the row and column it could not read.
@@ -102,6 +104,8 @@ impl TryFrom<TicketRow> for Ticket {
             assignee_id: row.assignee_id,
             resolved_by: row.resolved_by,
             sla_due_at: row.sla_due_at,
+            sla_paused_at: row.sla_paused_at,
+            sla_paused_millis: row.sla_paused_millis,
         })
     }
 }
@@ -173,6 +177,8 @@ mod tests {
             assignee_id: None,
             resolved_by: None,
             sla_due_at: 1,
+            sla_paused_at: None,
+            sla_paused_millis: 0,
         }
     }
 

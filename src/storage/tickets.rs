@@ -8,6 +8,7 @@ use super::ticket_rows::{MessageRow, TicketRow};
 use super::{Database, StorageError, now_millis, to_json_list};
 use crate::deflection::Channel;
 use crate::tickets::inbox::priority_rank;
+use crate::tickets::sla_clock::SlaClock;
 use crate::tickets::ticket::{AuthorKind, Message, Ticket};
 use crate::tickets::{TicketPriority, TicketStatus};
 
@@ -46,13 +47,15 @@ pub struct NewTicket {
 pub struct CustomerStatusChange<'a> {
     pub status: TicketStatus,
     pub history: &'a str,
+    /// The SLA clock in the new status, and the next due time it gives.
+    pub clock: SlaClock,
     pub sla_due_at: i64,
 }
 
 const TICKET_COLUMNS: &str = "id, draft_id, status_token, name, email, subject, description, category, lang, \
      tags, matched_rules, priority, status, channel, suggestions_shown, suggestions_opened, first_response_due, \
      resolution_due, first_responded_at, resolved_at, closed_at, satisfaction, satisfaction_comment, \
-     created_at, updated_at, assignee_id, resolved_by, sla_due_at";
+     created_at, updated_at, assignee_id, resolved_by, sla_due_at, sla_paused_at, sla_paused_millis";
 
 impl Database {
     /// Stores a ticket with its first message, history, suggested articles and the
@@ -277,11 +280,16 @@ impl Database {
             Some(change) => {
                 sqlx::query(
                     "UPDATE tickets SET status = $1, resolved_at = NULL, resolved_by = NULL, updated_at = $2, \
-                     sla_due_at = $3 WHERE id = $4",
+                     sla_due_at = $3, first_response_due = $4, resolution_due = $5, sla_paused_at = $6, \
+                     sla_paused_millis = $7 WHERE id = $8",
                 )
                 .bind(change.status.as_str())
                 .bind(now)
                 .bind(change.sla_due_at)
+                .bind(change.clock.first_response_due)
+                .bind(change.clock.resolution_due)
+                .bind(change.clock.paused_at)
+                .bind(change.clock.paused_millis)
                 .bind(ticket.id)
                 .execute(&mut *transaction)
                 .await?;

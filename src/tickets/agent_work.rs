@@ -4,7 +4,8 @@
 
 use super::emails::{EmailError, EmailKind, render_email};
 use super::filing::{MAX_DESCRIPTION_CHARS, reference_of};
-use super::ticket::{Ticket, next_sla_due, status_change_line};
+use super::sla_clock::SlaClock;
+use super::ticket::{Ticket, status_change_line};
 use super::{SlaPolicy, TicketPriority, TicketStatus};
 use crate::accounts::{StaffArea, StaffUser, record_audit};
 use crate::i18n::Language;
@@ -116,6 +117,7 @@ fn status_change(
 /// first); a reply that resolves the ticket says so and asks for a rating in the same email.
 pub async fn reply_to_customer(
     db: &Database,
+    sla: &SlaPolicy,
     ticket: &Ticket,
     agent: &StaffUser,
     body: &str,
@@ -156,6 +158,7 @@ pub async fn reply_to_customer(
             internal: false,
         }),
         status: change.map(|(_, to)| to),
+        clock: clock_after(ticket, change.map(|(_, to)| to), sla),
         history,
         email: Some(email),
         ..update_by(ticket, agent)
@@ -202,11 +205,13 @@ fn update_by<'a>(ticket: &Ticket, agent: &'a StaffUser) -> AgentUpdate<'a> {
         assignee: None,
         history: Vec::new(),
         email: None,
+        clock: SlaClock::of(ticket),
         sla_due_at: ticket.sla_due_at,
     }
 }
 
-/// Stores one staff change with the next SLA due time it leads to.
+/// Stores one staff change with the next SLA due time it leads to. A status change brings
+/// its clock (see [`clock_after`]); a new priority brings its own due times.
 async fn store(
     db: &Database,
     ticket: &Ticket,
@@ -216,21 +221,30 @@ async fn store(
     let first_responded_at = ticket
         .first_responded_at
         .or(responded.then(crate::storage::now_millis));
-    let (first_response_due, resolution_due) = match &update.priority {
-        Some(priority) => (priority.first_response_due, priority.resolution_due),
-        None => (ticket.first_response_due, ticket.resolution_due),
-    };
+    let mut clock = update.clock;
+    if let Some(priority) = &update.priority {
+        clock.first_response_due = priority.first_response_due;
+        clock.resolution_due = priority.resolution_due;
+    }
+    let status = update.status.unwrap_or(ticket.status);
     let update = AgentUpdate {
-        sla_due_at: next_sla_due(
-            update.status.unwrap_or(ticket.status),
-            first_responded_at,
-            first_response_due,
-            resolution_due,
-        ),
+        clock,
+        sla_due_at: clock.next_due(status, first_responded_at),
         ..update.clone()
     };
     db.apply_agent_update(ticket.id, &update).await?;
     Ok(())
+}
+
+/// The ticket's SLA clock once it is in `status`: stopped while waiting on the customer,
+/// postponed or done, running again with the business time it had left (see
+/// [`crate::tickets::sla_clock`]).
+fn clock_after(ticket: &Ticket, status: Option<TicketStatus>, sla: &SlaPolicy) -> SlaClock {
+    let clock = SlaClock::of(ticket);
+    match status {
+        Some(status) => clock.in_status(status, crate::storage::now_millis(), sla),
+        None => clock,
+    }
 }
 
 /// Stores one staff change to a ticket (with its history) and records it in the audit log
@@ -253,6 +267,7 @@ async fn apply_and_audit(
 /// returns whether anything changed (the same status is not a change).
 pub async fn change_status(
     db: &Database,
+    sla: &SlaPolicy,
     ticket: &Ticket,
     agent: &StaffUser,
     next: TicketStatus,
@@ -268,6 +283,7 @@ pub async fn change_status(
     };
     let update = AgentUpdate {
         status: Some(to),
+        clock: clock_after(ticket, Some(to), sla),
         history: vec![change.clone()],
         email,
         ..update_by(ticket, agent)
@@ -454,6 +470,7 @@ pub struct BulkOutcome {
 /// Each resolved ticket's customer gets the resolved email (`links`).
 pub async fn apply_bulk_action(
     db: &Database,
+    sla: &SlaPolicy,
     agent: &StaffUser,
     ticket_ids: &[i64],
     action: &BulkAction,
@@ -469,7 +486,7 @@ pub async fn apply_bulk_action(
             }
             if let Some(status) = action.status {
                 let ticket = find(db, id).await?;
-                changed |= change_status(db, &ticket, agent, status, links).await?;
+                changed |= change_status(db, sla, &ticket, agent, status, links).await?;
             }
             if let Some(tag) = &action.add_tag {
                 let ticket = find(db, id).await?;

@@ -1,5 +1,7 @@
 //! After filing: the customer's replies, their satisfaction rating, and closing resolved tickets.
 
+use super::sla::SlaPolicy;
+use super::sla_clock::SlaClock;
 use super::ticket::{Ticket, next_sla_due, status_change_line};
 use super::{TicketStatus, filing::MAX_DESCRIPTION_CHARS};
 use crate::storage::{CustomerStatusChange, Database, StorageError, now_millis};
@@ -35,6 +37,7 @@ impl ConversationError {
 /// Adds a customer's reply; an answered or resolved ticket reopens. Returns the new status.
 pub async fn add_customer_reply(
     db: &Database,
+    sla: &SlaPolicy,
     ticket: &Ticket,
     body: &str,
 ) -> Result<TicketStatus, ConversationError> {
@@ -51,15 +54,15 @@ pub async fn add_customer_reply(
     }
     let next = status.reopened_by_customer_reply();
     let history = status_change_line(status, next, Some("customer replied"));
-    let change = (next != status).then(|| CustomerStatusChange {
-        status: next,
-        history: &history,
-        sla_due_at: next_sla_due(
-            next,
-            ticket.first_responded_at,
-            ticket.first_response_due,
-            ticket.resolution_due,
-        ),
+    let change = (next != status).then(|| {
+        // Reopened: the SLA clock runs again with the time it had left.
+        let clock = SlaClock::of(ticket).in_status(next, now_millis(), sla);
+        CustomerStatusChange {
+            status: next,
+            history: &history,
+            clock,
+            sla_due_at: clock.next_due(next, ticket.first_responded_at),
+        }
     });
     db.add_customer_reply(ticket, body, change).await?;
     Ok(next)

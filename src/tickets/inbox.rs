@@ -304,7 +304,8 @@ pub struct SlaClock {
     pub due_at: i64,
     /// When the target was met (first reply, resolution), if it was.
     pub met_at: Option<i64>,
-    /// `met`, `met-late`, `breached`, `due-soon`, `on-track` or `stopped` (closed unresolved).
+    /// `met`, `met-late`, `breached`, `due-soon`, `on-track`, `paused` (the clock is stopped
+    /// while the ticket waits on the customer) or `stopped` (closed unresolved).
     pub state: &'static str,
     /// e.g. `2h 5m left`, `overdue by 1d 3h`, `met 20m before due`.
     pub summary: String,
@@ -318,22 +319,44 @@ pub fn sla_clocks(ticket: &Ticket, now: i64) -> [SlaClock; 2] {
         _ => None,
     };
     let stopped = status == TicketStatus::Closed && resolved_at.is_none();
+    // While the clock is stopped (waiting on the customer, postponed), an open target shows
+    // what it had left when it stopped.
+    let at = ticket.sla_paused_at.map_or(now, |since| since.min(now));
+    let paused = ticket.sla_paused_at.is_some() && !stopped;
     [
-        clock(
-            "first response",
-            ticket.first_response_due,
-            ticket.first_responded_at,
-            false,
-            now,
+        pausable(
+            clock(
+                "first response",
+                ticket.first_response_due,
+                ticket.first_responded_at,
+                false,
+                at,
+            ),
+            paused,
         ),
-        clock(
-            "resolution",
-            ticket.resolution_due,
-            resolved_at,
-            stopped,
-            now,
+        pausable(
+            clock(
+                "resolution",
+                ticket.resolution_due,
+                resolved_at,
+                stopped,
+                at,
+            ),
+            paused,
         ),
     ]
+}
+
+/// An open target of a stopped clock says so.
+fn pausable(clock: SlaClock, paused: bool) -> SlaClock {
+    if !paused || matches!(clock.state, "met" | "met-late" | "stopped") {
+        return clock;
+    }
+    SlaClock {
+        state: "paused",
+        summary: format!("paused, {}", clock.summary),
+        ..clock
+    }
 }
 
 /// Where the next due time of an inbox line stands at `now`: `none` (no clock runs),

@@ -14,6 +14,7 @@ pub mod lost_links;
 pub mod model;
 pub mod rules;
 pub mod sla;
+pub mod sla_clock;
 pub mod ticket;
 pub mod ticket_view;
 

@@ -290,6 +290,38 @@ impl Calendar {
         self.working[day_index(date.weekday())] && !self.holidays.contains(&date)
     }
 
+    fn between(&self, from: Timestamp, to: Timestamp) -> Duration {
+        if to <= from {
+            return Duration::ZERO;
+        }
+        let real = Duration::try_from(to.duration_since(from)).unwrap_or(Duration::ZERO);
+        if self.mode == BusinessHours::AroundTheClock {
+            return real;
+        }
+        let mut counted = Duration::ZERO;
+        let mut date = from.to_zoned(self.tz.clone()).date();
+        let last = to.to_zoned(self.tz.clone()).date();
+        while date <= last {
+            if self.is_working_day(date) {
+                let open = date.to_datetime(self.start).to_zoned(self.tz.clone());
+                let close = date.to_datetime(self.end).to_zoned(self.tz.clone());
+                if let (Ok(open), Ok(close)) = (open, close) {
+                    let start = from.max(open.timestamp());
+                    let end = to.min(close.timestamp());
+                    if start < end {
+                        counted +=
+                            Duration::try_from(end.duration_since(start)).unwrap_or(Duration::ZERO);
+                    }
+                }
+            }
+            match date.tomorrow() {
+                Ok(next) => date = next,
+                Err(_) => break,
+            }
+        }
+        counted
+    }
+
     fn add(&self, start: Timestamp, duration: Duration) -> Timestamp {
         let Ok(mut remaining) = SignedDuration::try_from(duration) else {
             return Timestamp::MAX;
@@ -374,6 +406,12 @@ impl SlaPolicy {
     /// [`Timestamp::MAX`].
     pub fn add_business_time(&self, start: Timestamp, duration: Duration) -> Timestamp {
         self.calendar().add(start, duration)
+    }
+
+    /// The business time between `from` and `to` (zero when `to` is not after `from`): what
+    /// [`add_business_time`](Self::add_business_time) would have to add to `from` to reach `to`.
+    pub fn business_time_between(&self, from: Timestamp, to: Timestamp) -> Duration {
+        self.calendar().between(from, to)
     }
 
     /// The length of one business day (`1d`): the working hours of one day,
@@ -701,6 +739,27 @@ mod tests {
         );
         let high = policy.due_times(High, friday);
         assert_eq!(in_riga(high.resolution_due), "Sat 2025-03-08 16:30 +02:00");
+    }
+
+    #[test]
+    fn business_time_between_two_moments_undoes_adding_it() {
+        let policy = SlaPolicy::default();
+        let friday = riga("2025-06-06T16:00");
+        let tuesday = riga("2025-06-10T11:30");
+        let between = policy.business_time_between(friday, tuesday);
+        // Friday 16–17, Monday 9–17, Tuesday 9–11:30.
+        assert_eq!(between, Duration::from_secs((60 + 8 * 60 + 150) * 60));
+        assert_eq!(policy.add_business_time(friday, between), tuesday);
+        assert_eq!(
+            policy.business_time_between(tuesday, friday),
+            Duration::ZERO
+        );
+        let saturday = riga("2025-06-07T10:00");
+        let sunday = riga("2025-06-08T18:00");
+        assert_eq!(
+            policy.business_time_between(saturday, sunday),
+            Duration::ZERO
+        );
     }
 
     #[test]

@@ -44,6 +44,11 @@ pub struct Ticket {
     pub resolved_by: Option<i64>,
     /// The next SLA due time, [`NO_SLA_DUE`] when no clock runs (resolved or closed).
     pub sla_due_at: i64,
+    /// When the SLA clock stopped (waiting on the customer, postponed, done); `None` while it
+    /// runs (see [`super::sla_clock`]).
+    pub sla_paused_at: Option<i64>,
+    /// Time the clock spent stopped before `sla_paused_at`, in milliseconds.
+    pub sla_paused_millis: i64,
 }
 
 impl Ticket {

@@ -354,9 +354,16 @@ pub(super) async fn bulk_action(
         ));
     }
     let links = reply_links(&state);
-    let outcome = apply_bulk_action(&state.db, &session.user, &ticket_ids, &action, &links)
-        .await
-        .map_err(work_error)?;
+    let outcome = apply_bulk_action(
+        &state.db,
+        &state.config.sla,
+        &session.user,
+        &ticket_ids,
+        &action,
+        &links,
+    )
+    .await
+    .map_err(work_error)?;
     // Only a path inside the inbox: never an open redirect.
     let back = if return_to.starts_with("/agent") && !return_to.starts_with("/agent/") {
         return_to

@@ -24,6 +24,7 @@ use crate::tickets::agent_work::{
 };
 use crate::tickets::canned::{CannedError, FilledCanned, canned_reply};
 use crate::tickets::filing::reference_of;
+use crate::tickets::sla_clock::SlaClock;
 use crate::tickets::ticket_view::ticket_view;
 use crate::tickets::{Ticket, TicketPriority, TicketStatus};
 
@@ -201,6 +202,13 @@ async fn render_ticket(
     let tags = &ticket.tags;
     let reference = reference_of(ticket.id);
     let editor = session.user.may_enter(StaffArea::Editor);
+    let now = now_millis();
+    let clock = SlaClock::of(ticket);
+    let sla_pause = context! {
+        since => clock.paused_at.filter(|_| matches!(status, TicketStatus::Answered | TicketStatus::Postponed)).map(format_time),
+        total => crate::display::duration(i64::try_from(clock.paused_until(now).as_millis()).unwrap_or(i64::MAX)),
+        ever => clock.paused_at.is_some() || clock.paused_millis > 0,
+    };
     render_staff_page(
         state,
         session,
@@ -220,7 +228,7 @@ async fn render_ticket(
                 satisfaction_comment => &ticket.satisfaction_comment,
             },
             status_link => ticket.status_link(&base_url),
-            base_url, messages, articles, history, clocks, previous, canned, article_results,
+            base_url, messages, articles, history, clocks, sla_pause, previous, canned, article_results,
             search => extras.search, reply_text => extras.reply_text, note_text => extras.note_text,
             notice => extras.notice, error => extras.error,
             statuses => TicketStatus::ALL.map(TicketStatus::as_str),
@@ -357,7 +365,17 @@ pub(super) async fn reply(
         ),
     };
     let links = reply_links(&state);
-    match reply_to_customer(&state.db, &ticket, &session.user, &form.body, next, &links).await {
+    match reply_to_customer(
+        &state.db,
+        &state.config.sla,
+        &ticket,
+        &session.user,
+        &form.body,
+        next,
+        &links,
+    )
+    .await
+    {
         Ok(_) => Ok(back_to_ticket(id, "reply")),
         Err(error) => {
             let extras = TicketPageExtras {
@@ -412,7 +430,15 @@ pub(super) async fn update_status(
     let status = TicketStatus::parse(form.value.trim())
         .ok_or_else(|| HttpError::BadRequest(format!("Unknown status {:?}.", form.value)))?;
     let links = reply_links(&state);
-    let result = change_status(&state.db, &ticket, &session.user, status, &links).await;
+    let result = change_status(
+        &state.db,
+        &state.config.sla,
+        &ticket,
+        &session.user,
+        status,
+        &links,
+    )
+    .await;
     answer_change(&state, &session, &ticket, result, "status").await
 }
 
