@@ -1241,3 +1241,396 @@ async fn admin_reads_the_deflection_dashboard_with_charts_beside_their_tables() 
     browser.close().await;
     portal.shut_down().await;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Accessibility (axe-core) and phone layouts of the staff pages
+// ---------------------------------------------------------------------------------------------
+
+/// axe-core, installed by `npm ci --prefix tests/accessibility` (`.ci/run` does this).
+fn axe_source() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/accessibility/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&path).unwrap_or_else(|error| {
+        panic!(
+            "cannot read {} ({error}): install axe-core with \
+             `npm ci --prefix tests/accessibility` (.ci/run does this)",
+            path.display()
+        )
+    })
+}
+
+/// Where the stories of this section keep their screenshots.
+fn screen_path(name: &str) -> PathBuf {
+    std::env::temp_dir().join("screens").join(name)
+}
+
+/// A page's axe-core violations, one line each: rule, impact, help and the elements.
+async fn axe_violations(browser: &Browser, axe: &str) -> Vec<String> {
+    let script = format!(
+        "{axe}\n;return axe.run(document).then(function (r) {{ return {{ \
+         checked: r.passes.length + r.violations.length, \
+         violations: r.violations.map(function (v) {{ return v.id + ' (' + v.impact + '): ' + \
+         v.help + ' at ' + v.nodes.map(function (n) {{ return n.target.join(' '); }}).join(', '); }}) }}; }});"
+    );
+    let found = browser.script(&script).await;
+    let checked = found["checked"].as_u64().unwrap_or_default();
+    assert!(
+        checked >= 10,
+        "axe-core checked only {checked} rules on the page: {found}"
+    );
+    found["violations"]
+        .as_array()
+        .unwrap_or_else(|| panic!("axe.run lists the violations, got {found}"))
+        .iter()
+        .map(|line| line.as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// Opens every kind of page a customer or a staff member meets and collects axe-core's
+/// violations on each, as "page: violation" lines.
+async fn audit_every_page(browser: &Browser, portal: &Portal, window: &str) -> Vec<String> {
+    let axe = axe_source();
+    let mut problems = Vec::new();
+    let mut audit = async |name: &str, ready: &str| {
+        browser.wait_for_css(ready).await;
+        for violation in axe_violations(browser, &axe).await {
+            problems.push(format!("[{window}] {name}: {violation}"));
+        }
+        browser
+            .save_screenshot(&screen_path(&format!(
+                "{window}-{}.png",
+                name.replace(' ', "-")
+            )))
+            .await;
+    };
+
+    browser.goto(&portal.url("/en")).await;
+    audit("home", "form[role=search], .hero").await;
+    browser
+        .goto(&portal.url("/en/articles/reset-your-password"))
+        .await;
+    audit("article", "h1#article-title").await;
+    browser.goto(&portal.url("/en/search?q=password")).await;
+    audit("search", ".search-results").await;
+    browser.goto(&portal.url("/en/request/new")).await;
+    audit("request form", "form#request-form").await;
+    // The review step: the form sent without typing (so nothing was seen), as without scripts.
+    browser
+        .script(
+            "document.getElementById('email').value = 'pat@example.com'; \
+             document.getElementById('subject').value = 'I forgot my password'; \
+             document.getElementById('description').value = 'I cannot sign in, it says wrong password'; \
+             document.getElementById('request-form').submit(); return true;",
+        )
+        .await;
+    audit("review step", ".review-list").await;
+
+    let filed = file_ticket_through_the_api(
+        portal,
+        serde_json::json!({
+            "name": "Ada Customer",
+            "email": "ada@example.com",
+            "subject": "Where do I download my invoices?",
+            "description": "I need last month's invoices as PDF files for my accountant."
+        }),
+    )
+    .await;
+    let status_url = filed["status_url"].as_str().expect("status URL");
+    let token = status_url.rsplit('/').next().expect("token");
+    browser
+        .goto(&portal.url(&format!("/tickets/{token}")))
+        .await;
+    audit("status page", ".conversation, .ticket-facts").await;
+
+    browser.goto(&portal.url("/login?next=/agent")).await;
+    audit("sign-in", "form.stacked-form").await;
+    sign_in_in_the_browser(browser, "admin@example.com").await;
+    audit("inbox", ".inbox-table").await;
+    browser
+        .click_css(".inbox-table a[href^='/agent/tickets/']")
+        .await;
+    audit("ticket page", "#reply-body").await;
+    browser.goto(&portal.url("/editor")).await;
+    audit("editor list", ".editor-articles").await;
+    browser
+        .goto(&portal.url("/editor/articles/reset-your-password/edit"))
+        .await;
+    audit("editor form", "#article-form").await;
+    browser.goto(&portal.url("/admin?range=30")).await;
+    audit("dashboard", "#chart-ticket-volume-title").await;
+    // One day: yesterday, which the sample history fills.
+    let yesterday = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+        .yesterday()
+        .expect("a date");
+    browser
+        .goto(&portal.url(&format!(
+            "/admin?range=custom&from={yesterday}&to={yesterday}"
+        )))
+        .await;
+    audit("dashboard of one day", "#chart-ticket-volume-title").await;
+    browser
+        .script("document.getElementById('rate-heading').scrollIntoView(); return true;")
+        .await;
+    browser
+        .save_screenshot(&screen_path(&format!(
+            "{window}-dashboard-one-day-charts.png"
+        )))
+        .await;
+    browser.goto(&portal.url("/admin?range=30")).await;
+    browser.wait_for_css("#rate-heading").await;
+    browser
+        .script("document.getElementById('rate-heading').scrollIntoView(); return true;")
+        .await;
+    browser
+        .save_screenshot(&screen_path(&format!("{window}-dashboard-charts.png")))
+        .await;
+    problems
+}
+
+async fn portal_with_an_admin_and_history() -> Portal {
+    let portal = Portal::start().await;
+    add_staff_user(
+        &portal,
+        "admin@example.com",
+        "Ada Admin",
+        answerdesk::accounts::Role::Admin,
+    )
+    .await;
+    common::history::seed_dashboard_sample(&portal.db, 60).await;
+    portal
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_passes_the_axe_core_accessibility_checks_on_a_desktop_and_a_phone() {
+    let mut problems = Vec::new();
+    for (window, phone) in [("desktop", false), ("phone", true)] {
+        let browser = if phone {
+            Browser::start_phone().await
+        } else {
+            Browser::start_sized(1366, 900, false).await
+        };
+        let mut portal = portal_with_an_admin_and_history().await;
+        problems.extend(audit_every_page(&browser, &portal, window).await);
+        browser.close().await;
+        portal.shut_down().await;
+    }
+    assert!(
+        problems.is_empty(),
+        "axe-core found {} violation(s):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+/// How far the page is wider than the phone's screen (0 when nothing sticks out sideways),
+/// and the elements that stick out (outside boxes that scroll on their own). The layout
+/// width is the one to compare with: a phone zooms out to show a page wider than its screen,
+/// which widens `innerWidth` to match.
+async fn horizontal_overflow(browser: &Browser) -> (f64, Vec<String>) {
+    let found = browser
+        .script(
+            "var width = Math.min(window.innerWidth, document.documentElement.clientWidth, screen.width); \
+             var out = []; \
+             document.querySelectorAll('body *').forEach(function (e) { \
+               var r = e.getBoundingClientRect(); \
+               if (r.width === 0 || r.right <= width + 1) { return; } \
+               for (var p = e.parentElement; p && p !== document.body; p = p.parentElement) { \
+                 var o = getComputedStyle(p).overflowX; \
+                 if (o === 'auto' || o === 'scroll' || o === 'hidden') { return; } \
+               } \
+               out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + \
+                 (typeof e.className === 'string' && e.className.trim() ? '.' + e.className.trim().split(/\\s+/).join('.') : '') + \
+                 ' to ' + Math.round(r.right) + ' px'); \
+             }); \
+             return [document.documentElement.scrollWidth - width, out.slice(0, 8)];",
+        )
+        .await;
+    let overflow = found[0].as_f64().expect("a number");
+    let elements = found[1]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|e| e.as_str().unwrap_or_default().to_owned())
+        .collect();
+    (overflow, elements)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_phone_the_staff_pages_fit_the_screen_and_the_inbox_is_a_list_of_cards() {
+    let browser = Browser::start_phone().await;
+    let mut portal = portal_with_an_admin_and_history().await;
+    file_ticket_through_the_api(
+        &portal,
+        serde_json::json!({
+            "name": "Ada Customer",
+            "email": "ada.customer.with.a.long.address@example.com",
+            "subject": "Where do I download my invoices as PDF files for my accountant?",
+            "description": "I need last month's invoices as PDF files for my accountant."
+        }),
+    )
+    .await;
+
+    browser.goto(&portal.url("/login")).await;
+    browser.wait_for_css("form.stacked-form").await;
+    let field = browser.rect("#email").await;
+    assert!(
+        field.right - field.left >= 300.0,
+        "the sign-in fields span the phone's width: {field:?}"
+    );
+    browser
+        .save_screenshot(&screen_path("phone-sign-in.png"))
+        .await;
+    browser.goto(&portal.url("/agent")).await;
+    sign_in_in_the_browser(&browser, "admin@example.com").await;
+    browser.wait_for_css(".inbox-table").await;
+
+    let mut overflowing = Vec::new();
+    let mut check = async |name: &str| {
+        let (overflow, elements) = horizontal_overflow(&browser).await;
+        if overflow > 0.0 || !elements.is_empty() {
+            overflowing.push(format!(
+                "{name}: {overflow} px wider than the screen, because of {elements:?}"
+            ));
+        }
+        browser
+            .save_screenshot(&screen_path(&format!("phone-{name}.png")))
+            .await;
+    };
+    check("inbox").await;
+    // A card per ticket: the row is as wide as the screen allows, its header row hidden.
+    let row = browser.rect(".inbox-row").await;
+    let header_height = browser
+        .script(
+            "return document.querySelector('.inbox-table thead').getBoundingClientRect().height;",
+        )
+        .await
+        .as_f64()
+        .expect("a number");
+    let card = row.right <= f64::from(PHONE_SIZE.0) && row.bottom - row.top > 100.0;
+    let mut problems = Vec::new();
+    if !card || header_height > 1.0 {
+        problems.push(format!(
+            "the ticket is not a card: {row:?}, column headings {header_height} px high"
+        ));
+    }
+    browser
+        .click_css(".inbox-table a[href^='/agent/tickets/']")
+        .await;
+    browser.wait_for_css("#reply-body").await;
+    check("ticket").await;
+    browser.goto(&portal.url("/editor")).await;
+    browser.wait_for_css(".editor-articles").await;
+    check("editor-list").await;
+    browser
+        .goto(&portal.url("/editor/articles/reset-your-password/edit"))
+        .await;
+    browser.wait_for_css("#article-form").await;
+    check("editor-form").await;
+    browser.goto(&portal.url("/admin?range=30")).await;
+    browser.wait_for_css("#table-priorities").await;
+    check("dashboard").await;
+    problems.extend(overflowing);
+    assert!(
+        problems.is_empty(),
+        "on a 390 px phone:\n{}",
+        problems.join("\n")
+    );
+
+    // Wide tables scroll in their own labelled box, which the keyboard can reach.
+    let boxes = browser
+        .script(
+            "return Array.from(document.querySelectorAll('.table-scroll, .admin-table-scroll')).map(function (b) { \
+             return [b.getAttribute('tabindex'), b.getAttribute('role'), b.getAttribute('aria-label') || '']; });",
+        )
+        .await;
+    let boxes = boxes.as_array().expect("a list");
+    assert!(boxes.len() >= 4, "{boxes:?}");
+    for entry in boxes {
+        assert_eq!(entry[0], "0", "focusable: {entry}");
+        assert_eq!(entry[1], "region", "a region: {entry}");
+        assert!(
+            !entry[2].as_str().unwrap_or_default().is_empty(),
+            "labelled: {entry}"
+        );
+    }
+    browser.close().await;
+    portal.shut_down().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sign_in_page_is_styled_on_a_desktop_and_the_editor_picks_categories_by_language() {
+    let browser = Browser::start_sized(1366, 900, false).await;
+    let mut portal = Portal::start().await;
+    add_staff_user(
+        &portal,
+        "editor@example.com",
+        "Ed Editor",
+        answerdesk::accounts::Role::Editor,
+    )
+    .await;
+    browser.goto(&portal.url("/login?next=/editor")).await;
+    browser.wait_for_css("form.stacked-form").await;
+    // The form's styles reach the page: full-width fields of a comfortable height.
+    let field = browser.rect("#email").await;
+    assert!(
+        field.right - field.left >= 300.0 && field.bottom - field.top >= 36.0,
+        "{field:?}"
+    );
+    browser
+        .save_screenshot(&screen_path("desktop-sign-in.png"))
+        .await;
+    sign_in_in_the_browser(&browser, "editor@example.com").await;
+    browser.wait_for_css(".editor-articles").await;
+    browser.goto(&portal.url("/editor/articles/new")).await;
+    browser.wait_for_css("#article-form").await;
+
+    // The new-category field shows only with "New category…" chosen.
+    let hidden = "return document.getElementById('new-category-field').hidden;";
+    assert_eq!(browser.script(hidden).await, true);
+    let options = "return Array.from(document.getElementById('category').options).map(function (o) { return o.value; });";
+    let english = browser.script(options).await;
+    assert!(
+        english
+            .as_array()
+            .expect("options")
+            .iter()
+            .any(|o| o == "Invoices and quotes"),
+        "{english}"
+    );
+    // Changing the language swaps in that language's categories.
+    browser
+        .script(
+            "var lang = document.getElementById('lang'); lang.value = 'lv'; \
+             lang.dispatchEvent(new Event('input')); return true;",
+        )
+        .await;
+    let latvian = browser.script(options).await;
+    let latvian = latvian.as_array().expect("options");
+    assert!(
+        latvian.iter().any(|o| o == "Norēķini un abonements"),
+        "{latvian:?}"
+    );
+    assert!(
+        !latvian.iter().any(|o| o == "Invoices and quotes"),
+        "{latvian:?}"
+    );
+    browser
+        .script(
+            "var select = document.getElementById('category'); select.value = '+new'; \
+             select.dispatchEvent(new Event('change')); return true;",
+        )
+        .await;
+    assert_eq!(browser.script(hidden).await, false);
+    browser
+        .save_screenshot(&screen_path("desktop-editor-new-category.png"))
+        .await;
+    browser.goto(&portal.url("/editor?sort=views")).await;
+    browser.wait_for_css("th[aria-sort='descending']").await;
+    browser
+        .save_screenshot(&screen_path("desktop-editor-list.png"))
+        .await;
+    browser.close().await;
+    portal.shut_down().await;
+}

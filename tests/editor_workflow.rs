@@ -105,7 +105,7 @@ async fn create(
             &[
                 ("title", title),
                 ("slug", ""),
-                ("category", "Invoices"),
+                ("category", "Invoices and quotes"),
                 ("tags", "Billing, Test"),
                 ("aliases", "first alias\nsecond alias"),
                 ("lang", "en"),
@@ -765,6 +765,12 @@ async fn invalid_fields_come_back_with_everything_typed_and_a_422() {
         }
         assert!(response.body.contains("slug-error"));
         assert!(response.body.contains("lang-error"));
+        assert!(
+            response
+                .body
+                .contains("name=\"new_category\" value=\"Invoices\""),
+            "a category the (unknown) language does not use comes back as a new one, kept"
+        );
         assert!(response.body.contains("No article has the slug"));
 
         // Taking another article's slug is refused too, when editing.
@@ -967,6 +973,318 @@ async fn agents_and_customers_cannot_use_the_editor() {
         assert_eq!(preview.status, StatusCode::FORBIDDEN);
         let mut admin = app.sign_in_as("admin").await;
         assert_eq!(admin.get("/editor").await.status, StatusCode::OK);
+        shut_down(app).await;
+    }
+}
+
+/// The `<option>` values of the category select on an editor page.
+fn category_options(page: &str) -> Vec<String> {
+    let select = page
+        .split("<select id=\"category\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</select>").next())
+        .expect("the form has a category select");
+    select
+        .split("<option value=\"")
+        .skip(1)
+        .map(|option| option.split('"').next().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// The new-article form's fields with the given category choice.
+fn new_article_fields<'a>(
+    title: &'a str,
+    lang: &'a str,
+    category: &'a str,
+    new_category: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("title", title),
+        ("slug", ""),
+        ("category", category),
+        ("new_category", new_category),
+        ("tags", ""),
+        ("aliases", ""),
+        ("lang", lang),
+        ("translation_of", ""),
+        ("body", "Some helpful words."),
+        ("action", "publish"),
+    ]
+}
+
+#[tokio::test]
+async fn editor_picks_a_category_of_the_language_and_a_typo_never_makes_a_new_one() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        let backend = app.backend;
+        let mut editor = app.sign_in_as("editor").await;
+
+        // The form offers the English categories, no category, and an explicit new one.
+        let form = editor.get("/editor/articles/new").await;
+        assert_eq!(form.status, StatusCode::OK);
+        let options = category_options(&form.body);
+        assert_eq!(options.first().map(String::as_str), Some(""), "no category");
+        assert_eq!(options.last().map(String::as_str), Some("+new"));
+        assert!(
+            options.contains(&"Invoices and quotes".to_owned()),
+            "{options:?}"
+        );
+        assert!(
+            !options.contains(&"Norēķini un abonements".to_owned()),
+            "another language's categories are not offered: {options:?}"
+        );
+        assert!(form.body.contains("name=\"new_category\""));
+
+        // Without scripts, a preview in Latvian lists the Latvian categories.
+        let mut latvian = new_article_fields("Rēķins", "lv", "", "");
+        latvian.retain(|(name, _)| *name != "action");
+        latvian.push(("action", "preview"));
+        let preview = editor.post_form("/editor/articles", &latvian).await;
+        assert_eq!(preview.status, StatusCode::OK, "[{backend}]");
+        let options = category_options(&preview.body);
+        assert!(
+            options.contains(&"Norēķini un abonements".to_owned()),
+            "{options:?}"
+        );
+        assert!(!options.contains(&"Invoices and quotes".to_owned()));
+
+        // A typo is refused with a message naming the field; nothing is stored.
+        let typo = editor
+            .post_form(
+                "/editor/articles",
+                &new_article_fields("Pay by card", "en", "Invoices and quote", ""),
+            )
+            .await;
+        assert_eq!(typo.status, StatusCode::UNPROCESSABLE_ENTITY, "[{backend}]");
+        assert!(typo.body.contains("id=\"category-error\""), "{}", typo.body);
+        assert!(
+            typo.body
+                .contains("Category: no en article uses the category")
+        );
+        assert!(stored(&app, "pay-by-card").await.is_none());
+
+        // A new name typed while an existing category is picked is not quietly dropped.
+        let mixed = editor
+            .post_form(
+                "/editor/articles",
+                &new_article_fields("Pay by card", "en", "Invoices and quotes", "Cards"),
+            )
+            .await;
+        assert_eq!(mixed.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(mixed.body.contains("id=\"new_category-error\""));
+
+        // "New category…" without a name.
+        let unnamed = editor
+            .post_form(
+                "/editor/articles",
+                &new_article_fields("Pay by card", "en", "+new", "  "),
+            )
+            .await;
+        assert_eq!(unnamed.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(unnamed.body.contains("Name the new category"));
+
+        // A category spelled differently (case) is the existing one, spelled as it is.
+        let spelled = editor
+            .post_form(
+                "/editor/articles",
+                &new_article_fields("Pay by card", "en", "invoices AND quotes", ""),
+            )
+            .await;
+        assert_eq!(spelled.status, StatusCode::SEE_OTHER, "{}", spelled.body);
+        let article = stored(&app, "pay-by-card").await.expect("stored");
+        assert_eq!(article.category, "Invoices and quotes");
+
+        // The explicit choice creates a new category, offered from then on.
+        let created = editor
+            .post_form(
+                "/editor/articles",
+                &new_article_fields("Quetzalpay payouts", "en", "+new", "Quetzalpay"),
+            )
+            .await;
+        assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+        let article = stored(&app, "quetzalpay-payouts").await.expect("stored");
+        assert_eq!(article.category, "Quetzalpay");
+        let edit = editor.get("/editor/articles/quetzalpay-payouts/edit").await;
+        let options = category_options(&edit.body);
+        assert!(options.contains(&"Quetzalpay".to_owned()));
+        assert!(
+            edit.body.contains("<option value=\"Quetzalpay\" selected>"),
+            "the article's category is chosen"
+        );
+        // "New category…" with a name that exists is that category, not a second one.
+        let again = editor
+            .post_form(
+                "/editor/articles",
+                &new_article_fields("Quetzalpay refunds", "en", "+new", "quetzalpay"),
+            )
+            .await;
+        assert_eq!(again.status, StatusCode::SEE_OTHER);
+        let article = stored(&app, "quetzalpay-refunds").await.expect("stored");
+        assert_eq!(article.category, "Quetzalpay");
+        shut_down(app).await;
+    }
+}
+
+/// A ticket filed (yesterday) by a customer who had opened `opened`.
+fn ticket_after_reading(token: &str, opened: &str) -> answerdesk::storage::NewTicket {
+    use answerdesk::deflection::Channel;
+    use answerdesk::tickets::ticket::{filed_line, next_sla_due};
+    use answerdesk::tickets::{TicketPriority, TicketStatus};
+    let now = answerdesk::storage::now_millis();
+    let due = now + 86_400_000;
+    answerdesk::storage::NewTicket {
+        draft_id: None,
+        status_token: format!("{token:0>48}"),
+        name: "Ann".into(),
+        email: "ann@example.com".into(),
+        subject: "Help".into(),
+        description: "Please help".into(),
+        category: String::new(),
+        lang: "en".into(),
+        tags: vec![],
+        matched_rules: vec![],
+        priority: TicketPriority::Medium,
+        status: TicketStatus::New,
+        channel: Channel::WebForm,
+        first_response_due: due,
+        resolution_due: due,
+        sla_due_at: next_sla_due(TicketStatus::New, None, due, due),
+        suggested_articles: vec![opened.to_owned()],
+        opened_articles: vec![opened.to_owned()],
+        history: filed_line(Channel::WebForm, TicketPriority::Medium, &[], &[]),
+        created_at: now - 86_400_000,
+    }
+}
+
+/// The article slugs of the editors' list page, top to bottom.
+fn listed_slugs(page: &str) -> Vec<String> {
+    page.split("<a href=\"/editor/articles/")
+        .skip(1)
+        .filter_map(|rest| rest.split("/edit\"").next())
+        .filter(|slug| !slug.contains('"') && *slug != "new")
+        .map(str::to_owned)
+        .collect()
+}
+
+#[tokio::test]
+async fn the_article_list_shows_views_votes_and_tickets_after_reading_and_sorts_by_them() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        let backend = app.backend;
+        let mut editor = app.sign_in_as("editor").await;
+        let event = |kind: EventKind, slug: &str| EventRow {
+            kind,
+            occurred_at: answerdesk::storage::now_millis(),
+            article_slug: Some(slug.to_owned()),
+            ..EventRow::default()
+        };
+        let mut events = Vec::new();
+        events.extend((0..5).map(|_| event(EventKind::ArticleViewed, "connect-paypal")));
+        events.extend((0..2).map(|_| event(EventKind::ArticleViewed, "connect-stripe")));
+        events.push(event(EventKind::ArticleViewed, "change-your-plan"));
+        events.push(event(EventKind::HelpfulYes, "connect-stripe"));
+        events.extend((0..3).map(|_| event(EventKind::HelpfulNo, "change-your-plan")));
+        app.state.db.insert_events(&events).await.expect("events");
+        let email = |_| {
+            Ok::<_, answerdesk::storage::StorageError>(answerdesk::storage::OutgoingEmail {
+                recipient: "ann@example.com".into(),
+                subject: "s".into(),
+                body: "b".into(),
+            })
+        };
+        for token in ["t1", "t2"] {
+            app.state
+                .db
+                .insert_ticket(&ticket_after_reading(token, "connect-stripe"), email)
+                .await
+                .expect("ticket");
+        }
+
+        // Most viewed first, the figures in their own columns.
+        let by_views = editor.get("/editor?lang=en&sort=views").await;
+        assert_eq!(
+            by_views.status,
+            StatusCode::OK,
+            "[{backend}] {}",
+            by_views.body
+        );
+        let slugs = listed_slugs(&by_views.body);
+        assert_eq!(
+            slugs[..3],
+            ["connect-paypal", "connect-stripe", "change-your-plan"],
+            "[{backend}]"
+        );
+        let row = by_views
+            .body
+            .split("/editor/articles/connect-stripe/edit")
+            .nth(1)
+            .and_then(|rest| rest.split("</tr>").next())
+            .expect("the row");
+        for cell in [
+            "data-label=\"Views\">2<",
+            "data-label=\"Helpful\">1<",
+            "data-label=\"Not helpful\">0<",
+            "data-label=\"Tickets after reading\">2<",
+        ] {
+            assert!(row.contains(cell), "[{backend}] {cell} in {row}");
+        }
+        assert!(by_views.body.contains("aria-sort=\"descending\""));
+
+        // The heading turns the order round and keeps the filters.
+        assert!(
+            by_views.body.contains(
+                "href=\"/editor?status=&amp;lang=en&amp;category=&amp;q=&amp;attention=&amp;sort=views&amp;order=asc\""
+            ),
+            "{}",
+            by_views.body
+        );
+        let ascending = editor.get("/editor?lang=en&sort=views&order=asc").await;
+        let slugs = listed_slugs(&ascending.body);
+        assert!(
+            !slugs[..3].contains(&"connect-paypal".to_owned()),
+            "{slugs:?}"
+        );
+        assert!(ascending.body.contains("aria-sort=\"ascending\""));
+
+        for (sort, first) in [
+            ("unhelpful", "change-your-plan"),
+            ("tickets", "connect-stripe"),
+            ("helpful", "connect-stripe"),
+        ] {
+            let page = editor.get(&format!("/editor?lang=en&sort={sort}")).await;
+            assert_eq!(
+                listed_slugs(&page.body).first().map(String::as_str),
+                Some(first),
+                "[{backend}] sorted by {sort}"
+            );
+        }
+        let by_title = editor.get("/editor?sort=title&order=asc&lang=en").await;
+        let titles: Vec<String> = by_title
+            .body
+            .split("/edit\">")
+            .skip(1)
+            .filter_map(|rest| rest.split("</a>").next())
+            .map(str::to_lowercase)
+            .collect();
+        assert_eq!(titles.len(), 50, "a full page of the 53 English articles");
+        // By first letter: the database's collation decides the finer order.
+        assert!(
+            titles.windows(2).all(|pair| pair[0][..1] <= pair[1][..1]),
+            "A to Z: {titles:?}"
+        );
+        assert!(
+            by_title
+                .body
+                .contains("sort=title&amp;order=asc&amp;page=2"),
+            "the pager keeps the order"
+        );
+
+        // An unknown column or direction is a clear 400, not a 500.
+        let unknown = editor.get("/editor?sort=password").await;
+        assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+        assert!(unknown.body.contains("Cannot sort by"), "{}", unknown.body);
+        let sideways = editor.get("/editor?sort=views&order=sideways").await;
+        assert_eq!(sideways.status, StatusCode::BAD_REQUEST);
         shut_down(app).await;
     }
 }

@@ -492,7 +492,7 @@ async fn an_article_published_on_one_instance_is_found_on_the_other() {
             &[
                 ("title", "Refund a late fee"),
                 ("slug", ""),
-                ("category", "Billing"),
+                ("category", "Invoices"),
                 ("tags", ""),
                 ("aliases", ""),
                 ("lang", "en"),

@@ -321,7 +321,8 @@ async fn dashboard_page(
         "Tickets filed per day",
         "Tickets filed each UTC day of the period. The table beside it has the numbers.",
         &volume,
-    );
+    )
+    .with_unit("tickets");
     let priority_names: Vec<&str> = priorities().map(TicketPriority::as_str).collect();
     let backlog_chart = charts::stacked_bar_chart(
         "chart-backlog",

@@ -2,9 +2,10 @@
 //! has a `<title>` and `<desc>`, and the page shows the same numbers as a table beside it).
 //!
 //! This module computes only the geometry and the numbers: pure functions from the figures
-//! to small view structs. The markup lives in `templates/admin_charts.html` (the macros
-//! `rate_line_chart`, `bar_chart` and `stacked_bar_chart`), where minijinja's autoescape
-//! escapes every text. Colours are presentation attributes, which the
+//! to small view structs: values with gridlines and their unit on the vertical axis, a few
+//! dates under the horizontal one, and one day alone drawn as a bar, not a lone dot. The
+//! markup lives in `templates/admin_charts.html` (the macros `rate_line_chart`, `bar_chart`
+//! and `stacked_bar_chart`), where minijinja's autoescape escapes every text. Colours are presentation attributes, which the
 //! Content-Security-Policy allows (inline `style` would not be).
 
 use serde::{Serialize, Serializer};
@@ -14,9 +15,24 @@ const WIDTH: u16 = 640;
 const HEIGHT: u16 = 240;
 const LEFT: u16 = 48;
 const RIGHT: u16 = 12;
+/// The line and bar charts' plot: room above it for the unit, below it for the dates.
+const PLOT_TOP: u16 = 20;
+const PLOT_BOTTOM: u16 = HEIGHT - 20;
+/// Baseline of the dates under the plot.
+const DATE_LABELS_Y: u16 = HEIGHT - 6;
+/// Baseline of the unit, above the values of the vertical axis.
+const UNIT_LABEL_Y: u16 = 11;
+/// At most this many dates under the horizontal axis (each about 60 units wide).
+const MAX_DATE_TICKS: usize = 5;
+/// At most this many steps between values on the vertical axis.
+const MAX_VALUE_STEPS: i64 = 5;
+/// Bars are at most this wide: one day alone is a bar, not a slab across the plot.
+const MAX_BAR_WIDTH: f64 = 80.0;
+/// Up to this many bars, each shows its value above it.
+const MAX_BARS_WITH_VALUES: usize = 14;
+
+/// The stacked bar chart's top margin and the baseline of its legend.
 const TOP: u16 = 12;
-const BOTTOM: u16 = 28;
-/// Baseline of the texts under the plot: the first and last labels, the legend.
 const UNDER_PLOT: u16 = HEIGHT - 8;
 
 /// The stacked bar chart's column of category labels, its legend and the room for totals.
@@ -32,6 +48,14 @@ const PALETTE: [&str; 6] = [
 
 fn units(value: u16) -> f64 {
     f64::from(value)
+}
+
+fn plot_width() -> f64 {
+    units(WIDTH - LEFT - RIGHT)
+}
+
+fn plot_height() -> f64 {
+    units(PLOT_BOTTOM - PLOT_TOP)
 }
 
 /// A computed length, position or percentage; the markup writes it with one decimal
@@ -52,8 +76,26 @@ pub struct Position {
     pub y: OneDecimal,
 }
 
+/// A value on the vertical axis: its label left of the axis and a gridline across the plot.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ValueTick {
+    pub y: OneDecimal,
+    /// Baseline of the label, level with the gridline.
+    pub label_y: OneDecimal,
+    pub label: String,
+}
+
+/// A date under the horizontal axis, with a short tick mark above it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DateTick {
+    pub x: OneDecimal,
+    pub label: String,
+    /// `start`, `middle` or `end`: the first and last dates stay inside the chart.
+    pub anchor: &'static str,
+}
+
 /// The axes of the line and bar charts: a vertical and a horizontal line along the plot's
-/// edges, the values at the top and bottom of the vertical one.
+/// edges, values with gridlines, a few dates, and the unit of the values.
 #[derive(Debug, PartialEq, Serialize)]
 pub struct Axes {
     pub left: u16,
@@ -62,47 +104,102 @@ pub struct Axes {
     pub bottom: u16,
     /// Where the value labels end (they are right-aligned left of the vertical axis).
     pub value_label_x: u16,
-    pub top_label_y: u16,
-    pub top_label: String,
-    pub bottom_label: String,
+    pub value_ticks: Vec<ValueTick>,
+    pub date_ticks: Vec<DateTick>,
+    pub date_label_y: u16,
+    /// What the values count, e.g. `tickets` or `%`, written above the vertical axis.
+    pub unit: String,
+    pub unit_y: u16,
 }
 
 impl Axes {
-    fn new(top_label: String, bottom_label: &str) -> Axes {
+    fn new(value_ticks: Vec<ValueTick>, date_ticks: Vec<DateTick>, unit: &str) -> Axes {
         Axes {
             left: LEFT,
-            top: TOP,
+            top: PLOT_TOP,
             right: WIDTH - RIGHT,
-            bottom: HEIGHT - BOTTOM,
-            value_label_x: LEFT - 4,
-            top_label_y: TOP + 8,
-            top_label,
-            bottom_label: bottom_label.to_owned(),
+            bottom: PLOT_BOTTOM,
+            value_label_x: LEFT - 6,
+            value_ticks,
+            date_ticks,
+            date_label_y: DATE_LABELS_Y,
+            unit: unit.to_owned(),
+            unit_y: UNIT_LABEL_Y,
         }
     }
 }
 
-/// The labels of the first and last point, under the two ends of the horizontal axis.
-#[derive(Debug, PartialEq, Serialize)]
-pub struct EndLabels {
-    pub first: String,
-    pub first_x: u16,
-    pub last: String,
-    pub last_x: u16,
-    pub y: u16,
+/// The y of a value between 0 and `top` (clamped to the plot).
+fn value_y(value: f64, top: f64) -> f64 {
+    let share = if top > 0.0 {
+        (value / top).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    units(PLOT_TOP) + plot_height() * (1.0 - share)
 }
 
-impl EndLabels {
-    fn of<T>(points: &[(String, T)]) -> Option<EndLabels> {
-        let (first, last) = (points.first()?, points.last()?);
-        Some(EndLabels {
-            first: first.0.clone(),
-            first_x: LEFT,
-            last: last.0.clone(),
-            last_x: WIDTH - RIGHT,
-            y: UNDER_PLOT,
-        })
+fn value_tick(value: f64, top: f64, label: String) -> ValueTick {
+    let y = value_y(value, top);
+    ValueTick {
+        y: OneDecimal(y),
+        label_y: OneDecimal(y + 4.0),
+        label,
     }
+}
+
+/// A round top for counts up to `max` and the step between labelled values: 1, 2 or 5 times
+/// a power of ten, at most [`MAX_VALUE_STEPS`] steps (`max` 7 → 0, 2, 4, 6, 8).
+pub fn count_scale(max: i64) -> (i64, i64) {
+    let max = max.max(1);
+    let mut magnitude = 1_i64;
+    loop {
+        for factor in [1, 2, 5] {
+            let step = factor * magnitude;
+            let steps = (max + step - 1) / step;
+            if steps <= MAX_VALUE_STEPS {
+                return (steps * step, step);
+            }
+        }
+        magnitude = magnitude.saturating_mul(10);
+    }
+}
+
+/// Which of `count` points get a date under the axis: the first, the last and evenly
+/// spaced ones between, at most [`MAX_DATE_TICKS`].
+fn date_tick_indices(count: usize) -> Vec<usize> {
+    match count {
+        0 => Vec::new(),
+        1 => vec![0],
+        _ => {
+            let ticks = count.min(MAX_DATE_TICKS);
+            let mut indices: Vec<usize> = (0..ticks)
+                .map(|i| (i * (count - 1) + (ticks - 1) / 2) / (ticks - 1))
+                .collect();
+            indices.dedup();
+            indices
+        }
+    }
+}
+
+/// The dates under the axis for labelled points, the point at `index` drawn at `x(index)`.
+fn date_ticks<T>(points: &[(String, T)], x: impl Fn(usize) -> f64) -> Vec<DateTick> {
+    let indices = date_tick_indices(points.len());
+    let last = indices.len().saturating_sub(1);
+    indices
+        .iter()
+        .enumerate()
+        .map(|(position, &index)| DateTick {
+            x: OneDecimal(x(index)),
+            label: points[index].0.clone(),
+            anchor: match (indices.len(), position) {
+                (1, _) => "middle",
+                (_, 0) => "start",
+                (_, p) if p == last => "end",
+                _ => "middle",
+            },
+        })
+        .collect()
 }
 
 /// A line of rates (0 to 1) over labelled points, e.g. the deflection rate per day.
@@ -118,9 +215,10 @@ pub struct RateLineChart {
     /// Runs of consecutive points with a rate, each drawn as one piece of line: a point
     /// without a rate is a gap, not a zero.
     pub path_segments: Vec<Vec<Position>>,
-    /// A dot per point with a rate.
+    /// A dot per point with a rate (when there are two points or more).
     pub points: Vec<RatePoint>,
-    pub end_labels: Option<EndLabels>,
+    /// A period of one day is one bar with its value above it, not a lone dot.
+    pub single_bar: Option<Bar>,
 }
 
 #[derive(Debug, PartialEq, Serialize)]
@@ -140,27 +238,63 @@ pub fn rate_line_chart(
     description: &str,
     points: &[(String, Option<f64>)],
 ) -> RateLineChart {
-    let plot_width = units(WIDTH - LEFT - RIGHT);
-    let plot_height = units(HEIGHT - TOP - BOTTOM);
     let step = if points.len() > 1 {
-        plot_width / (points.len() - 1) as f64
+        plot_width() / (points.len() - 1) as f64
     } else {
         0.0
     };
+    let x_of = |index: usize| {
+        if points.len() > 1 {
+            units(LEFT) + step * index as f64
+        } else {
+            units(LEFT) + plot_width() / 2.0
+        }
+    };
+    let value_ticks = (0..=4)
+        .map(|quarter| {
+            let rate = f64::from(quarter) / 4.0;
+            value_tick(rate, 1.0, format!("{}%", quarter * 25))
+        })
+        .collect();
+    let axes = Axes::new(value_ticks, date_ticks(points, x_of), "%");
+    if let [(label, rate)] = points {
+        let single_bar = rate.map(|rate| {
+            let y = value_y(rate, 1.0);
+            let percent = rate * 100.0;
+            Bar {
+                x: OneDecimal(x_of(0) - MAX_BAR_WIDTH / 2.0),
+                y: OneDecimal(y),
+                width: OneDecimal(MAX_BAR_WIDTH),
+                height: OneDecimal(units(PLOT_BOTTOM) - y),
+                label: label.clone(),
+                value_text: format!("{percent:.1}%"),
+                value_label: Some(Position {
+                    x: OneDecimal(x_of(0)),
+                    y: OneDecimal(y - 5.0),
+                }),
+            }
+        });
+        return RateLineChart {
+            id: id.to_owned(),
+            title: title.to_owned(),
+            description: description.to_owned(),
+            width: WIDTH,
+            height: HEIGHT,
+            axes,
+            colour: PALETTE[0],
+            path_segments: Vec::new(),
+            points: Vec::new(),
+            single_bar,
+        };
+    }
     let positions: Vec<Option<Position>> = points
         .iter()
         .enumerate()
         .map(|(index, (_, rate))| {
             let rate = (*rate)?;
-            let x = if points.len() > 1 {
-                units(LEFT) + step * index as f64
-            } else {
-                units(LEFT) + plot_width / 2.0
-            };
-            let y = units(TOP) + plot_height * (1.0 - rate.clamp(0.0, 1.0));
             Some(Position {
-                x: OneDecimal(x),
-                y: OneDecimal(y),
+                x: OneDecimal(x_of(index)),
+                y: OneDecimal(value_y(rate, 1.0)),
             })
         })
         .collect();
@@ -187,11 +321,11 @@ pub fn rate_line_chart(
         description: description.to_owned(),
         width: WIDTH,
         height: HEIGHT,
-        axes: Axes::new("100%".to_owned(), "0%"),
+        axes,
         colour: PALETTE[0],
         path_segments,
         points: dots,
-        end_labels: EndLabels::of(points),
+        single_bar: None,
     }
 }
 
@@ -206,7 +340,14 @@ pub struct BarChart {
     pub axes: Axes,
     pub colour: &'static str,
     pub bars: Vec<Bar>,
-    pub end_labels: Option<EndLabels>,
+}
+
+impl BarChart {
+    /// Names what the bars count (e.g. `tickets`), written above the values.
+    pub fn with_unit(mut self, unit: &str) -> BarChart {
+        unit.clone_into(&mut self.axes.unit);
+        self
+    }
 }
 
 #[derive(Debug, PartialEq, Serialize)]
@@ -216,36 +357,41 @@ pub struct Bar {
     pub width: OneDecimal,
     pub height: OneDecimal,
     pub label: String,
-    pub value: i64,
+    /// The value as written in the bar's title and above it.
+    pub value_text: String,
+    /// Where the value is written above the bar, when there are few enough bars.
+    pub value_label: Option<Position>,
 }
 
-/// The bar chart of labelled counts: the largest spans the plot's height (negative counts
-/// are drawn as zero).
+/// The bar chart of labelled counts on a round scale (negative counts are drawn as zero).
 pub fn bar_chart(id: &str, title: &str, description: &str, bars: &[(String, i64)]) -> BarChart {
-    let max = bars
-        .iter()
-        .map(|(_, value)| *value)
-        .max()
-        .unwrap_or(0)
-        .max(1);
-    let plot_width = units(WIDTH - LEFT - RIGHT);
-    let plot_height = units(HEIGHT - TOP - BOTTOM);
-    let slot = plot_width / bars.len().max(1) as f64;
-    let bar_width = (slot * 0.8).max(0.5);
+    let max = bars.iter().map(|(_, value)| *value).max().unwrap_or(0);
+    let (top, step) = count_scale(max);
+    let slot = plot_width() / bars.len().max(1) as f64;
+    let bar_width = (slot * 0.8).clamp(0.5, MAX_BAR_WIDTH);
+    let centre = |index: usize| units(LEFT) + slot * index as f64 + slot / 2.0;
+    let with_values = bars.len() <= MAX_BARS_WITH_VALUES;
     let drawn = bars
         .iter()
         .enumerate()
         .map(|(index, (label, value))| {
-            let height = plot_height * (*value).max(0) as f64 / max as f64;
+            let y = value_y((*value).max(0) as f64, top as f64);
             Bar {
-                x: OneDecimal(units(LEFT) + slot * index as f64 + (slot - bar_width) / 2.0),
-                y: OneDecimal(units(TOP) + plot_height - height),
+                x: OneDecimal(centre(index) - bar_width / 2.0),
+                y: OneDecimal(y),
                 width: OneDecimal(bar_width),
-                height: OneDecimal(height),
+                height: OneDecimal(units(PLOT_BOTTOM) - y),
                 label: label.clone(),
-                value: *value,
+                value_text: value.to_string(),
+                value_label: with_values.then(|| Position {
+                    x: OneDecimal(centre(index)),
+                    y: OneDecimal(y - 5.0),
+                }),
             }
         })
+        .collect();
+    let value_ticks = (0..=top / step)
+        .map(|n| value_tick((n * step) as f64, top as f64, (n * step).to_string()))
         .collect();
     BarChart {
         id: id.to_owned(),
@@ -253,10 +399,9 @@ pub fn bar_chart(id: &str, title: &str, description: &str, bars: &[(String, i64)
         description: description.to_owned(),
         width: WIDTH,
         height: HEIGHT,
-        axes: Axes::new(max.to_string(), "0"),
+        axes: Axes::new(value_ticks, date_ticks(bars, centre), ""),
         colour: PALETTE[1],
         bars: drawn,
-        end_labels: EndLabels::of(bars),
     }
 }
 
@@ -462,12 +607,12 @@ mod tests {
             ("2024-03-05".to_owned(), Some(1.5)),
         ];
         let chart = rate_line_chart("rate", "Deflection rate", "Per day", &points);
-        // The plot is 640 - 48 - 12 = 580 wide in 4 steps of 145, 240 - 12 - 28 = 200 high.
+        // The plot is 640 - 48 - 12 = 580 wide in 4 steps of 145, 200 high from y 20 to 220.
         assert_eq!(
             chart.path_segments,
             vec![
-                vec![at(48.0, 112.0), at(193.0, 162.0)],
-                vec![at(483.0, 12.0), at(628.0, 12.0)],
+                vec![at(48.0, 120.0), at(193.0, 170.0)],
+                vec![at(483.0, 20.0), at(628.0, 20.0)],
             ],
             "the missing day is a gap, not a zero; a rate above 1 stays at the top"
         );
@@ -488,30 +633,121 @@ mod tests {
         assert_eq!(
             dots,
             vec![
-                ("2024-03-01", at(48.0, 112.0), OneDecimal(50.0)),
-                ("2024-03-02", at(193.0, 162.0), OneDecimal(25.0)),
-                ("2024-03-04", at(483.0, 12.0), OneDecimal(100.0)),
-                ("2024-03-05", at(628.0, 12.0), OneDecimal(150.0)),
+                ("2024-03-01", at(48.0, 120.0), OneDecimal(50.0)),
+                ("2024-03-02", at(193.0, 170.0), OneDecimal(25.0)),
+                ("2024-03-04", at(483.0, 20.0), OneDecimal(100.0)),
+                ("2024-03-05", at(628.0, 20.0), OneDecimal(150.0)),
             ]
         );
-        assert_eq!(chart.axes, Axes::new("100%".to_owned(), "0%"));
-        let labels = chart.end_labels.expect("labels under the axis");
-        assert_eq!((labels.first.as_str(), labels.first_x), ("2024-03-01", 48));
-        assert_eq!((labels.last.as_str(), labels.last_x), ("2024-03-05", 628));
+        assert!(chart.single_bar.is_none());
+        let values: Vec<(&str, f64)> = chart
+            .axes
+            .value_ticks
+            .iter()
+            .map(|tick| (tick.label.as_str(), tick.y.0))
+            .collect();
+        assert_eq!(
+            values,
+            vec![
+                ("0%", 220.0),
+                ("25%", 170.0),
+                ("50%", 120.0),
+                ("75%", 70.0),
+                ("100%", 20.0)
+            ]
+        );
+        assert_eq!(chart.axes.unit, "%");
+        let dates: Vec<(&str, f64, &str)> = chart
+            .axes
+            .date_ticks
+            .iter()
+            .map(|tick| (tick.label.as_str(), tick.x.0, tick.anchor))
+            .collect();
+        assert_eq!(
+            dates,
+            vec![
+                ("2024-03-01", 48.0, "start"),
+                ("2024-03-02", 193.0, "middle"),
+                ("2024-03-03", 338.0, "middle"),
+                ("2024-03-04", 483.0, "middle"),
+                ("2024-03-05", 628.0, "end"),
+            ],
+            "a day without a rate still has its date"
+        );
     }
 
     #[test]
-    fn a_rate_chart_of_one_day_puts_it_in_the_middle_and_one_of_no_rates_draws_no_line() {
-        let one = rate_line_chart("r", "t", "d", &[("2024-03-01".to_owned(), Some(0.0))]);
-        assert_eq!(one.path_segments, vec![vec![at(338.0, 212.0)]]);
+    fn a_month_gets_five_dates_under_its_axis_first_and_last_included() {
+        let points: Vec<(String, Option<f64>)> = (1..=30)
+            .map(|day| (format!("2024-04-{day:02}"), Some(0.5)))
+            .collect();
+        let chart = rate_line_chart("r", "t", "d", &points);
+        let dates: Vec<&str> = chart
+            .axes
+            .date_ticks
+            .iter()
+            .map(|tick| tick.label.as_str())
+            .collect();
+        assert_eq!(
+            dates,
+            [
+                "2024-04-01",
+                "2024-04-08",
+                "2024-04-16",
+                "2024-04-23",
+                "2024-04-30"
+            ]
+        );
+        let two = rate_line_chart("r", "t", "d", &points[..2]);
+        assert_eq!(two.axes.date_ticks.len(), 2);
+    }
+
+    #[test]
+    fn one_day_is_a_bar_with_its_value_and_a_day_without_a_rate_draws_nothing() {
+        let one = rate_line_chart("r", "t", "d", &[("2024-03-01".to_owned(), Some(0.5))]);
+        assert!(
+            one.path_segments.is_empty() && one.points.is_empty(),
+            "no lone dot"
+        );
+        let bar = one.single_bar.expect("one bar");
+        let geometry = [bar.x, bar.y, bar.width, bar.height].map(written);
+        assert_eq!(
+            geometry,
+            ["298.0", "120.0", "80.0", "100.0"].map(str::to_owned)
+        );
+        assert_eq!(bar.value_text, "50.0%");
+        assert_eq!(
+            bar.value_label,
+            Some(at(338.0, 115.0)),
+            "written above the bar"
+        );
+        assert_eq!(one.axes.date_ticks.len(), 1);
+        assert_eq!(one.axes.date_ticks[0].anchor, "middle");
         let none = rate_line_chart("r", "t", "d", &[("2024-03-01".to_owned(), None)]);
         assert!(none.path_segments.is_empty() && none.points.is_empty());
-        assert!(none.end_labels.is_some(), "the day is still labelled");
-        assert!(rate_line_chart("r", "t", "d", &[]).end_labels.is_none());
+        assert!(none.single_bar.is_none());
+        assert_eq!(none.axes.date_ticks.len(), 1, "the day is still labelled");
+        assert!(
+            rate_line_chart("r", "t", "d", &[])
+                .axes
+                .date_ticks
+                .is_empty()
+        );
     }
 
     #[test]
-    fn bars_scale_so_the_largest_spans_the_plot_height() {
+    fn counts_get_a_round_scale_of_at_most_five_steps() {
+        assert_eq!(count_scale(0), (1, 1), "an empty chart still has a scale");
+        assert_eq!(count_scale(1), (1, 1));
+        assert_eq!(count_scale(5), (5, 1));
+        assert_eq!(count_scale(7), (8, 2));
+        assert_eq!(count_scale(23), (25, 5));
+        assert_eq!(count_scale(123), (150, 50));
+        assert_eq!(count_scale(1000), (1000, 200));
+    }
+
+    #[test]
+    fn bars_scale_to_a_round_top_and_stay_narrow() {
         let bars = vec![
             ("a".to_owned(), 2),
             ("b".to_owned(), 4),
@@ -520,7 +756,7 @@ mod tests {
             ("e".to_owned(), -1),
         ];
         let chart = bar_chart("volume", "Tickets", "Per day", &bars);
-        // Five slots of 580 / 5 = 116, bars 80% of a slot wide, 200 high for the largest.
+        // Five slots of 580 / 5 = 116, bars at most 80 wide, 200 high for the top (5).
         let geometry: Vec<[String; 4]> = chart
             .bars
             .iter()
@@ -529,23 +765,47 @@ mod tests {
         assert_eq!(
             geometry,
             [
-                ["59.6", "132.0", "92.8", "80.0"],
-                ["175.6", "52.0", "92.8", "160.0"],
-                ["291.6", "212.0", "92.8", "0.0"],
-                ["407.6", "12.0", "92.8", "200.0"],
-                ["523.6", "212.0", "92.8", "0.0"],
+                ["66.0", "140.0", "80.0", "80.0"],
+                ["182.0", "60.0", "80.0", "160.0"],
+                ["298.0", "220.0", "80.0", "0.0"],
+                ["414.0", "20.0", "80.0", "200.0"],
+                ["530.0", "220.0", "80.0", "0.0"],
             ]
             .map(|row| row.map(str::to_owned))
         );
         assert_eq!(chart.bars[3].label, "d");
-        assert_eq!(chart.bars[4].value, -1, "the title keeps the real count");
-        assert_eq!(chart.axes.top_label, "5");
-        assert_eq!(chart.axes.bottom_label, "0");
-        let empty = bar_chart("empty", "t", "d", &[]);
-        assert!(empty.bars.is_empty() && empty.end_labels.is_none());
         assert_eq!(
-            empty.axes.top_label, "1",
-            "an empty chart still has a scale"
+            chart.bars[4].value_text, "-1",
+            "the title keeps the real count"
+        );
+        let values: Vec<&str> = chart
+            .axes
+            .value_ticks
+            .iter()
+            .map(|tick| tick.label.as_str())
+            .collect();
+        assert_eq!(values, ["0", "1", "2", "3", "4", "5"]);
+        let dates: Vec<f64> = chart.axes.date_ticks.iter().map(|t| t.x.0).collect();
+        assert_eq!(
+            dates,
+            [106.0, 222.0, 338.0, 454.0, 570.0],
+            "under the bars' middles"
+        );
+        let empty = bar_chart("empty", "t", "d", &[]);
+        assert!(empty.bars.is_empty() && empty.axes.date_ticks.is_empty());
+        assert_eq!(empty.axes.value_ticks.len(), 2, "0 and 1");
+        let one_day = bar_chart("one", "t", "d", &[("2024-03-01".to_owned(), 3)]);
+        let bar = &one_day.bars[0];
+        assert_eq!(
+            [bar.x, bar.width].map(written),
+            ["298.0", "80.0"].map(str::to_owned),
+            "one day is one bar in the middle, not a slab across the plot"
+        );
+        let month: Vec<(String, i64)> = (1..=30).map(|d| (format!("d{d}"), d)).collect();
+        let month = bar_chart("m", "t", "d", &month);
+        assert!(
+            month.bars.iter().all(|bar| bar.value_label.is_none()),
+            "thirty values would not fit above their bars"
         );
     }
 
@@ -639,18 +899,60 @@ mod tests {
         assert!(!svg.contains("<b>") && !svg.contains("<UTC>"));
         assert!(svg.contains("viewBox=\"0 0 640 240\""));
         assert_eq!(svg.matches("<path ").count(), 1);
-        assert!(svg.contains(" d=\"M48.0,112.0 M628.0,12.0\" "), "{svg}");
+        assert!(svg.contains(" d=\"M48.0,120.0 M628.0,20.0\" "), "{svg}");
         assert_eq!(svg.matches("<circle ").count(), 2);
         assert!(svg.contains("<title>2024-03-01: 50.0%</title>"));
         assert!(svg.contains("<title>&lt;b&gt;&amp;: 100.0%</title>"));
         assert!(svg.contains(" fill=\"#1f5fa8\""));
-        assert!(svg.contains("<text x=\"44\" y=\"20\" text-anchor=\"end\">100%</text>"));
+        for (value, y) in [("0%", "224.0"), ("50%", "124.0"), ("100%", "24.0")] {
+            assert!(
+                svg.contains(&format!(
+                    "<text x=\"42\" y=\"{y}\" text-anchor=\"end\">{value}</text>"
+                )),
+                "the value {value} left of the axis: {svg}"
+            );
+        }
+        assert_eq!(
+            svg.matches(" stroke=\"#e1e5ea\"/>").count(),
+            5,
+            "a gridline per value"
+        );
+        assert!(svg.contains("<text x=\"4\" y=\"11\">%</text>"), "the unit");
+        assert!(svg.contains("<text x=\"48.0\" y=\"234\" text-anchor=\"start\">2024-03-01</text>"));
         assert!(
-            svg.contains(" y=\"232\" text-anchor=\"end\">&lt;b&gt;&amp;</text>"),
+            svg.contains("<text x=\"338.0\" y=\"234\" text-anchor=\"middle\">2024-03-02</text>"),
+            "the middle date"
+        );
+        assert!(
+            svg.contains(" y=\"234\" text-anchor=\"end\">&lt;b&gt;&amp;</text>"),
             "the last day's label is under the end of the axis"
         );
         let no_rates = rate_line_chart("r", "t", "d", &[("a".to_owned(), None)]);
         assert!(!render("rate_line_chart", &no_rates).contains("<path"));
+    }
+
+    #[test]
+    fn the_template_draws_one_day_of_rates_as_a_labelled_bar() {
+        let chart = rate_line_chart(
+            "one",
+            "Rate",
+            "One day",
+            &[("2024-03-01".to_owned(), Some(0.25))],
+        );
+        let svg = render("rate_line_chart", &chart);
+        assert_accessible_svg(&svg, "one");
+        assert!(!svg.contains("<circle"), "no lone dot: {svg}");
+        assert!(!svg.contains("<path"));
+        assert!(svg.contains(
+            "<rect x=\"298.0\" y=\"170.0\" width=\"80.0\" height=\"50.0\" fill=\"#1f5fa8\"><title>2024-03-01: 25.0%</title></rect>"
+        ), "{svg}");
+        assert!(svg.contains(
+            "<text x=\"338.0\" y=\"165.0\" text-anchor=\"middle\" font-size=\"11\" fill=\"#333\" aria-hidden=\"true\">25.0%</text>"
+        ));
+        assert!(
+            svg.contains("text-anchor=\"middle\">2024-03-01</text>"),
+            "its date"
+        );
     }
 
     #[test]
@@ -662,19 +964,33 @@ mod tests {
         ];
         let svg = render(
             "bar_chart",
-            bar_chart("volume", "Tickets <filed> & counted", "Per day", &bars),
+            bar_chart("volume", "Tickets <filed> & counted", "Per day", &bars).with_unit("tickets"),
         );
         assert_accessible_svg(&svg, "volume");
         assert!(svg.contains(">Tickets &lt;filed&gt; &amp; counted</title>"));
         assert_eq!(svg.matches("<rect ").count(), 3);
         assert_eq!(svg.matches("<title>").count(), 3);
-        assert!(svg.contains("<title>b: 4</title>"));
+        assert!(svg.contains("<title>b: 4 tickets</title>"));
         assert!(
             svg.contains(" height=\"200.0\" "),
             "the largest bar spans the plot"
         );
         assert!(svg.contains(" height=\"100.0\" "));
         assert!(svg.contains(" fill=\"#e08a00\""));
+        assert!(
+            svg.contains("<text x=\"4\" y=\"11\">tickets</text>"),
+            "the unit"
+        );
+        for value in ["0", "1", "2", "3", "4"] {
+            assert!(
+                svg.contains(&format!("text-anchor=\"end\">{value}</text>")),
+                "the value {value}: {svg}"
+            );
+        }
+        assert!(
+            svg.contains("aria-hidden=\"true\">4</text>"),
+            "the value above its bar"
+        );
         let empty = render("bar_chart", bar_chart("empty", "t", "d", &[]));
         assert_accessible_svg(&empty, "empty");
         assert!(!empty.contains("<rect"));

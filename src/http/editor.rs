@@ -112,8 +112,22 @@ pub struct ListParameters {
     /// `1` (or any non-empty value) shows only articles that need attention.
     #[serde(default)]
     attention: String,
+    /// The column to order by (see [`editing::SORT_COLUMNS`]); empty: the last change.
+    #[serde(default)]
+    sort: String,
+    /// `asc` or `desc`; empty: the column's usual direction.
+    #[serde(default)]
+    order: String,
     #[serde(default)]
     page: Option<String>,
+}
+
+/// A sortable column heading of the list: the query string of its link and, for the column
+/// the list is ordered by, which way (`ascending`/`descending`, as `aria-sort` says it).
+#[derive(Debug, Serialize)]
+struct SortHeading {
+    query: String,
+    sorted: Option<&'static str>,
 }
 
 async fn list_page(
@@ -129,25 +143,57 @@ async fn list_page(
             .filter(|p| (1..=100_000).contains(p))
             .ok_or_else(|| HttpError::BadRequest(format!("invalid page {text:?}")))?,
     };
+    let sort =
+        editing::parse_sort(&parameters.sort, &parameters.order).map_err(HttpError::BadRequest)?;
     let query = ArticleListQuery {
         status: parameters.status.clone(),
         lang: parameters.lang.clone(),
         category: parameters.category.clone(),
         text: parameters.q.clone(),
         needs_attention: !parameters.attention.trim().is_empty(),
+        sort,
         page,
     };
     let list = editing::article_list(&state.db, &query).await?;
     let categories = state.db.all_article_categories().await?;
     let languages = state.db.all_article_languages().await?;
-    // The filters without the page, for the pager's links.
-    let filters = form_urlencoded::Serializer::new(String::new())
+    // The filters without the order and the page, for the column headings' links …
+    let mut only_filters = form_urlencoded::Serializer::new(String::new());
+    only_filters
         .append_pair("status", &parameters.status)
         .append_pair("lang", &parameters.lang)
         .append_pair("category", &parameters.category)
         .append_pair("q", &parameters.q)
-        .append_pair("attention", &parameters.attention)
-        .finish();
+        .append_pair("attention", &parameters.attention);
+    let only_filters = only_filters.finish();
+    // … and with the order, for the pager's.
+    let order_name = if sort.descending { "desc" } else { "asc" };
+    let filters = format!(
+        "{only_filters}&sort={}&order={order_name}",
+        editing::sort_name(sort.column)
+    );
+    let headings: std::collections::BTreeMap<&str, SortHeading> = editing::SORT_COLUMNS
+        .iter()
+        .map(|(name, column, descending_first)| {
+            let current = *column == sort.column;
+            // A click on the current column turns it round; on another, its usual direction.
+            let descending = if current {
+                !sort.descending
+            } else {
+                *descending_first
+            };
+            let order = if descending { "desc" } else { "asc" };
+            let heading = SortHeading {
+                query: format!("{only_filters}&sort={name}&order={order}"),
+                sorted: current.then_some(if sort.descending {
+                    "descending"
+                } else {
+                    "ascending"
+                }),
+            };
+            (*name, heading)
+        })
+        .collect();
     let items: Vec<_> = list
         .items
         .iter()
@@ -162,7 +208,7 @@ async fn list_page(
         "editor_list.html",
         "Articles",
         context! {
-            items, list, filters, parameters,
+            items, list, filters, parameters, headings,
             categories, languages,
             statuses => ["published", "draft", "archived"],
         },
@@ -182,6 +228,9 @@ pub struct ArticleFormFields {
     slug: String,
     #[serde(default)]
     category: String,
+    /// The new category's name, with `category` = [`editing::NEW_CATEGORY_CHOICE`].
+    #[serde(default)]
+    new_category: String,
     #[serde(default)]
     tags: String,
     #[serde(default)]
@@ -207,6 +256,7 @@ impl ArticleFormFields {
             title: self.title,
             slug: self.slug,
             category: self.category,
+            new_category: self.new_category,
             tags: self.tags,
             aliases: self.aliases,
             lang: self.lang,
@@ -256,12 +306,50 @@ async fn reader_notes_of(
     Ok((views, total))
 }
 
-fn render_form(
+/// The category field: the categories of each language (the select shows the form's
+/// language's; the script swaps them when the language changes), and whether the form stands
+/// for a new category (chosen so, or a name its language does not use, as after a conflict).
+#[derive(Debug, Serialize)]
+struct CategoryField {
+    choices: Vec<String>,
+    by_language: std::collections::BTreeMap<String, Vec<String>>,
+    new_choice: &'static str,
+    is_new: bool,
+    new_name: String,
+}
+
+async fn category_field(state: &AppState, form: &ArticleForm) -> Result<CategoryField, HttpError> {
+    let mut by_language: std::collections::BTreeMap<String, Vec<String>> =
+        std::collections::BTreeMap::new();
+    for (lang, name) in state.db.article_categories_by_language().await? {
+        by_language.entry(lang).or_default().push(name);
+    }
+    let lang = form.lang.trim();
+    let choices = by_language.get(lang).cloned().unwrap_or_default();
+    let chosen_new = form.category == editing::NEW_CATEGORY_CHOICE;
+    let unknown = !chosen_new
+        && !form.category.trim().is_empty()
+        && !choices.iter().any(|c| c == form.category.trim());
+    Ok(CategoryField {
+        choices,
+        by_language,
+        new_choice: editing::NEW_CATEGORY_CHOICE,
+        is_new: chosen_new || unknown,
+        new_name: if unknown {
+            form.category.trim().to_owned()
+        } else {
+            form.new_category.clone()
+        },
+    })
+}
+
+async fn render_form(
     state: &AppState,
     session: &StaffSession,
     form: &ArticleForm,
     page: FormPage<'_>,
 ) -> Result<Html<String>, HttpError> {
+    let category = category_field(state, form).await?;
     let title = match page.article {
         Some(article) => format!("Edit: {}", article.title),
         None => "New article".to_owned(),
@@ -294,6 +382,7 @@ fn render_form(
             reader_notes => page.reader_notes.0,
             reader_notes_total => page.reader_notes.1,
             is_new => page.article.is_none(),
+            category => category,
         },
     )
 }
@@ -336,7 +425,8 @@ async fn new_article_page(
             notice,
             ..FormPage::default()
         },
-    )?;
+    )
+    .await?;
     Ok(page.into_response())
 }
 
@@ -381,7 +471,8 @@ async fn edit_article_page(
             reader_notes,
             ..FormPage::default()
         },
-    )?;
+    )
+    .await?;
     Ok(page.into_response())
 }
 
@@ -422,7 +513,7 @@ fn done_word(saved: &Saved, action: EditAction, created: bool) -> &'static str {
 }
 
 /// Renders the form again with the preview, saving nothing (the form works without scripts).
-fn preview_response(
+async fn preview_response(
     state: &AppState,
     session: &StaffSession,
     form: &ArticleForm,
@@ -439,7 +530,8 @@ fn preview_response(
             notice: Some("Preview only: nothing was saved yet.".to_owned()),
             ..FormPage::default()
         },
-    )?;
+    )
+    .await?;
     Ok(page.into_response())
 }
 
@@ -459,7 +551,7 @@ async fn create_article(
 ) -> Result<Response, HttpError> {
     let (form, action) = fields.into_form();
     let Some(action) = parse_action(&action)? else {
-        return preview_response(&state, &session, &form, None);
+        return preview_response(&state, &session, &form, None).await;
     };
     match editing::create_article(&state.db, &session.user, &form, action).await {
         Ok(saved) => {
@@ -479,7 +571,8 @@ async fn create_article(
                     errors,
                     ..FormPage::default()
                 },
-            )?;
+            )
+            .await?;
             // An invalid form is 422 everywhere.
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
@@ -500,7 +593,7 @@ async fn update_article(
         .await?
         .ok_or(HttpError::NotFound)?;
     let Some(action) = parse_action(&action)? else {
-        return preview_response(&state, &session, &form, Some(&stored));
+        return preview_response(&state, &session, &form, Some(&stored)).await;
     };
     if form.base_revision.is_none() {
         return Err(HttpError::BadRequest(
@@ -528,7 +621,8 @@ async fn update_article(
                     old_slugs,
                     ..FormPage::default()
                 },
-            )?;
+            )
+            .await?;
             // An invalid form is 422 everywhere.
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }

@@ -46,8 +46,63 @@ pub struct ArticleListFilter {
     pub attention_no_percent: i64,
     /// Or at least this many tickets filed after opening the article.
     pub attention_min_tickets: i64,
+    pub sort: ArticleListSort,
     pub limit: i64,
     pub offset: i64,
+}
+
+/// The column the editors' list is ordered by.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ArticleListSortColumn {
+    Title,
+    Status,
+    Language,
+    Category,
+    /// Customers' article views (the dashboard's `article_viewed` events).
+    Views,
+    HelpfulYes,
+    HelpfulNo,
+    /// Tickets filed by customers who had opened the article.
+    TicketsAfterViewing,
+    /// The last change.
+    #[default]
+    Changed,
+}
+
+/// The order of the editors' list: a column and a direction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ArticleListSort {
+    pub column: ArticleListSortColumn,
+    pub descending: bool,
+}
+
+impl Default for ArticleListSort {
+    fn default() -> Self {
+        ArticleListSort {
+            column: ArticleListSortColumn::Changed,
+            descending: true,
+        }
+    }
+}
+
+impl ArticleListSort {
+    /// The `ORDER BY` clause: built only from this enum, never from request text. Ties fall
+    /// back to the slug, so paging is stable.
+    fn order_by(self) -> String {
+        let expression = match self.column {
+            ArticleListSortColumn::Title => "LOWER(a.title)",
+            ArticleListSortColumn::Status => "a.status",
+            ArticleListSortColumn::Language => "a.lang",
+            ArticleListSortColumn::Category => "LOWER(a.category)",
+            ArticleListSortColumn::Views => "COALESCE(f.views, 0)",
+            ArticleListSortColumn::HelpfulYes => "COALESCE(f.yes_votes, 0)",
+            ArticleListSortColumn::HelpfulNo => "COALESCE(f.no_votes, 0)",
+            ArticleListSortColumn::TicketsAfterViewing => "COALESCE(t.tickets, 0)",
+            ArticleListSortColumn::Changed => "a.modified_at",
+        };
+        let direction = if self.descending { "DESC" } else { "ASC" };
+        format!("{expression} {direction}, a.slug")
+    }
 }
 
 /// A line of the editors' article list, with the figures that make it need attention.
@@ -61,6 +116,7 @@ pub struct EditorArticleRow {
     pub status: String,
     pub revision: i64,
     pub modified_at: i64,
+    pub views: i64,
     pub helpful_yes: i64,
     pub helpful_no: i64,
     pub tickets_after_viewing: i64,
@@ -68,9 +124,11 @@ pub struct EditorArticleRow {
 
 const LIST_FROM_WHERE: &str = "FROM articles a \
      LEFT JOIN (SELECT article_slug, \
+         SUM(CASE WHEN kind = 'article_viewed' THEN 1 ELSE 0 END) AS views, \
          SUM(CASE WHEN kind = 'helpful_yes' THEN 1 ELSE 0 END) AS yes_votes, \
          SUM(CASE WHEN kind = 'helpful_no' THEN 1 ELSE 0 END) AS no_votes \
-       FROM events WHERE kind IN ('helpful_yes', 'helpful_no') GROUP BY article_slug) f \
+       FROM events WHERE kind IN ('article_viewed', 'helpful_yes', 'helpful_no') \
+         AND article_slug IS NOT NULL GROUP BY article_slug) f \
        ON f.article_slug = a.slug \
      LEFT JOIN (SELECT article_slug, COUNT(*) AS tickets FROM ticket_articles WHERE opened = 1 \
        GROUP BY article_slug) t ON t.article_slug = a.slug \
@@ -260,16 +318,20 @@ impl Database {
         Ok(slugs)
     }
 
-    /// One page of the editors' article list (newest change first), fetching `limit` rows.
+    /// One page of the editors' article list in the filter's order, fetching `limit` rows.
+    /// The figures count what the dashboard counts, over all time: views are
+    /// `article_viewed` events, votes `helpful_yes`/`helpful_no` events, and tickets those
+    /// filed by customers who had opened the article (`ticket_articles.opened`).
     pub async fn editor_article_list(
         &self,
         filter: &ArticleListFilter,
     ) -> Result<Vec<EditorArticleRow>, StorageError> {
         let sql = format!(
             "SELECT a.slug, a.title, a.lang, a.category, a.category_slug, a.status, a.revision, \
-             a.modified_at, COALESCE(f.yes_votes, 0) AS helpful_yes, \
+             a.modified_at, COALESCE(f.views, 0) AS views, COALESCE(f.yes_votes, 0) AS helpful_yes, \
              COALESCE(f.no_votes, 0) AS helpful_no, COALESCE(t.tickets, 0) AS tickets_after_viewing \
-             {LIST_FROM_WHERE} ORDER BY a.modified_at DESC, a.slug LIMIT $9 OFFSET $10"
+             {LIST_FROM_WHERE} ORDER BY {order} LIMIT $9 OFFSET $10",
+            order = filter.sort.order_by()
         );
         let rows = sqlx::query_as(&sql)
             .bind(&filter.status)
@@ -312,6 +374,21 @@ impl Database {
         let rows = sqlx::query_as(
             "SELECT category_slug, MIN(category) FROM articles WHERE category_slug <> '' \
              GROUP BY category_slug ORDER BY MIN(category)",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows)
+    }
+
+    /// The categories articles of each language use (any status): (lang, category name),
+    /// by language then name. Two spellings with one category slug are one category: the
+    /// first spelling stands for it.
+    pub async fn article_categories_by_language(
+        &self,
+    ) -> Result<Vec<(String, String)>, StorageError> {
+        let rows = sqlx::query_as(
+            "SELECT lang, MIN(category) FROM articles WHERE category_slug <> '' \
+             GROUP BY lang, category_slug ORDER BY lang, MIN(category)",
         )
         .fetch_all(self.pool())
         .await?;

@@ -33,7 +33,10 @@ use tokio::sync::watch;
 
 pub use agent_updates::{AgentMessage, AgentUpdate, PriorityUpdate};
 pub use article_changes::{ARTICLE_CHANGES_CHANNEL, ArticleChangeListener};
-pub use article_editing::{ArticleListFilter, EditorArticleRow, EditorWrite, GuardedUpdate};
+pub use article_editing::{
+    ArticleListFilter, ArticleListSort, ArticleListSortColumn, EditorArticleRow, EditorWrite,
+    GuardedUpdate,
+};
 pub use articles::{ArticleWrite, ChangedArticle, SaveOutcome, StoredRevision};
 pub use canned::{CannedResponse, CannedVariant};
 pub use coordination::StartupLock;

@@ -1,6 +1,66 @@
-// The editors' scripts: live preview of Markdown as customers will see it.
-// The server renders the preview with the customers' pipeline (POST /api/editor/preview);
-// without this script the form's "Preview" button does the same with a full page.
+// The editors' scripts: the category choice follows the language, and live preview of
+// Markdown as customers will see it.
+// Without this script the form still works: the server lists the form's language's
+// categories, the new-category field is always shown, and the "Preview" button renders the
+// preview with a full page.
+(function () {
+  "use strict";
+  var select = document.getElementById("category");
+  var lang = document.getElementById("lang");
+  var newField = document.getElementById("new-category-field");
+  if (!select || !lang || !newField) {
+    return;
+  }
+  var byLanguage = {};
+  try {
+    byLanguage = JSON.parse(select.getAttribute("data-categories") || "{}");
+  } catch (error) {
+    return;
+  }
+  var newChoice = select.getAttribute("data-new-choice");
+  var shownLanguage = lang.value.trim();
+
+  function showNewField() {
+    newField.hidden = select.value !== newChoice;
+  }
+
+  // Replaces the language's categories between the first option ("No category") and the
+  // last ("New category…"), keeping the chosen one when the new language has it too.
+  function followLanguage() {
+    var language = lang.value.trim();
+    if (language === shownLanguage) {
+      return;
+    }
+    shownLanguage = language;
+    var chosen = select.value;
+    var names = byLanguage[language] || [];
+    var none = select.options[0];
+    var create = select.options[select.options.length - 1];
+    while (select.options.length > 2) {
+      select.remove(1);
+    }
+    names.forEach(function (name) {
+      var option = document.createElement("option");
+      option.value = name;
+      option.textContent = name;
+      select.insertBefore(option, create);
+    });
+    if (chosen === newChoice) {
+      create.selected = true;
+    } else if (names.indexOf(chosen) >= 0) {
+      select.value = chosen;
+    } else {
+      none.selected = true;
+    }
+    showNewField();
+  }
+
+  select.addEventListener("change", showNewField);
+  lang.addEventListener("input", followLanguage);
+  lang.addEventListener("change", followLanguage);
+  showNewField();
+})();
+
 (function () {
   "use strict";
   var body = document.getElementById("body");

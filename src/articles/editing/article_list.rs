@@ -2,7 +2,9 @@
 
 use serde::Serialize;
 
-use crate::storage::{ArticleListFilter, Database, StorageError};
+use crate::storage::{
+    ArticleListFilter, ArticleListSort, ArticleListSortColumn, Database, StorageError,
+};
 
 /// Articles per page of the editors' list.
 pub const LIST_PAGE_SIZE: i64 = 50;
@@ -21,8 +23,61 @@ pub struct ArticleListQuery {
     pub category: String,
     pub text: String,
     pub needs_attention: bool,
+    pub sort: ArticleListSort,
     /// 1-based.
     pub page: i64,
+}
+
+/// The list's sortable columns by their name in the address (`?sort=views&order=desc`), and
+/// the direction each starts in when its heading is first clicked: figures and dates
+/// largest first, words A to Z.
+pub const SORT_COLUMNS: [(&str, ArticleListSortColumn, bool); 9] = [
+    ("title", ArticleListSortColumn::Title, false),
+    ("status", ArticleListSortColumn::Status, false),
+    ("lang", ArticleListSortColumn::Language, false),
+    ("category", ArticleListSortColumn::Category, false),
+    ("views", ArticleListSortColumn::Views, true),
+    ("helpful", ArticleListSortColumn::HelpfulYes, true),
+    ("unhelpful", ArticleListSortColumn::HelpfulNo, true),
+    ("tickets", ArticleListSortColumn::TicketsAfterViewing, true),
+    ("changed", ArticleListSortColumn::Changed, true),
+];
+
+/// The order asked for in the address: `sort` a name of [`SORT_COLUMNS`] (empty: the last
+/// change, newest first), `order` `asc`, `desc` or empty (the column's usual direction).
+pub fn parse_sort(sort: &str, order: &str) -> Result<ArticleListSort, String> {
+    let sort = sort.trim();
+    if sort.is_empty() && order.trim().is_empty() {
+        return Ok(ArticleListSort::default());
+    }
+    let name = if sort.is_empty() { "changed" } else { sort };
+    let Some((_, column, descending_first)) = SORT_COLUMNS.iter().find(|(n, ..)| *n == name) else {
+        let names: Vec<&str> = SORT_COLUMNS.iter().map(|(n, ..)| *n).collect();
+        return Err(format!(
+            "Cannot sort by {sort:?}: sort by one of {}.",
+            names.join(", ")
+        ));
+    };
+    let descending = match order.trim() {
+        "" => *descending_first,
+        "asc" => false,
+        "desc" => true,
+        other => {
+            return Err(format!("Unknown order {other:?}: use \"asc\" or \"desc\"."));
+        }
+    };
+    Ok(ArticleListSort {
+        column: *column,
+        descending,
+    })
+}
+
+/// The name of a sort column in the address.
+pub fn sort_name(column: ArticleListSortColumn) -> &'static str {
+    SORT_COLUMNS
+        .iter()
+        .find(|(_, c, _)| *c == column)
+        .map_or("changed", |(name, ..)| *name)
 }
 
 /// One line of the editors' list.
@@ -35,6 +90,7 @@ pub struct ArticleListItem {
     pub status: String,
     pub revision: i64,
     pub modified_at: i64,
+    pub views: i64,
     pub helpful_yes: i64,
     pub helpful_no: i64,
     pub tickets_after_viewing: i64,
@@ -83,6 +139,7 @@ pub async fn article_list(
         attention_min_votes: ATTENTION_MIN_VOTES,
         attention_no_percent: ATTENTION_NO_PERCENT,
         attention_min_tickets: ATTENTION_MIN_TICKETS,
+        sort: query.sort,
         limit: LIST_PAGE_SIZE,
         offset: (page - 1) * LIST_PAGE_SIZE,
     };
@@ -104,6 +161,7 @@ pub async fn article_list(
             status: row.status,
             revision: row.revision,
             modified_at: row.modified_at,
+            views: row.views,
             helpful_yes: row.helpful_yes,
             helpful_no: row.helpful_no,
             tickets_after_viewing: row.tickets_after_viewing,
@@ -127,5 +185,19 @@ mod tests {
         assert_eq!(attention_reasons(1, 2, 0).len(), 1);
         assert!(attention_reasons(3, 1, 2).is_empty());
         assert_eq!(attention_reasons(0, 0, 3).len(), 1);
+    }
+
+    #[test]
+    fn a_sort_is_a_known_column_in_its_usual_direction_unless_told() {
+        assert_eq!(parse_sort("", ""), Ok(ArticleListSort::default()));
+        let views = parse_sort("views", "").expect("known");
+        assert_eq!(views.column, ArticleListSortColumn::Views);
+        assert!(views.descending, "most viewed first");
+        let title = parse_sort("title", "").expect("known");
+        assert!(!title.descending, "A to Z");
+        assert!(parse_sort("title", "desc").expect("known").descending);
+        assert!(parse_sort("views; DROP TABLE articles", "").is_err());
+        assert!(parse_sort("views", "sideways").is_err());
+        assert_eq!(sort_name(ArticleListSortColumn::HelpfulNo), "unhelpful");
     }
 }

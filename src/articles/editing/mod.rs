@@ -20,12 +20,17 @@ mod revisions;
 use crate::storage::{Database, EditorWrite, GuardedUpdate, StorageError};
 pub use article_list::{
     ATTENTION_MIN_TICKETS, ATTENTION_MIN_VOTES, ATTENTION_NO_PERCENT, ArticleListItem,
-    ArticleListPage, ArticleListQuery, LIST_PAGE_SIZE, article_list, attention_reasons,
+    ArticleListPage, ArticleListQuery, LIST_PAGE_SIZE, SORT_COLUMNS, article_list,
+    attention_reasons, parse_sort, sort_name,
 };
 pub use revisions::{DiffHunk, DiffLine, diff_documents, revision_history};
 
 const MAX_TITLE_CHARS: usize = 200;
 const MAX_CATEGORY_CHARS: usize = 100;
+
+/// The category field's value that means "a new category, named in `new_category`": a new
+/// category is an explicit choice, so a typo cannot quietly add one to the home page.
+pub const NEW_CATEGORY_CHOICE: &str = "+new";
 
 /// Everything the editor typed, kept exactly as typed so a form with errors comes back intact.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -33,7 +38,11 @@ pub struct ArticleForm {
     pub title: String,
     /// Empty on a new article: made from the title.
     pub slug: String,
+    /// One of the categories articles of the language already use, empty for none, or
+    /// [`NEW_CATEGORY_CHOICE`].
     pub category: String,
+    /// The name of the new category, when `category` is [`NEW_CATEGORY_CHOICE`].
+    pub new_category: String,
     /// Comma-separated.
     pub tags: String,
     /// One per line.
@@ -63,6 +72,7 @@ impl ArticleForm {
             title: article.title.clone(),
             slug: article.slug.clone(),
             category: article.category.clone(),
+            new_category: String::new(),
             tags: article.tags.join(", "),
             aliases: article.aliases.join("\n"),
             lang: article.lang.clone(),
@@ -79,6 +89,7 @@ impl ArticleForm {
             title: source.title.clone(),
             slug: source.slug.to_string(),
             category: source.category.clone(),
+            new_category: String::new(),
             tags: source.tags.join(", "),
             aliases: source.aliases.join("\n"),
             lang: source.lang.to_string(),
@@ -242,7 +253,18 @@ async fn validate(
             None
         }
     };
-    let category = single_line(&form.category);
+    let category = match &lang {
+        Some(lang) => {
+            let known = db.article_categories_by_language().await?;
+            let known: Vec<&str> = known
+                .iter()
+                .filter(|(l, _)| l == lang.as_str())
+                .map(|(_, name)| name.as_str())
+                .collect();
+            chosen_category(form, &known, lang.as_str(), &mut errors)
+        }
+        None => single_line(&form.category),
+    };
     if category.chars().count() > MAX_CATEGORY_CHARS {
         errors.add(
             "category",
@@ -328,6 +350,62 @@ async fn validate(
         source.updated = Some(today());
     }
     Ok(source)
+}
+
+/// The category the form chose, given the categories articles of its language use
+/// (`known`). A name the language does not use yet is taken only with the explicit "new
+/// category" choice; otherwise it is an error on `category`. A name that matches a known
+/// category but for case, spaces or accents (one category slug) is that category, spelled
+/// as it already is.
+fn chosen_category(
+    form: &ArticleForm,
+    known: &[&str],
+    lang: &str,
+    errors: &mut FieldErrors,
+) -> String {
+    let existing = |name: &str| {
+        let slug = Slug::from_title(name);
+        known
+            .iter()
+            .find(|k| Slug::from_title(k) == slug)
+            .map(|k| (*k).to_owned())
+    };
+    let new_name = single_line(&form.new_category);
+    if form.category == NEW_CATEGORY_CHOICE {
+        if new_name.is_empty() {
+            errors.add(
+                "new_category",
+                "Name the new category, or pick an existing one under Category.",
+            );
+            return String::new();
+        }
+        return existing(&new_name).unwrap_or(new_name);
+    }
+    let name = single_line(&form.category);
+    if !new_name.is_empty() {
+        errors.add(
+            "new_category",
+            format!(
+                "To create the category {new_name:?}, choose \"New category…\" under Category."
+            ),
+        );
+    }
+    if name.is_empty() {
+        return name;
+    }
+    match existing(&name) {
+        Some(known) => known,
+        None => {
+            errors.add(
+                "category",
+                format!(
+                    "Category: no {lang} article uses the category {name:?}. Pick one from the \
+                     list, or choose \"New category…\" to create it."
+                ),
+            );
+            name
+        }
+    }
 }
 
 /// The document as it reads back from its file form (body line endings and blank lines
@@ -545,6 +623,10 @@ pub async fn restore_revision(
     })?;
     let mut form = ArticleForm::from_source(&old_source, Some(base_revision));
     form.slug = stored.slug.clone();
+    // The old revision's category comes back even when no article uses it any more.
+    if !form.category.is_empty() {
+        form.new_category = std::mem::replace(&mut form.category, NEW_CATEGORY_CHOICE.to_owned());
+    }
     let source = validate(db, &form, Some(&stored), stored.status).await?;
     store_guarded(
         db,
@@ -664,6 +746,11 @@ pub fn form_over_current(theirs: &ArticleSource, stored: &Article) -> ArticleFor
     let mut form = ArticleForm::from_source(theirs, Some(stored.revision));
     // The status is chosen with the button, not carried in the form.
     form.from_ticket = None;
+    // Their category was checked when they saved (a known one, or explicitly new): it stays
+    // chosen even if no article uses it.
+    if !form.category.is_empty() {
+        form.new_category = std::mem::replace(&mut form.category, NEW_CATEGORY_CHOICE.to_owned());
+    }
     form
 }
 
