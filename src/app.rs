@@ -5,14 +5,14 @@ use std::path::Path;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use tokio::sync::watch;
+use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinHandle;
 
 use tokio::net::TcpListener;
 
 use crate::accounts::LoginLimiter;
 use crate::articles::{self, ArticleError};
-use crate::config::{Config, ConfigError, SecretUrl};
+use crate::config::{Config, ConfigError, SecretUrl, ServingLimits};
 use crate::deflection::request_flow::{RequestFlow, TicketRateLimiter, record_abandoned_requests};
 use crate::deflection::{EventRecorder, EventWriterTask};
 use crate::http;
@@ -107,8 +107,28 @@ impl App {
 
     /// Indexes every article change committed so far, this process's and other instances':
     /// after storing a change, it is searchable when this returns.
+    ///
+    /// When the index cannot be written (its directory unwritable, the disk full), the
+    /// change is stored all the same: this logs it and returns, `/readyz` reports the
+    /// index, and the background follower indexes the change once the writer reopens.
     pub async fn index_article_changes(&self) -> Result<(), SyncError> {
-        self.index_follower.catch_up().await?;
+        if let Err(error) = self.index_follower.catch_up().await {
+            let SyncError::Search(_) = error else {
+                return Err(error);
+            };
+            // One prompt retry through a reopened writer, for a fault that has passed.
+            let retried = match self.search.recover().await {
+                Ok(()) => self.index_follower.catch_up().await.map(|_| ()),
+                Err(error) => Err(SyncError::Search(error)),
+            };
+            match retried {
+                Ok(()) => {}
+                Err(SyncError::Search(error)) => {
+                    tracing::warn!(%error, "stored, but not yet searchable: the index follows once it can be written");
+                }
+                Err(error) => return Err(error),
+            }
+        }
         self.refresh_languages().await?;
         Ok(())
     }
@@ -271,6 +291,13 @@ pub enum StartError {
     Email(String),
     #[error(transparent)]
     IndexSync(#[from] SyncError),
+    #[error(
+        "the data directory {path} cannot be written ({source}); the database and the search index live there: check its permissions and free space"
+    )]
+    DataDir {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot listen on {address}: {source}")]
     Listen {
         address: SocketAddr,
@@ -282,11 +309,13 @@ pub enum StartError {
 
 /// Connects the database, imports the shipped content on first start, and starts background tasks.
 pub async fn build(config: Config) -> Result<(AppState, BackgroundTasks), StartError> {
+    check_data_dir(&config.data_dir)?;
     let database_url = config.resolved_database_url();
     tracing::info!(database = %SecretUrl::redacted(&database_url), "opening database");
     // Migrations and the first import run once: other instances starting at the same moment
     // wait for the start-up lock, then find the content in place.
-    let (db, setup) = Database::connect_for_setup(&database_url).await?;
+    let acquire_timeout = Duration::from_millis(config.serving.database_acquire_timeout_ms);
+    let (db, setup) = Database::connect_for_setup_with(&database_url, acquire_timeout).await?;
     import_content_on_first_start(&db, &config).await?;
     setup.release().await?;
     let (search, health) = SearchIndex::open_in_dir(&config.index_dir())?;
@@ -330,6 +359,29 @@ pub async fn build(config: Config) -> Result<(AppState, BackgroundTasks), StartE
     ))
 }
 
+/// Fails start-up, naming the directory, when the data directory cannot take a write (read
+/// only, full disk, not a directory): better than a panic or a half-started portal later.
+fn check_data_dir(dir: &Path) -> Result<(), StartError> {
+    let failed = |source| StartError::DataDir {
+        path: dir.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(failed)?;
+    let probe = dir.join(".answerdesk-write-probe");
+    let written = std::fs::File::create(&probe).and_then(|mut file| {
+        use std::io::Write;
+        // A block's worth, synced, so a full disk shows now rather than in the first write.
+        file.write_all(&[0; 4096])?;
+        file.sync_all()
+    });
+    let removed = std::fs::remove_file(&probe);
+    written.map_err(failed)?;
+    match removed {
+        Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(failed(error)),
+        _ => Ok(()),
+    }
+}
+
 async fn import_content_on_first_start(db: &Database, config: &Config) -> Result<(), StartError> {
     if db.article_count().await? > 0 {
         return Ok(());
@@ -351,6 +403,7 @@ async fn import_content_on_first_start(db: &Database, config: &Config) -> Result
 
 /// Runs the portal until Ctrl-C or SIGTERM, printing the URL it listens on.
 pub async fn serve(mut config: Config) -> Result<(), StartError> {
+    let open_files = raise_open_file_limit();
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|source| StartError::Listen {
@@ -361,18 +414,157 @@ pub async fn serve(mut config: Config) -> Result<(), StartError> {
     // With port 0 the real port is known only now; links to customers must carry it.
     config.listen = bound;
     let public_url = config.public_base_url(bound);
+    let limits = ConnectionLimits::from_config(&config.serving, open_files);
     let (state, background) = build(config).await?;
     let router = http::router(state);
     println!("Answerdesk is running at http://{bound}/ (public URL {public_url}/)");
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(StartError::Serve)?;
+    tracing::info!(
+        max_connections = limits.max_connections,
+        open_file_limit = open_files,
+        "serving"
+    );
+    serve_connections(listener, router, limits, shutdown_signal())
+        .await
+        .map_err(StartError::Serve)?;
     tracing::info!("shutting down: flushing background writes");
     background.finish().await;
+    Ok(())
+}
+
+/// How the server treats connections: slow clients are cut off, and only so many are
+/// served at once, so neither a slow-header flood nor many idle sockets can use up the
+/// process's file descriptors (which the database and the search index need too).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// A connection without a whole request head after this is closed.
+    pub header_read_timeout: Duration,
+    /// A request body that sends nothing for this long fails (`400`) and its connection closes.
+    pub body_read_timeout: Duration,
+    /// Connections served at once; the next ones wait in the listen queue.
+    pub max_connections: usize,
+}
+
+/// File descriptors kept out of the connection budget: database connections, index
+/// segments, log and content files.
+const RESERVED_FILES: u64 = 256;
+/// The connection budget when it is derived from the open-file limit, at most.
+const MAX_DERIVED_CONNECTIONS: u64 = 4096;
+/// Requests in flight at shutdown get this long to finish.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+/// After an accept error (out of file descriptors, say), the pause before accepting again,
+/// so the loop does not spin while connections close.
+const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
+
+impl ConnectionLimits {
+    /// The configured limits; a `max_connections` of 0 is sized from the open-file limit.
+    pub fn from_config(serving: &ServingLimits, open_files: u64) -> ConnectionLimits {
+        let derived = open_files
+            .saturating_sub(RESERVED_FILES)
+            .clamp(16, MAX_DERIVED_CONNECTIONS) as usize;
+        ConnectionLimits {
+            header_read_timeout: Duration::from_millis(serving.header_read_timeout_ms),
+            body_read_timeout: Duration::from_millis(serving.body_read_timeout_ms),
+            max_connections: match serving.max_connections {
+                0 => derived,
+                configured => configured,
+            },
+        }
+    }
+}
+
+/// Raises the soft open-file limit to the hard one (many connections need many
+/// descriptors); returns the limit in force.
+fn raise_open_file_limit() -> u64 {
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) => limit,
+        Err(error) => {
+            tracing::warn!(%error, "could not read or raise the open-file limit");
+            1024
+        }
+    }
+}
+
+/// Serves `router` on `listener` until `shutdown` completes, then lets requests in flight
+/// finish (for at most [`SHUTDOWN_GRACE`]).
+pub async fn serve_connections(
+    listener: TcpListener,
+    router: axum::Router,
+    limits: ConnectionLimits,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    use axum::extract::ConnectInfo;
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto;
+    use hyper_util::server::graceful::GracefulShutdown;
+    use hyper_util::service::TowerToHyperService;
+    use tower::ServiceExt;
+
+    let service = tower::ServiceBuilder::new()
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            limits.body_read_timeout,
+        ))
+        .service(router);
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout);
+    builder.http2().timer(TokioTimer::new());
+    let graceful = GracefulShutdown::new();
+    let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let mut shutdown = std::pin::pin!(shutdown);
+    let mut refused_since_accepting = 0u64;
+    loop {
+        // Taken before accepting: beyond the limit, clients wait in the kernel's queue
+        // instead of costing a descriptor each.
+        let permit = tokio::select! {
+            permit = permits.clone().acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
+        };
+        let (stream, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    refused_since_accepting += 1;
+                    if refused_since_accepting.is_power_of_two() {
+                        tracing::warn!(%error, times = refused_since_accepting, "accept error");
+                    }
+                    tokio::time::sleep(ACCEPT_PAUSE).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        refused_since_accepting = 0;
+        let _ = stream.set_nodelay(true);
+        let service = service
+            .clone()
+            .map_request(move |mut request: axum::http::Request<_>| {
+                request.extensions_mut().insert(ConnectInfo(remote));
+                request
+            });
+        let connection = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service))
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            // A closed or timed-out connection is the client's business, not an error.
+            if let Err(error) = connection.await {
+                tracing::debug!(%error, %remote, "connection ended");
+            }
+            drop(permit);
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("requests still running at shutdown were cut off");
+    }
     Ok(())
 }
 

@@ -14,6 +14,7 @@ use crate::deflection::{DashboardFilter, DeflectionFigures, deflection_figures};
 use crate::display::optional_duration;
 use crate::search::eval::{self, EvalOptions};
 use crate::storage::Database;
+use crate::storage::backup::{self, BackupError};
 
 /// Answerdesk: a knowledge base and self-service support portal that deflects tickets.
 #[derive(Debug, Parser)]
@@ -65,6 +66,18 @@ pub enum Command {
         /// Print one JSON object instead of a table.
         #[arg(long)]
         json: bool,
+    },
+    /// Write a consistent copy of the SQLite database to FILE, while the portal keeps
+    /// serving (PostgreSQL: use pg_dump).
+    Backup {
+        /// The new file to write.
+        file: PathBuf,
+    },
+    /// Replace the SQLite database with a backup made by `backup`; the portal must be
+    /// stopped, and rebuilds its search index on its next start (PostgreSQL: use pg_restore).
+    Restore {
+        /// A file written by `answerdesk backup`.
+        file: PathBuf,
     },
     /// Manage staff accounts (the first admin is made here).
     User {
@@ -299,6 +312,8 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::User { command } => run_user_command(command, &config).await,
+        Command::Backup { file } => backup(&config, &file).await,
+        Command::Restore { file } => restore(&config, &file).await,
         Command::CheckContent { dir } => {
             require_directory(&dir)?;
             let report = articles::check_directory(&dir, &config.default_language)?;
@@ -306,6 +321,79 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
         }
         Command::Eval { .. } => run_standalone(command).await,
     }
+}
+
+/// The SQLite database file of the configuration, or why there is none to copy.
+fn sqlite_database_file(config: &Config) -> Result<PathBuf, BackupError> {
+    let url = config.resolved_database_url();
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Err(BackupError::Postgres);
+    }
+    let path = url.strip_prefix("sqlite://").unwrap_or(&url);
+    let path = path.split('?').next().unwrap_or(path);
+    Ok(PathBuf::from(path))
+}
+
+/// `answerdesk backup FILE`.
+async fn backup(config: &Config, file: &Path) -> anyhow::Result<ExitCode> {
+    let database = match sqlite_database_file(config) {
+        Ok(database) => database,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    if !database.is_file() {
+        anyhow::bail!("there is no database at {} to back up", database.display());
+    }
+    let db = Database::connect(&database.display().to_string()).await?;
+    let outcome = db.backup_to(file).await;
+    db.close().await;
+    let summary = outcome?;
+    println!(
+        "backed up {} to {}: {} articles, {} tickets, migration {}",
+        database.display(),
+        file.display(),
+        summary.articles,
+        summary.tickets,
+        summary.migration
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `answerdesk restore FILE`.
+async fn restore(config: &Config, file: &Path) -> anyhow::Result<ExitCode> {
+    let database = match sqlite_database_file(config) {
+        Ok(database) => database,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    // Held until the end: no portal runs on this data directory now, and none starts
+    // until the database is replaced.
+    let index = match crate::search::index::lock_index_dir(&config.index_dir()) {
+        Ok(lock) => lock,
+        Err(crate::search::SearchError::Locked(_)) => {
+            eprintln!(
+                "error: a portal is serving {} (it holds the search index); stop it first, then restore",
+                config.data_dir.display()
+            );
+            return Ok(ExitCode::from(2));
+        }
+        Err(error) => return Err(error.into()),
+    };
+    let summary = backup::restore_sqlite(file, &database).await?;
+    index.rebuild_on_next_start()?;
+    println!(
+        "restored {} from {}: {} articles, {} tickets, migration {}; the search index is rebuilt on the next start",
+        database.display(),
+        file.display(),
+        summary.articles,
+        summary.tickets,
+        summary.migration
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The command that needs no configuration: `eval`.

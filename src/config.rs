@@ -53,6 +53,36 @@ pub struct Config {
     /// `X-Forwarded-For` header names the real client, for per-address rate limits.
     /// Empty: the connecting address is the client.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// How long clients and the database may keep the portal waiting, and how many clients
+    /// it serves at once (`[serving]` in the file, `ANSWERDESK_SERVING__…` in the environment).
+    #[serde(default)]
+    pub serving: ServingLimits,
+}
+
+/// Limits that keep one slow client, or a database outage, from holding the portal.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServingLimits {
+    /// A connection that has not sent a whole request head by then is closed.
+    pub header_read_timeout_ms: u64,
+    /// A request body that sends nothing for this long is cut off (`400`).
+    pub body_read_timeout_ms: u64,
+    /// Connections served at once; more wait in the listen queue until one closes. 0 sizes
+    /// it from the open-file limit (at most 4096).
+    pub max_connections: usize,
+    /// How long a request waits for a database connection before it is answered `503`.
+    pub database_acquire_timeout_ms: u64,
+}
+
+impl Default for ServingLimits {
+    fn default() -> Self {
+        Self {
+            header_read_timeout_ms: 10_000,
+            body_read_timeout_ms: 30_000,
+            max_connections: 0,
+            database_acquire_timeout_ms: 1_500,
+        }
+    }
 }
 
 impl Default for Config {
@@ -73,6 +103,7 @@ impl Default for Config {
             sla: SlaPolicy::default(),
             staff_session_hours: 12,
             trusted_proxies: Vec::new(),
+            serving: ServingLimits::default(),
         }
     }
 }
@@ -105,7 +136,11 @@ impl Config {
         }
         let config: Config = Figment::from(Serialized::defaults(Config::default()))
             .merge(Toml::file(file))
-            .merge(Env::prefixed("ANSWERDESK_").ignore(&["test_database_url", "log"]))
+            .merge(
+                Env::prefixed("ANSWERDESK_")
+                    .ignore(&["test_database_url", "log"])
+                    .split("__"),
+            )
             .extract()?;
         config.validate()?;
         Ok(config)
@@ -145,6 +180,21 @@ impl Config {
             return Err(ConfigError::Invalid(
                 "staff_session_hours must be from 1 to 2160".into(),
             ));
+        }
+        let serving = &self.serving;
+        for (name, value) in [
+            ("header_read_timeout_ms", serving.header_read_timeout_ms),
+            ("body_read_timeout_ms", serving.body_read_timeout_ms),
+            (
+                "database_acquire_timeout_ms",
+                serving.database_acquire_timeout_ms,
+            ),
+        ] {
+            if value == 0 {
+                return Err(ConfigError::Invalid(format!(
+                    "serving.{name} must be at least 1"
+                )));
+            }
         }
         self.sla
             .validate()
@@ -288,6 +338,29 @@ mod tests {
             let config = Config::load(None).expect("valid");
             assert_eq!(config.site_name, "From env");
             assert_eq!(config.listen.port(), 0);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn serving_limits_are_read_from_the_file_or_the_environment_and_zero_timeouts_refused() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "answerdesk.toml",
+                "[serving]\nheader_read_timeout_ms = 5000\nmax_connections = 100\n",
+            )?;
+            let config = Config::load(None).expect("valid");
+            assert_eq!(config.serving.header_read_timeout_ms, 5000);
+            assert_eq!(config.serving.max_connections, 100);
+            assert_eq!(config.serving.body_read_timeout_ms, 30_000, "default kept");
+            jail.set_env("ANSWERDESK_SERVING__MAX_CONNECTIONS", "7");
+            assert_eq!(
+                Config::load(None).expect("valid").serving.max_connections,
+                7
+            );
+            jail.set_env("ANSWERDESK_SERVING__DATABASE_ACQUIRE_TIMEOUT_MS", "0");
+            let error = Config::load(None).expect_err("invalid").to_string();
+            assert!(error.contains("database_acquire_timeout_ms"), "{error}");
             Ok(())
         });
     }

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use tokio::sync::mpsc;
@@ -217,6 +217,8 @@ impl Event {
 pub struct EventRecorder {
     sender: mpsc::Sender<Vec<EventRow>>,
     dropped: Arc<AtomicU64>,
+    /// Whether the writer is waiting for the database to come back.
+    waiting: Arc<AtomicBool>,
 }
 
 /// The writer task; [`EventWriterTask::finish`] flushes what is queued.
@@ -225,22 +227,47 @@ pub struct EventWriterTask {
 }
 
 /// Events waiting in memory at most; beyond it new events are dropped (and counted) rather
-/// than slowing requests down.
+/// than slowing requests down. While the database is away they wait here.
 const QUEUE_CAPACITY: usize = 16_384;
 /// Rows written per transaction at most.
 const BATCH_ROWS: usize = 512;
 /// Queued events are written at least this often.
 const FLUSH_INTERVAL: Duration = Duration::from_millis(250);
+/// The first and the longest pause before writing again while the database is away.
+const RETRY_FIRST: Duration = Duration::from_millis(250);
+const RETRY_LONGEST: Duration = Duration::from_secs(5);
+/// At shutdown, how long the writer keeps trying a database that is away before it gives
+/// up on what is still queued (and counts it as dropped).
+const SHUTDOWN_PATIENCE: Duration = Duration::from_secs(10);
+
+/// What the writer is doing, for the readiness report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EventQueueReport {
+    /// Events dropped because the queue was full (or still unstored at shutdown).
+    pub dropped: u64,
+    /// Events waiting in the queue.
+    pub queued: usize,
+    /// Whether the writer is waiting for the database to come back.
+    pub waiting_for_database: bool,
+}
 
 impl EventRecorder {
     /// Starts the background writer.
     pub fn start(db: Database) -> (EventRecorder, EventWriterTask) {
         let (sender, receiver) = mpsc::channel(QUEUE_CAPACITY);
-        let handle = tokio::spawn(write_events(db, receiver));
+        let dropped = Arc::new(AtomicU64::new(0));
+        let waiting = Arc::new(AtomicBool::new(false));
+        let writer = EventWriter {
+            db,
+            dropped: dropped.clone(),
+            waiting: waiting.clone(),
+        };
+        let handle = tokio::spawn(writer.run(receiver));
         (
             EventRecorder {
                 sender,
-                dropped: Arc::new(AtomicU64::new(0)),
+                dropped,
+                waiting,
             },
             EventWriterTask { handle },
         )
@@ -262,16 +289,31 @@ impl EventRecorder {
     ) {
         let rows = event.into_rows(visitor_id.map(str::to_owned), channel, occurred_at);
         if self.sender.try_send(rows).is_err() {
-            let dropped = self.dropped.fetch_add(1, Ordering::Relaxed) + 1;
-            if dropped.is_power_of_two() {
-                tracing::warn!(dropped, "event queue full: events dropped");
-            }
+            count_dropped(&self.dropped, 1, "event queue full: events dropped");
         }
     }
 
     /// Events dropped because the queue was full.
     pub fn dropped(&self) -> u64 {
         self.dropped.load(Ordering::Relaxed)
+    }
+
+    /// The queue's state now.
+    pub fn report(&self) -> EventQueueReport {
+        EventQueueReport {
+            dropped: self.dropped(),
+            queued: self.sender.max_capacity() - self.sender.capacity(),
+            waiting_for_database: self.waiting.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// Adds to the dropped count, logging at each power of two so a flood stays readable.
+fn count_dropped(dropped: &AtomicU64, events: u64, message: &'static str) {
+    let before = dropped.fetch_add(events, Ordering::Relaxed);
+    let after = before + events;
+    if before == 0 || after.ilog2() > before.ilog2() {
+        tracing::warn!(dropped = after, "{message}");
     }
 }
 
@@ -282,59 +324,122 @@ impl EventWriterTask {
     }
 }
 
-async fn write_events(db: Database, mut receiver: mpsc::Receiver<Vec<EventRow>>) {
-    let mut batch: Vec<EventRow> = Vec::with_capacity(BATCH_ROWS);
-    let mut ticker = tokio::time::interval(FLUSH_INTERVAL);
-    loop {
-        tokio::select! {
-            received = receiver.recv() => match received {
-                Some(rows) => {
-                    batch.extend(rows);
-                    if batch.len() >= BATCH_ROWS {
-                        flush(&db, &mut batch).await;
-                    }
-                }
-                None => break,
-            },
-            _ = ticker.tick() => flush(&db, &mut batch).await,
-        }
-    }
-    flush(&db, &mut batch).await;
+/// The background writer's side.
+struct EventWriter {
+    db: Database,
+    dropped: Arc<AtomicU64>,
+    waiting: Arc<AtomicBool>,
 }
 
-async fn flush(db: &Database, batch: &mut Vec<EventRow>) {
-    if batch.is_empty() {
-        return;
-    }
-    if let Err(error) = db.insert_events(batch).await {
-        // One bad row must not cost the batch: store the rows one by one, skipping the bad.
-        tracing::warn!(%error, rows = batch.len(), "could not store events as a batch");
-        for row in batch.iter() {
-            if let Err(error) = db.insert_events(std::slice::from_ref(row)).await {
-                tracing::warn!(%error, kind = row.kind.as_str(), "could not store an event");
+/// Whether a batch was written (or given up for bad rows) or must wait for the database.
+enum Flushed {
+    Done,
+    DatabaseAway,
+}
+
+impl EventWriter {
+    async fn run(self, mut receiver: mpsc::Receiver<Vec<EventRow>>) {
+        let mut batch: Vec<EventRow> = Vec::with_capacity(BATCH_ROWS);
+        let mut ticker = tokio::time::interval(FLUSH_INTERVAL);
+        loop {
+            tokio::select! {
+                received = receiver.recv() => match received {
+                    Some(rows) => {
+                        batch.extend(rows);
+                        if batch.len() >= BATCH_ROWS {
+                            self.flush_until_stored(&mut batch).await;
+                        }
+                    }
+                    None => break,
+                },
+                _ = ticker.tick() => self.flush_until_stored(&mut batch).await,
             }
         }
-    }
-    // Article view counts (for "popular articles") ride on the same batches.
-    let mut views: HashMap<&str, i64> = HashMap::new();
-    for row in batch
-        .iter()
-        .filter(|row| row.kind == EventKind::ArticleViewed)
-    {
-        if let Some(slug) = &row.article_slug {
-            *views.entry(slug).or_default() += 1;
+        // Shutting down: a database that stays away only gets so long.
+        let stored = tokio::time::timeout(SHUTDOWN_PATIENCE, self.flush_until_stored(&mut batch));
+        if stored.await.is_err() {
+            count_dropped(
+                &self.dropped,
+                batch.len() as u64,
+                "database away at shutdown: queued events dropped",
+            );
         }
     }
-    if !views.is_empty() {
+
+    /// Writes the batch, waiting with growing pauses while the database is away: the
+    /// queue behind it holds new events meanwhile (and counts what it cannot hold).
+    async fn flush_until_stored(&self, batch: &mut Vec<EventRow>) {
+        let mut pause = RETRY_FIRST;
+        while let Flushed::DatabaseAway = self.flush(batch).await {
+            if !self.waiting.swap(true, Ordering::Relaxed) {
+                tracing::warn!(
+                    rows = batch.len(),
+                    "database away: keeping events queued until it answers"
+                );
+            }
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(RETRY_LONGEST);
+        }
+        if self.waiting.swap(false, Ordering::Relaxed) {
+            tracing::info!("database back: queued events stored");
+        }
+    }
+
+    async fn flush(&self, batch: &mut Vec<EventRow>) -> Flushed {
+        if batch.is_empty() {
+            return Flushed::Done;
+        }
+        let db = &self.db;
+        if let Err(error) = db.insert_events(batch).await {
+            if error.is_unavailable() {
+                return Flushed::DatabaseAway;
+            }
+            // One bad row must not cost the batch: store the rows one by one, skipping the
+            // bad; if the database goes away meanwhile, keep what is left for later.
+            tracing::warn!(%error, rows = batch.len(), "could not store events as a batch");
+            let mut index = 0;
+            while index < batch.len() {
+                match db.insert_events(std::slice::from_ref(&batch[index])).await {
+                    Ok(()) => index += 1,
+                    Err(error) if error.is_unavailable() => {
+                        self.count_views(&batch[..index]).await;
+                        batch.drain(..index);
+                        return Flushed::DatabaseAway;
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, kind = batch[index].kind.as_str(), "could not store an event");
+                        index += 1;
+                    }
+                }
+            }
+        }
+        self.count_views(batch).await;
+        batch.clear();
+        Flushed::Done
+    }
+
+    /// Article view counts (for "popular articles") ride on the same batches.
+    async fn count_views(&self, rows: &[EventRow]) {
+        let mut views: HashMap<&str, i64> = HashMap::new();
+        for row in rows
+            .iter()
+            .filter(|row| row.kind == EventKind::ArticleViewed)
+        {
+            if let Some(slug) = &row.article_slug {
+                *views.entry(slug).or_default() += 1;
+            }
+        }
+        if views.is_empty() {
+            return;
+        }
         let views: Vec<(String, i64)> = views
             .into_iter()
             .map(|(slug, count)| (slug.to_owned(), count))
             .collect();
-        if let Err(error) = db.add_article_views(&views).await {
+        if let Err(error) = self.db.add_article_views(&views).await {
             tracing::warn!(%error, "could not store article view counts");
         }
     }
-    batch.clear();
 }
 
 /// Searches are counted case-insensitively, with spaces (and control characters, NUL among

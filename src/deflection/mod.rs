@@ -14,7 +14,7 @@ pub mod stats;
 
 pub use channel::Channel;
 pub use drafts::{DraftFields, DraftState, RequestDraft};
-pub use events::{Event, EventKind, EventRecorder, EventWriterTask, ViewSource};
+pub use events::{Event, EventKind, EventQueueReport, EventRecorder, EventWriterTask, ViewSource};
 pub use request_flow::{
     OpenedDraft, RequestFlow, RequestFlowError, Requester, Review, SolvedOutcome, Submission,
     SubmitOutcome,

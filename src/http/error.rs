@@ -98,18 +98,45 @@ impl HttpError {
     }
 }
 
+/// What customers and staff are told while the database is away.
+const DATABASE_AWAY: &str = "The service is briefly unavailable. Please try again in a moment.";
+/// Seconds a client is asked to wait before retrying a `503`.
+const RETRY_AFTER_SECONDS: &str = "5";
+
+impl HttpError {
+    /// A fault below the handler: `503` when somewhere in its causes the database is away
+    /// (the request may well work in a moment), otherwise `500`.
+    pub fn internal_or_unavailable(error: &(dyn std::error::Error + 'static)) -> HttpError {
+        let mut cause = Some(error);
+        while let Some(current) = cause {
+            let away = current
+                .downcast_ref::<StorageError>()
+                .is_some_and(StorageError::is_unavailable)
+                || current
+                    .downcast_ref::<sqlx::Error>()
+                    .is_some_and(crate::storage::is_outage);
+            if away {
+                tracing::warn!(%error, "database unavailable");
+                return HttpError::Unavailable(DATABASE_AWAY.to_owned());
+            }
+            cause = current.source();
+        }
+        HttpError::Internal(error.to_string())
+    }
+}
+
 impl From<StorageError> for HttpError {
     fn from(error: StorageError) -> Self {
         match error {
             StorageError::Conflict(message) => HttpError::Conflict(message),
-            error => HttpError::Internal(error.to_string()),
+            error => HttpError::internal_or_unavailable(&error),
         }
     }
 }
 
 impl From<ArticleError> for HttpError {
     fn from(error: ArticleError) -> Self {
-        HttpError::Internal(error.to_string())
+        HttpError::internal_or_unavailable(&error)
     }
 }
 
@@ -121,7 +148,10 @@ impl From<SearchError> for HttpError {
 
 impl From<TicketError> for HttpError {
     fn from(error: TicketError) -> Self {
-        HttpError::Internal(format!("ticket: {error}"))
+        match HttpError::internal_or_unavailable(&error) {
+            HttpError::Internal(detail) => HttpError::Internal(format!("ticket: {detail}")),
+            unavailable => unavailable,
+        }
     }
 }
 
@@ -133,7 +163,7 @@ impl From<crate::accounts::AccountError> for HttpError {
             AccountError::EmailTaken(_) => HttpError::Conflict(error.to_string()),
             AccountError::UnknownUser => HttpError::NotFound,
             AccountError::Hashing(_) | AccountError::Storage(_) => {
-                HttpError::Internal(error.to_string())
+                HttpError::internal_or_unavailable(&error)
             }
         }
     }
@@ -141,7 +171,10 @@ impl From<crate::accounts::AccountError> for HttpError {
 
 impl From<crate::deflection::RequestFlowError> for HttpError {
     fn from(error: crate::deflection::RequestFlowError) -> Self {
-        HttpError::Internal(format!("request flow: {error}"))
+        match HttpError::internal_or_unavailable(&error) {
+            HttpError::Internal(detail) => HttpError::Internal(format!("request flow: {detail}")),
+            unavailable => unavailable,
+        }
     }
 }
 
@@ -230,10 +263,28 @@ pub async fn render_errors(
         })
     });
     let response = next.run(request).await;
-    let Some(details) = response.extensions().get::<ErrorDetails>().cloned() else {
+    let Some(mut details) = response.extensions().get::<ErrorDetails>().cloned() else {
         return response;
     };
-    let status = response.status();
+    let mut status = response.status();
+    // A fault whose cause was not kept (wrapped as text on the way up) is still the outage
+    // when the database does not answer now: `503`, not `500`.
+    if status == StatusCode::INTERNAL_SERVER_ERROR
+        && state
+            .db
+            .ping_within(OUTAGE_CHECK_LIMIT)
+            .await
+            .is_err_and(|error| error.is_unavailable())
+    {
+        status = StatusCode::SERVICE_UNAVAILABLE;
+        details.message = DATABASE_AWAY.to_owned();
+    }
+    // Every page says it in the reader's words; staff pages use the default language's.
+    let page_language = match status {
+        StatusCode::SERVICE_UNAVAILABLE => customer_language
+            .or_else(|| crate::i18n::Language::parse(&state.config.default_language)),
+        _ => customer_language,
+    };
     let mut rendered = if api {
         let body = match &details.fields {
             Some(fields) => serde_json::json!({ "error": details.message, "fields": fields }),
@@ -247,7 +298,7 @@ pub async fn render_errors(
         );
         return Redirect::to(&target).into_response();
     } else {
-        match templates::render_error(&state, status, &details.message, customer_language) {
+        match templates::render_error(&state, status, &details.message, page_language) {
             Ok(html) => (status, Html(html)).into_response(),
             Err(error) => {
                 tracing::error!(%error, "error page could not be rendered");
@@ -259,5 +310,14 @@ pub async fn render_errors(
         header::CACHE_CONTROL,
         header::HeaderValue::from_static("no-store"),
     );
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        rendered.headers_mut().insert(
+            header::RETRY_AFTER,
+            header::HeaderValue::from_static(RETRY_AFTER_SECONDS),
+        );
+    }
     rendered
 }
+
+/// How long an error response waits to learn whether the database is away.
+const OUTAGE_CHECK_LIMIT: std::time::Duration = std::time::Duration::from_millis(500);

@@ -31,7 +31,7 @@ pub async fn refuse_nul_bytes(request: Request, next: Next) -> Result<Response, 
     let (parts, body) = request.into_parts();
     let bytes = to_bytes(body, MAX_BODY_BYTES)
         .await
-        .map_err(|_| HttpError::TooLarge("The request is too large.".to_owned()))?;
+        .map_err(|error| unreadable_body(&error))?;
     let refused = match body_kind {
         BodyKind::Form => holds_nul(&bytes),
         BodyKind::Json => serde_json::from_slice::<serde_json::Value>(&bytes)
@@ -44,6 +44,19 @@ pub async fn refuse_nul_bytes(request: Request, next: Next) -> Result<Response, 
     Ok(next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await)
+}
+
+/// A body over the limit is too large; any other that cannot be read (the client stopped
+/// sending it, and the read timed out) is a bad request.
+fn unreadable_body(error: &axum::Error) -> HttpError {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(current) = cause {
+        if current.is::<http_body_util::LengthLimitError>() {
+            return HttpError::TooLarge("The request is too large.".to_owned());
+        }
+        cause = current.source();
+    }
+    HttpError::BadRequest("The request body could not be read.".to_owned())
 }
 
 fn refusal() -> HttpError {

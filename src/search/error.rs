@@ -24,6 +24,10 @@ pub enum SearchError {
     /// The background writer thread is gone (it panicked or the index is shutting down).
     #[error("the search index writer has stopped")]
     WriterStopped,
+    /// The writer failed (I/O under the index, a full disk...) and cannot be reopened yet;
+    /// it retries when asked again.
+    #[error("the search index cannot be written: {0}")]
+    WriterFailed(String),
     /// A line of an evaluation input file could not be used.
     #[error("{path}:{line}: {message}")]
     InputLine {

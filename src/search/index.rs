@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, mpsc};
+use std::sync::{Arc, RwLock, mpsc};
 use std::thread::JoinHandle;
 use std::time::Instant;
 
@@ -69,6 +69,26 @@ enum Command {
         through: Option<i64>,
         reply: Reply<RebuildReport>,
     },
+    /// Reopens a writer that failed; answers whether the index can be written again.
+    Recover(Reply<()>),
+}
+
+impl Command {
+    /// Answers the command with `error` without doing it.
+    fn refuse(self, error: &SearchError) {
+        let error = || SearchError::WriterFailed(error.to_string());
+        match self {
+            Command::Upsert(_, reply)
+            | Command::Remove(_, reply)
+            | Command::Apply { reply, .. }
+            | Command::Recover(reply) => {
+                let _ = reply.send(Err(error()));
+            }
+            Command::Rebuild { reply, .. } => {
+                let _ = reply.send(Err(error()));
+            }
+        }
+    }
 }
 
 /// The article search index: cheap to clone, `Send + Sync`; one writer thread, many readers.
@@ -84,6 +104,8 @@ pub(crate) struct Inner {
     pub(crate) fields: Fields,
     /// The latest committed database change number, published by the writer thread.
     synced: Arc<watch::Sender<Option<i64>>>,
+    /// Why the writer cannot write right now (`None` while it can), set by the writer thread.
+    problem: Arc<RwLock<Option<String>>>,
     sender: Option<mpsc::Sender<Command>>,
     worker: Option<JoinHandle<()>>,
 }
@@ -176,26 +198,23 @@ impl SearchIndex {
     ) -> Self {
         let (_, fields) = schema::build_schema();
         let (sender, receiver) = mpsc::channel();
-        let synced = Arc::new(watch::Sender::new(committed_sync(&index)));
+        let committed = committed_sync(&index);
+        let synced = Arc::new(watch::Sender::new(committed));
+        let problem = Arc::new(RwLock::new(None));
         let worker = {
-            let reader = reader.clone();
-            let fields = fields.clone();
-            let synced = synced.clone();
+            let state = WriterState {
+                index,
+                writer: Some(writer),
+                reader: reader.clone(),
+                fields: fields.clone(),
+                dir,
+                synced: synced.clone(),
+                committed,
+                problem: problem.clone(),
+            };
             std::thread::Builder::new()
                 .name("search-index-writer".to_string())
-                .spawn(move || {
-                    writer_loop(
-                        WriterState {
-                            index,
-                            writer,
-                            reader,
-                            fields,
-                            dir,
-                            synced,
-                        },
-                        receiver,
-                    )
-                })
+                .spawn(move || writer_loop(state, receiver))
         };
         let worker = match worker {
             Ok(handle) => Some(handle),
@@ -211,6 +230,7 @@ impl SearchIndex {
                 titles,
                 fields,
                 synced,
+                problem,
                 sender: Some(sender),
                 worker,
             }),
@@ -283,6 +303,21 @@ impl SearchIndex {
     pub async fn remove(&self, key: &str) -> Result<(), SearchError> {
         let key = key.to_string();
         self.call(|reply| Command::Remove(key, reply)).await
+    }
+
+    /// Why the index cannot take changes right now, e.g. its directory became unwritable;
+    /// `None` while it can. The writer reopens itself on [`SearchIndex::recover`] and on the
+    /// next change once the cause is gone.
+    pub fn writer_problem(&self) -> Option<String> {
+        match self.inner.problem.read() {
+            Ok(problem) => problem.clone(),
+            Err(_) => Some("the writer's state is unreadable".to_owned()),
+        }
+    }
+
+    /// Asks a writer that failed to reopen; `Ok` when the index can be written again.
+    pub async fn recover(&self) -> Result<(), SearchError> {
+        self.call(Command::Recover).await
     }
 
     /// The number of the latest database change the index holds, as committed: `None` for an
@@ -466,6 +501,47 @@ fn open_existing(
     }
 }
 
+/// Holds the writer lock of the index in `dir` (creating the directory if needed) for as long
+/// as the returned guard lives: a portal serving this index holds it, so getting it means
+/// none does, and none can start until it is dropped. [`SearchError::Locked`] otherwise.
+pub fn lock_index_dir(dir: &Path) -> Result<IndexDirLock, SearchError> {
+    fs::create_dir_all(dir).map_err(|e| SearchError::io(dir, e))?;
+    let directory =
+        MmapDirectory::open(dir).map_err(|e| SearchError::io(dir, std::io::Error::other(e)))?;
+    match tantivy::Directory::acquire_lock(&directory, &tantivy::directory::INDEX_WRITER_LOCK) {
+        Ok(lock) => Ok(IndexDirLock {
+            _lock: lock,
+            dir: dir.to_path_buf(),
+        }),
+        Err(tantivy::directory::error::LockError::LockBusy) => {
+            Err(SearchError::Locked(dir.to_path_buf()))
+        }
+        Err(tantivy::directory::error::LockError::IoError(e)) => Err(SearchError::io(
+            dir,
+            std::io::Error::new(e.kind(), e.to_string()),
+        )),
+    }
+}
+
+/// The index directory, held by [`lock_index_dir`].
+pub struct IndexDirLock {
+    _lock: tantivy::directory::DirectoryLock,
+    dir: PathBuf,
+}
+
+impl IndexDirLock {
+    /// Makes the next start rebuild the index from the database (after the database was
+    /// replaced under it), by forgetting which schema and state it was written with.
+    pub fn rebuild_on_next_start(&self) -> Result<(), SearchError> {
+        let path = self.dir.join(STATE_FILE);
+        match fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(SearchError::io(&path, e)),
+        }
+    }
+}
+
 /// Normalised title text for the character n-gram similarity: folded words, single spaces.
 pub(crate) fn title_key(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -538,16 +614,21 @@ pub(crate) fn to_tantivy(fields: &Fields, doc: &ArticleDocument) -> TantivyDocum
 /// What the writer thread owns.
 struct WriterState {
     index: Index,
-    writer: IndexWriter,
+    /// `None` after a failure, until it is reopened.
+    writer: Option<IndexWriter>,
     reader: IndexReader,
     fields: Fields,
     dir: Option<PathBuf>,
     synced: Arc<watch::Sender<Option<i64>>>,
+    /// The change number of what is committed.
+    committed: Option<i64>,
+    problem: Arc<RwLock<Option<String>>>,
 }
 
+/// A probe file written and removed to learn whether the index directory takes writes.
+const PROBE_FILE: &str = ".answerdesk-write-probe";
+
 fn writer_loop(mut state: WriterState, receiver: mpsc::Receiver<Command>) {
-    // The change number of what is committed, and of what the next commit will hold.
-    let mut committed = *state.synced.borrow();
     while let Ok(first) = receiver.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_GROUP_COMMIT {
@@ -556,33 +637,71 @@ fn writer_loop(mut state: WriterState, receiver: mpsc::Receiver<Command>) {
                 Err(_) => break,
             }
         }
+        // A panic below (tantivy's or ours) costs this batch, whose callers see the writer
+        // stopped and retry, never the thread: the next batch reopens the writer.
+        let outcome = catch_unwind(AssertUnwindSafe(|| state.run_batch(batch)));
+        if outcome.is_err() {
+            state.lose_writer(&mut Vec::new(), "the index writer panicked".to_owned());
+        }
+    }
+    // Channel closed: wait for background merges so the directory is left consistent.
+    if let Some(writer) = state.writer.take()
+        && let Err(e) = writer.wait_merging_threads()
+    {
+        tracing::warn!(error = %e, "search index merge did not finish cleanly");
+    }
+}
+
+impl WriterState {
+    fn run_batch(&mut self, batch: Vec<Command>) {
         let mut pending: Vec<Reply<()>> = Vec::new();
-        let mut next = committed;
+        // The change number the next commit will hold.
+        let mut next = self.committed;
+        // Reopening is tried once per batch.
+        let mut reopen_failed: Option<SearchError> = None;
         for cmd in batch {
+            if self.writer.is_none()
+                && reopen_failed.is_none()
+                && let Err(error) = self.reopen()
+            {
+                reopen_failed = Some(error);
+            }
+            if let Some(error) = &reopen_failed {
+                cmd.refuse(error);
+                continue;
+            }
             match cmd {
-                Command::Upsert(doc, reply) => match state.add(&doc) {
+                Command::Recover(reply) => {
+                    let _ = reply.send(Ok(()));
+                }
+                Command::Upsert(doc, reply) => match self.add(&doc) {
                     Ok(()) => pending.push(reply),
-                    Err(e) => {
-                        let _ = reply.send(Err(e));
+                    Err(error) => {
+                        next = self.committed;
+                        self.lose_writer(&mut pending, error.to_string());
+                        let _ = reply.send(Err(error));
                     }
                 },
                 Command::Remove(key, reply) => {
-                    let term = Term::from_field_text(state.fields.key, &key);
-                    state.writer.delete_term(term);
+                    if let Some(writer) = &self.writer {
+                        writer.delete_term(Term::from_field_text(self.fields.key, &key));
+                    }
                     pending.push(reply);
                 }
                 Command::Apply {
                     docs,
                     through,
                     reply,
-                } => match docs.iter().try_for_each(|doc| state.add(doc)) {
+                } => match docs.iter().try_for_each(|doc| self.add(doc)) {
                     Ok(()) => {
                         next = Some(next.map_or(through, |n| n.max(through)));
                         pending.push(reply);
                     }
                     // Not recorded as synced: the next catch-up applies them again.
-                    Err(e) => {
-                        let _ = reply.send(Err(e));
+                    Err(error) => {
+                        next = self.committed;
+                        self.lose_writer(&mut pending, error.to_string());
+                        let _ = reply.send(Err(error));
                     }
                 },
                 Command::Rebuild {
@@ -590,71 +709,122 @@ fn writer_loop(mut state: WriterState, receiver: mpsc::Receiver<Command>) {
                     through,
                     reply,
                 } => {
-                    committed = state.commit_pending(&mut pending, committed, next);
-                    let result = rebuild(&mut state, docs, through);
+                    self.commit_pending(&mut pending, next);
+                    let result = match self.writer.is_some() {
+                        true => rebuild(self, docs, through),
+                        false => Err(SearchError::WriterFailed(self.problem_text())),
+                    };
                     match &result {
-                        Ok(_) => committed = through,
-                        Err(_) => {
-                            let _ = state.writer.rollback();
+                        Ok(_) => {
+                            self.committed = through;
+                            self.synced.send_replace(through);
                         }
+                        Err(error) => self.lose_writer(&mut Vec::new(), error.to_string()),
                     }
-                    next = committed;
-                    state.synced.send_replace(committed);
+                    next = self.committed;
                     let _ = reply.send(result);
                 }
             }
         }
-        committed = state.commit_pending(&mut pending, committed, next);
+        self.commit_pending(&mut pending, next);
     }
-    // Channel closed: wait for background merges so the directory is left consistent.
-    if let Err(e) = state.writer.wait_merging_threads() {
-        tracing::warn!(error = %e, "search index merge did not finish cleanly");
-    }
-}
 
-impl WriterState {
     /// Replaces the document with this one's key.
     fn add(&mut self, doc: &ArticleDocument) -> Result<(), SearchError> {
-        self.writer
-            .delete_term(Term::from_field_text(self.fields.key, &doc.key()));
-        self.writer.add_document(to_tantivy(&self.fields, doc))?;
+        let writer = self
+            .writer
+            .as_ref()
+            .ok_or_else(|| SearchError::WriterFailed(self.problem_text()))?;
+        writer.delete_term(Term::from_field_text(self.fields.key, &doc.key()));
+        writer.add_document(to_tantivy(&self.fields, doc))?;
         Ok(())
     }
 
-    /// Commits the pending writes as holding change `next`; returns what is committed now
-    /// (`committed` again when the commit failed and was rolled back).
-    fn commit_pending(
-        &mut self,
-        pending: &mut Vec<Reply<()>>,
-        committed: Option<i64>,
-        next: Option<i64>,
-    ) -> Option<i64> {
-        if pending.is_empty() {
-            return committed;
-        }
-        let result = commit_with(&mut self.writer, next)
-            .and_then(|_| self.reader.reload())
-            .map_err(|e| e.to_string());
-        let now_committed = match &result {
-            Ok(()) => next,
-            Err(_) => {
-                let _ = self.writer.rollback();
-                committed
-            }
-        };
-        if now_committed != committed {
-            self.synced.send_replace(now_committed);
+    fn problem_text(&self) -> String {
+        self.problem
+            .read()
+            .ok()
+            .and_then(|problem| problem.clone())
+            .unwrap_or_else(|| "the writer is closed".to_owned())
+    }
+
+    /// Drops the writer after a failure (so nothing half-done is ever committed, and its
+    /// directory lock is released), answers the writes waiting for a commit with the reason,
+    /// and reports it until a writer is reopened.
+    fn lose_writer(&mut self, pending: &mut Vec<Reply<()>>, reason: String) {
+        tracing::error!(%reason, "search index writer failed; it reopens once the index can be written");
+        self.writer = None;
+        if let Ok(mut problem) = self.problem.write() {
+            *problem = Some(reason.clone());
         }
         for reply in pending.drain(..) {
-            let outcome = match &result {
-                Ok(()) => Ok(()),
-                Err(msg) => Err(SearchError::Index(tantivy::TantivyError::InternalError(
-                    msg.clone(),
-                ))),
-            };
-            let _ = reply.send(outcome);
+            let _ = reply.send(Err(SearchError::WriterFailed(reason.clone())));
         }
-        now_committed
+    }
+
+    /// Opens a new writer once the directory takes writes again, and picks up what the
+    /// last commit recorded (a commit that failed after writing its record did happen).
+    fn reopen(&mut self) -> Result<(), SearchError> {
+        match self.try_reopen() {
+            Ok(writer) => {
+                self.writer = Some(writer);
+                if let Ok(mut problem) = self.problem.write() {
+                    *problem = None;
+                }
+                tracing::info!("search index writer reopened");
+                Ok(())
+            }
+            Err(error) => {
+                if let Ok(mut problem) = self.problem.write() {
+                    *problem = Some(error.to_string());
+                }
+                Err(error)
+            }
+        }
+    }
+
+    fn try_reopen(&mut self) -> Result<IndexWriter, SearchError> {
+        if let Some(dir) = &self.dir {
+            let probe = dir.join(PROBE_FILE);
+            fs::write(&probe, b"probe").map_err(|e| SearchError::io(&probe, e))?;
+            fs::remove_file(&probe).map_err(|e| SearchError::io(&probe, e))?;
+        }
+        let writer =
+            catch_unwind(AssertUnwindSafe(|| new_writer(&self.index))).unwrap_or_else(|_| {
+                Err(SearchError::WriterFailed(
+                    "opening the writer panicked".into(),
+                ))
+            })?;
+        self.reader.reload()?;
+        self.committed = committed_sync(&self.index);
+        self.synced.send_replace(self.committed);
+        Ok(writer)
+    }
+
+    /// Commits the pending writes as holding change `next`; on failure the writer is
+    /// dropped and the writes are reported failed (the next catch-up applies them again).
+    fn commit_pending(&mut self, pending: &mut Vec<Reply<()>>, next: Option<i64>) {
+        if pending.is_empty() {
+            return;
+        }
+        let Some(writer) = self.writer.as_mut() else {
+            let reason = self.problem_text();
+            self.lose_writer(pending, reason);
+            return;
+        };
+        let result = commit_with(writer, next).and_then(|_| self.reader.reload());
+        match result {
+            Ok(()) => {
+                if next != self.committed {
+                    self.committed = next;
+                    self.synced.send_replace(next);
+                }
+                for reply in pending.drain(..) {
+                    let _ = reply.send(Ok(()));
+                }
+            }
+            Err(error) => self.lose_writer(pending, format!("commit failed: {error}")),
+        }
     }
 }
 
@@ -672,6 +842,9 @@ fn rebuild(
         dir,
         ..
     } = state;
+    let writer = writer
+        .as_mut()
+        .ok_or_else(|| SearchError::WriterFailed("the writer is closed".into()))?;
     if let Some(dir) = dir.as_deref() {
         write_state(dir, "pending")?;
     }

@@ -11,6 +11,10 @@
 //! reaches other instances within milliseconds), and every [`POLL_INTERVAL`] regardless, so a
 //! lost notification or a dropped connection only delays an update. The number survives a
 //! restart with the index, so an instance that was stopped applies what it missed.
+//!
+//! A writer that fails (its directory unwritable, the disk full, no file descriptors left)
+//! loses nothing: the changes stay in the database and the index's number stays where it
+//! was, so once the writer reopens (asked every round), the next catch-up applies them.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -176,6 +180,15 @@ impl IndexSyncTask {
                     // The sender lives as long as the database handle this task holds.
                     _ = announced.changed() => {},
                     _ = stopped.changed() => break,
+                }
+                // A writer that failed is asked to reopen on every round, so the index
+                // recovers on its own once its directory takes writes again; the catch-up
+                // then applies every change made meanwhile.
+                if follower.index.writer_problem().is_some()
+                    && let Err(error) = follower.index.recover().await
+                {
+                    tracing::debug!(%error, "search index still cannot be written");
+                    continue;
                 }
                 if let Err(error) = follower.catch_up().await {
                     tracing::warn!(%error, "could not index changed articles; will retry");

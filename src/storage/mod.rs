@@ -9,6 +9,7 @@ mod agent_updates;
 mod article_changes;
 mod article_editing;
 mod articles;
+pub mod backup;
 mod canned;
 mod coordination;
 pub mod dashboard;
@@ -46,6 +47,9 @@ pub use lost_links::CustomerRequest;
 pub use outbox::{OutboxEmail, OutgoingEmail};
 pub use reader_notes::ReaderNote;
 pub use tickets::{CustomerStatusChange, NewTicket};
+
+/// How long a PostgreSQL request waits for a connection unless configured otherwise.
+pub const DEFAULT_ACQUIRE_TIMEOUT: Duration = Duration::from_millis(1500);
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
@@ -109,6 +113,40 @@ pub enum StorageError {
     Conflict(String),
 }
 
+impl StorageError {
+    /// Whether this is the database being away (not answering, refusing connections,
+    /// restarting) rather than a fault of the request or the data: worth a `503` and a retry.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StorageError::Database(error) => is_outage(error),
+            _ => false,
+        }
+    }
+}
+
+/// Whether `error` means the database cannot be reached or is refusing work for now.
+pub fn is_outage(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(error) => error.code().is_some_and(|code| {
+            // 08: connection exception; 57P01–57P05: shut down, restarting, not accepting
+            // connections, terminated; 53300: too many connections; 55000 is what a
+            // database closed to connections (`ALLOW_CONNECTIONS false`) answers, 3D000 a
+            // database that is not there (yet).
+            code.starts_with("08")
+                || code.starts_with("57P")
+                || code == "53300"
+                || code == "55000"
+                || code == "3D000"
+        }),
+        _ => false,
+    }
+}
+
 impl Database {
     /// Connects and applies migrations. `postgres://…` selects PostgreSQL; anything else is an
     /// SQLite path (created with its directory if missing; `:memory:` for a private in-memory database).
@@ -122,20 +160,30 @@ impl Database {
     /// migrations, keeping the start-up lock so the caller can finish its one-time set-up
     /// (the first content import) before the next instance looks.
     pub async fn connect_for_setup(url: &str) -> Result<(Database, StartupLock), StorageError> {
-        let database = Database::connect_pool(url).await?;
+        Database::connect_for_setup_with(url, DEFAULT_ACQUIRE_TIMEOUT).await
+    }
+
+    /// Like [`Database::connect_for_setup`], with PostgreSQL requests giving up on a
+    /// connection after `acquire_timeout`: during an outage they fail fast (and are answered
+    /// `503`) rather than queueing up.
+    pub async fn connect_for_setup_with(
+        url: &str,
+        acquire_timeout: Duration,
+    ) -> Result<(Database, StartupLock), StorageError> {
+        let database = Database::connect_pool(url, acquire_timeout).await?;
         let setup = database.lock_for_startup().await?;
         database.migrate().await?;
         Ok((database, setup))
     }
 
-    async fn connect_pool(url: &str) -> Result<Database, StorageError> {
+    async fn connect_pool(url: &str, acquire_timeout: Duration) -> Result<Database, StorageError> {
         sqlx::any::install_default_drivers();
         let is_postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
         let database = if is_postgres {
             let options = AnyConnectOptions::from_str(url)?;
             let pool = AnyPoolOptions::new()
                 .max_connections(16)
-                .acquire_timeout(Duration::from_secs(10))
+                .acquire_timeout(acquire_timeout)
                 .connect_with(options)
                 .await?;
             Database {
@@ -215,6 +263,15 @@ impl Database {
     /// Which engine this is.
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// A trivial round trip, for readiness checks, given up after `limit` (reported as a
+    /// pool time-out, so it counts as an outage).
+    pub async fn ping_within(&self, limit: Duration) -> Result<(), StorageError> {
+        match tokio::time::timeout(limit, self.ping()).await {
+            Ok(result) => result,
+            Err(_) => Err(StorageError::Database(sqlx::Error::PoolTimedOut)),
+        }
     }
 
     /// A trivial round trip, for readiness checks.
