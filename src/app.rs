@@ -185,6 +185,9 @@ fn start_maintenance(state: &AppState) -> (watch::Sender<bool>, JoinHandle<()>) 
             if let Err(error) = db.purge_drained_rate_limits(now).await {
                 tracing::warn!(%error, "could not purge expired attempt counts");
             }
+            if let Err(error) = crate::accounts::login::purge_expired_failures(&db, now).await {
+                tracing::warn!(%error, "could not purge expired sign-in failures");
+            }
         }
     });
     (stop, handle)

@@ -46,6 +46,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "6d7a1787f05e9c1210160da6e517216704a6a4a2d6ca6164762d08c578cf3506",
     ),
     (
+        "sqlite/0010_abuse_limits.sql",
+        "9f140abc9999dc8f56639fd04d500c59bfce627c0ab8c8515d35c46106bbf9e0",
+    ),
+    (
         "postgres/0001_articles.sql",
         "09cc08a73d3718c00603953669221950647ef816a885e5cd2328718d21b26695",
     ),
@@ -80,6 +84,10 @@ const SHIPPED: &[(&str, &str)] = &[
     (
         "postgres/0009_several_instances.sql",
         "6d7a1787f05e9c1210160da6e517216704a6a4a2d6ca6164762d08c578cf3506",
+    ),
+    (
+        "postgres/0010_abuse_limits.sql",
+        "9f140abc9999dc8f56639fd04d500c59bfce627c0ab8c8515d35c46106bbf9e0",
     ),
 ];
 

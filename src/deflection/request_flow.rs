@@ -253,7 +253,9 @@ impl RequestFlow<'_> {
             }
         }
         if let (Some(limiter), Some(address)) = (self.ticket_limiter, requester.address)
-            && !limiter.allow(&address.to_string()).await?
+            && !limiter
+                .allow(&crate::limits::LimitKey::address(address))
+                .await?
         {
             return Ok(SubmitOutcome::RateLimited);
         }
