@@ -216,3 +216,301 @@ async fn guessing_one_account_from_many_addresses_is_slowed() {
         shut_down(app).await;
     }
 }
+
+// --- Disk through drafts ---------------------------------------------------------------------
+
+async fn drafts_stored(app: &TestApp) -> i64 {
+    app.state.db.draft_count().await.expect("count drafts")
+}
+
+#[tokio::test]
+async fn viewing_the_request_form_fifty_times_stores_no_draft() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        let backend = app.backend;
+        let mut customer = app.customer();
+        for _ in 0..50 {
+            customer.open_request_form("?q=refund").await;
+        }
+        assert_eq!(drafts_stored(&app).await, 0, "[{backend}]");
+        // The form still carries the search as its subject, and saves once typed into.
+        let response = customer.get("/en/request/new?q=refund").await;
+        let form = customer.get(&location(&response)).await;
+        assert!(form.body.contains("value=\"refund\""), "[{backend}]");
+        let draft = location(&response)
+            .split("draft=")
+            .nth(1)
+            .and_then(|rest| rest.split('&').next())
+            .expect("draft id")
+            .to_owned();
+        let csrf = customer.csrf_token();
+        let saved = customer
+            .post_form(
+                &format!("/en/request/{draft}/autosave"),
+                &[("csrf_token", &csrf), ("subject", "refund please")],
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::NO_CONTENT, "[{backend}]");
+        assert_eq!(drafts_stored(&app).await, 1, "[{backend}]");
+        shut_down(app).await;
+    }
+}
+
+#[tokio::test]
+async fn a_draft_id_from_someone_elses_link_is_not_written_into() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        let backend = app.backend;
+        let mut attacker = app.customer();
+        let planted = attacker.open_request_form("").await;
+        let mut customer = app.customer();
+        let form = customer
+            .get(&format!("/en/request/new?draft={planted}"))
+            .await;
+        assert_eq!(form.status, StatusCode::OK, "[{backend}]");
+        assert!(
+            !form.body.contains(&planted),
+            "[{backend}] the customer gets a draft of their own"
+        );
+        let csrf = customer.csrf_token();
+        let saved = customer
+            .post_form(
+                &format!("/en/request/{planted}/autosave"),
+                &[("csrf_token", &csrf), ("email", "victim@example.com")],
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::NOT_FOUND, "[{backend}]");
+        assert_eq!(drafts_stored(&app).await, 0, "[{backend}]");
+        shut_down(app).await;
+    }
+}
+
+#[tokio::test]
+async fn an_oversized_autosave_is_refused_and_stores_nothing() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        let backend = app.backend;
+        let mut customer = app.customer();
+        let draft = customer.open_request_form("").await;
+        let csrf = customer.csrf_token();
+        let huge = "x".repeat(250_000);
+        let refused = customer
+            .post_form(
+                &format!("/en/request/{draft}/autosave"),
+                &[("csrf_token", &csrf), ("description", &huge)],
+            )
+            .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "[{backend}] {}",
+            &refused.body[..refused.body.len().min(300)]
+        );
+        assert!(
+            refused.body.contains("Please check what you entered"),
+            "[{backend}] {}",
+            refused.body
+        );
+        assert_eq!(drafts_stored(&app).await, 0, "[{backend}]");
+        // A draft already stored keeps its text when an oversized save arrives.
+        customer
+            .post_form(
+                &format!("/en/request/{draft}/autosave"),
+                &[
+                    ("csrf_token", &csrf),
+                    ("description", "My invoice is wrong"),
+                ],
+            )
+            .await;
+        customer
+            .post_form(
+                &format!("/en/request/{draft}/autosave"),
+                &[("csrf_token", &csrf), ("description", &huge)],
+            )
+            .await;
+        let stored = app.state.db.find_draft(&draft).await.expect("find");
+        assert_eq!(
+            stored.expect("draft").fields.description,
+            "My invoice is wrong",
+            "[{backend}]"
+        );
+        shut_down(app).await;
+    }
+}
+
+#[tokio::test]
+async fn a_flood_of_autosaves_from_one_address_is_refused() {
+    for database in test_databases().await {
+        let app = spawn_app_with(&database, &shipped_content(), |config| {
+            behind_a_proxy(config);
+            config.autosave_rate_limit = 20;
+            config.draft_rate_limit = 5;
+        })
+        .await;
+        let backend = app.backend;
+        let mut customer = app.customer();
+        let draft = customer.open_request_form("").await;
+        let csrf = customer.csrf_token();
+        let mut statuses = Vec::new();
+        for i in 0..40 {
+            let subject = format!("Typing {i}");
+            let response = post_form_from(
+                &mut customer,
+                "203.0.113.50",
+                &format!("/en/request/{draft}/autosave"),
+                &[("csrf_token", &csrf), ("subject", &subject)],
+            )
+            .await;
+            statuses.push(response.status);
+            if response.status == StatusCode::TOO_MANY_REQUESTS {
+                assert!(retry_after_seconds(&response) > 0, "[{backend}]");
+            }
+        }
+        let saved = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::NO_CONTENT)
+            .count();
+        assert_eq!(saved, 20, "[{backend}] {statuses:?}");
+        // Another address is not affected.
+        let elsewhere = post_form_from(
+            &mut customer,
+            "198.51.100.7",
+            &format!("/en/request/{draft}/autosave"),
+            &[("csrf_token", &csrf), ("subject", "Still typing")],
+        )
+        .await;
+        assert_eq!(elsewhere.status, StatusCode::NO_CONTENT, "[{backend}]");
+        // New drafts from one address are limited too, whoever's browser they come from.
+        let mut created = 0;
+        for _ in 0..10 {
+            let mut visitor = app.customer();
+            let draft = visitor.open_request_form("").await;
+            let csrf = visitor.csrf_token();
+            let response = post_form_from(
+                &mut visitor,
+                "203.0.113.51",
+                &format!("/en/request/{draft}/autosave"),
+                &[("csrf_token", &csrf), ("subject", "Hello")],
+            )
+            .await;
+            if response.status == StatusCode::NO_CONTENT {
+                created += 1;
+            }
+        }
+        assert_eq!(created, 5, "[{backend}]");
+        shut_down(app).await;
+    }
+}
+
+#[tokio::test]
+async fn drafts_never_filed_are_deleted_after_the_retention_period() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        let backend = app.backend;
+        let mut customer = app.customer();
+        let mut save = async |subject: &str| {
+            let draft = customer.open_request_form("").await;
+            let csrf = customer.csrf_token();
+            let saved = customer
+                .post_form(
+                    &format!("/en/request/{draft}/autosave"),
+                    &[("csrf_token", &csrf), ("subject", subject)],
+                )
+                .await;
+            assert_eq!(saved.status, StatusCode::NO_CONTENT);
+            draft
+        };
+        let old = save("Left long ago").await;
+        let recent = save("Left yesterday").await;
+        let retention_days = app.state.config.draft_retention_days;
+        assert_eq!(retention_days, 30);
+        // Thirty-one days from now, the first was last changed 31 days ago; the second is
+        // moved to 29 days before then.
+        let day = 24 * 60 * 60 * 1000;
+        let later = answerdesk::storage::now_millis() + 31 * day;
+        set_updated_at(&database, &recent, later - 29 * day).await;
+        let deleted = answerdesk::deflection::request_flow::purge_unsubmitted_drafts(
+            &app.state.db,
+            retention_days,
+            later,
+        )
+        .await
+        .expect("purge");
+        assert_eq!(deleted, 1, "[{backend}]");
+        assert!(
+            app.state.db.find_draft(&old).await.expect("find").is_none(),
+            "[{backend}]"
+        );
+        assert!(
+            app.state
+                .db
+                .find_draft(&recent)
+                .await
+                .expect("find")
+                .is_some(),
+            "[{backend}]"
+        );
+        shut_down(app).await;
+    }
+}
+
+async fn set_updated_at(database: &TestDatabase, draft: &str, at: i64) {
+    sqlx::any::install_default_drivers();
+    let url = if database.url.starts_with("postgres") {
+        database.url.clone()
+    } else {
+        format!("sqlite://{}", database.url)
+    };
+    let pool = sqlx::AnyPool::connect(&url).await.expect("connect");
+    sqlx::query("UPDATE request_drafts SET updated_at = $1 WHERE id = $2")
+        .bind(at)
+        .bind(draft)
+        .execute(&pool)
+        .await
+        .expect("update");
+    pool.close().await;
+}
+
+#[tokio::test]
+async fn a_filed_request_is_kept_past_the_retention_period() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        let backend = app.backend;
+        let mut customer = app.customer();
+        let draft = customer.open_request_form("").await;
+        let csrf = customer.csrf_token();
+        let filed = customer
+            .post_form(
+                "/en/request",
+                &[
+                    ("draft", &draft),
+                    ("csrf_token", &csrf),
+                    ("email", "ann@example.com"),
+                    ("subject", "Invoice total is wrong"),
+                    (
+                        "description",
+                        "The total on invoice 12 is twice what it should be.",
+                    ),
+                    ("step", "file"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            filed.status,
+            StatusCode::SEE_OTHER,
+            "[{backend}] {}",
+            filed.body
+        );
+        let far_later = answerdesk::storage::now_millis() + 365 * 24 * 60 * 60 * 1000;
+        let deleted = answerdesk::deflection::request_flow::purge_unsubmitted_drafts(
+            &app.state.db,
+            30,
+            far_later,
+        )
+        .await
+        .expect("purge");
+        assert_eq!(deleted, 0, "[{backend}]");
+        assert_eq!(tickets_filed(&app.state.db).await, 1, "[{backend}]");
+        shut_down(app).await;
+    }
+}
