@@ -13,7 +13,9 @@ use tokio::net::TcpListener;
 use crate::accounts::LoginLimiter;
 use crate::articles::{self, ArticleError};
 use crate::config::{Config, ConfigError, SecretUrl, ServingLimits};
-use crate::deflection::request_flow::{RequestFlow, TicketRateLimiter, record_abandoned_requests};
+use crate::deflection::request_flow::{
+    RequestFlow, TicketRateLimiter, purge_unsubmitted_drafts, record_abandoned_requests,
+};
 use crate::deflection::{EventRecorder, EventWriterTask};
 use crate::http;
 use crate::limits::AttemptLimit;
@@ -46,6 +48,9 @@ pub struct App {
     pub reader_note_limiter: Option<AttemptLimit>,
     /// Requests to resend a customer's ticket links, per address and per recipient.
     pub lost_link_limits: LostLinkLimits,
+    /// Request drafts started, and autosaves, per IP address (shared likewise).
+    pub draft_rate_limiter: Option<AttemptLimit>,
+    pub autosave_rate_limiter: Option<AttemptLimit>,
     /// Languages with published articles, refreshed when the index takes a change; read per
     /// keystroke, so it is kept in memory rather than queried.
     languages: Languages,
@@ -89,6 +94,8 @@ impl App {
             rules: &self.rules,
             sla: &self.config.sla,
             ticket_limiter: self.ticket_rate_limiter.as_ref(),
+            draft_limiter: self.draft_rate_limiter.as_ref(),
+            autosave_limiter: self.autosave_rate_limiter.as_ref(),
             default_language: &self.config.default_language,
             base_url: self.public_base_url(),
             site_name: &self.config.site_name,
@@ -179,6 +186,7 @@ fn start_maintenance(state: &AppState) -> (watch::Sender<bool>, JoinHandle<()>) 
     let db = state.db.clone();
     let events = state.events.clone();
     let auto_close_days = state.config.auto_close_days;
+    let draft_retention_days = state.config.draft_retention_days;
     let handle = tokio::spawn(async move {
         let mut ticker = tokio::time::interval(MAINTENANCE_INTERVAL);
         loop {
@@ -206,8 +214,16 @@ fn start_maintenance(state: &AppState) -> (watch::Sender<bool>, JoinHandle<()>) 
                 Ok(closed) => tracing::info!(closed, "closed resolved tickets"),
                 Err(error) => tracing::warn!(%error, "could not close resolved tickets"),
             }
+            match purge_unsubmitted_drafts(&db, draft_retention_days, now).await {
+                Ok(0) => {}
+                Ok(deleted) => tracing::info!(deleted, "deleted request drafts never filed"),
+                Err(error) => tracing::warn!(%error, "could not delete old request drafts"),
+            }
             if let Err(error) = db.purge_drained_rate_limits(now).await {
                 tracing::warn!(%error, "could not purge expired attempt counts");
+            }
+            if let Err(error) = crate::accounts::login::purge_expired_failures(&db, now).await {
+                tracing::warn!(%error, "could not purge expired sign-in failures");
             }
         }
     });
@@ -266,14 +282,9 @@ impl LostLinkLimits {
 /// enough that nobody can fill the editors' pages.
 const READER_NOTES_PER_HOUR: u32 = 20;
 
-/// Tickets per address per ten minutes; `None` when the limit is 0 (off).
-fn ticket_rate_limiter(per_ten_minutes: u32, db: &Database) -> Option<AttemptLimit> {
-    AttemptLimit::for_database(
-        "tickets_per_address",
-        per_ten_minutes,
-        Duration::from_secs(600),
-        db,
-    )
+/// `bucket` per address per ten minutes; `None` when the limit is 0 (off).
+fn per_ten_minutes(bucket: &'static str, count: u32, db: &Database) -> Option<AttemptLimit> {
+    AttemptLimit::for_database(bucket, count, Duration::from_secs(600), db)
 }
 
 /// Why the portal could not start.
@@ -327,7 +338,13 @@ pub async fn build(config: Config) -> Result<(AppState, BackgroundTasks), StartE
         .map_err(StartError::Email)?;
     let (events, events_task) = EventRecorder::start(db.clone());
     let state = AppState(Arc::new(App {
-        ticket_rate_limiter: ticket_rate_limiter(config.ticket_rate_limit, &db),
+        ticket_rate_limiter: per_ten_minutes("tickets_per_address", config.ticket_rate_limit, &db),
+        draft_rate_limiter: per_ten_minutes("drafts_per_address", config.draft_rate_limit, &db),
+        autosave_rate_limiter: per_ten_minutes(
+            "autosaves_per_address",
+            config.autosave_rate_limit,
+            &db,
+        ),
         login_limiter: LoginLimiter::for_database(&db),
         reader_note_limiter: AttemptLimit::for_database(
             "reader_notes_per_address",

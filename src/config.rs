@@ -36,6 +36,13 @@ pub struct Config {
     pub default_language: String,
     /// Tickets one IP address may file per 10 minutes; 0 turns the limit off.
     pub ticket_rate_limit: u32,
+    /// Request drafts one IP address may start per 10 minutes; 0 turns the limit off.
+    pub draft_rate_limit: u32,
+    /// Draft autosaves one IP address may make per 10 minutes; 0 turns the limit off.
+    pub autosave_rate_limit: u32,
+    /// Days after its last change that a request draft never filed is deleted (what a
+    /// customer typed is personal data).
+    pub draft_retention_days: u32,
     /// The rules file that decides ticket tags and priority; empty uses the shipped defaults.
     pub rules_file: PathBuf,
     /// Days after which a resolved ticket closes by itself.
@@ -96,6 +103,9 @@ impl Default for Config {
             base_url: String::new(),
             default_language: "en".to_owned(),
             ticket_rate_limit: 10,
+            draft_rate_limit: 30,
+            autosave_rate_limit: 600,
+            draft_retention_days: 30,
             rules_file: PathBuf::new(),
             auto_close_days: 4,
             smtp_url: SecretUrl(String::new()),
@@ -164,6 +174,11 @@ impl Config {
             return Err(ConfigError::Invalid(format!(
                 "default_language must be a lowercase language code such as \"en\", got {language:?}"
             )));
+        }
+        if self.draft_retention_days == 0 {
+            return Err(ConfigError::Invalid(
+                "draft_retention_days must be at least 1".into(),
+            ));
         }
         if self.auto_close_days == 0 {
             return Err(ConfigError::Invalid(

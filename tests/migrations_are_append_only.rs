@@ -46,6 +46,8 @@ const SHIPPED: &[(&str, &str)] = &[
         "6d7a1787f05e9c1210160da6e517216704a6a4a2d6ca6164762d08c578cf3506",
     ),
     (
+        "sqlite/0010_abuse_limits.sql",
+        "9f140abc9999dc8f56639fd04d500c59bfce627c0ab8c8515d35c46106bbf9e0",
         "sqlite/0013_reader_notes.sql",
         "cc2f23bea08040be3e86693145de89fe92a4d515fd3f65ecc6e04f2a2ea54b84",
     ),
@@ -94,6 +96,8 @@ const SHIPPED: &[(&str, &str)] = &[
         "6d7a1787f05e9c1210160da6e517216704a6a4a2d6ca6164762d08c578cf3506",
     ),
     (
+        "postgres/0010_abuse_limits.sql",
+        "9f140abc9999dc8f56639fd04d500c59bfce627c0ab8c8515d35c46106bbf9e0",
         "postgres/0013_reader_notes.sql",
         "23fe047d2af9f3d3a683509dcb92f74c11c88750a7d4a80efeb88b0de308071e",
     ),

@@ -267,13 +267,13 @@ async fn unknown_email_and_wrong_password_get_the_same_answer() {
 }
 
 #[tokio::test]
-async fn repeated_wrong_passwords_lock_the_account_for_a_while() {
+async fn repeated_wrong_passwords_lock_that_address_out_of_the_account_for_a_while() {
     for database in test_databases().await {
         let app = spawn_app(&database, &shipped_content()).await;
         app.sign_in_as("editor").await;
         let mut browser = app.customer();
-        // The successful sign-in above used one of the account's ten attempts.
-        for attempt in 1..=9 {
+        // Ten wrong passwords from one address: even the right one is refused from there.
+        for attempt in 1..=10 {
             let response = attempt_sign_in(&mut browser, "editor@example.com", "guess").await;
             assert_eq!(
                 response.status,

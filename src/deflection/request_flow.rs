@@ -4,8 +4,12 @@
 //! `POST /api/tickets`, the help widget) calls these functions and only turns their outcomes
 //! into its own response: a page, JSON, a panel.
 //!
-//! - [`RequestFlow::start`], [`RequestFlow::open`], [`RequestFlow::autosave`]: the draft that
-//!   keeps everything the customer typed.
+//! - [`RequestFlow::new_draft_id`], [`RequestFlow::open`], [`RequestFlow::autosave`]: the
+//!   draft that keeps everything the customer typed. A draft is stored only once there is
+//!   something to keep (the first autosave or submit), never for a page view; its id is
+//!   issued to the visitor's browser first, and only that browser can create a draft under it.
+//!   Creating and saving drafts are limited per client address, and a draft never filed is
+//!   deleted after the retention period ([`purge_unsubmitted_drafts`]).
 //! - [`RequestFlow::submit`]: validation, the review step with confident articles the customer
 //!   has not seen, the rate limit, filing.
 //! - [`RequestFlow::confirm_solved`]: "Yes, this solved my problem", an explicit deflection.
@@ -13,13 +17,16 @@
 //!   deflections (counted apart).
 
 use std::net::IpAddr;
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
 
 use super::{Channel, DraftFields, DraftState, Event, EventRecorder, RequestDraft, ViewSource};
+use crate::limits::{Attempt, AttemptLimit, LimitKey};
 use crate::search::{SearchError, SearchIndex, SuggestRequest, Suggestion, truncate_query};
 use crate::storage::{Database, StorageError};
 use crate::tickets::filing::{
-    FieldErrors, FiledTicket, FilingContext, MAX_SUBJECT_CHARS, TicketError, TicketRequest,
-    file_ticket,
+    FieldErrors, FiledTicket, FilingContext, TicketError, TicketRequest, file_ticket,
 };
 use crate::tickets::{SlaPolicy, TicketRules};
 
@@ -54,6 +61,10 @@ pub struct RequestFlow<'a> {
     pub sla: &'a SlaPolicy,
     /// `None` when the limit is turned off.
     pub ticket_limiter: Option<&'a TicketRateLimiter>,
+    /// Drafts one client address may create; `None` when turned off.
+    pub draft_limiter: Option<&'a AttemptLimit>,
+    /// Autosaves one client address may make; `None` when turned off.
+    pub autosave_limiter: Option<&'a AttemptLimit>,
     /// The language of drafts and tickets until the customer's own is known.
     pub default_language: &'a str,
     /// The portal's public URL, for the status link in emails.
@@ -112,6 +123,19 @@ pub enum SubmitOutcome {
     AlreadyFiled,
 }
 
+/// How an autosave ended.
+#[derive(Debug)]
+pub enum AutosaveOutcome {
+    /// Kept.
+    Saved,
+    /// No draft under this id, and not an id this visitor may create one under.
+    UnknownDraft,
+    /// Fields longer than a ticket may hold: nothing was stored.
+    TooLong { fields: FieldErrors },
+    /// Too many drafts or saves from this address; nothing was stored.
+    RateLimited { retry_after: Duration },
+}
+
 /// What opening a draft found.
 #[derive(Debug)]
 pub enum OpenedDraft {
@@ -145,23 +169,39 @@ pub enum RequestFlowError {
 }
 
 impl RequestFlow<'_> {
-    /// Opens a new draft, with a subject when the customer came from a search; returns its id.
-    pub async fn start(
+    /// An id for a new draft of this requester's, not stored until there is something to keep.
+    pub fn new_draft_id(&self, requester: &Requester) -> String {
+        let nonce = crate::tokens::random_token(8);
+        let tag = draft_tag(requester.visitor_id.as_deref().unwrap_or(""), &nonce);
+        format!("{nonce}{tag}")
+    }
+
+    /// Whether `draft_id` was issued to this requester by [`RequestFlow::new_draft_id`], so
+    /// a draft may be created under it. An id from a link someone else sent is not: their
+    /// draft would collect what this customer types.
+    pub fn is_issued_to(&self, requester: &Requester, draft_id: &str) -> bool {
+        let Some(visitor) = requester.visitor_id.as_deref() else {
+            return false;
+        };
+        is_draft_id(draft_id) && {
+            let (nonce, tag) = draft_id.split_at(16);
+            crate::tokens::constant_time_equals(&draft_tag(visitor, nonce), tag)
+        }
+    }
+
+    /// The draft a submitted form belongs to: `draft_id` when it is stored or issued to this
+    /// requester, otherwise a new one (what was typed is kept either way).
+    pub async fn draft_for_form(
         &self,
         requester: &Requester,
-        subject: &str,
+        draft_id: &str,
     ) -> Result<String, RequestFlowError> {
-        let id = new_draft_id();
-        let subject: String = subject.trim().chars().take(MAX_SUBJECT_CHARS).collect();
-        self.db
-            .create_draft(
-                &id,
-                &subject,
-                self.language_of(requester),
-                requester.channel,
-            )
-            .await?;
-        Ok(id)
+        if self.is_issued_to(requester, draft_id)
+            || (is_draft_id(draft_id) && self.db.find_draft(draft_id).await?.is_some())
+        {
+            return Ok(draft_id.to_owned());
+        }
+        Ok(self.new_draft_id(requester))
     }
 
     /// Resumes a draft: its fields while open, only the fact once filed.
@@ -178,16 +218,48 @@ impl RequestFlow<'_> {
         })
     }
 
-    /// Keeps the draft current while the customer types; false for an id that cannot be a
-    /// draft's. The first time the draft holds any text, the request counts as started.
+    /// Keeps the draft current while the customer types, creating it on the first save. The
+    /// first time the draft holds any text, the request counts as started.
     pub async fn autosave(
         &self,
         requester: &Requester,
         draft_id: &str,
         fields: &DraftFields,
-    ) -> Result<bool, RequestFlowError> {
+    ) -> Result<AutosaveOutcome, RequestFlowError> {
         if !is_draft_id(draft_id) {
-            return Ok(false);
+            return Ok(AutosaveOutcome::UnknownDraft);
+        }
+        let too_long = TicketRequest::from(fields).length_errors();
+        if !too_long.is_empty() {
+            return Ok(AutosaveOutcome::TooLong {
+                fields: FieldErrors(too_long),
+            });
+        }
+        if let Some(retry_after) = self.refused_by(self.autosave_limiter, requester).await? {
+            return Ok(AutosaveOutcome::RateLimited { retry_after });
+        }
+        self.save(requester, draft_id, fields).await
+    }
+
+    /// Stores the fields in the draft, creating it (within the per-address limit) when it is
+    /// not stored yet and was issued to this requester. Lengths are checked by the caller.
+    async fn save(
+        &self,
+        requester: &Requester,
+        draft_id: &str,
+        fields: &DraftFields,
+    ) -> Result<AutosaveOutcome, RequestFlowError> {
+        if self.db.find_draft(draft_id).await?.is_none() {
+            if !self.is_issued_to(requester, draft_id) {
+                return Ok(AutosaveOutcome::UnknownDraft);
+            }
+            // Nothing typed: nothing to keep yet.
+            if fields.is_blank() {
+                return Ok(AutosaveOutcome::Saved);
+            }
+            if let Some(retry_after) = self.refused_by(self.draft_limiter, requester).await? {
+                return Ok(AutosaveOutcome::RateLimited { retry_after });
+            }
         }
         let started = self
             .db
@@ -206,7 +278,23 @@ impl RequestFlow<'_> {
                 },
             );
         }
-        Ok(true)
+        Ok(AutosaveOutcome::Saved)
+    }
+
+    /// The wait `limit` imposes on this requester's address now, if it refuses (and counts
+    /// the attempt when it does not).
+    async fn refused_by(
+        &self,
+        limit: Option<&AttemptLimit>,
+        requester: &Requester,
+    ) -> Result<Option<Duration>, RequestFlowError> {
+        let (Some(limit), Some(address)) = (limit, requester.address) else {
+            return Ok(None);
+        };
+        Ok(match limit.attempt(&LimitKey::address(address)).await? {
+            Attempt::Allowed => None,
+            Attempt::Refused { retry_after } => Some(retry_after),
+        })
     }
 
     /// Submits a request: kept in its draft, validated, offered the confident articles not
@@ -216,17 +304,26 @@ impl RequestFlow<'_> {
         requester: &Requester,
         submission: Submission,
     ) -> Result<SubmitOutcome, RequestFlowError> {
-        let draft_id = submission.draft_id.filter(|id| is_draft_id(id));
+        let mut draft_id = submission.draft_id.filter(|id| is_draft_id(id));
         let mut draft = None;
-        if let Some(id) = &draft_id {
-            if let OpenedDraft::Filed = self.open(id).await? {
+        let request = TicketRequest::from(&submission.fields);
+        if let Some(id) = draft_id.clone() {
+            if let OpenedDraft::Filed = self.open(&id).await? {
                 return Ok(SubmitOutcome::AlreadyFiled);
             }
-            self.autosave(requester, id, &submission.fields).await?;
-            self.articles_seen(requester, id, &submission.seen).await?;
-            draft = self.db.find_draft(id).await?;
+            // Oversized fields are not kept: validation below names them.
+            if request.length_errors().is_empty() {
+                match self.save(requester, &id, &submission.fields).await? {
+                    AutosaveOutcome::RateLimited { .. } => return Ok(SubmitOutcome::RateLimited),
+                    AutosaveOutcome::UnknownDraft => draft_id = None,
+                    AutosaveOutcome::Saved | AutosaveOutcome::TooLong { .. } => {}
+                }
+            }
+            if draft_id.is_some() {
+                self.articles_seen(requester, &id, &submission.seen).await?;
+                draft = self.db.find_draft(&id).await?;
+            }
         }
-        let request = TicketRequest::from(&submission.fields);
         let valid = match request.validate() {
             Ok(valid) => valid,
             Err(fields) => return Ok(SubmitOutcome::Invalid { fields }),
@@ -253,7 +350,9 @@ impl RequestFlow<'_> {
             }
         }
         if let (Some(limiter), Some(address)) = (self.ticket_limiter, requester.address)
-            && !limiter.allow(&address.to_string()).await?
+            && !limiter
+                .allow(&crate::limits::LimitKey::address(address))
+                .await?
         {
             return Ok(SubmitOutcome::RateLimited);
         }
@@ -485,9 +584,22 @@ pub async fn record_abandoned_requests(
     Ok(drafts.len())
 }
 
-/// A new unguessable draft id (128 random bits, hex).
-pub fn new_draft_id() -> String {
-    crate::tokens::random_token(16)
+/// The second half of a draft id: binds the random first half to the visitor cookie, a
+/// secret of the visitor's browser, so nobody else can hand out an id it would write into.
+fn draft_tag(visitor_id: &str, nonce: &str) -> String {
+    let digest = Sha256::digest(format!("request draft\0{visitor_id}\0{nonce}").as_bytes());
+    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Deletes drafts never filed whose last change is older than `retention_days` before `now`
+/// (what a customer typed is personal data, kept no longer than needed); returns how many.
+pub async fn purge_unsubmitted_drafts(
+    db: &Database,
+    retention_days: u32,
+    now: i64,
+) -> Result<u64, StorageError> {
+    let retention_millis = i64::from(retention_days) * 24 * 60 * 60 * 1000;
+    db.delete_unsubmitted_drafts(now - retention_millis).await
 }
 
 /// Whether `id` has the shape of a draft id (so a malformed one never reaches storage).

@@ -306,6 +306,12 @@ pub async fn render_errors(
             }
         }
     };
+    // A handler's `Retry-After` (a 429's wait) stays on the rendered answer.
+    if let Some(wait) = response.headers().get(header::RETRY_AFTER) {
+        rendered
+            .headers_mut()
+            .insert(header::RETRY_AFTER, wait.clone());
+    }
     rendered.headers_mut().insert(
         header::CACHE_CONTROL,
         header::HeaderValue::from_static("no-store"),

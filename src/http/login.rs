@@ -2,7 +2,7 @@
 
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use minijinja::context;
@@ -99,29 +99,38 @@ pub async fn login(
         state.config.staff_session_hours,
     )
     .await;
-    let status = match outcome {
+    let (status, retry_after) = match &outcome {
+        Ok(_) => (StatusCode::SEE_OTHER, None),
+        Err(LoginError::InvalidCredentials) => (StatusCode::UNAUTHORIZED, None),
+        Err(LoginError::TooManyAttempts { retry_after }) => {
+            (StatusCode::TOO_MANY_REQUESTS, Some(*retry_after))
+        }
+        Err(LoginError::TooLong(_)) => (StatusCode::UNPROCESSABLE_ENTITY, None),
+        Err(LoginError::Account(_)) => (StatusCode::INTERNAL_SERVER_ERROR, None),
+    };
+    let message = match outcome {
         Ok(signed_in) => {
             tracing::info!(user = %signed_in.user.email, "staff member signed in");
             let jar = jar.add(session_cookie(&state, signed_in.session.token));
             return Ok((jar, Redirect::to(safe_next(&form.next))).into_response());
         }
-        Err(LoginError::InvalidCredentials) => StatusCode::UNAUTHORIZED,
-        Err(LoginError::TooManyAttempts) => StatusCode::TOO_MANY_REQUESTS,
         Err(LoginError::Account(error)) => return Err(error.into()),
+        Err(error) => error.to_string(),
     };
-    let message = match status {
-        StatusCode::TOO_MANY_REQUESTS => LoginError::TooManyAttempts.to_string(),
-        _ => LoginError::InvalidCredentials.to_string(),
+    // Too long to be real: not shown back in the form either.
+    let email = match status {
+        StatusCode::UNPROCESSABLE_ENTITY => "",
+        _ => &form.email,
     };
-    let page = render_login(
-        &state,
-        &customer,
-        &form.next,
-        &form.email,
-        Some(&message),
-        None,
-    )?;
-    Ok((status, page).into_response())
+    let page = render_login(&state, &customer, &form.next, email, Some(&message), None)?;
+    let mut response = (status, page).into_response();
+    if let Some(wait) = retry_after {
+        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+    }
+    Ok(response)
 }
 
 /// `POST /logout`: ends this session.

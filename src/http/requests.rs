@@ -3,7 +3,7 @@
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::Deserialize;
@@ -15,11 +15,11 @@ use super::customer_session::{ClientIp, CustomerSession};
 use super::language::PageLanguage;
 use super::templates::{Layout, render, text};
 use crate::app::AppState;
-use crate::deflection::request_flow::{is_draft_id, new_draft_id};
+use crate::deflection::request_flow::AutosaveOutcome;
 use crate::deflection::{
     Channel, DraftFields, OpenedDraft, Requester, Review, SolvedOutcome, Submission, SubmitOutcome,
 };
-use crate::tickets::filing::{FieldErrors, FiledTicket};
+use crate::tickets::filing::{FieldErrors, FiledTicket, MAX_SUBJECT_CHARS};
 
 /// `GET /request/new` parameters.
 #[derive(Debug, Default, Deserialize)]
@@ -29,8 +29,9 @@ pub struct NewRequestQuery {
     draft: Option<String>,
 }
 
-/// `GET /request/new`: opens (or resumes) a draft. A new draft gets its id in the URL, so a
-/// refresh or a trip to an article and back finds everything typed so far.
+/// `GET /request/new`: resumes a draft, or shows an empty form. A new form gets a draft id
+/// in the URL, so a refresh or a trip to an article and back finds everything typed so far;
+/// the draft itself is stored only once the customer types (autosave) or sends it.
 pub async fn new_request(
     State(state): State<AppState>,
     session: CustomerSession,
@@ -40,27 +41,59 @@ pub async fn new_request(
 ) -> Result<Response, HttpError> {
     let lang = page.code();
     let flow = state.request_flow();
-    if let Some(id) = query.draft.as_deref() {
-        match flow.open(id).await? {
-            OpenedDraft::Editing(draft) => {
-                let page = render_form(
-                    &state,
-                    &session,
-                    lang,
-                    &draft.id,
-                    &draft.fields,
-                    &FieldErrors::default(),
-                    None,
-                )
-                .await?;
-                return Ok(Html(page).into_response());
-            }
-            OpenedDraft::Filed => return request_sent(&state, lang),
-            OpenedDraft::Missing => {}
+    let requester = requester(&session, ip, lang);
+    let subject: String = query.q.trim().chars().take(MAX_SUBJECT_CHARS).collect();
+    let Some(id) = query.draft.as_deref() else {
+        let id = flow.new_draft_id(&requester);
+        let mut target = format!("/{lang}/request/new?draft={id}");
+        if !subject.is_empty() {
+            target.push_str("&q=");
+            target.extend(percent_encoding::utf8_percent_encode(
+                &subject,
+                percent_encoding::NON_ALPHANUMERIC,
+            ));
         }
-    }
-    let id = flow.start(&requester(&session, ip, lang), &query.q).await?;
-    Ok(Redirect::to(&format!("/{lang}/request/new?draft={id}")).into_response())
+        return Ok(Redirect::to(&target).into_response());
+    };
+    let (id, fields, stored) = match flow.open(id).await? {
+        OpenedDraft::Editing(draft) => (draft.id, draft.fields, true),
+        OpenedDraft::Filed => return request_sent(&state, lang),
+        // Not stored yet: this browser's own new draft, or (from someone else's link, or a
+        // browser keeping no cookies) a new one of its own, without redirecting again.
+        OpenedDraft::Missing => {
+            let id = match flow.is_issued_to(&requester, id) {
+                true => id.to_owned(),
+                false => flow.new_draft_id(&requester),
+            };
+            let fields = DraftFields {
+                subject,
+                ..DraftFields::default()
+            };
+            (id, fields, false)
+        }
+    };
+    let form = FormState {
+        draft_id: &id,
+        stored,
+    };
+    let page = render_form(
+        &state,
+        &session,
+        lang,
+        &form,
+        &fields,
+        &FieldErrors::default(),
+        None,
+    )
+    .await?;
+    Ok(Html(page).into_response())
+}
+
+/// Which draft a rendered form saves into, and whether it is stored yet (the page's script
+/// then knows that the first save creates it).
+struct FormState<'a> {
+    draft_id: &'a str,
+    stored: bool,
 }
 
 /// The portal's form as a requester of the request flow.
@@ -89,11 +122,12 @@ async fn render_form(
     state: &AppState,
     session: &CustomerSession,
     lang: &str,
-    draft_id: &str,
+    form: &FormState<'_>,
     fields: &DraftFields,
     errors: &FieldErrors,
     notice: Option<&str>,
 ) -> Result<String, HttpError> {
+    let draft_id = form.draft_id;
     let categories = state.db.published_categories(lang).await?;
     let layout = Layout::new(state, lang, text(lang, "contact-support"))
         .in_every_language(&format!("/request/new?draft={draft_id}"));
@@ -102,6 +136,7 @@ async fn render_form(
         &layout,
         context! {
             draft_id, fields, errors => &errors.0, notice, categories,
+            draft_stored => form.stored,
             csrf_token => &session.csrf_token,
         },
     )
@@ -112,7 +147,7 @@ async fn form_with_notice(
     state: &AppState,
     session: &CustomerSession,
     lang: &str,
-    draft_id: &str,
+    form: &FormState<'_>,
     fields: &DraftFields,
     notice: &str,
     status: StatusCode,
@@ -121,7 +156,7 @@ async fn form_with_notice(
         state,
         session,
         lang,
-        draft_id,
+        form,
         fields,
         &FieldErrors::default(),
         Some(notice),
@@ -186,19 +221,26 @@ pub async fn submit_request(
 ) -> Result<Response, HttpError> {
     let lang = page.code();
     let fields = form.fields();
-    let draft_id = if is_draft_id(&form.draft) {
-        form.draft.clone()
-    } else {
-        new_draft_id()
+    let requester = requester(&session, ip, lang);
+    let flow = state.request_flow();
+    let draft_id = flow.draft_for_form(&requester, &form.draft).await?;
+    // A form posted again keeps saving into its draft (stored by now, unless refused).
+    let form_state = FormState {
+        draft_id: &draft_id,
+        stored: true,
     };
     if session.verify_csrf(&form.csrf_token).is_err() {
         // Keep everything typed: show the form again with a fresh token.
         let notice = "notice-form-expired";
+        let unsaved = FormState {
+            stored: false,
+            ..form_state
+        };
         return form_with_notice(
             &state,
             &session,
             lang,
-            &draft_id,
+            &unsaved,
             &fields,
             notice,
             StatusCode::FORBIDDEN,
@@ -215,16 +257,13 @@ pub async fn submit_request(
             Review::Offer
         },
     };
-    let outcome = state
-        .request_flow()
-        .submit(&requester(&session, ip, lang), submission)
-        .await?;
+    let outcome = flow.submit(&requester, submission).await?;
     match outcome {
         SubmitOutcome::Filed { ticket } => Ok(to_ticket_page(&ticket)),
         SubmitOutcome::AlreadyFiled => request_sent(&state, lang),
         SubmitOutcome::Invalid { fields: errors } => {
             let page =
-                render_form(&state, &session, lang, &draft_id, &fields, &errors, None).await?;
+                render_form(&state, &session, lang, &form_state, &fields, &errors, None).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page)).into_response())
         }
         SubmitOutcome::NeedsReview { articles } => {
@@ -242,7 +281,7 @@ pub async fn submit_request(
                 &state,
                 &session,
                 lang,
-                &draft_id,
+                &form_state,
                 &fields,
                 notice,
                 StatusCode::TOO_MANY_REQUESTS,
@@ -298,7 +337,8 @@ pub async fn request_solved(
     Ok(Html(page).into_response())
 }
 
-/// `POST /request/{draft}/autosave`: the page's script keeps the server-side draft current.
+/// `POST /request/{draft}/autosave`: the page's script keeps the server-side draft current
+/// (creating it on the first save).
 pub async fn autosave_request(
     State(state): State<AppState>,
     session: CustomerSession,
@@ -306,16 +346,32 @@ pub async fn autosave_request(
     page: PageLanguage,
     Path(DraftPath { draft: draft_id }): Path<DraftPath>,
     Form(form): Form<RequestForm>,
-) -> Result<StatusCode, HttpError> {
+) -> Result<Response, HttpError> {
     session.verify_csrf(&form.csrf_token)?;
-    let requester = requester(&session, ip, page.code());
+    let lang = page.code();
+    let requester = requester(&session, ip, lang);
     let flow = state.request_flow();
-    let saved = flow.autosave(&requester, &draft_id, &form.fields()).await?;
-    if !saved {
-        return Err(HttpError::NotFound);
+    match flow.autosave(&requester, &draft_id, &form.fields()).await? {
+        AutosaveOutcome::Saved => {}
+        AutosaveOutcome::UnknownDraft => return Err(HttpError::NotFound),
+        AutosaveOutcome::TooLong { fields } => {
+            return Err(HttpError::Invalid {
+                message: text(lang, "notice-draft-too-long"),
+                fields: fields
+                    .0
+                    .into_iter()
+                    .map(|(field, key)| (field, text(lang, &key)))
+                    .collect(),
+            });
+        }
+        AutosaveOutcome::RateLimited { retry_after } => {
+            let seconds = retry_after.as_secs().max(1);
+            let refused = HttpError::TooMany(text(lang, "notice-draft-rate-limited"));
+            return Ok(([(header::RETRY_AFTER, seconds.to_string())], refused).into_response());
+        }
     }
     // What the panel had on screen: remembered with the draft, as shown.
     flow.articles_seen(&requester, &draft_id, &form.seen())
         .await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(StatusCode::NO_CONTENT.into_response())
 }

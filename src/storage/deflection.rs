@@ -246,6 +246,26 @@ impl Database {
         Ok(result.rows_affected() > 0)
     }
 
+    /// Deletes drafts never filed whose last change was before `updated_before`.
+    pub async fn delete_unsubmitted_drafts(
+        &self,
+        updated_before: i64,
+    ) -> Result<u64, StorageError> {
+        let result =
+            sqlx::query("DELETE FROM request_drafts WHERE ticket_id IS NULL AND updated_at < $1")
+                .bind(updated_before)
+                .execute(self.pool())
+                .await?;
+        Ok(result.rows_affected())
+    }
+
+    /// Counts stored drafts (every state).
+    pub async fn draft_count(&self) -> Result<i64, StorageError> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM request_drafts")
+            .fetch_one(self.pool())
+            .await?)
+    }
+
     /// Marks open drafts whose customer opened a suggestion and then did nothing since
     /// `idle_before` as abandoned; returns their ids and channels.
     pub async fn abandon_idle_drafts(

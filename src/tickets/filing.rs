@@ -17,6 +17,10 @@ pub const MAX_SUBJECT_CHARS: usize = 200;
 pub const MAX_DESCRIPTION_CHARS: usize = 20_000;
 /// The longest name accepted.
 pub const MAX_NAME_CHARS: usize = 200;
+/// The longest email accepted (no longer address can be delivered).
+pub const MAX_EMAIL_CHARS: usize = 254;
+/// The longest category slug accepted.
+pub const MAX_CATEGORY_CHARS: usize = 100;
 
 /// What the customer typed, before validation.
 #[derive(Clone, Debug, Default)]
@@ -41,37 +45,49 @@ pub struct ValidTicketRequest {
 }
 
 impl TicketRequest {
+    /// Fields longer than a ticket may hold, as typed (before trimming): the one place these
+    /// limits are checked, for filing and for every draft saved on the way.
+    pub fn length_errors(&self) -> BTreeMap<&'static str, String> {
+        let mut errors = BTreeMap::new();
+        let too_long = |text: &str, max: usize| text.chars().count() > max;
+        if too_long(&self.email, MAX_EMAIL_CHARS) {
+            errors.insert("email", "error-email-invalid".to_owned());
+        }
+        if too_long(&self.subject, MAX_SUBJECT_CHARS) {
+            errors.insert("subject", "error-subject-too-long".to_owned());
+        }
+        if too_long(&self.description, MAX_DESCRIPTION_CHARS) {
+            errors.insert("description", "error-description-too-long".to_owned());
+        }
+        if too_long(&self.name, MAX_NAME_CHARS) {
+            errors.insert("name", "error-name-too-long".to_owned());
+        }
+        if too_long(&self.category, MAX_CATEGORY_CHARS) {
+            errors.insert("category", "error-category-unknown".to_owned());
+        }
+        errors
+    }
+
     /// Checks every field at once, so the customer sees all problems together.
     pub fn validate(&self) -> Result<ValidTicketRequest, FieldErrors> {
         // Each problem is a message key of the customer catalogues (`locales/*/portal.ftl`), shown
         // in the customer's language by the channel.
-        let mut errors = BTreeMap::new();
+        let mut errors = self.length_errors();
         let email = self.email.trim();
         if email.is_empty() {
             errors.insert("email", "error-email-missing".to_owned());
-        } else if email.len() > 254
-            || !email_address::EmailAddress::is_valid(email)
-            || !email.contains('.')
+        } else if !errors.contains_key("email")
+            && (!email_address::EmailAddress::is_valid(email) || !email.contains('.'))
         {
             errors.insert("email", "error-email-invalid".to_owned());
         }
         let subject = self.subject.trim();
         if subject.is_empty() {
             errors.insert("subject", "error-subject-missing".to_owned());
-        } else if subject.chars().count() > MAX_SUBJECT_CHARS {
-            errors.insert("subject", "error-subject-too-long".to_owned());
         }
         let description = self.description.trim();
         if description.is_empty() {
             errors.insert("description", "error-description-missing".to_owned());
-        } else if description.chars().count() > MAX_DESCRIPTION_CHARS {
-            errors.insert("description", "error-description-too-long".to_owned());
-        }
-        if self.name.trim().chars().count() > MAX_NAME_CHARS {
-            errors.insert("name", "error-name-too-long".to_owned());
-        }
-        if self.category.trim().chars().count() > 100 {
-            errors.insert("category", "error-category-unknown".to_owned());
         }
         if !errors.is_empty() {
             return Err(FieldErrors(errors));

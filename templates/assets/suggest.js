@@ -288,14 +288,36 @@
       fetchSuggestions(typed, '&limit=5' + pageLanguage());
     }, REQUEST_FORM_DELAY_MS);
 
-    // The form posts to /{lang}/request; its draft autosaves beside it.
+    // The address names the draft the form saves into, so a refresh finds it again.
+    if (window.history && history.replaceState && typeof URL === 'function') {
+      var here = new URL(window.location.href);
+      if (here.searchParams.get('draft') !== draft) {
+        here.searchParams.set('draft', draft);
+        here.searchParams.delete('q');
+        history.replaceState(history.state, '', here.pathname + here.search + here.hash);
+      }
+    }
+
+    // The form posts to /{lang}/request; its draft autosaves beside it. The server stores
+    // the draft on its first save, not when the page is shown.
     var autosaveUrl = form.getAttribute('action') + '/' + encodeURIComponent(draft) + '/autosave';
-    function saveNow() {
-      var body = new URLSearchParams(new FormData(form));
-      // A beacon survives leaving the page (opening a suggested article, closing the tab).
-      if (navigator.sendBeacon && navigator.sendBeacon(autosaveUrl, body)) return;
-      fetch(autosaveUrl, { method: 'POST', body: body, credentials: 'same-origin', keepalive: true })
+    var stored = form.getAttribute('data-draft-stored') === 'true';
+    function post(body) {
+      return fetch(autosaveUrl, { method: 'POST', body: body, credentials: 'same-origin', keepalive: true })
+        .then(function (response) { if (response.ok) stored = true; })
         .catch(function () { /* the form post still carries every field */ });
+    }
+    // Nothing to keep until the customer changes something (a subject carried from a search
+    // is in the address already).
+    var changed = false;
+    form.addEventListener('input', function () { changed = true; });
+    function saveNow() {
+      if (!stored && !changed) return Promise.resolve();
+      var body = new URLSearchParams(new FormData(form));
+      // Once stored, a beacon survives leaving the page (closing the tab); the first save is
+      // a request whose answer says the draft exists.
+      if (stored && navigator.sendBeacon && navigator.sendBeacon(autosaveUrl, body)) return Promise.resolve();
+      return post(body);
     }
     var save = debounce(saveNow, 800);
     panel.addEventListener('click', function (event) {
@@ -307,9 +329,14 @@
         var slug = item.getAttribute('data-slug');
         if (seen.indexOf(slug) < 0) { seen.push(slug); seenField.value = seen.join(','); }
       }
-      saveNow();
+      changed = true;
+      if (stored) { saveNow(); return; }
+      // Not stored yet: the article can offer "this solved my problem" only once it is.
+      event.preventDefault();
+      var href = link.href;
+      saveNow().then(function () { window.location.href = href; });
     });
-    window.addEventListener('pagehide', saveNow);
+    window.addEventListener('pagehide', function () { saveNow(); });
 
     subject.addEventListener('input', update);
     description.addEventListener('input', update);

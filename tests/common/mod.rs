@@ -292,6 +292,7 @@ impl Customer<'_> {
         let draft = location
             .split("draft=")
             .nth(1)
+            .and_then(|rest| rest.split('&').next())
             .expect("draft id in the URL")
             .to_owned();
         let form = self.get(&location).await;
