@@ -46,6 +46,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "6d7a1787f05e9c1210160da6e517216704a6a4a2d6ca6164762d08c578cf3506",
     ),
     (
+        "sqlite/0011_event_rollups.sql",
+        "aac2eea23b6d3cc5c39826d62b7f5e7e5932529029a7af3f865a4075842da1b8",
+    ),
+    (
         "postgres/0001_articles.sql",
         "09cc08a73d3718c00603953669221950647ef816a885e5cd2328718d21b26695",
     ),
@@ -80,6 +84,10 @@ const SHIPPED: &[(&str, &str)] = &[
     (
         "postgres/0009_several_instances.sql",
         "6d7a1787f05e9c1210160da6e517216704a6a4a2d6ca6164762d08c578cf3506",
+    ),
+    (
+        "postgres/0011_event_rollups.sql",
+        "03ad9b93f50660aa6ca953950122bc6edbd4eabe25365bb9c0ce3001295ad14e",
     ),
 ];
 

@@ -13,11 +13,13 @@ mod canned;
 mod coordination;
 pub mod dashboard;
 mod deflection;
+mod event_rollups;
 mod inbox;
 mod outbox;
 mod rate_limits;
 mod ticket_rows;
 mod tickets;
+pub mod visitor_sketch;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -202,7 +204,7 @@ impl Database {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
         }
-        Ok(())
+        self.build_event_rollups_once().await
     }
 
     /// Which engine this is.
