@@ -5,13 +5,14 @@
 mod common;
 
 use answerdesk::accounts::{NewUser, Role, add_user};
-use answerdesk::deflection::content_gaps::content_gaps;
-use answerdesk::deflection::stats::day_label;
+use answerdesk::deflection::content_gaps::{ContentGap, content_gaps, content_gaps_from};
+use answerdesk::deflection::stats::{VISITORS_STANDARD_ERROR, day_label};
 use answerdesk::deflection::{
-    Channel, DashboardFilter, Event, EventRecorder, ViewSource, deflection_figures,
+    Channel, DashboardFilter, DeflectionFigures, Event, EventKind, EventRecorder, EventSource,
+    ViewSource, deflection_figures, deflection_figures_from,
 };
 use answerdesk::storage::dashboard::DAY_MILLIS;
-use answerdesk::storage::{Database, NewTicket, OutgoingEmail, StorageError, now_millis};
+use answerdesk::storage::{Database, EventRow, NewTicket, OutgoingEmail, StorageError, now_millis};
 use answerdesk::tickets::conversation::rate_support;
 use answerdesk::tickets::ticket::{filed_line, next_sla_due};
 use answerdesk::tickets::{TicketPriority, TicketStatus};
@@ -829,6 +830,399 @@ async fn a_sample_history_fills_the_charts_and_the_content_gaps() {
         assert!(
             gaps_body.contains("href=\"/editor/articles/new?title=Calendar+sync\""),
             "[{name}] {gaps_body}"
+        );
+        shut_down(app).await;
+    }
+}
+
+/// A small deterministic generator (xorshift64*) for generated histories.
+struct Dice(u64);
+
+impl Dice {
+    fn below(&mut self, bound: u64) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % bound.max(1)
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+}
+
+/// `days` days of generated self-service activity up to a few minutes ago (today's partial
+/// day included): searches in several languages (some without a language) that find
+/// something or nothing, article views by source, feedback, requests started, deflected and
+/// abandoned from drafts in several languages, and tickets filed by visitors who searched
+/// first, over every channel. Stored in batches of varying size through the portal's own
+/// insert, in shuffled order, so a ticket is sometimes stored before the searches it follows.
+async fn generate_history(db: &Database, days: i64, seed: u64) {
+    let mut dice = Dice(seed);
+    let now = now_millis();
+    let slugs: Vec<String> = db
+        .article_titles()
+        .await
+        .expect("articles")
+        .into_iter()
+        .map(|(slug, _)| slug)
+        .take(12)
+        .collect();
+    let languages = ["en", "en", "ru", "lv", "lt"];
+    let channels = [Channel::WebForm, Channel::Api, Channel::Widget];
+    let queries = [
+        ("reset password", 3),
+        ("Dark mode", 0),
+        ("dark  mode?", 0),
+        ("refund", 2),
+        ("calendar sync", 0),
+        ("export invoices", 4),
+        ("", 0),
+    ];
+    let mut rows = Vec::new();
+    for n in 0..days * 20 {
+        let occurred_at = now - 5 * MINUTE - dice.below((days * DAY_MILLIS) as u64) as i64;
+        let visitor = format!("visitor-{}", dice.below(90));
+        let channel = *dice.pick(&channels);
+        let base = EventRow {
+            occurred_at,
+            visitor_id: Some(visitor.clone()),
+            channel: Some(channel),
+            ..EventRow::default()
+        };
+        let draft = format!("generated-draft-{n}");
+        match dice.below(10) {
+            0..4 => {
+                let (query, results) = *dice.pick(&queries);
+                let lang = match dice.below(6) {
+                    0 => None,
+                    _ => Some((*dice.pick(&languages)).to_owned()),
+                };
+                rows.push(EventRow {
+                    kind: EventKind::Search,
+                    query: Some(query.to_lowercase()),
+                    result_count: Some(results),
+                    lang,
+                    ..base
+                });
+            }
+            4..6 => rows.push(EventRow {
+                kind: EventKind::ArticleViewed,
+                article_slug: Some(dice.pick(&slugs).clone()),
+                source: Some((*dice.pick(&["search", "suggest", "browse", "direct"])).to_owned()),
+                ..base
+            }),
+            6 => rows.push(EventRow {
+                kind: *dice.pick(&[EventKind::HelpfulYes, EventKind::HelpfulNo]),
+                article_slug: Some(dice.pick(&slugs).clone()),
+                ..base
+            }),
+            7 | 8 => {
+                db.create_draft(&draft, "", *dice.pick(&languages), channel)
+                    .await
+                    .expect("draft");
+                rows.push(EventRow {
+                    kind: EventKind::RequestStarted,
+                    draft_id: Some(draft.clone()),
+                    ..base.clone()
+                });
+                let outcome = match dice.below(3) {
+                    0 => Some(EventKind::Deflected),
+                    1 => Some(EventKind::RequestAbandoned),
+                    _ => None,
+                };
+                if let Some(kind) = outcome {
+                    rows.push(EventRow {
+                        kind,
+                        draft_id: Some(draft),
+                        article_slug: (kind == EventKind::Deflected)
+                            .then(|| dice.pick(&slugs).clone()),
+                        visitor_id: None,
+                        occurred_at: occurred_at + MINUTE,
+                        ..base
+                    });
+                }
+            }
+            _ => {
+                // A search or two, then a ticket within (or just beyond) the hour.
+                for _ in 0..1 + dice.below(2) {
+                    let (query, results) = *dice.pick(&queries);
+                    rows.push(EventRow {
+                        kind: EventKind::Search,
+                        query: Some(query.to_lowercase()),
+                        result_count: Some(results),
+                        lang: Some((*dice.pick(&languages)).to_owned()),
+                        occurred_at: occurred_at - dice.below((70 * MINUTE) as u64) as i64,
+                        ..base.clone()
+                    });
+                }
+                rows.push(EventRow {
+                    kind: EventKind::TicketFiled,
+                    ticket_id: Some(n),
+                    ..base
+                });
+            }
+        }
+    }
+    // Shuffled, then stored in batches of 1 to 300 rows.
+    for i in (1..rows.len()).rev() {
+        let j = dice.below(i as u64 + 1) as usize;
+        rows.swap(i, j);
+    }
+    let mut rest = rows.as_slice();
+    while !rest.is_empty() {
+        let take = (1 + dice.below(300) as usize).min(rest.len());
+        db.insert_events(&rest[..take]).await.expect("events");
+        rest = &rest[take..];
+    }
+}
+
+/// Every period the dashboard offers (and a custom one), every language filter.
+fn dashboard_periods(now: i64) -> Vec<DashboardFilter> {
+    let mut filters = Vec::new();
+    for lang in [None, Some("en"), Some("ru"), Some("lt")] {
+        for days in [1, 7, 30, 90, 365] {
+            filters.push(DashboardFilter::last_days(
+                days,
+                now,
+                lang.map(str::to_owned),
+            ));
+        }
+        let today = now.div_euclid(DAY_MILLIS);
+        filters.push(
+            DashboardFilter::between_dates(
+                &day_label(today - 40),
+                &day_label(today - 12),
+                lang.map(str::to_owned),
+            )
+            .expect("dates"),
+        );
+    }
+    filters
+}
+
+/// The figures and content gaps of every period, from the roll-ups.
+async fn rolled_up_figures(
+    db: &Database,
+    filters: &[DashboardFilter],
+) -> Vec<(DeflectionFigures, Vec<ContentGap>)> {
+    let mut all = Vec::new();
+    for filter in filters {
+        let figures = deflection_figures(db, filter).await.expect("figures");
+        let gaps = content_gaps(db, filter).await.expect("gaps");
+        all.push((figures, gaps));
+    }
+    all
+}
+
+/// Checks the roll-ups against the raw events for every period.
+async fn assert_rollups_equal_raw_events(db: &Database, now: i64, name: &str) {
+    let filters = dashboard_periods(now);
+    let rolled = rolled_up_figures(db, &filters).await;
+    for (filter, (figures, gaps)) in filters.iter().zip(rolled) {
+        let raw = deflection_figures_from(db, filter, EventSource::RawEvents)
+            .await
+            .expect("raw figures");
+        assert!(
+            !figures.help_centre_visitors_estimated,
+            "[{name}] small history counts exactly"
+        );
+        assert_eq!(figures, raw, "[{name}] {filter:?}");
+        let raw_gaps = content_gaps_from(db, filter, EventSource::RawEvents)
+            .await
+            .expect("raw gaps");
+        assert_eq!(gaps, raw_gaps, "[{name}] {filter:?}");
+    }
+}
+
+#[tokio::test]
+async fn daily_rollups_give_the_figures_of_the_raw_events_for_every_period_and_language() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        let db = &app.state.db;
+        generate_history(db, 400, 0x5EED_0001).await;
+        let now = now_millis();
+        let year = deflection_figures(db, &DashboardFilter::last_days(365, now, None))
+            .await
+            .expect("figures");
+        assert!(
+            year.searches > 1000,
+            "[{}] the history has searches",
+            database.name
+        );
+        assert!(year.searches_ending_in_ticket > 50);
+        assert!(year.deflected > 50 && year.implicit_deflections > 50);
+        assert!(!year.articles.is_empty() && !year.top_zero_result_searches.is_empty());
+        let today = deflection_figures(db, &DashboardFilter::last_days(1, now, Some("en".into())))
+            .await
+            .expect("figures");
+        assert!(today.searches > 0, "today's partial day is counted");
+        assert_rollups_equal_raw_events(db, now, database.name).await;
+        shut_down(app).await;
+    }
+}
+
+#[tokio::test]
+async fn searches_count_as_ending_in_a_ticket_whichever_is_stored_first() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        let db = &app.state.db;
+        let name = database.name;
+        let now = now_millis();
+        let search = |visitor: &str, query: &str, results: i64, at: i64| EventRow {
+            kind: EventKind::Search,
+            occurred_at: at,
+            visitor_id: Some(visitor.to_owned()),
+            query: Some(query.to_owned()),
+            result_count: Some(results),
+            lang: Some("en".to_owned()),
+            ..EventRow::default()
+        };
+        let ticket = |visitor: &str, at: i64| EventRow {
+            kind: EventKind::TicketFiled,
+            occurred_at: at,
+            visitor_id: Some(visitor.to_owned()),
+            ticket_id: Some(1),
+            ..EventRow::default()
+        };
+        // Ann searches twice, then files a ticket 20 minutes later: both searches are marked
+        // when the ticket is stored. Her search of two hours earlier is not.
+        db.insert_events(&[
+            search("ann", "dark mode", 0, now - 40 * MINUTE),
+            search("ann", "night theme", 2, now - 30 * MINUTE),
+            search("ann", "invoice", 2, now - 3 * HOUR),
+        ])
+        .await
+        .expect("searches");
+        let filter = DashboardFilter::last_days(1, now, None);
+        let before = deflection_figures(db, &filter).await.expect("figures");
+        assert_eq!(before.searches_ending_in_ticket, 0, "[{name}]");
+        db.insert_events(&[ticket("ann", now - 10 * MINUTE)])
+            .await
+            .expect("ticket");
+        // Bob's ticket is stored before his search (another instance's queue was slower).
+        db.insert_events(&[ticket("bob", now - 5 * MINUTE)])
+            .await
+            .expect("ticket");
+        db.insert_events(&[search("bob", "dark mode", 0, now - 15 * MINUTE)])
+            .await
+            .expect("search");
+        // A second ticket from Ann marks nothing twice.
+        db.insert_events(&[ticket("ann", now - 9 * MINUTE)])
+            .await
+            .expect("ticket");
+        let after = deflection_figures(db, &filter).await.expect("figures");
+        assert_eq!(after.searches_ending_in_ticket, 3, "[{name}]");
+        let top: Vec<(&str, i64)> = after
+            .top_searches_ending_in_ticket
+            .iter()
+            .map(|s| (s.query.as_str(), s.count))
+            .collect();
+        assert_eq!(top, [("dark mode", 2), ("night theme", 1)], "[{name}]");
+        let gaps = content_gaps(db, &filter).await.expect("gaps");
+        assert_eq!(gaps[0].key, "dark mode");
+        assert_eq!(
+            (
+                gaps[0].zero_result_searches,
+                gaps[0].searches_ending_in_ticket
+            ),
+            (2, 2)
+        );
+        let raw = deflection_figures_from(db, &filter, EventSource::RawEvents)
+            .await
+            .expect("raw figures");
+        assert_eq!(after, raw, "[{name}]");
+        shut_down(app).await;
+    }
+}
+
+#[tokio::test]
+async fn a_database_with_events_but_no_rollups_gets_them_built_on_the_next_start() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        generate_history(&app.state.db, 120, 0x5EED_0002).await;
+        let now = now_millis();
+        let filters = dashboard_periods(now);
+        let expected = rolled_up_figures(&app.state.db, &filters).await;
+        let db = shut_down(app).await;
+        // What a database written before the roll-ups existed looks like.
+        for statement in [
+            "DELETE FROM event_days",
+            "DELETE FROM search_days",
+            "DELETE FROM article_days",
+            "DELETE FROM visitor_days",
+            "DELETE FROM visitor_day_sketches",
+            "UPDATE events SET ended_in_ticket = 0",
+            "UPDATE event_rollup_state SET built_at = NULL",
+        ] {
+            sqlx::query(statement)
+                .execute(db.pool())
+                .await
+                .expect("forget the roll-ups");
+        }
+        let emptied = deflection_figures(&db, &filters[3]).await.expect("figures");
+        assert_eq!(emptied.searches, 0, "[{}] no roll-ups left", database.name);
+        db.close().await;
+
+        let app = spawn_app(&database, &shipped_content()).await;
+        let rebuilt = rolled_up_figures(&app.state.db, &filters).await;
+        assert!(rebuilt[3].0.searches > 0);
+        assert_eq!(rebuilt, expected, "[{}]", database.name);
+        assert_rollups_equal_raw_events(&app.state.db, now, database.name).await;
+        shut_down(app).await;
+    }
+}
+
+#[tokio::test]
+async fn visitors_of_a_long_busy_period_are_estimated_within_the_stated_error() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        let db = &app.state.db;
+        let now = now_millis();
+        // 40,000 visitors a day on two days, half of them on both: 60,000 distinct visitors
+        // in 80,000 (day, visitor) pairs, more than are counted exactly.
+        for day in 0..2i64 {
+            let rows: Vec<EventRow> = (0..40_000i64)
+                .map(|n| EventRow {
+                    kind: EventKind::ArticleViewed,
+                    occurred_at: now - day * DAY_MILLIS - MINUTE,
+                    visitor_id: Some(format!("busy-visitor-{}", n + day * 20_000)),
+                    article_slug: Some("i-cant-sign-in".to_owned()),
+                    source: Some("direct".to_owned()),
+                    ..EventRow::default()
+                })
+                .collect();
+            db.insert_events(&rows).await.expect("events");
+        }
+        let filter = DashboardFilter::last_days(7, now, None);
+        let figures = deflection_figures(db, &filter).await.expect("figures");
+        let raw = deflection_figures_from(db, &filter, EventSource::RawEvents)
+            .await
+            .expect("raw figures");
+        assert_eq!(raw.help_centre_visitors, 60_000);
+        assert!(
+            figures.help_centre_visitors_estimated,
+            "[{}]",
+            database.name
+        );
+        let error = (figures.help_centre_visitors - 60_000).abs() as f64 / 60_000.0;
+        assert!(
+            error <= 3.0 * VISITORS_STANDARD_ERROR,
+            "[{}] {} visitors",
+            database.name,
+            figures.help_centre_visitors
+        );
+        assert_eq!(
+            figures.articles, raw.articles,
+            "everything but the visitors stays exact"
+        );
+        let mut admin = app.sign_in_as("admin").await;
+        let page = admin.get("/admin?range=7").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.body
+                .contains(&format!("≈ {} (±1.6%)", figures.help_centre_visitors)),
+            "the page says the figure is an estimate and how close"
         );
         shut_down(app).await;
     }

@@ -8,7 +8,7 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 /// Every shipped migration, by path under `migrations/`, with the SHA-256 of its bytes.
-const SHIPPED: &[(&str, &str)] = &[
+const SHIPPED: &[
     (
         "sqlite/0001_articles.sql",
         "c1eca931b2a4c44bfdd36478c557eda08427bf8269c801f5f6aa0d16fb126604",
@@ -48,6 +48,12 @@ const SHIPPED: &[(&str, &str)] = &[
     (
         "sqlite/0010_abuse_limits.sql",
         "9f140abc9999dc8f56639fd04d500c59bfce627c0ab8c8515d35c46106bbf9e0",
+    ),
+    (
+        "sqlite/0011_event_rollups.sql",
+        "aac2eea23b6d3cc5c39826d62b7f5e7e5932529029a7af3f865a4075842da1b8",
+    ),
+    (
         "sqlite/0013_reader_notes.sql",
         "cc2f23bea08040be3e86693145de89fe92a4d515fd3f65ecc6e04f2a2ea54b84",
     ),
@@ -98,6 +104,12 @@ const SHIPPED: &[(&str, &str)] = &[
     (
         "postgres/0010_abuse_limits.sql",
         "9f140abc9999dc8f56639fd04d500c59bfce627c0ab8c8515d35c46106bbf9e0",
+    ),
+    (
+        "postgres/0011_event_rollups.sql",
+        "03ad9b93f50660aa6ca953950122bc6edbd4eabe25365bb9c0ce3001295ad14e",
+    ),
+    (
         "postgres/0013_reader_notes.sql",
         "23fe047d2af9f3d3a683509dcb92f74c11c88750a7d4a80efeb88b0de308071e",
     ),

@@ -6,8 +6,9 @@ use std::collections::HashMap;
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 
-use super::stats::{CONTENT_GAP_QUERY_LIMIT, DashboardFilter, SearchCount};
-use crate::storage::dashboard::DashboardScope;
+use super::stats::{
+    CONTENT_GAP_QUERY_LIMIT, DashboardFilter, EventCounts, EventSource, SearchCount,
+};
 use crate::storage::{Database, StorageError};
 
 /// Searches of similar wording, as one missing (or failing) article.
@@ -41,17 +42,20 @@ pub async fn content_gaps(
     db: &Database,
     filter: &DashboardFilter,
 ) -> Result<Vec<ContentGap>, StorageError> {
-    let scope = DashboardScope {
-        since: filter.since,
-        until: filter.until,
-        lang: filter.lang.as_deref(),
-    };
-    let zero = db
-        .top_searches_in_scope(scope, true, CONTENT_GAP_QUERY_LIMIT)
-        .await?;
-    let ticket = db
-        .searches_ending_in_ticket(scope, CONTENT_GAP_QUERY_LIMIT)
-        .await?;
+    content_gaps_from(db, filter, EventSource::Best).await
+}
+
+/// [`content_gaps`] with the searches read from `source`.
+pub async fn content_gaps_from(
+    db: &Database,
+    filter: &DashboardFilter,
+    source: EventSource,
+) -> Result<Vec<ContentGap>, StorageError> {
+    let events = EventCounts::new(db, filter, source);
+    let (zero, ticket) = tokio::try_join!(
+        events.top_searches(true, CONTENT_GAP_QUERY_LIMIT),
+        events.searches_ending_in_ticket(CONTENT_GAP_QUERY_LIMIT),
+    )?;
     Ok(group_by_wording(&zero, &ticket))
 }
 

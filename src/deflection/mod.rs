@@ -19,4 +19,7 @@ pub use request_flow::{
     OpenedDraft, RequestFlow, RequestFlowError, Requester, Review, SolvedOutcome, Submission,
     SubmitOutcome,
 };
-pub use stats::{DashboardFilter, DeflectionFigures, SearchCount, deflection_figures};
+pub use stats::{
+    DashboardFilter, DeflectionFigures, EventSource, SearchCount, deflection_figures,
+    deflection_figures_from,
+};

@@ -8,7 +8,10 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 
 use super::{EventKind, ViewSource};
-use crate::storage::dashboard::{DAY_MILLIS, DashboardScope, PriorityTicketCounts};
+use crate::storage::dashboard::{
+    ArticleEventCount, DAY_MILLIS, DashboardScope, DayScope, PriorityTicketCounts, VisitorCount,
+};
+use crate::storage::visitor_sketch;
 use crate::storage::{Database, StorageError, now_millis};
 use crate::tickets::{TicketPriority, TicketStatus};
 
@@ -219,6 +222,9 @@ pub struct DeflectionFigures {
     pub implicit_deflections: i64,
     /// Distinct anonymous visitors (visitor cookies) with any event in the period.
     pub help_centre_visitors: i64,
+    /// True when `help_centre_visitors` is an estimate merged from daily sketches (long
+    /// periods of a busy help centre), within [`VISITORS_STANDARD_ERROR`]; false when exact.
+    pub help_centre_visitors_estimated: bool,
     /// help-centre visitors / tickets filed; `None` without tickets.
     pub self_service_score: Option<f64>,
     /// Searches made (results pages and search API calls).
@@ -270,13 +276,135 @@ pub fn backlog_statuses() -> impl Iterator<Item = TicketStatus> {
         .filter(|status| !matches!(status, TicketStatus::Resolved | TicketStatus::Closed))
 }
 
+/// The relative standard error of an estimated visitor count.
+pub const VISITORS_STANDARD_ERROR: f64 = visitor_sketch::STANDARD_ERROR;
+
+/// Where the figures built from self-service events are read from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventSource {
+    /// The daily roll-ups for periods of whole days (every dashboard period), the raw
+    /// events otherwise.
+    Best,
+    /// The raw events, always: the reference the roll-ups are checked against (and what a
+    /// period starting inside a day needs). Days whose events were purged read as empty.
+    RawEvents,
+}
+
+/// The event-based counts of one period, from the roll-ups or the raw events.
+pub struct EventCounts<'a> {
+    db: &'a Database,
+    scope: DashboardScope<'a>,
+    days: Option<DayScope<'a>>,
+}
+
+impl<'a> EventCounts<'a> {
+    /// The counts of the filter's period, read from `source`.
+    pub fn new(db: &'a Database, filter: &'a DashboardFilter, source: EventSource) -> Self {
+        let scope = filter.scope();
+        let days = match source {
+            EventSource::Best => scope.whole_days(),
+            EventSource::RawEvents => None,
+        };
+        EventCounts { db, scope, days }
+    }
+
+    /// Request events of `kind` (started, deflected, abandoned).
+    pub async fn request_events(&self, kind: EventKind) -> Result<i64, StorageError> {
+        match self.days {
+            Some(days) => Ok(self.db.rolled_up_event_count(kind, days).await?.0),
+            None => self.db.count_request_events(kind, self.scope).await,
+        }
+    }
+
+    /// Explicit deflections per day number.
+    pub async fn deflections_per_day(&self) -> Result<Vec<(i64, i64)>, StorageError> {
+        match self.days {
+            Some(days) => self.db.rolled_up_deflections_per_day(days).await,
+            None => self.db.deflections_per_day(self.scope).await,
+        }
+    }
+
+    /// Distinct visitors.
+    pub async fn visitors(&self) -> Result<VisitorCount, StorageError> {
+        match self.days {
+            Some(days) => self.db.rolled_up_visitors(days).await,
+            None => Ok(VisitorCount {
+                visitors: self.db.count_visitors(self.scope).await?,
+                estimated: false,
+            }),
+        }
+    }
+
+    /// (searches, searches that found nothing).
+    pub async fn searches(&self) -> Result<(i64, i64), StorageError> {
+        match self.days {
+            Some(days) => self.db.rolled_up_event_count(EventKind::Search, days).await,
+            None => self.db.count_searches(self.scope).await,
+        }
+    }
+
+    /// The most frequent search texts (optionally only those that found nothing).
+    pub async fn top_searches(
+        &self,
+        zero_results_only: bool,
+        limit: i64,
+    ) -> Result<Vec<(String, i64)>, StorageError> {
+        match self.days {
+            Some(days) => {
+                self.db
+                    .rolled_up_top_searches(days, zero_results_only, limit)
+                    .await
+            }
+            None => {
+                self.db
+                    .top_searches_in_scope(self.scope, zero_results_only, limit)
+                    .await
+            }
+        }
+    }
+
+    /// Searches followed by a ticket: (text, searches, of which found nothing).
+    pub async fn searches_ending_in_ticket(
+        &self,
+        limit: i64,
+    ) -> Result<Vec<(String, i64, i64)>, StorageError> {
+        match self.days {
+            Some(days) => {
+                self.db
+                    .rolled_up_searches_ending_in_ticket(days, limit)
+                    .await
+            }
+            None => self.db.searches_ending_in_ticket(self.scope, limit).await,
+        }
+    }
+
+    /// Article events per (slug, kind, source).
+    pub async fn article_events(&self) -> Result<Vec<ArticleEventCount>, StorageError> {
+        match self.days {
+            Some(days) => self.db.rolled_up_article_event_counts(days).await,
+            None => self.db.article_event_counts(self.scope).await,
+        }
+    }
+}
+
 /// Computes every figure for the filter's period and language. SLA breaches of tickets
 /// still waiting are judged against the current time.
 pub async fn deflection_figures(
     db: &Database,
     filter: &DashboardFilter,
 ) -> Result<DeflectionFigures, StorageError> {
+    deflection_figures_from(db, filter, EventSource::Best).await
+}
+
+/// [`deflection_figures`] with the event-based figures read from `source`.
+pub async fn deflection_figures_from(
+    db: &Database,
+    filter: &DashboardFilter,
+    source: EventSource,
+) -> Result<DeflectionFigures, StorageError> {
     let scope = filter.scope();
+    let events = EventCounts::new(db, filter, source);
+    let events = &events;
     // The queries are independent: run them side by side on the pool's connections (readers
     // do not block each other on either backend), so the page waits for the slowest one
     // rather than for their sum.
@@ -294,22 +422,22 @@ pub async fn deflection_figures(
     ) = tokio::try_join!(
         async {
             tokio::try_join!(
-                db.count_request_events(EventKind::RequestStarted, scope),
-                db.count_request_events(EventKind::Deflected, scope),
-                db.count_request_events(EventKind::RequestAbandoned, scope),
+                events.request_events(EventKind::RequestStarted),
+                events.request_events(EventKind::Deflected),
+                events.request_events(EventKind::RequestAbandoned),
             )
         },
-        async { tokio::try_join!(db.tickets_per_day(scope), db.deflections_per_day(scope)) },
-        db.count_visitors(scope),
-        db.count_searches(scope),
+        async { tokio::try_join!(db.tickets_per_day(scope), events.deflections_per_day()) },
+        events.visitors(),
+        events.searches(),
         async {
             tokio::try_join!(
-                db.top_searches_in_scope(scope, false, TOP_LIST_LENGTH),
-                db.top_searches_in_scope(scope, true, TOP_LIST_LENGTH),
+                events.top_searches(false, TOP_LIST_LENGTH),
+                events.top_searches(true, TOP_LIST_LENGTH),
             )
         },
-        db.searches_ending_in_ticket(scope, CONTENT_GAP_QUERY_LIMIT),
-        article_figures(db, scope),
+        events.searches_ending_in_ticket(CONTENT_GAP_QUERY_LIMIT),
+        article_figures(db, events, scope),
         backlog(db, filter.lang.as_deref()),
         async {
             tokio::try_join!(
@@ -334,8 +462,9 @@ pub async fn deflection_figures(
         tickets_filed,
         deflection_rate: ratio(deflected, decided),
         implicit_deflections,
-        help_centre_visitors,
-        self_service_score: ratio(help_centre_visitors, tickets_filed),
+        help_centre_visitors: help_centre_visitors.visitors,
+        help_centre_visitors_estimated: help_centre_visitors.estimated,
+        self_service_score: ratio(help_centre_visitors.visitors, tickets_filed),
         searches,
         zero_result_searches,
         zero_result_rate: ratio(zero_result_searches, searches),
@@ -376,6 +505,7 @@ fn search_counts(rows: Vec<(String, i64)>) -> Vec<SearchCount> {
 
 async fn article_figures(
     db: &Database,
+    events: &EventCounts<'_>,
     scope: DashboardScope<'_>,
 ) -> Result<Vec<ArticleFigures>, StorageError> {
     let titles: HashMap<String, String> = db.article_titles().await?.into_iter().collect();
@@ -393,7 +523,7 @@ async fn article_figures(
         deflections: 0,
         tickets_after_viewing: 0,
     };
-    for (slug, kind, source, count) in db.article_event_counts(scope).await? {
+    for (slug, kind, source, count) in events.article_events().await? {
         let figures = by_slug.entry(slug.clone()).or_insert_with(|| blank(&slug));
         match kind {
             EventKind::ArticleViewed => {

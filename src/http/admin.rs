@@ -21,8 +21,8 @@ use crate::accounts::StaffArea;
 use crate::app::AppState;
 use crate::deflection::content_gaps::{ContentGap, content_gaps};
 use crate::deflection::stats::{
-    DashboardFilter, DeflectionFigures, PeriodError, backlog_statuses, deflection_figures,
-    priorities,
+    DashboardFilter, DeflectionFigures, PeriodError, VISITORS_STANDARD_ERROR, backlog_statuses,
+    deflection_figures, priorities,
 };
 use crate::display::optional_duration;
 use crate::storage::dashboard::DAY_MILLIS;
@@ -191,10 +191,23 @@ fn summary(figures: &DeflectionFigures) -> Vec<FigureView> {
             value: count(figures.implicit_deflections),
             definition: "Requests abandoned after opening a suggested article; never counted in the rate.",
         },
-        FigureView {
-            name: "Help-centre visitors",
-            value: count(figures.help_centre_visitors),
-            definition: "Distinct anonymous visitors (browser sessions) who searched, read or asked for help.",
+        if figures.help_centre_visitors_estimated {
+            FigureView {
+                name: "Help-centre visitors",
+                value: format!(
+                    "≈ {} (±{:.1}%)",
+                    figures.help_centre_visitors,
+                    VISITORS_STANDARD_ERROR * 100.0
+                ),
+                definition: "Distinct anonymous visitors (browser sessions) who searched, read or asked for help. \
+                             Estimated for this long period from daily counts: within the stated margin about two times in three, within twice it almost always.",
+            }
+        } else {
+            FigureView {
+                name: "Help-centre visitors",
+                value: count(figures.help_centre_visitors),
+                definition: "Distinct anonymous visitors (browser sessions) who searched, read or asked for help.",
+            }
         },
         FigureView {
             name: "Self-service score",

@@ -3,6 +3,7 @@
 //! events into memory.
 
 use super::ticket_rows::parse_column;
+use super::visitor_sketch::VisitorSketch;
 use super::{Database, StorageError};
 use crate::deflection::EventKind;
 use crate::tickets::{TicketPriority, TicketStatus};
@@ -428,5 +429,231 @@ impl Database {
         Ok(sqlx::query_as("SELECT id, name FROM users")
             .fetch_all(self.pool())
             .await?)
+    }
+}
+
+/// Distinct visitors over a period, and whether the number is a sketch estimate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VisitorCount {
+    pub visitors: i64,
+    /// True when merged from daily sketches (within `visitor_sketch::STANDARD_ERROR`);
+    /// false when counted exactly.
+    pub estimated: bool,
+}
+
+/// Up to this many (day, visitor) rows a period's visitors are counted exactly; beyond it
+/// (long periods of a busy help centre) the daily sketches are merged instead.
+pub const EXACT_VISITOR_DAY_ROWS: i64 = 60_000;
+
+/// A scope of whole UTC days, in day numbers: what the roll-ups answer.
+#[derive(Clone, Copy, Debug)]
+pub struct DayScope<'a> {
+    /// First day (inclusive).
+    pub first_day: i64,
+    /// Day after the last (exclusive).
+    pub end_day: i64,
+    pub lang: Option<&'a str>,
+}
+
+impl<'a> DashboardScope<'a> {
+    /// The same period in whole days; `None` when it starts or ends inside a day.
+    pub fn whole_days(&self) -> Option<DayScope<'a>> {
+        (self.since.rem_euclid(DAY_MILLIS) == 0 && self.until.rem_euclid(DAY_MILLIS) == 0).then(
+            || DayScope {
+                first_day: self.since.div_euclid(DAY_MILLIS),
+                end_day: self.until.div_euclid(DAY_MILLIS),
+                lang: self.lang,
+            },
+        )
+    }
+}
+
+/// `sql` with `$1` the first day, `$2` the end day, then `extra` values, then the language
+/// when the scope has one (the SQL carries the matching clause).
+fn bind_days<'q, O>(
+    sql: &'q str,
+    days: DayScope<'q>,
+    extra: &[i64],
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>
+where
+    O: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+{
+    let mut query = sqlx::query_as(sql).bind(days.first_day).bind(days.end_day);
+    for value in extra {
+        query = query.bind(*value);
+    }
+    match days.lang {
+        Some(lang) => query.bind(lang),
+        None => query,
+    }
+}
+
+/// A sum as BIGINT on both engines (PostgreSQL sums BIGINTs as NUMERIC).
+fn sum(column: &str) -> String {
+    format!("CAST(COALESCE(SUM({column}), 0) AS BIGINT)")
+}
+
+/// The figures of the daily roll-ups (see `event_rollups`): the same numbers as the queries
+/// over raw events above, read from a few rows per day.
+impl Database {
+    /// Events of `kind` over whole days; with a language, those whose request draft (or, for
+    /// searches, the search) is in it.
+    pub async fn rolled_up_event_count(
+        &self,
+        kind: EventKind,
+        days: DayScope<'_>,
+    ) -> Result<(i64, i64), StorageError> {
+        let sql = format!(
+            "SELECT {}, {} FROM event_days WHERE kind = '{}' AND day >= $1 AND day < $2{}",
+            sum("events"),
+            sum("found_nothing"),
+            kind.as_str(),
+            lang_clause("lang", days.lang, 3),
+        );
+        Ok(bind_days(&sql, days, &[]).fetch_one(self.pool()).await?)
+    }
+
+    /// Explicit deflections per UTC day number.
+    pub async fn rolled_up_deflections_per_day(
+        &self,
+        days: DayScope<'_>,
+    ) -> Result<Vec<(i64, i64)>, StorageError> {
+        let sql = format!(
+            "SELECT day, {} FROM event_days WHERE kind = '{}' AND day >= $1 AND day < $2{} \
+             GROUP BY day ORDER BY day",
+            sum("events"),
+            EventKind::Deflected.as_str(),
+            lang_clause("lang", days.lang, 3),
+        );
+        Ok(bind_days(&sql, days, &[]).fetch_all(self.pool()).await?)
+    }
+
+    /// Like [`Database::top_searches_in_scope`], from the per-day search counts.
+    pub async fn rolled_up_top_searches(
+        &self,
+        days: DayScope<'_>,
+        zero_results_only: bool,
+        limit: i64,
+    ) -> Result<Vec<(String, i64)>, StorageError> {
+        let counted = if zero_results_only {
+            "found_nothing"
+        } else {
+            "searches"
+        };
+        let sql = format!(
+            "SELECT query, {total} AS counted FROM search_days \
+             WHERE day >= $1 AND day < $2 AND query <> ''{} \
+             GROUP BY query HAVING {total} > 0 ORDER BY counted DESC, query LIMIT $3",
+            lang_clause("lang", days.lang, 4),
+            total = sum(counted),
+        );
+        Ok(bind_days(&sql, days, &[limit])
+            .fetch_all(self.pool())
+            .await?)
+    }
+
+    /// Like [`Database::searches_ending_in_ticket`], from the searches marked when their
+    /// visitor's ticket was stored: (text, searches, of which found nothing).
+    pub async fn rolled_up_searches_ending_in_ticket(
+        &self,
+        days: DayScope<'_>,
+        limit: i64,
+    ) -> Result<Vec<(String, i64, i64)>, StorageError> {
+        let sql = format!(
+            "SELECT query, {ended} AS counted, {} FROM search_days \
+             WHERE day >= $1 AND day < $2 AND query <> ''{} \
+             GROUP BY query HAVING {ended} > 0 ORDER BY counted DESC, query LIMIT $3",
+            sum("ended_in_ticket_found_nothing"),
+            lang_clause("lang", days.lang, 4),
+            ended = sum("ended_in_ticket"),
+        );
+        Ok(bind_days(&sql, days, &[limit])
+            .fetch_all(self.pool())
+            .await?)
+    }
+
+    /// Distinct visitors over whole days (with a language: who searched in it or viewed an
+    /// article in it): exact from the per-day sets while they are small and kept, otherwise
+    /// the merge of the daily sketches.
+    pub async fn rolled_up_visitors(
+        &self,
+        days: DayScope<'_>,
+    ) -> Result<VisitorCount, StorageError> {
+        let lang = days.lang.unwrap_or("");
+        let (rows, purged_before): (i64, i64) = sqlx::query_as(&format!(
+            "SELECT {}, (SELECT purged_before FROM event_rollup_state WHERE only_row = 1) \
+             FROM visitor_day_sketches WHERE lang = $1 AND day >= $2 AND day < $3",
+            sum("visitors")
+        ))
+        .bind(lang)
+        .bind(days.first_day)
+        .bind(days.end_day)
+        .fetch_one(self.pool())
+        .await?;
+        let sets_kept = days.first_day * DAY_MILLIS >= purged_before;
+        if rows <= EXACT_VISITOR_DAY_ROWS && sets_kept {
+            let visitors: i64 = sqlx::query_scalar(
+                "SELECT COUNT(DISTINCT visitor_id) FROM visitor_days \
+                 WHERE lang = $1 AND day >= $2 AND day < $3",
+            )
+            .bind(lang)
+            .bind(days.first_day)
+            .bind(days.end_day)
+            .fetch_one(self.pool())
+            .await?;
+            return Ok(VisitorCount {
+                visitors,
+                estimated: false,
+            });
+        }
+        let sketches: Vec<Vec<u8>> = sqlx::query_scalar(
+            "SELECT registers FROM visitor_day_sketches WHERE lang = $1 AND day >= $2 AND day < $3",
+        )
+        .bind(lang)
+        .bind(days.first_day)
+        .bind(days.end_day)
+        .fetch_all(self.pool())
+        .await?;
+        let mut merged = VisitorSketch::default();
+        for registers in sketches {
+            let sketch = VisitorSketch::from_bytes(registers).ok_or_else(|| {
+                StorageError::Corrupt(format!("a visitor sketch of language {lang:?}"))
+            })?;
+            merged.merge(&sketch);
+        }
+        Ok(VisitorCount {
+            visitors: merged.estimate(),
+            estimated: true,
+        })
+    }
+
+    /// Like [`Database::article_event_counts`], from the per-day article counts.
+    pub async fn rolled_up_article_event_counts(
+        &self,
+        days: DayScope<'_>,
+    ) -> Result<Vec<ArticleEventCount>, StorageError> {
+        let join = if days.lang.is_some() {
+            " JOIN articles a ON a.slug = e.article_slug"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT e.article_slug, e.kind, e.source, {} FROM article_days e{join} \
+             WHERE e.day >= $1 AND e.day < $2{} GROUP BY e.article_slug, e.kind, e.source",
+            sum("e.events"),
+            lang_clause("a.lang", days.lang, 3),
+        );
+        let rows: Vec<(String, String, String, i64)> =
+            bind_days(&sql, days, &[]).fetch_all(self.pool()).await?;
+        rows.into_iter()
+            .map(|(slug, kind, source, count)| {
+                let kind = EventKind::parse(&kind).ok_or_else(|| StorageError::CorruptValue {
+                    what: format!("roll-up of article {slug}"),
+                    column: "kind",
+                    value: kind.clone(),
+                })?;
+                Ok((slug, kind, source, count))
+            })
+            .collect()
     }
 }

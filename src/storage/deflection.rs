@@ -2,7 +2,7 @@
 
 use sqlx::FromRow;
 
-use super::{Database, StorageError, from_json_list, now_millis, to_json_list};
+use super::{Database, StorageError, event_rollups, from_json_list, now_millis, to_json_list};
 use crate::deflection::{Channel, DraftFields, DraftState, EventKind, RequestDraft};
 
 /// One stored event; see `deflection::events::Event` for what each kind means.
@@ -70,9 +70,12 @@ const DRAFT_COLUMNS: &str = "id, name, email, subject, description, category, la
      suggested_articles, opened_articles, ticket_id, channel";
 
 impl Database {
-    /// Stores a batch of events in one transaction.
+    /// Stores a batch of events in one transaction, together with what they add to the
+    /// dashboard's daily roll-ups (so the figures of today are exact the moment it commits).
     pub async fn insert_events(&self, rows: &[EventRow]) -> Result<(), StorageError> {
         let mut transaction = self.pool().begin().await?;
+        event_rollups::lock_rollups(&mut transaction, self.backend()).await?;
+        let mut inserted: Vec<(i64, String)> = Vec::with_capacity(rows.len());
         // Multi-row inserts in chunks keep well under both engines' parameter limits.
         for chunk in rows.chunks(256) {
             let mut sql = String::from(
@@ -90,7 +93,8 @@ impl Database {
                 sql.push_str(&placeholders.join(", "));
                 sql.push(')');
             }
-            let mut query = sqlx::query(&sql);
+            sql.push_str(" RETURNING id, kind");
+            let mut query = sqlx::query_as(&sql);
             for row in chunk {
                 query = query
                     .bind(row.kind.as_str())
@@ -107,8 +111,9 @@ impl Database {
                     .bind(row.details.clone())
                     .bind(row.channel.map(Channel::as_str));
             }
-            query.execute(&mut *transaction).await?;
+            inserted.extend(query.fetch_all(&mut *transaction).await?);
         }
+        event_rollups::roll_up_inserted_events(&mut transaction, rows, &inserted).await?;
         transaction.commit().await?;
         Ok(())
     }

@@ -14,6 +14,7 @@ mod canned;
 mod coordination;
 pub mod dashboard;
 mod deflection;
+mod event_rollups;
 mod inbox;
 mod lost_links;
 mod outbox;
@@ -21,6 +22,7 @@ mod rate_limits;
 mod reader_notes;
 mod ticket_rows;
 mod tickets;
+pub mod visitor_sketch;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -257,7 +259,7 @@ impl Database {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
         }
-        Ok(())
+        self.build_event_rollups_once().await
     }
 
     /// Which engine this is.
