@@ -276,3 +276,40 @@ fn instances_reports_publish_latency_on_the_other_instance_when_a_server_is_conf
     let report = String::from_utf8_lossy(&output.stdout);
     assert!(report.contains("searchable on B"), "{report}");
 }
+
+#[test]
+fn hostile_scan_of_a_real_server_finds_no_5xx_reflection_redirect_or_bypass() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scratch = dir.path().join("tmp");
+    std::fs::create_dir(&scratch).expect("create scratch dir");
+    let output = answerdesk_bench(&dir.path().join("data"))
+        .env("TMPDIR", &scratch)
+        .arg("hostile")
+        .output()
+        .expect("runs");
+    assert_success(&output);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("passed"), "{stdout}");
+    let json = last_json_line(&output);
+    assert_eq!(json["passed"], Value::Bool(true), "{json}");
+    let sqlite = &json["backends"][0];
+    assert_eq!(sqlite["backend"], "sqlite", "{json}");
+    assert!(sqlite["tried"].as_u64().unwrap_or(0) > 1_000, "{json}");
+    for key in [
+        "server_errors",
+        "no_answer",
+        "reflected",
+        "stored_unsanitised",
+        "open_redirects",
+        "header_injections",
+        "traversals",
+        "csrf_bypasses",
+        "role_bypasses",
+        "role_refusals",
+    ] {
+        assert_eq!(sqlite[key].as_u64(), Some(0), "{key} in {json}");
+    }
+    // The scan cleans up after itself: the server's data directory was temporary.
+    let left: Vec<_> = std::fs::read_dir(&scratch).expect("scratch").collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
