@@ -491,7 +491,7 @@ impl RowCounter {
         {
             url.to_owned()
         } else {
-            format!("sqlite://{url}?mode=ro")
+            format!("sqlite://{url}")
         };
         let pool = sqlx::any::AnyPoolOptions::new()
             .max_connections(1)
