@@ -173,6 +173,8 @@ struct Tally {
 struct Plan {
     base: String,
     pages: Vec<String>,
+    /// Searches sent to find them (each a stored event).
+    searches: u64,
 }
 
 /// A small deterministic generator (xorshift), one per task: the mix needs no quality.
@@ -206,11 +208,6 @@ pub async fn run(
     let client: LoadClient = Client::builder(TokioExecutor::new())
         .pool_max_idle_per_host(options.connections)
         .build(connector);
-    let plan = Arc::new(discover(&client, &base).await?);
-    progress(&format!(
-        "{} pages to browse; counting stored rows before the load",
-        plan.pages.len()
-    ));
     let counter = match &options.database_url {
         Some(url) => Some(RowCounter::connect(url).await?),
         None => None,
@@ -219,6 +216,9 @@ pub async fn run(
         Some(counter) => Some(counter.counts().await?),
         None => None,
     };
+    // Counted after the first count: the searches that find the pages are counted events too.
+    let plan = Arc::new(discover(&client, &base).await?);
+    progress(&format!("{} pages to browse", plan.pages.len()));
 
     progress(&format!(
         "loading {base} for {:.0} s over {} connections",
@@ -236,7 +236,10 @@ pub async fn run(
             task,
         ));
     }
-    let mut total = Tally::default();
+    let mut total = Tally {
+        searches_counted: plan.searches,
+        ..Tally::default()
+    };
     while let Some(joined) = tasks.join_next().await {
         let tally = joined.context("a load task failed")?;
         total.tickets_created += tally.tickets_created;
@@ -319,6 +322,7 @@ async fn settle(counter: &RowCounter, since: Instant) -> anyhow::Result<(Counts,
 /// Article and category pages linked from the search API and the home page.
 async fn discover(client: &LoadClient, base: &str) -> anyhow::Result<Plan> {
     let mut pages = vec!["/en".to_owned()];
+    let mut searches = 0;
     for query in QUERIES.iter().take(8) {
         let uri: Uri = format!(
             "{base}/api/search?lang=en&limit=5&q={}",
@@ -350,6 +354,7 @@ async fn discover(client: &LoadClient, base: &str) -> anyhow::Result<Plan> {
     Ok(Plan {
         base: base.to_owned(),
         pages,
+        searches,
     })
 }
 
