@@ -6,6 +6,9 @@
 //! - `eval`: `answerdesk eval`, with `--baseline` adding SQLite FTS5 on the same data.
 //! - `instances`: two instances on one PostgreSQL database; how soon a publish on one is
 //!   found by search on the other.
+//! - `hostile`: a real server process attacked with hostile input on every form and API.
+//! - `mixed-load`: a mixed customer load against a running server, then a check that every
+//!   ticket and search event it was told about was stored.
 //!
 //! Each prints a readable report, then one JSON object as the last line.
 
@@ -14,10 +17,14 @@ mod corpus;
 mod engine;
 mod eval;
 mod history;
+mod hostile;
 mod instances;
 mod latency;
 mod load;
+mod mixed_load;
+mod raw_http;
 mod search;
+mod server;
 mod staff;
 
 use std::path::PathBuf;
@@ -109,6 +116,43 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         content: Option<PathBuf>,
     },
+    /// Attack a real server process with hostile input on every form and API.
+    ///
+    /// Starts `answerdesk serve` on a free loopback port with a fresh data directory (SQLite,
+    /// or with --database-url a scratch database on that PostgreSQL server, dropped
+    /// afterwards), signs in one staff member per role, and sends oversized, malformed and
+    /// hostile input everywhere. Prints the counts; exits non-zero on any 5xx, reflected or
+    /// unsanitised script, open redirect, header injection, traversal, or CSRF/role bypass.
+    Hostile {
+        /// The server binary (default: the product entry point built into this tool).
+        #[arg(long, value_name = "PATH")]
+        server: Option<PathBuf>,
+        /// A PostgreSQL server URL whose role may create databases (default: SQLite).
+        #[arg(long, value_name = "URL")]
+        database_url: Option<String>,
+    },
+    /// A mixed customer load against a running server, then a check of what was stored.
+    ///
+    /// 75 % suggestions and searches, 20 % pages, 5 % tickets filed through /api/tickets.
+    /// With --database-url, the tickets answered 201 and the search events sent are compared
+    /// with the rows stored. Prints requests/s, errors and p50/p99 per endpoint; the last
+    /// line is JSON.
+    MixedLoad {
+        /// The server (or the load balancer in front of several).
+        #[arg(long, value_name = "URL")]
+        target: String,
+        /// Load time.
+        #[arg(long, value_name = "S", default_value_t = 60.0, value_parser = parse_seconds)]
+        seconds: f64,
+        /// Concurrent keep-alive connections.
+        #[arg(long, value_name = "C", default_value_t = 16,
+              value_parser = clap::value_parser!(u32).range(1..=1_024))]
+        connections: u32,
+        /// The database the server writes to (SQLite file or postgres:// URL), to count
+        /// stored tickets and search events.
+        #[arg(long, value_name = "URL")]
+        database_url: Option<String>,
+    },
 }
 
 fn parse_seconds(text: &str) -> Result<f64, String> {
@@ -119,6 +163,10 @@ fn parse_seconds(text: &str) -> Result<f64, String> {
 }
 
 fn main() -> ExitCode {
+    // Started under the product's name: this process is the product (see `server`).
+    if server::started_as_product() {
+        return answerdesk::cli::main();
+    }
     let cli = Cli::parse();
     let filter = tracing_subscriber::EnvFilter::try_from_env("ANSWERDESK_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn"));
@@ -137,7 +185,8 @@ fn main() -> ExitCode {
         }
     };
     match runtime.block_on(run(cli.command)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
         Err(error) => {
             eprintln!("error: {error:#}");
             ExitCode::FAILURE
@@ -145,7 +194,8 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run(command: Command) -> anyhow::Result<()> {
+/// Runs one command; `false` when it found what it looks for (the exit status says so).
+async fn run(command: Command) -> anyhow::Result<bool> {
     let mut progress = |line: &str| eprintln!("{line}");
     match command {
         Command::Search {
@@ -206,6 +256,36 @@ async fn run(command: Command) -> anyhow::Result<()> {
             print!("{}", report.render());
             println!("{}", serde_json::to_string(&report)?);
         }
+        Command::Hostile {
+            server,
+            database_url,
+        } => {
+            let options = hostile::HostileOptions {
+                server,
+                database_url,
+            };
+            let report = hostile::run(&options, &mut progress).await?;
+            print!("{}", report.render());
+            println!("{}", serde_json::to_string(&report)?);
+            return Ok(report.passed);
+        }
+        Command::MixedLoad {
+            target,
+            seconds,
+            connections,
+            database_url,
+        } => {
+            let options = mixed_load::MixedLoadOptions {
+                target,
+                seconds,
+                connections: connections as usize,
+                database_url,
+            };
+            let report = mixed_load::run(&options, &mut progress).await?;
+            print!("{}", report.render());
+            println!("{}", serde_json::to_string(&report)?);
+            return Ok(report.consistent());
+        }
     }
-    Ok(())
+    Ok(true)
 }

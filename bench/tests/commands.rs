@@ -276,3 +276,132 @@ fn instances_reports_publish_latency_on_the_other_instance_when_a_server_is_conf
     let report = String::from_utf8_lossy(&output.stdout);
     assert!(report.contains("searchable on B"), "{report}");
 }
+
+#[test]
+fn hostile_scan_of_a_real_server_finds_no_5xx_reflection_redirect_or_bypass() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scratch = dir.path().join("tmp");
+    std::fs::create_dir(&scratch).expect("create scratch dir");
+    let output = answerdesk_bench(&dir.path().join("data"))
+        .env("TMPDIR", &scratch)
+        .arg("hostile")
+        .output()
+        .expect("runs");
+    assert_success(&output);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("passed"), "{stdout}");
+    let json = last_json_line(&output);
+    assert_eq!(json["passed"], Value::Bool(true), "{json}");
+    let sqlite = &json["backends"][0];
+    assert_eq!(sqlite["backend"], "sqlite", "{json}");
+    assert!(sqlite["tried"].as_u64().unwrap_or(0) > 1_000, "{json}");
+    for key in [
+        "server_errors",
+        "no_answer",
+        "reflected",
+        "stored_unsanitised",
+        "open_redirects",
+        "header_injections",
+        "traversals",
+        "csrf_bypasses",
+        "role_bypasses",
+        "role_refusals",
+    ] {
+        assert_eq!(sqlite[key].as_u64(), Some(0), "{key} in {json}");
+    }
+    // The scan cleans up after itself: the server's data directory was temporary.
+    let left: Vec<_> = std::fs::read_dir(&scratch).expect("scratch").collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+/// A real server from this very binary started under the product's name (what `hostile`
+/// does when no server binary is named), on a free loopback port; stopped when dropped.
+struct ProductServer {
+    child: std::process::Child,
+    address: String,
+}
+
+impl ProductServer {
+    fn start(data_dir: &Path, content_dir: &Path) -> ProductServer {
+        use std::io::BufRead;
+        use std::os::unix::process::CommandExt;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_answerdesk-bench"))
+            .arg0("answerdesk")
+            .arg("serve")
+            .current_dir(data_dir)
+            .env_remove("ANSWERDESK_DATABASE_URL")
+            .env("ANSWERDESK_LISTEN", "127.0.0.1:0")
+            .env("ANSWERDESK_DATA_DIR", data_dir)
+            .env("ANSWERDESK_CONTENT_DIR", content_dir)
+            .env("ANSWERDESK_TICKET_RATE_LIMIT", "0")
+            .env("ANSWERDESK_LOG", "error")
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("the server starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        let address = lines
+            .by_ref()
+            .map_while(Result::ok)
+            .find_map(|line| {
+                line.split("running at http://")
+                    .nth(1)
+                    .and_then(|rest| rest.split('/').next())
+                    .map(str::to_owned)
+            })
+            .expect("the server says where it listens");
+        std::thread::spawn(move || lines.for_each(drop));
+        ProductServer { child, address }
+    }
+}
+
+impl Drop for ProductServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn mixed_load_reports_every_endpoint_and_finds_every_answered_ticket_stored() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let content = dir.path().join("content/en");
+    std::fs::create_dir_all(&data).expect("data dir");
+    std::fs::create_dir_all(&content).expect("content dir");
+    std::fs::write(
+        content.join("reset-your-password.md"),
+        "---\ntitle: \"Reset your password\"\ncategory: \"Account\"\nlang: en\n---\n\nChoose Forgot password on the sign-in page.\n",
+    )
+    .expect("write article");
+    let server = ProductServer::start(&data, &dir.path().join("content"));
+    let output = answerdesk_bench(&dir.path().join("unused"))
+        .args([
+            "mixed-load",
+            "--target",
+            &format!("http://{}", server.address),
+            "--seconds",
+            "3",
+            "--connections",
+            "4",
+            "--database-url",
+        ])
+        .arg(data.join("answerdesk.db"))
+        .output()
+        .expect("runs");
+    drop(server);
+    assert_success(&output);
+    let json = last_json_line(&output);
+    for endpoint in ["suggest", "search", "page", "ticket"] {
+        let stats = &json["endpoints"][endpoint];
+        assert!(stats["requests"].as_u64().unwrap_or(0) > 0, "{endpoint}: {json}");
+        assert_eq!(stats["errors"].as_u64(), Some(0), "{endpoint}: {json}");
+        assert!(stats["p99_ms"].is_number(), "{endpoint}: {json}");
+    }
+    let tickets = &json["tickets"];
+    assert!(tickets["answered"].as_u64().unwrap_or(0) > 0, "{json}");
+    assert_eq!(tickets["stored"].as_u64(), tickets["answered"].as_u64(), "{json}");
+    let searches = &json["search_events"];
+    assert!(searches["answered"].as_u64().unwrap_or(0) > 0, "{json}");
+    assert_eq!(searches["stored"].as_u64(), searches["answered"].as_u64(), "{json}");
+}

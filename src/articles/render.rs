@@ -91,7 +91,7 @@ pub fn render_markdown(markdown: &str, links: &LinkContext<'_>) -> RenderedArtic
     }
 
     let mut unsafe_html = String::with_capacity(markdown.len() * 2);
-    pulldown_cmark::html::push_html(&mut unsafe_html, output.into_iter());
+    pulldown_cmark::html::push_html(&mut unsafe_html, limit_nesting(output).into_iter());
     RenderedArticle {
         html: SANITISER.clean(&unsafe_html).to_string(),
         text: collapse_blank_lines(&text),
@@ -207,6 +207,38 @@ pub fn outline(markdown: &str) -> Vec<OutlineEntry> {
         }
     }
     entries
+}
+
+/// Elements nested deeper than this keep their text but lose their tags. No article needs
+/// more, and the sanitiser's HTML parser takes time quadratic in the depth: 50,000 nested
+/// `>` quotes in one editor preview took seconds of CPU.
+const MAX_NESTING: usize = 32;
+
+/// `events` with every element beyond [`MAX_NESTING`] dropped, start and end alike.
+fn limit_nesting(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut kept_starts: Vec<bool> = Vec::new();
+    let mut depth = 0;
+    let mut out = Vec::with_capacity(events.len());
+    for event in events {
+        match event {
+            Event::Start(_) => {
+                let keep = depth < MAX_NESTING;
+                kept_starts.push(keep);
+                if keep {
+                    depth += 1;
+                    out.push(event);
+                }
+            }
+            Event::End(_) => {
+                if kept_starts.pop().unwrap_or(true) {
+                    depth = depth.saturating_sub(1);
+                    out.push(event);
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
@@ -544,6 +576,18 @@ mod tests {
             .expect("footnote reference");
         assert!(html.contains(&format!("id=\"{reference}\"")), "{html}");
         assert!(reference.starts_with(ARTICLE_ID_PREFIX), "{reference}");
+    }
+
+    #[test]
+    fn quotes_nested_thousands_deep_keep_their_words_but_not_the_depth() {
+        let markdown = format!("{}deep words", "> ".repeat(20_000));
+        let rendered = render(&markdown);
+        assert_eq!(
+            rendered.html.matches("<blockquote>").count(),
+            super::MAX_NESTING
+        );
+        assert!(rendered.html.contains("deep words"), "{}", rendered.html);
+        assert!(rendered.text.contains("deep words"));
     }
 
     #[test]
