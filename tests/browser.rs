@@ -1186,9 +1186,21 @@ async fn agent_answers_with_a_canned_response_and_an_article_link_and_the_custom
     browser
         .wait_for_xpath("//*[contains(., 'Thanks for writing, Ada Customer.')]")
         .await;
-    browser
-        .wait_for_xpath("//*[contains(., '/articles/')]")
+    // The inserted address is a link the customer can open.
+    let link = browser
+        .wait_for_xpath("//div[@class='message-body']/a[contains(@href, '/articles/')]")
         .await;
+    let href = link
+        .attr("href")
+        .await
+        .expect("href")
+        .expect("the link has an address");
+    let article_path = url::Url::parse(&href)
+        .expect("absolute address")
+        .path()
+        .to_owned();
+    browser.goto(&portal.url(&article_path)).await;
+    browser.wait_for_css("h1#article-title").await;
 
     browser.close().await;
     portal.shut_down().await;
@@ -1200,6 +1212,70 @@ async fn agent_answers_with_a_canned_response_and_an_article_link_and_the_custom
         .expect("ticket");
     assert_eq!(ticket.status, answerdesk::tickets::TicketStatus::Answered);
     assert!(ticket.first_responded_at.is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_phone_a_customer_who_lost_the_link_asks_for_it_and_opens_their_request_from_the_email()
+ {
+    let browser = Browser::start_phone().await;
+    let mut portal = Portal::start().await;
+    let filed = file_ticket_through_the_api(
+        &portal,
+        serde_json::json!({
+            "name": "Lina Customer",
+            "email": "lina@example.com",
+            "subject": "Payment reminder sent twice",
+            "description": "My client got the same reminder two times this morning."
+        }),
+    )
+    .await;
+    let token = filed["status_url"]
+        .as_str()
+        .and_then(|url| url.rsplit('/').next())
+        .expect("token")
+        .to_owned();
+
+    // From any page, the footer leads to the form.
+    browser.goto(&portal.url("/lt")).await;
+    browser
+        .wait_for_xpath("//footer//a[contains(@href, '/lt/requests/find')]")
+        .await
+        .click()
+        .await
+        .expect("open the form");
+    browser.type_into("#email", "Lina@Example.com").await;
+    browser.click_button("Atsiųsti man nuorodas").await;
+    browser
+        .wait_for_xpath("//*[@id='find-requests-sent'][contains(., 'Patikrinkite el. paštą')]")
+        .await;
+    let width: i64 = browser
+        .script("return document.documentElement.scrollWidth;")
+        .await
+        .as_i64()
+        .expect("width");
+    assert!(width <= 390, "the page fits the phone: {width}px");
+    browser
+        .save_screenshot(&screenshot_path("phone-find-requests.png"))
+        .await;
+
+    // The email lists the request's private link; opening it shows the request.
+    let emails = portal.db.unsent_emails(10).await.expect("outbox");
+    let email = emails
+        .iter()
+        .find(|email| email.subject.starts_with("Jūsų užklausos"))
+        .expect("the links were emailed, in Lithuanian");
+    assert_eq!(email.recipient, "lina@example.com");
+    assert!(email.body.contains(&token), "{}", email.body);
+    assert!(email.body.contains("Payment reminder sent twice"));
+    browser
+        .goto(&portal.url(&format!("/tickets/{token}")))
+        .await;
+    browser
+        .wait_for_xpath("//*[contains(., 'Payment reminder sent twice')]")
+        .await;
+
+    browser.close().await;
+    portal.shut_down().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
