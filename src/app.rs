@@ -16,6 +16,7 @@ use crate::config::{Config, ConfigError, SecretUrl, ServingLimits};
 use crate::deflection::request_flow::{
     RequestFlow, TicketRateLimiter, purge_unsubmitted_drafts, record_abandoned_requests,
 };
+use crate::deflection::stats::purge_expired_events;
 use crate::deflection::{EventRecorder, EventWriterTask};
 use crate::http;
 use crate::limits::AttemptLimit;
@@ -187,6 +188,7 @@ fn start_maintenance(state: &AppState) -> (watch::Sender<bool>, JoinHandle<()>) 
     let events = state.events.clone();
     let auto_close_days = state.config.auto_close_days;
     let draft_retention_days = state.config.draft_retention_days;
+    let event_retention_days = state.config.event_retention_days;
     let handle = tokio::spawn(async move {
         let mut ticker = tokio::time::interval(MAINTENANCE_INTERVAL);
         loop {
@@ -221,6 +223,14 @@ fn start_maintenance(state: &AppState) -> (watch::Sender<bool>, JoinHandle<()>) 
             }
             if let Err(error) = db.purge_drained_rate_limits(now).await {
                 tracing::warn!(%error, "could not purge expired attempt counts");
+            }
+            match purge_expired_events(&db, event_retention_days, now).await {
+                Ok(None | Some(0)) => {}
+                Ok(Some(dropped)) => tracing::info!(dropped, "dropped events past retention"),
+                Err(error) => tracing::warn!(%error, "could not drop events past retention"),
+            }
+            if let Err(error) = crate::tickets::idempotency::purge_old_keys(&db, now).await {
+                tracing::warn!(%error, "could not purge old idempotency keys");
             }
             if let Err(error) = crate::accounts::login::purge_expired_failures(&db, now).await {
                 tracing::warn!(%error, "could not purge expired sign-in failures");

@@ -514,3 +514,178 @@ async fn a_filed_request_is_kept_past_the_retention_period() {
         shut_down(app).await;
     }
 }
+
+// --- Retries create duplicates ---------------------------------------------------------------
+
+fn ticket_body(subject: &str) -> serde_json::Value {
+    serde_json::json!({
+        "name": "Integration",
+        "email": "ops@example.com",
+        "subject": subject,
+        "description": "The nightly export failed with a timeout.",
+    })
+}
+
+fn api_request(key: Option<&str>, body: &serde_json::Value) -> Request<Body> {
+    let mut request =
+        Request::post("/api/tickets").header(header::CONTENT_TYPE, "application/json");
+    if let Some(key) = key {
+        request = request.header("idempotency-key", key);
+    }
+    request.body(Body::from(body.to_string())).expect("request")
+}
+
+fn json(response: &TestResponse) -> serde_json::Value {
+    serde_json::from_str(&response.body).unwrap_or_else(|e| panic!("{e}: {}", response.body))
+}
+
+#[tokio::test]
+async fn a_retried_api_request_with_its_idempotency_key_files_one_ticket() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        let backend = app.backend;
+        let key = "5f0c6e1a-9d3b-4b7e-8a2f-1c4d6e8f0a9b";
+        let body = ticket_body("Nightly export failed");
+        let first = app.request(api_request(Some(key), &body)).await;
+        assert_eq!(
+            first.status,
+            StatusCode::CREATED,
+            "[{backend}] {}",
+            first.body
+        );
+        let retried = app.request(api_request(Some(key), &body)).await;
+        assert_eq!(retried.status, StatusCode::CREATED, "[{backend}]");
+        assert_eq!(
+            json(&retried),
+            json(&first),
+            "[{backend}] the first answer again"
+        );
+        assert!(json(&first)["status_url"].as_str().is_some());
+        assert_eq!(tickets_filed(&app.state.db).await, 1, "[{backend}]");
+        // The same key with another request is refused, and files nothing.
+        let other = app
+            .request(api_request(Some(key), &ticket_body("Something else")))
+            .await;
+        assert_eq!(
+            other.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "[{backend}]"
+        );
+        assert!(
+            json(&other)["error"]
+                .as_str()
+                .is_some_and(|m| m.contains("already used with a different request")),
+            "[{backend}] {}",
+            other.body
+        );
+        // Without a key, every request is a new ticket, as before.
+        for _ in 0..2 {
+            let plain = app.request(api_request(None, &body)).await;
+            assert_eq!(plain.status, StatusCode::CREATED, "[{backend}]");
+        }
+        assert_eq!(tickets_filed(&app.state.db).await, 3, "[{backend}]");
+        // The stored key is a hash.
+        let stored = stored_texts(&database, "SELECT key_hash FROM api_idempotency_keys").await;
+        assert_eq!(stored.len(), 1, "[{backend}]");
+        assert!(!stored[0].contains("5f0c6e1a"), "[{backend}]");
+        shut_down(app).await;
+    }
+}
+
+#[tokio::test]
+async fn a_malformed_idempotency_key_is_refused_with_a_message() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        let backend = app.backend;
+        let body = ticket_body("Nightly export failed");
+        let too_long = "k".repeat(256);
+        for key in ["", "two words", too_long.as_str()] {
+            let response = app.request(api_request(Some(key), &body)).await;
+            assert_eq!(
+                response.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "[{backend}] {key:?}"
+            );
+            assert!(
+                json(&response)["error"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("Idempotency-Key")),
+                "[{backend}]"
+            );
+        }
+        assert_eq!(tickets_filed(&app.state.db).await, 0, "[{backend}]");
+        shut_down(app).await;
+    }
+}
+
+#[tokio::test]
+async fn a_key_whose_request_was_invalid_may_be_used_for_the_corrected_one() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        let backend = app.backend;
+        let key = "retry-after-fixing";
+        let mut invalid = ticket_body("Nightly export failed");
+        invalid["email"] = serde_json::json!("not-an-email");
+        let refused = app.request(api_request(Some(key), &invalid)).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "[{backend}]"
+        );
+        let fixed = app
+            .request(api_request(
+                Some(key),
+                &ticket_body("Nightly export failed"),
+            ))
+            .await;
+        assert_eq!(
+            fixed.status,
+            StatusCode::CREATED,
+            "[{backend}] {}",
+            fixed.body
+        );
+        assert_eq!(tickets_filed(&app.state.db).await, 1, "[{backend}]");
+        shut_down(app).await;
+    }
+}
+
+#[tokio::test]
+async fn two_requests_at_once_with_one_idempotency_key_file_one_ticket() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        let backend = app.backend;
+        let body = ticket_body("Nightly export failed");
+        for round in 0..5 {
+            let key = format!("concurrent-{round}");
+            let (a, b) = tokio::join!(
+                app.request(api_request(Some(&key), &body)),
+                app.request(api_request(Some(&key), &body)),
+            );
+            let created: Vec<&TestResponse> = [&a, &b]
+                .into_iter()
+                .filter(|r| r.status == StatusCode::CREATED)
+                .collect();
+            assert!(!created.is_empty(), "[{backend}] {} {}", a.body, b.body);
+            for response in [&a, &b] {
+                assert!(
+                    [StatusCode::CREATED, StatusCode::CONFLICT].contains(&response.status),
+                    "[{backend}] {}",
+                    response.body
+                );
+            }
+            if created.len() == 2 {
+                assert_eq!(
+                    json(&a)["status_url"],
+                    json(&b)["status_url"],
+                    "[{backend}]"
+                );
+            }
+        }
+        assert_eq!(
+            tickets_filed(&app.state.db).await,
+            5,
+            "[{backend}] one per key"
+        );
+        shut_down(app).await;
+    }
+}

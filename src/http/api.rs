@@ -1,9 +1,12 @@
 //! The JSON API for integrations: filing tickets.
 
+use std::collections::BTreeMap;
+
 use axum::Json;
 use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
 use super::HttpError;
@@ -11,6 +14,7 @@ use super::customer_session::ClientIp;
 use super::templates::text;
 use crate::app::AppState;
 use crate::deflection::{Channel, DraftFields, Requester, Review, Submission, SubmitOutcome};
+use crate::tickets::idempotency::{self, Claim, IdempotencyKey};
 
 /// `POST /api/tickets` body.
 #[derive(Debug, Default, Deserialize)]
@@ -30,6 +34,9 @@ pub struct NewTicketBody {
 /// `201` answer of `POST /api/tickets`.
 #[derive(Debug, Serialize)]
 pub struct CreatedTicket {
+    /// Kept with an idempotency key; not part of the answer.
+    #[serde(skip)]
+    id: i64,
     reference: String,
     status: String,
     priority: String,
@@ -37,13 +44,84 @@ pub struct CreatedTicket {
     status_url: String,
 }
 
-/// `POST /api/tickets`: files a ticket; `422 {"error","fields"}` when fields are invalid.
+/// `POST /api/tickets`: files a ticket; `422 {"error","fields"}` when fields are invalid. With
+/// an `Idempotency-Key` header, a retry answers the first request's result instead of filing
+/// again (see [`crate::tickets::idempotency`]).
 pub async fn create_ticket(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    headers: HeaderMap,
     body: Result<Json<NewTicketBody>, JsonRejection>,
-) -> Result<(StatusCode, Json<CreatedTicket>), HttpError> {
+) -> Result<Response, HttpError> {
+    let key =
+        match headers.get("idempotency-key") {
+            Some(value) => Some(IdempotencyKey::parse(value.as_bytes()).map_err(|error| {
+                HttpError::Invalid {
+                    message: error.to_string(),
+                    fields: BTreeMap::new(),
+                }
+            })?),
+            None => None,
+        };
     let Json(body) = body.map_err(|rejection| HttpError::from_json_rejection(&rejection))?;
+    let Some(key) = key else {
+        return file_from_api(&state, ip, body)
+            .await
+            .map(IntoResponse::into_response);
+    };
+    let category = body.category.as_deref().unwrap_or_default();
+    let request = idempotency::request_hash(&[
+        &body.name,
+        &body.email,
+        &body.subject,
+        &body.description,
+        category,
+    ]);
+    match idempotency::claim(&state.db, &key, &request).await? {
+        Claim::First => {}
+        Claim::Repeat { status, body } => {
+            let status = StatusCode::from_u16(status)
+                .map_err(|_| HttpError::Internal(format!("stored status {status}")))?;
+            let json = [(header::CONTENT_TYPE, "application/json")];
+            return Ok((status, json, body).into_response());
+        }
+        Claim::InProgress => {
+            let busy = HttpError::Conflict(
+                "A request with this Idempotency-Key is still being answered; retry in a moment."
+                    .into(),
+            );
+            return Ok(([(header::RETRY_AFTER, "1")], busy).into_response());
+        }
+        Claim::OtherRequest => {
+            return Err(HttpError::Invalid {
+                message: "This Idempotency-Key was already used with a different request; \
+                          use a new key for a new ticket."
+                    .into(),
+                fields: BTreeMap::new(),
+            });
+        }
+    }
+    match file_from_api(&state, ip, body).await {
+        Ok((status, Json(created))) => {
+            let json = serde_json::to_string(&created)
+                .map_err(|error| HttpError::Internal(format!("ticket JSON: {error}")))?;
+            idempotency::complete(&state.db, &key, created.id, status.as_u16(), &json).await?;
+            Ok((status, [(header::CONTENT_TYPE, "application/json")], json).into_response())
+        }
+        Err(error) => {
+            // Nothing was filed: the key may be used again, e.g. with corrected fields.
+            idempotency::release(&state.db, &key).await?;
+            Err(error)
+        }
+    }
+}
+
+/// Files the body through the request flow; the answer without idempotency.
+async fn file_from_api(
+    state: &AppState,
+    ip: std::net::IpAddr,
+    body: NewTicketBody,
+) -> Result<(StatusCode, Json<CreatedTicket>), HttpError> {
     let submission = Submission {
         draft_id: None,
         fields: DraftFields {
@@ -90,6 +168,7 @@ pub async fn create_ticket(
     Ok((
         StatusCode::CREATED,
         Json(CreatedTicket {
+            id: filed.id,
             reference: filed.reference,
             status: filed.status.as_str().to_owned(),
             priority: filed.priority.as_str().to_owned(),

@@ -15,6 +15,7 @@ mod coordination;
 pub mod dashboard;
 mod deflection;
 mod event_rollups;
+mod idempotency;
 mod inbox;
 mod lost_links;
 mod outbox;

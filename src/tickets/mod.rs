@@ -9,6 +9,7 @@ pub mod canned;
 pub mod conversation;
 pub mod emails;
 pub mod filing;
+pub mod idempotency;
 pub mod inbox;
 pub mod lost_links;
 pub mod model;
