@@ -60,6 +60,9 @@ pub struct Config {
     /// `X-Forwarded-For` header names the real client, for per-address rate limits.
     /// Empty: the connecting address is the client.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Days of raw self-service events to keep before today; older events are dropped once a
+    /// day (the dashboard's daily roll-ups keep every figure of those days). 0 keeps them forever.
+    pub event_retention_days: u32,
     /// How long clients and the database may keep the portal waiting, and how many clients
     /// it serves at once (`[serving]` in the file, `ANSWERDESK_SERVING__…` in the environment).
     #[serde(default)]
@@ -113,6 +116,7 @@ impl Default for Config {
             sla: SlaPolicy::default(),
             staff_session_hours: 12,
             trusted_proxies: Vec::new(),
+            event_retention_days: 0,
             serving: ServingLimits::default(),
         }
     }

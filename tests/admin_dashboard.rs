@@ -6,7 +6,7 @@ mod common;
 
 use answerdesk::accounts::{NewUser, Role, add_user};
 use answerdesk::deflection::content_gaps::{ContentGap, content_gaps, content_gaps_from};
-use answerdesk::deflection::stats::{VISITORS_STANDARD_ERROR, day_label};
+use answerdesk::deflection::stats::{VISITORS_STANDARD_ERROR, day_label, purge_expired_events};
 use answerdesk::deflection::{
     Channel, DashboardFilter, DeflectionFigures, Event, EventKind, EventRecorder, EventSource,
     ViewSource, deflection_figures, deflection_figures_from,
@@ -918,7 +918,8 @@ async fn generate_history(db: &Database, days: i64, seed: u64) {
                 ..base
             }),
             7 | 8 => {
-                db.create_draft(&draft, "", *dice.pick(&languages), channel)
+                let lang: &&str = dice.pick(&languages);
+                db.create_draft(&draft, "", lang, channel)
                     .await
                     .expect("draft");
                 rows.push(EventRow {
@@ -1224,6 +1225,70 @@ async fn visitors_of_a_long_busy_period_are_estimated_within_the_stated_error() 
                 .contains(&format!("≈ {} (±1.6%)", figures.help_centre_visitors)),
             "the page says the figure is an estimate and how close"
         );
+        shut_down(app).await;
+    }
+}
+
+#[tokio::test]
+async fn events_past_the_retention_are_dropped_without_changing_any_figure() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        let db = &app.state.db;
+        let name = database.name;
+        generate_history(db, 200, 0x5EED_0003).await;
+        let now = now_millis();
+        let filters = dashboard_periods(now);
+        let before = rolled_up_figures(db, &filters).await;
+        let first_kept = (now.div_euclid(DAY_MILLIS) - 30) * DAY_MILLIS;
+        let count_events = |sql: &'static str| async move {
+            let count: i64 = sqlx::query_scalar(sql)
+                .bind(first_kept)
+                .fetch_one(db.pool())
+                .await
+                .expect("count");
+            count
+        };
+        let old = "SELECT COUNT(*) FROM events WHERE occurred_at < $1";
+        let kept = "SELECT COUNT(*) FROM events WHERE occurred_at >= $1";
+        let recent_events = count_events(kept).await;
+        assert!(count_events(old).await > 1000, "[{name}]");
+
+        // Off by default: nothing goes.
+        assert_eq!(purge_expired_events(db, 0, now).await.expect("purge"), None);
+        let dropped = purge_expired_events(db, 30, now).await.expect("purge");
+        assert!(dropped.is_some_and(|n| n > 1000), "[{name}] {dropped:?}");
+        assert_eq!(count_events(old).await, 0, "[{name}] old raw rows are gone");
+        assert_eq!(count_events(kept).await, recent_events, "[{name}]");
+        // Another instance asking in the same round is told no.
+        assert_eq!(
+            purge_expired_events(db, 30, now).await.expect("purge"),
+            None
+        );
+
+        let after = rolled_up_figures(db, &filters).await;
+        assert_eq!(
+            after, before,
+            "[{name}] every figure and content gap is unchanged"
+        );
+        assert!(
+            after
+                .iter()
+                .any(|(figures, _)| figures.searches_ending_in_ticket > 0)
+        );
+        // What the raw events still cover is still exact; the purged days read from roll-ups.
+        let recent = DashboardFilter::last_days(7, now, None);
+        assert_eq!(
+            deflection_figures(db, &recent).await.expect("figures"),
+            deflection_figures_from(db, &recent, EventSource::RawEvents)
+                .await
+                .expect("raw figures"),
+        );
+        let mut admin = app.sign_in_as("admin").await;
+        let page = admin.get("/admin?range=365").await;
+        assert_eq!(page.status, StatusCode::OK, "[{name}]");
+        let gaps = admin.get("/admin/content-gaps?range=365").await;
+        assert_eq!(gaps.status, StatusCode::OK, "[{name}]");
+        assert!(gaps.body.contains("<li>dark mode <span"), "[{name}]");
         shut_down(app).await;
     }
 }

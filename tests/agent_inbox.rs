@@ -1439,3 +1439,150 @@ async fn inserting_a_canned_response_on_a_slovenian_ticket_picks_the_slovenian_v
         shut_down(app).await;
     }
 }
+
+/// The tickets of an inbox page, in the order shown.
+fn ticket_ids(body: &str) -> Vec<i64> {
+    body.split("name=\"ticket\" value=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next()?.parse().ok())
+        .collect()
+}
+
+/// The address of the page's `rel` link (`next` or `prev`), when it has one.
+fn pager_link(body: &str, rel: &str) -> Option<String> {
+    let marker = format!("rel=\"{rel}\" href=\"");
+    let start = body.find(&marker)? + marker.len();
+    let end = body[start..].find('"')? + start;
+    Some(
+        body[start..end]
+            .replace("&amp;", "&")
+            .replace("&#x2f;", "/"),
+    )
+}
+
+/// Every ticket of a view, page by page through the "Next" links; `between` runs after the
+/// first page.
+async fn walk_pages<F, Fut>(agent: &mut Staff<'_>, first: &str, between: F) -> (Vec<i64>, String)
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let mut between = Some(between);
+    let mut seen = Vec::new();
+    let mut path = first.to_owned();
+    let mut pages = 0;
+    loop {
+        let page = agent.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.body);
+        seen.extend(ticket_ids(&page.body));
+        pages += 1;
+        assert!(pages < 100, "the walk ends");
+        if let Some(between) = between.take() {
+            between().await;
+        }
+        match pager_link(&page.body, "next") {
+            Some(next) => {
+                assert!(next.contains("cursor="), "next carries a cursor: {next}");
+                path = next;
+            }
+            None => return (seen, path),
+        }
+    }
+}
+
+#[tokio::test]
+async fn walking_the_inbox_by_cursor_shows_every_ticket_once_in_order() {
+    for database in test_databases().await {
+        let app = start(&database).await;
+        let db = app.state.db.clone();
+        let backend = app.backend;
+        let mut agent = app.sign_in_as("agent").await;
+        common::history::seed_inbox_tickets(&db, 230, &[agent.user.id]).await;
+        for (view, order) in [
+            ("/agent?status=all", "sla_due_at, id"),
+            ("/agent?status=all&sort=newest", "created_at DESC, id DESC"),
+            (
+                "/agent?status=all&sort=priority",
+                "priority_rank DESC, sla_due_at, id",
+            ),
+            (
+                "/agent?status=all&tag=billing&sort=priority",
+                "priority_rank DESC, sla_due_at, id",
+            ),
+        ] {
+            let tag_only = view.contains("tag=billing");
+            let sql = format!(
+                "SELECT id FROM tickets WHERE {} ORDER BY {order}",
+                if tag_only {
+                    "id IN (SELECT ticket_id FROM ticket_tags WHERE tag = 'billing')"
+                } else {
+                    "1 = 1"
+                }
+            );
+            let expected: Vec<i64> = sqlx::query_scalar(&sql)
+                .fetch_all(db.pool())
+                .await
+                .expect("expected order");
+            let (seen, last) = walk_pages(&mut agent, view, || async {}).await;
+            assert_eq!(seen, expected, "[{backend}] {view}");
+
+            // And back again from the last page through the "Previous" links.
+            let mut back = Vec::new();
+            let mut path = last;
+            loop {
+                let page = agent.get(&path).await;
+                assert_eq!(page.status, StatusCode::OK, "{path}");
+                let mut ids = ticket_ids(&page.body);
+                ids.extend(back);
+                back = ids;
+                match pager_link(&page.body, "prev") {
+                    Some(previous) => path = previous,
+                    None => break,
+                }
+            }
+            assert_eq!(back, expected, "[{backend}] {view}, backwards");
+        }
+
+        // While an agent walks the view by due time, a ticket further down becomes due
+        // sooner and a new ticket is filed: the tickets not moved are still shown once each,
+        // and none is shown twice (paging by offset would shift the pages by one).
+        let order: Vec<i64> = sqlx::query_scalar("SELECT id FROM tickets ORDER BY sla_due_at, id")
+            .fetch_all(db.pool())
+            .await
+            .expect("order");
+        let moved = order[120];
+        let app_ref = &app;
+        let (seen, _) = walk_pages(&mut agent, "/agent?status=all", || async move {
+            // Reopened, and due long ago: it moves to the top of the view.
+            sqlx::query("UPDATE tickets SET status = 'open', sla_due_at = $1 WHERE id = $2")
+                .bind(now_millis() - 100 * HOUR)
+                .bind(moved)
+                .execute(app_ref.state.db.pool())
+                .await
+                .expect("move the ticket up");
+            file(
+                app_ref,
+                "new@example.com",
+                "Filed meanwhile",
+                "While the agent pages",
+            )
+            .await;
+        })
+        .await;
+        let mut unique = seen.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(
+            unique.len(),
+            seen.len(),
+            "[{backend}] no ticket shown twice"
+        );
+        for id in order.iter().filter(|id| **id != moved) {
+            assert!(seen.contains(id), "[{backend}] ticket {id} shown");
+        }
+        // A cursor that is not one is refused with a message.
+        let bad = agent.get("/agent?cursor=a.1.2").await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST, "[{backend}]");
+        shut_down(app).await;
+    }
+}

@@ -1,8 +1,9 @@
 //! A deterministic, synthetic help-centre history (tickets, conversations, self-service
 //! events) written with multi-row inserts of its own, so the dashboard can be measured on
-//! 100,000 tickets and 1,000,000 events. Events go through the portal's own batch insert;
-//! tickets, messages and suggested articles, which the portal only ever writes one at a time,
-//! are written here in bulk through the portal's connection pool.
+//! 100,000 tickets and 10,000,000 events. Everything is written here in bulk (multi-row
+//! inserts) through the portal's connection pool; the events without the dashboard's daily
+//! roll-ups, which the caller then builds from them in one pass
+//! (`Database::rebuild_event_rollups`, as the first start on an older database does).
 
 use std::collections::HashMap;
 
@@ -245,14 +246,14 @@ pub async fn seed_dashboard_history(
         summary.tickets += count;
         summary.messages += messages.len();
         if events.len() >= BATCH {
-            db.insert_events(&events).await?;
+            insert_raw_events(db.pool(), &events).await?;
             summary.events += events.len();
             events.clear();
         }
         ticket_number += count;
     }
     if !events.is_empty() {
-        db.insert_events(&events).await?;
+        insert_raw_events(db.pool(), &events).await?;
         summary.events += events.len();
         events.clear();
     }
@@ -263,7 +264,7 @@ pub async fn seed_dashboard_history(
         for _ in 0..count {
             events.push(random_event(&mut generator, start, span));
         }
-        db.insert_events(&events).await?;
+        insert_raw_events(db.pool(), &events).await?;
         summary.events += events.len();
         events.clear();
     }
@@ -356,6 +357,39 @@ async fn insert_tickets(pool: &AnyPool, tickets: &[SampleTicket]) -> sqlx::Resul
     }
     transaction.commit().await?;
     Ok(ids)
+}
+
+/// Inserts sample events with multi-row statements in one transaction, leaving the roll-ups
+/// to [`Database::rebuild_event_rollups`].
+async fn insert_raw_events(pool: &AnyPool, events: &[EventRow]) -> sqlx::Result<()> {
+    const COLUMNS: usize = 12;
+    let mut transaction = pool.begin().await?;
+    for chunk in events.chunks(2000) {
+        let mut sql = String::from(
+            "INSERT INTO events (kind, occurred_at, visitor_id, draft_id, article_slug, query, \
+             result_count, lang, source, position, ticket_id, channel) VALUES ",
+        );
+        push_placeholders(&mut sql, chunk.len(), COLUMNS);
+        let mut query = sqlx::query(&sql);
+        for event in chunk {
+            query = query
+                .bind(event.kind.as_str())
+                .bind(event.occurred_at)
+                .bind(event.visitor_id.clone())
+                .bind(event.draft_id.clone())
+                .bind(event.article_slug.clone())
+                .bind(event.query.clone())
+                .bind(event.result_count)
+                .bind(event.lang.clone())
+                .bind(event.source.clone())
+                .bind(event.position)
+                .bind(event.ticket_id)
+                .bind(event.channel.map(Channel::as_str));
+        }
+        query.execute(&mut *transaction).await?;
+    }
+    transaction.commit().await?;
+    Ok(())
 }
 
 /// Inserts sample conversation messages in one transaction.

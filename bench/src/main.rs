@@ -75,9 +75,15 @@ enum Command {
         /// Timed runs per period.
         #[arg(long, value_name = "R", default_value_t = 20)]
         runs: usize,
+        /// Timed runs per period of the raw-event computation the roll-ups replace (0: skip).
+        #[arg(long, value_name = "R", default_value_t = 5)]
+        raw_runs: usize,
         /// A PostgreSQL server URL whose role may create databases.
         #[arg(long, value_name = "URL")]
         postgres: Option<String>,
+        /// Measure PostgreSQL only (for large histories).
+        #[arg(long, requires = "postgres")]
+        skip_sqlite: bool,
     },
     /// Measure relevance on labelled queries as `answerdesk eval` does; --baseline adds the
     /// SQLite FTS5 baseline on the same data.
@@ -216,12 +222,16 @@ async fn run(command: Command) -> anyhow::Result<bool> {
             tickets,
             events,
             runs,
+            raw_runs,
             postgres,
+            skip_sqlite,
         } => {
             let options = staff::StaffBenchOptions {
                 tickets,
                 events,
                 runs,
+                raw_runs,
+                skip_sqlite,
                 postgres_url: postgres,
             };
             let report = staff::run(&options, &mut progress).await?;

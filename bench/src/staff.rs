@@ -9,8 +9,8 @@ use answerdesk::accounts::sessions::start_session;
 use answerdesk::accounts::{NewUser, Role, add_user};
 use answerdesk::app;
 use answerdesk::config::{Config, SecretUrl};
-use answerdesk::deflection::content_gaps::content_gaps;
-use answerdesk::deflection::{DashboardFilter, deflection_figures};
+use answerdesk::deflection::content_gaps::content_gaps_from;
+use answerdesk::deflection::{DashboardFilter, EventSource, deflection_figures_from};
 use answerdesk::storage::{Database, now_millis};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -28,11 +28,12 @@ const PAGES: &[(&str, &str)] = &[
     ("page /agent, urgent only", "/agent?priority=urgent"),
     ("page /agent, unassigned", "/agent?assignee=unassigned"),
     (
-        "page /agent, all, newest, page 100",
+        "page /agent, all, newest, page 100 by offset",
         "/agent?status=all&sort=newest&page=100",
     ),
     ("page /admin, last 30 days", "/admin?range=30"),
     ("page /admin, last 90 days", "/admin?range=90"),
+    ("page /admin, last 365 days", "/admin?range=365"),
     (
         "page /admin/content-gaps, 30 days",
         "/admin/content-gaps?range=30",
@@ -46,6 +47,10 @@ pub struct StaffBenchOptions {
     pub events: usize,
     /// Timed runs per scenario.
     pub runs: usize,
+    /// Timed runs of the raw-event computation (the "before"), which is slow on long periods.
+    pub raw_runs: usize,
+    /// Only PostgreSQL (for histories too large to be worth waiting for on SQLite).
+    pub skip_sqlite: bool,
     /// A PostgreSQL server URL; a scratch database is created on it and dropped afterwards.
     pub postgres_url: Option<String>,
 }
@@ -116,20 +121,22 @@ pub async fn run(
         .prefix("answerdesk-staff-bench-")
         .tempdir()?;
     let directory = scratch.path();
-    let sqlite_path = directory.join("bench.db").display().to_string();
-    let sqlite = Database::connect(&sqlite_path).await?;
-    let outcome = measure_backend(&sqlite, "sqlite", options, &mut report, progress).await;
-    sqlite.close().await;
-    outcome?;
-    measure_pages(
-        &sqlite_path,
-        "sqlite",
-        directory,
-        options,
-        &mut report,
-        progress,
-    )
-    .await?;
+    if !options.skip_sqlite {
+        let sqlite_path = directory.join("bench.db").display().to_string();
+        let sqlite = Database::connect(&sqlite_path).await?;
+        let outcome = measure_backend(&sqlite, "sqlite", options, &mut report, progress).await;
+        sqlite.close().await;
+        outcome?;
+        measure_pages(
+            &sqlite_path,
+            "sqlite",
+            directory,
+            options,
+            &mut report,
+            progress,
+        )
+        .await?;
+    }
 
     if let Some(server) = &options.postgres_url {
         let postgres_scratch = ScratchPostgres::create(server).await?;
@@ -186,6 +193,17 @@ async fn measure_backend(
         "{backend}: seeded {} tickets, {} messages, {} events and {} agents in {seconds:.1} s",
         seeded.tickets, seeded.messages, seeded.events, seeded.agents
     ));
+    // The events were bulk-loaded raw; the roll-ups are built from them as the first start
+    // on a database from before roll-ups does.
+    let started = Instant::now();
+    db.rebuild_event_rollups().await?;
+    let seconds = started.elapsed().as_secs_f64();
+    report
+        .seeding_seconds
+        .push((format!("{backend} roll-ups built"), seconds));
+    progress(&format!(
+        "{backend}: built the daily roll-ups in {seconds:.1} s"
+    ));
     // The inbox keeps its SLA order in columns that filing maintains; the bulk-seeded
     // tickets get them here, as the migration does for tickets that existed before it.
     refresh_inbox_order(db).await?;
@@ -196,36 +214,61 @@ async fn measure_backend(
         ("last 7 days", DashboardFilter::last_days(7, now, None)),
         ("last 30 days", DashboardFilter::last_days(30, now, None)),
         ("last 90 days", DashboardFilter::last_days(90, now, None)),
+        ("last 365 days", DashboardFilter::last_days(365, now, None)),
         (
             "last 30 days, language ru",
             DashboardFilter::last_days(30, now, Some("ru".to_owned())),
         ),
-        ("last 365 days", DashboardFilter::last_days(365, now, None)),
+        (
+            "last 365 days, language ru",
+            DashboardFilter::last_days(365, now, Some("ru".to_owned())),
+        ),
     ];
-    for (name, filter) in scenarios {
-        // One warm-up run each, as a dashboard that is visited has warm caches.
-        deflection_figures(db, &filter).await?;
-        content_gaps(db, &filter).await?;
-        let mut figures_latencies = Latencies::new();
-        let mut gaps_latencies = Latencies::new();
-        for _ in 0..options.runs.max(1) {
-            let started = Instant::now();
-            std::hint::black_box(deflection_figures(db, &filter).await?);
-            figures_latencies.record(started.elapsed());
-            let started = Instant::now();
-            std::hint::black_box(content_gaps(db, &filter).await?);
-            gaps_latencies.record(started.elapsed());
+    for (source, label, runs) in [
+        (EventSource::Best, "roll-ups", options.runs),
+        (EventSource::RawEvents, "raw events", options.raw_runs),
+    ] {
+        if runs == 0 {
+            continue;
         }
-        for (what, latencies) in [
-            ("figures", &figures_latencies),
-            ("content gaps", &gaps_latencies),
-        ] {
-            let timing = timing(backend, &format!("{what}, {name}"), latencies);
-            progress(&format!(
-                "{backend}: {}: p50 {:.1} ms, p99 {:.1} ms",
-                timing.scenario, timing.p50_ms, timing.p99_ms
-            ));
-            report.timings.push(timing);
+        for (name, filter) in &scenarios {
+            // One warm-up run each, as a dashboard that is visited has warm caches.
+            let figures = deflection_figures_from(db, filter, source).await?;
+            content_gaps_from(db, filter, source).await?;
+            if source == EventSource::Best {
+                progress(&format!(
+                    "{backend}: {name}: {} visitors{}, {} searches, {} ending in a ticket",
+                    figures.help_centre_visitors,
+                    if figures.help_centre_visitors_estimated {
+                        " (estimated)"
+                    } else {
+                        ""
+                    },
+                    figures.searches,
+                    figures.searches_ending_in_ticket
+                ));
+            }
+            let mut figures_latencies = Latencies::new();
+            let mut gaps_latencies = Latencies::new();
+            for _ in 0..runs {
+                let started = Instant::now();
+                std::hint::black_box(deflection_figures_from(db, filter, source).await?);
+                figures_latencies.record(started.elapsed());
+                let started = Instant::now();
+                std::hint::black_box(content_gaps_from(db, filter, source).await?);
+                gaps_latencies.record(started.elapsed());
+            }
+            for (what, latencies) in [
+                ("figures", &figures_latencies),
+                ("content gaps", &gaps_latencies),
+            ] {
+                let timing = timing(backend, &format!("{what} ({label}), {name}"), latencies);
+                progress(&format!(
+                    "{backend}: {}: p50 {:.1} ms, p99 {:.1} ms",
+                    timing.scenario, timing.p50_ms, timing.p99_ms
+                ));
+                report.timings.push(timing);
+            }
         }
     }
     Ok(())
@@ -264,9 +307,27 @@ async fn measure_pages(
     let cookie = format!("answerdesk_staff={}", session.token);
     let router = answerdesk::http::router(state.clone());
     let outcome = async {
-        for (name, path) in PAGES {
+        // Page 100 as an agent reaches it: following "Next" (a cursor) 99 times.
+        let mut deep = "/agent?status=all&sort=newest".to_owned();
+        for _ in 0..99 {
+            let request = Request::get(deep.as_str())
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())?;
+            let response = router.clone().oneshot(request).await?;
+            let body = response.into_body().collect().await?.to_bytes();
+            let body = String::from_utf8_lossy(&body);
+            let Some(next) = next_link(&body) else { break };
+            deep = next;
+        }
+        let deep_name = "page /agent, all, newest, page 100 by cursor";
+        let pages = PAGES
+            .iter()
+            .map(|(name, path)| (*name, (*path).to_owned()))
+            .chain([(deep_name, deep)]);
+        for (name, path) in pages {
+            let path = path.as_str();
             let get = || {
-                let request = Request::get(*path)
+                let request = Request::get(path)
                     .header(header::COOKIE, &cookie)
                     .body(Body::empty());
                 let router = router.clone();
@@ -303,6 +364,18 @@ async fn measure_pages(
     drop(state);
     background.finish().await;
     outcome
+}
+
+/// The address of a page's "Next" link.
+fn next_link(body: &str) -> Option<String> {
+    let marker = "rel=\"next\" href=\"";
+    let start = body.find(marker)? + marker.len();
+    let end = body[start..].find('"')? + start;
+    Some(
+        body[start..end]
+            .replace("&amp;", "&")
+            .replace("&#x2f;", "/"),
+    )
 }
 
 fn timing(backend: &str, scenario: &str, latencies: &Latencies) -> ScenarioTiming {

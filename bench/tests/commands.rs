@@ -184,7 +184,8 @@ fn staff_times_the_inbox_and_the_dashboard_and_cleans_up() {
     assert_eq!(json["tickets"].as_u64(), Some(300), "{json}");
     let timings = json["timings"].as_array().expect("timings");
     for scenario in [
-        "figures, last 30 days",
+        "figures (roll-ups), last 30 days",
+        "figures (raw events), last 30 days",
         "page /agent (active, by SLA due)",
         "page /admin, last 30 days",
     ] {
@@ -394,14 +395,25 @@ fn mixed_load_reports_every_endpoint_and_finds_every_answered_ticket_stored() {
     let json = last_json_line(&output);
     for endpoint in ["suggest", "search", "page", "ticket"] {
         let stats = &json["endpoints"][endpoint];
-        assert!(stats["requests"].as_u64().unwrap_or(0) > 0, "{endpoint}: {json}");
+        assert!(
+            stats["requests"].as_u64().unwrap_or(0) > 0,
+            "{endpoint}: {json}"
+        );
         assert_eq!(stats["errors"].as_u64(), Some(0), "{endpoint}: {json}");
         assert!(stats["p99_ms"].is_number(), "{endpoint}: {json}");
     }
     let tickets = &json["tickets"];
     assert!(tickets["answered"].as_u64().unwrap_or(0) > 0, "{json}");
-    assert_eq!(tickets["stored"].as_u64(), tickets["answered"].as_u64(), "{json}");
+    assert_eq!(
+        tickets["stored"].as_u64(),
+        tickets["answered"].as_u64(),
+        "{json}"
+    );
     let searches = &json["search_events"];
     assert!(searches["answered"].as_u64().unwrap_or(0) > 0, "{json}");
-    assert_eq!(searches["stored"].as_u64(), searches["answered"].as_u64(), "{json}");
+    assert_eq!(
+        searches["stored"].as_u64(),
+        searches["answered"].as_u64(),
+        "{json}"
+    );
 }

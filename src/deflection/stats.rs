@@ -490,6 +490,36 @@ pub async fn deflection_figures_from(
     })
 }
 
+/// How often the retention purge runs (one instance per round, see `job_runs`).
+pub const EVENT_RETENTION_ROUND_MILLIS: i64 = 6 * 60 * 60 * 1000;
+
+/// Search texts kept per day and language once a day's raw events are purged, the most
+/// searched first: the rest are too rare to reach a top list or the content-gap report.
+pub const SEARCH_TEXTS_KEPT_PER_PURGED_DAY: i64 = 1000;
+
+/// Drops raw events older than `retention_days` whole days before today, when this instance
+/// claims the round (once per [`EVENT_RETENTION_ROUND_MILLIS`] across instances). Every
+/// figure of those days stays, read from the daily roll-ups. Returns the events dropped, or
+/// `None` when another instance had the round or retention is off (0).
+pub async fn purge_expired_events(
+    db: &Database,
+    retention_days: u32,
+    now: i64,
+) -> Result<Option<u64>, StorageError> {
+    if retention_days == 0
+        || !db
+            .claim_job_round("event_retention", now, EVENT_RETENTION_ROUND_MILLIS)
+            .await?
+    {
+        return Ok(None);
+    }
+    let first_kept_day = now.div_euclid(DAY_MILLIS) - i64::from(retention_days);
+    let dropped = db
+        .purge_events_before_day(first_kept_day, SEARCH_TEXTS_KEPT_PER_PURGED_DAY)
+        .await?;
+    Ok(Some(dropped))
+}
+
 /// Distinct search texts the content-gap report groups, at most.
 pub const CONTENT_GAP_QUERY_LIMIT: i64 = 1000;
 

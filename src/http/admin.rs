@@ -77,13 +77,13 @@ pub struct DashboardQuery {
 }
 
 /// The ranges offered as one click.
-const PRESET_DAYS: [u32; 3] = [7, 30, 90];
+const PRESET_DAYS: [u32; 4] = [7, 30, 90, 365];
 const DEFAULT_DAYS: u32 = 30;
 
 /// A parsed filter plus what the form should show.
 struct ResolvedFilter {
     filter: DashboardFilter,
-    /// `7`, `30`, `90` or `custom`.
+    /// `7`, `30`, `90`, `365` or `custom`.
     range: String,
     from: String,
     to: String,
@@ -413,7 +413,7 @@ struct FilterView {
     to: String,
     lang: String,
     languages: Vec<String>,
-    presets: [u32; 3],
+    presets: [u32; 4],
     query: String,
 }
 

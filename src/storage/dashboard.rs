@@ -573,16 +573,15 @@ impl Database {
     }
 
     /// Distinct visitors over whole days (with a language: who searched in it or viewed an
-    /// article in it): exact from the per-day sets while they are small and kept, otherwise
+    /// article in it): exact from the per-day sets while they are small, otherwise
     /// the merge of the daily sketches.
     pub async fn rolled_up_visitors(
         &self,
         days: DayScope<'_>,
     ) -> Result<VisitorCount, StorageError> {
         let lang = days.lang.unwrap_or("");
-        let (rows, purged_before): (i64, i64) = sqlx::query_as(&format!(
-            "SELECT {}, (SELECT purged_before FROM event_rollup_state WHERE only_row = 1) \
-             FROM visitor_day_sketches WHERE lang = $1 AND day >= $2 AND day < $3",
+        let rows: i64 = sqlx::query_scalar(&format!(
+            "SELECT {} FROM visitor_day_sketches WHERE lang = $1 AND day >= $2 AND day < $3",
             sum("visitors")
         ))
         .bind(lang)
@@ -590,8 +589,7 @@ impl Database {
         .bind(days.end_day)
         .fetch_one(self.pool())
         .await?;
-        let sets_kept = days.first_day * DAY_MILLIS >= purged_before;
-        if rows <= EXACT_VISITOR_DAY_ROWS && sets_kept {
+        if rows <= EXACT_VISITOR_DAY_ROWS {
             let visitors: i64 = sqlx::query_scalar(
                 "SELECT COUNT(DISTINCT visitor_id) FROM visitor_days \
                  WHERE lang = $1 AND day >= $2 AND day < $3",

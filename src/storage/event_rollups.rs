@@ -575,10 +575,16 @@ impl Database {
         Ok(())
     }
 
-    /// Drops raw events (and the exact per-day visitor sets) of days before `before_day`, a
-    /// UTC day number, and remembers that those days live on only in the roll-ups. Deletes in
-    /// slices so no transaction grows large; returns the events dropped.
-    pub async fn purge_events_before_day(&self, before_day: i64) -> Result<u64, StorageError> {
+    /// Drops raw events of days before `before_day`, a UTC day number, and remembers that
+    /// those days live on only in the roll-ups, where each such day keeps its
+    /// `texts_per_day` most searched texts per language. The per-day visitor sets stay (a
+    /// row per visitor and day, far fewer than the events), so visitor counts do not change. Deletes in slices
+    /// so no transaction grows large; returns the events dropped.
+    pub async fn purge_events_before_day(
+        &self,
+        before_day: i64,
+        texts_per_day: i64,
+    ) -> Result<u64, StorageError> {
         let cutoff = before_day * DAY_MILLIS;
         let mut transaction = self.pool().begin().await?;
         lock_rollups(&mut transaction, self.backend()).await?;
@@ -608,20 +614,17 @@ impl Database {
                 break;
             }
         }
-        sqlx::query("DELETE FROM visitor_days WHERE day < $1")
-            .bind(day_of(purged_before))
-            .execute(self.pool())
-            .await?;
-        Ok(dropped)
-    }
-
-    /// Events before this time were purged; their days are answered from the roll-ups only.
-    pub async fn events_purged_before(&self) -> Result<i64, StorageError> {
-        Ok(
-            sqlx::query_scalar("SELECT purged_before FROM event_rollup_state WHERE only_row = 1")
-                .fetch_one(self.pool())
-                .await?,
+        sqlx::query(
+            "DELETE FROM search_days WHERE day < $1 AND (day, lang, query) IN (\
+             SELECT day, lang, query FROM (SELECT day, lang, query, ROW_NUMBER() OVER (\
+             PARTITION BY day, lang ORDER BY searches + ended_in_ticket DESC, query) AS place \
+             FROM search_days WHERE day < $1) AS ranked WHERE place > $2)",
         )
+        .bind(day_of(purged_before))
+        .bind(texts_per_day)
+        .execute(self.pool())
+        .await?;
+        Ok(dropped)
     }
 }
 

@@ -1,7 +1,7 @@
 //! Queries behind the agents' inbox and the ticket page's side panels.
 //!
-//! Every inbox view is one indexed query for the page (`LIMIT`/`OFFSET` on an index in the
-//! view's order) and one `COUNT(*)` over the same filter; the tab counts are a handful of
+//! Every inbox view is one indexed query for the page (a range after the cursor's ticket on
+//! an index in the view's order, `LIMIT`) and one `COUNT(*)` over the same filter; the tab counts are a handful of
 //! indexed counts. Nothing loads all tickets.
 
 use sqlx::FromRow;
@@ -9,8 +9,8 @@ use sqlx::FromRow;
 use super::ticket_rows::{list_column, parse_column};
 use super::{Database, StorageError};
 use crate::tickets::inbox::{
-    ACTIVE_STATUSES, AssigneeFilter, InboxCounts, InboxFilter, InboxRow, InboxSort, SlaFilter,
-    priority_rank,
+    ACTIVE_STATUSES, AssigneeFilter, CursorSide, InboxCounts, InboxCursor, InboxFilter, InboxRow,
+    InboxSort, SlaFilter, priority_rank,
 };
 use crate::tickets::sla::DUE_SOON_WINDOW;
 use crate::tickets::ticket::next_sla_due;
@@ -214,12 +214,15 @@ fn inbox_conditions(filter: &InboxFilter, viewer_id: i64, now: i64) -> Condition
 }
 
 impl Database {
-    /// One page of an inbox view and the number of tickets the view holds.
+    /// One page of an inbox view and the number of tickets the view holds: `limit` tickets
+    /// after (or, for [`CursorSide::Before`], the `limit` just before, nearest first) the
+    /// cursor's ticket in the view's order, or from `offset` without a cursor.
     pub async fn inbox_tickets(
         &self,
         filter: &InboxFilter,
         viewer_id: i64,
         now: i64,
+        cursor: Option<InboxCursor>,
         offset: i64,
         limit: i64,
     ) -> Result<(Vec<InboxRow>, i64), StorageError> {
@@ -231,11 +234,43 @@ impl Database {
             .fetch_one(self.pool())
             .await?
             .0;
-        let order = match filter.sort {
-            InboxSort::SlaDue => "t.sla_due_at, t.id",
-            InboxSort::Newest => "t.created_at DESC, t.id DESC",
-            InboxSort::Priority => "t.priority_rank DESC, t.sla_due_at, t.id",
+        let backwards = cursor.map(|c| c.side) == Some(CursorSide::Before);
+        let order = match (filter.sort, backwards) {
+            (InboxSort::SlaDue, false) => "t.sla_due_at, t.id",
+            (InboxSort::SlaDue, true) => "t.sla_due_at DESC, t.id DESC",
+            (InboxSort::Newest, false) => "t.created_at DESC, t.id DESC",
+            (InboxSort::Newest, true) => "t.created_at, t.id",
+            (InboxSort::Priority, false) => "t.priority_rank DESC, t.sla_due_at, t.id",
+            (InboxSort::Priority, true) => "t.priority_rank, t.sla_due_at DESC, t.id DESC",
         };
+        if let Some(cursor) = cursor {
+            // "Later in the view than the cursor's ticket" (or earlier, going back), as a
+            // condition the view's index answers with a range.
+            let later = if backwards { "<" } else { ">" };
+            let earlier = if backwards { ">" } else { "<" };
+            let due = conditions.placeholder(Bind::Int(cursor.sla_due_at));
+            let id = conditions.placeholder(Bind::Int(cursor.id));
+            let clause = match filter.sort {
+                InboxSort::SlaDue => format!(
+                    "(t.sla_due_at {later} {due} OR (t.sla_due_at = {due} AND t.id {later} {id}))"
+                ),
+                InboxSort::Newest => {
+                    let created = conditions.placeholder(Bind::Int(cursor.created_at));
+                    format!(
+                        "(t.created_at {earlier} {created} OR (t.created_at = {created} AND t.id {earlier} {id}))"
+                    )
+                }
+                InboxSort::Priority => {
+                    let rank = conditions.placeholder(Bind::Int(cursor.priority_rank));
+                    format!(
+                        "(t.priority_rank {earlier} {rank} OR (t.priority_rank = {rank} AND \
+                         (t.sla_due_at {later} {due} OR (t.sla_due_at = {due} AND t.id {later} {id}))))"
+                    )
+                }
+            };
+            conditions.add(clause);
+        }
+        let where_sql = conditions.where_sql();
         let limit_placeholder = conditions.placeholder(Bind::Int(limit));
         let offset_placeholder = conditions.placeholder(Bind::Int(offset));
         let sql = format!(

@@ -188,8 +188,76 @@ pub struct InboxFilter {
     pub assignee: AssigneeFilter,
     pub sla: SlaFilter,
     pub sort: InboxSort,
-    /// 1-based page number.
+    /// 1-based page number (shown; with a cursor it only labels the page).
     pub page: u32,
+    /// Where the page starts: after (or ends: before) this ticket in the view's order. Paging
+    /// by cursor costs the same on page 100 as on page 1, and a ticket filed or changed
+    /// meanwhile does not shift the following pages.
+    pub cursor: Option<InboxCursor>,
+}
+
+/// Which side of the cursor's ticket a page lies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CursorSide {
+    /// The page after the ticket (the "next" link).
+    After,
+    /// The page before the ticket (the "previous" link).
+    Before,
+}
+
+/// A position in an inbox view: one ticket's sort keys (every sort's, so a cursor reads the
+/// same whatever the view's order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InboxCursor {
+    pub side: CursorSide,
+    pub priority_rank: i64,
+    pub sla_due_at: i64,
+    pub created_at: i64,
+    pub id: i64,
+}
+
+impl InboxCursor {
+    /// The cursor just after (or before) `row`.
+    pub fn at(row: &InboxRow, side: CursorSide) -> InboxCursor {
+        InboxCursor {
+            side,
+            priority_rank: priority_rank(row.priority),
+            sla_due_at: row.sla_due_at,
+            created_at: row.created_at,
+            id: row.id,
+        }
+    }
+
+    /// As carried in a link: `a` (after) or `b` (before), then the keys, dot-separated.
+    pub fn to_param(&self) -> String {
+        let side = match self.side {
+            CursorSide::After => 'a',
+            CursorSide::Before => 'b',
+        };
+        format!(
+            "{side}.{}.{}.{}.{}",
+            self.priority_rank, self.sla_due_at, self.created_at, self.id
+        )
+    }
+
+    /// Reads [`InboxCursor::to_param`]; `None` for anything else.
+    pub fn parse(text: &str) -> Option<InboxCursor> {
+        let mut parts = text.trim().split('.');
+        let side = match parts.next()? {
+            "a" => CursorSide::After,
+            "b" => CursorSide::Before,
+            _ => return None,
+        };
+        let mut number = || parts.next()?.parse::<i64>().ok();
+        let cursor = InboxCursor {
+            side,
+            priority_rank: number()?,
+            sla_due_at: number()?,
+            created_at: number()?,
+            id: number()?,
+        };
+        parts.next().is_none().then_some(cursor)
+    }
 }
 
 /// The numeric rank stored beside the priority name, so "most urgent first" uses an index.
@@ -262,6 +330,10 @@ pub struct InboxPage {
     pub page: u32,
     /// How many pages the view has (at least 1).
     pub page_count: u32,
+    /// The cursor of the following page, when there is one.
+    pub next: Option<InboxCursor>,
+    /// The cursor of the page before, when there is one.
+    pub previous: Option<InboxCursor>,
 }
 
 /// Loads one page of the inbox for `viewer` at time `now` (milliseconds).
@@ -272,14 +344,47 @@ pub async fn inbox_page(
     now: i64,
 ) -> Result<InboxPage, StorageError> {
     let page = filter.page.max(1);
-    let offset = i64::from(page - 1) * INBOX_PAGE_SIZE;
-    let (rows, total) = db
-        .inbox_tickets(filter, viewer.id, now, offset, INBOX_PAGE_SIZE)
+    // A page number without a cursor (a typed or old link) still works, by offset.
+    let offset = match filter.cursor {
+        Some(_) => 0,
+        None => i64::from(page - 1) * INBOX_PAGE_SIZE,
+    };
+    // One ticket more than a page tells whether the view goes on past it.
+    let (mut rows, total) = db
+        .inbox_tickets(
+            filter,
+            viewer.id,
+            now,
+            filter.cursor,
+            offset,
+            INBOX_PAGE_SIZE + 1,
+        )
         .await?;
+    let more = rows.len() as i64 > INBOX_PAGE_SIZE;
+    rows.truncate(INBOX_PAGE_SIZE as usize);
+    let backwards = filter.cursor.map(|c| c.side) == Some(CursorSide::Before);
+    if backwards {
+        rows.reverse();
+    }
+    let (has_next, has_previous) = match filter.cursor {
+        None => (more, page > 1 && !rows.is_empty()),
+        Some(cursor) => match cursor.side {
+            CursorSide::After => (more, true),
+            CursorSide::Before => (true, more),
+        },
+    };
     let page_count = u32::try_from((total + INBOX_PAGE_SIZE - 1) / INBOX_PAGE_SIZE)
         .unwrap_or(u32::MAX)
         .max(1);
     Ok(InboxPage {
+        next: rows
+            .last()
+            .filter(|_| has_next)
+            .map(|row| InboxCursor::at(row, CursorSide::After)),
+        previous: rows
+            .first()
+            .filter(|_| has_previous)
+            .map(|row| InboxCursor::at(row, CursorSide::Before)),
         rows,
         total,
         page,

@@ -19,8 +19,8 @@ use crate::storage::now_millis;
 use crate::tickets::agent_work::{BulkAction, apply_bulk_action};
 use crate::tickets::filing::reference_of;
 use crate::tickets::inbox::{
-    AssigneeFilter, InboxFilter, InboxSort, SlaFilter, StatusView, due_state, inbox_counts,
-    inbox_page,
+    AssigneeFilter, InboxCursor, InboxFilter, InboxSort, SlaFilter, StatusView, due_state,
+    inbox_counts, inbox_page,
 };
 use crate::tickets::ticket_view::possible_assignees;
 use crate::tickets::{TicketPriority, TicketStatus};
@@ -46,6 +46,8 @@ pub struct InboxQuery {
     sort: String,
     #[serde(default)]
     page: String,
+    #[serde(default)]
+    cursor: String,
     #[serde(default)]
     changed: Option<usize>,
     #[serde(default)]
@@ -83,6 +85,10 @@ impl InboxQuery {
                     .filter(|p| *p >= 1)
                     .ok_or_else(|| bad("page", text))?,
             },
+            cursor: match self.cursor.trim() {
+                "" => None,
+                text => Some(InboxCursor::parse(text).ok_or_else(|| bad("page position", text))?),
+            },
         })
     }
 }
@@ -116,6 +122,9 @@ fn inbox_url(filter: &InboxFilter) -> String {
     }
     if filter.page > 1 {
         pairs.push(("page", filter.page.to_string()));
+    }
+    if let Some(cursor) = filter.cursor {
+        pairs.push(("cursor", cursor.to_param()));
     }
     if pairs.is_empty() {
         return "/agent".to_owned();
@@ -173,6 +182,7 @@ pub(super) async fn inbox(
         url: inbox_url(&InboxFilter {
             status: view,
             page: 1,
+            cursor: None,
             ..filter.clone()
         }),
         label,
@@ -198,6 +208,7 @@ pub(super) async fn inbox(
         url: inbox_url(&InboxFilter {
             assignee,
             page: 1,
+            cursor: None,
             ..filter.clone()
         }),
         label: label.to_owned(),
@@ -213,6 +224,7 @@ pub(super) async fn inbox(
         url: inbox_url(&InboxFilter {
             sla,
             page: 1,
+            cursor: None,
             ..filter.clone()
         }),
         label: label.to_owned(),
@@ -259,14 +271,21 @@ pub(super) async fn inbox(
             }
         })
         .collect();
-    let page_url = |number: u32| {
+    // Next and previous carry the cursor of the page's last (first) ticket, and the page
+    // number only as a label.
+    let page_url = |number: u32, cursor: InboxCursor| {
         inbox_url(&InboxFilter {
             page: number,
+            cursor: Some(cursor),
             ..filter.clone()
         })
     };
-    let previous_url = (page.page > 1).then(|| page_url(page.page - 1));
-    let next_url = (page.page < page.page_count).then(|| page_url(page.page + 1));
+    let previous_url = page
+        .previous
+        .map(|cursor| page_url(page.page.saturating_sub(1).max(1), cursor));
+    let next_url = page
+        .next
+        .map(|cursor| page_url(page.page.saturating_add(1), cursor));
     let notice = query.changed.map(|changed| {
         let skipped = query.skipped.unwrap_or(0);
         if skipped > 0 {
