@@ -241,7 +241,7 @@ async fn an_index_that_cannot_be_written_is_reported_and_recovers_with_the_artic
             &[
                 ("title", "Pay invoices with Quetzalpay"),
                 ("slug", ""),
-                ("category", "Invoices"),
+                ("category", "Invoices and quotes"),
                 ("tags", ""),
                 ("aliases", ""),
                 ("lang", "en"),

@@ -8,7 +8,7 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 /// Every shipped migration, by path under `migrations/`, with the SHA-256 of its bytes.
-const SHIPPED: &[
+const SHIPPED: &[(&str, &str)] = &[
     (
         "sqlite/0001_articles.sql",
         "c1eca931b2a4c44bfdd36478c557eda08427bf8269c801f5f6aa0d16fb126604",

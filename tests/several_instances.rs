@@ -691,11 +691,11 @@ async fn sign_in_attempts_and_tickets_per_address_are_counted_across_instances()
     let a = start_instance("A", &database, content.path(), dirs.0.path(), limit).await;
     let b = start_instance("B", &database, content.path(), dirs.1.path(), limit).await;
 
-    // Ten wrong passwords for one account, alternating instances: the eleventh attempt is
-    // refused wherever it lands, even with the right password.
+    // Ten wrong passwords for one account from one address, alternating instances: that
+    // address's next attempt is refused wherever it lands, even with the right password.
     add_staff(&a, Role::Editor, "target@example.com").await;
     let mut attacker = Browser::new();
-    for attempt in 0..answerdesk::accounts::login::ATTEMPTS_PER_ACCOUNT {
+    for attempt in 0..answerdesk::accounts::login::FAILURES_PER_PAIR {
         let instance = if attempt % 2 == 0 { &a } else { &b };
         let status = attacker
             .try_sign_in(instance, "target@example.com", "wrong password")

@@ -624,9 +624,10 @@ async fn a_reader_who_says_what_was_missing_is_heard_by_the_articles_editor() {
         );
         assert!(
             page.body
-                .contains("Nav teikts, cik ilgi jāgaida &lt;b&gt;izmaksa&lt;/b&gt;."),
+                .contains("Nav teikts, cik ilgi jāgaida &lt;b&gt;izmaksa&lt;"),
             "the note is shown as text"
         );
+        assert!(!page.body.contains("<b>izmaksa"));
         assert!(page.body.contains("lang=\"lv\""));
     }
 }
@@ -667,7 +668,7 @@ async fn a_request_left_after_opening_a_suggestion_becomes_an_implicit_deflectio
         );
         assert_eq!(stored.fields.subject, "Where are my receipts?");
 
-        // A second draft that was never used for an article is not abandoned.
+        // A second form that was never typed into stores no draft, and nothing is abandoned.
         let untouched = customer.open_request_form("").await;
         let abandoned = app
             .state
@@ -681,15 +682,13 @@ async fn a_request_left_after_opening_a_suggestion_becomes_an_implicit_deflectio
             "[{}]",
             app.backend
         );
-        assert_eq!(
+        assert!(
             app.state
                 .db
                 .find_draft(&untouched)
                 .await
                 .expect("find")
-                .expect("draft")
-                .state,
-            answerdesk::deflection::DraftState::Open
+                .is_none()
         );
     }
 }

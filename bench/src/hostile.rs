@@ -23,6 +23,9 @@ use crate::raw_http::{RawRequest, RawResponse, encode_component, encode_form, se
 use crate::server::{Server, ServerBinary, ServerSetup};
 use crate::staff::ScratchPostgres;
 
+/// A form's fields, as posted.
+type FormFields<'a> = Vec<(&'a str, &'a str)>;
+
 /// Findings listed in the report at most, per backend.
 const MAX_LISTED_FINDINGS: usize = 40;
 /// The password of the scan's staff members.
@@ -1172,10 +1175,12 @@ impl Scan {
         }
         for raw in BAD_ENCODINGS {
             self.check(
-                RawRequest::post("/en/requests/find").cookies(&customer).body(
-                    "application/x-www-form-urlencoded",
-                    format!("email={raw}&csrf_token={csrf}"),
-                ),
+                RawRequest::post("/en/requests/find")
+                    .cookies(&customer)
+                    .body(
+                        "application/x-www-form-urlencoded",
+                        format!("email={raw}&csrf_token={csrf}"),
+                    ),
                 Expect::Anything,
             )
             .await;
@@ -1499,7 +1504,7 @@ impl Scan {
             }
         }
         let id = self.first_ticket_id().await.unwrap_or(1);
-        let staff_posts: Vec<(&Browser, String, Vec<(&str, &str)>)> = vec![
+        let staff_posts: Vec<(&Browser, String, FormFields)> = vec![
             (
                 &self.editor,
                 "/editor/articles".into(),
@@ -1656,7 +1661,7 @@ impl Scan {
                 .await;
             }
             // Changes with the role's own valid token: the role, not the token, must refuse.
-            let posts: Vec<(String, &str, Vec<(&str, &str)>)> = vec![
+            let posts: Vec<(String, &str, FormFields)> = vec![
                 (
                     "/editor/articles".into(),
                     "editor",

@@ -336,6 +336,7 @@ async fn discover(client: &LoadClient, base: &str) -> anyhow::Result<Plan> {
             status == StatusCode::OK,
             "{base}/api/search answered {status}"
         );
+        searches += 1;
         let json: serde_json::Value = serde_json::from_slice(&body)?;
         for hit in json["suggestions"].as_array().into_iter().flatten() {
             if let Some(url) = hit["url"].as_str() {

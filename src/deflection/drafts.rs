@@ -63,6 +63,23 @@ impl DraftFields {
         .all(|field| field.trim().is_empty())
     }
 
+    /// The fields cut to the lengths a ticket may hold, so a form refused for an oversized
+    /// field still keeps (the start of) everything in the stored draft.
+    pub fn clipped_to_ticket_limits(&self) -> DraftFields {
+        use crate::tickets::filing::{
+            MAX_CATEGORY_CHARS, MAX_DESCRIPTION_CHARS, MAX_EMAIL_CHARS, MAX_NAME_CHARS,
+            MAX_SUBJECT_CHARS,
+        };
+        let clip = |text: &str, max: usize| text.chars().take(max).collect::<String>();
+        DraftFields {
+            name: clip(&self.name, MAX_NAME_CHARS),
+            email: clip(&self.email, MAX_EMAIL_CHARS),
+            subject: clip(&self.subject, MAX_SUBJECT_CHARS),
+            description: clip(&self.description, MAX_DESCRIPTION_CHARS),
+            category: clip(&self.category, MAX_CATEGORY_CHARS),
+        }
+    }
+
     /// The text suggestions are matched against: subject, then description.
     pub fn suggestion_text(&self) -> String {
         format!("{}\n{}", self.subject.trim(), self.description.trim())

@@ -311,13 +311,13 @@ impl RequestFlow<'_> {
             if let OpenedDraft::Filed = self.open(&id).await? {
                 return Ok(SubmitOutcome::AlreadyFiled);
             }
-            // Oversized fields are not kept: validation below names them.
-            if request.length_errors().is_empty() {
-                match self.save(requester, &id, &submission.fields).await? {
-                    AutosaveOutcome::RateLimited { .. } => return Ok(SubmitOutcome::RateLimited),
-                    AutosaveOutcome::UnknownDraft => draft_id = None,
-                    AutosaveOutcome::Saved | AutosaveOutcome::TooLong { .. } => {}
-                }
+            // Oversized fields are kept only up to the limits (validation below names them;
+            // the page shows all of them), so a refresh still has everything else.
+            let kept = submission.fields.clipped_to_ticket_limits();
+            match self.save(requester, &id, &kept).await? {
+                AutosaveOutcome::RateLimited { .. } => return Ok(SubmitOutcome::RateLimited),
+                AutosaveOutcome::UnknownDraft => draft_id = None,
+                AutosaveOutcome::Saved | AutosaveOutcome::TooLong { .. } => {}
             }
             if draft_id.is_some() {
                 self.articles_seen(requester, &id, &submission.seen).await?;

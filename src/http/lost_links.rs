@@ -66,7 +66,9 @@ pub async fn send_request_links(
     session.verify_csrf(&form.csrf_token)?;
     let limits = &state.lost_link_limits;
     if let Some(per_address) = &limits.per_address
-        && !per_address.allow(&ip.to_string()).await?
+        && !per_address
+            .allow(&crate::limits::LimitKey::address(ip))
+            .await?
     {
         return Err(HttpError::TooMany(
             "Too many requests for links from this address; please try again in an hour.".into(),

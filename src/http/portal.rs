@@ -128,11 +128,18 @@ pub async fn article(
         lang: None,
     };
     let source = ViewSource::from_parameter(query.from.as_deref());
-    // Opened from the request form: the page offers "this solved it" right here.
-    let draft = state
-        .request_flow()
-        .article_opened(&requester, &article.slug, source, query.draft.as_deref())
-        .await?;
+    let feedback = ArticleFeedbackStep::from_parameter(query.feedback.as_deref());
+    // The page after a "Did this answer your question?" answer is the same reading, not
+    // another view. Opened from the request form: the page offers "this solved it" right here.
+    let draft = match feedback {
+        ArticleFeedbackStep::Question => {
+            state
+                .request_flow()
+                .article_opened(&requester, &article.slug, source, query.draft.as_deref())
+                .await?
+        }
+        ArticleFeedbackStep::WhatWasMissing | ArticleFeedbackStep::Thanks => None,
+    };
     let members: Vec<(String, String)> = family
         .iter()
         .map(|member| (member.lang.clone(), member.slug.clone()))
@@ -146,7 +153,6 @@ pub async fn article(
     } else {
         Vec::new()
     };
-    let feedback = ArticleFeedbackStep::from_parameter(query.feedback.as_deref());
     let contact_subject = contact_subject(query.q.as_deref(), &article.title);
     let html = render(
         "article.html",
@@ -281,7 +287,7 @@ pub async fn article_reader_note(
         .ok_or(HttpError::NotFound)?;
     if !form.note.trim().is_empty()
         && let Some(limit) = &state.reader_note_limiter
-        && !limit.allow(&ip.to_string()).await?
+        && !limit.allow(&crate::limits::LimitKey::address(ip)).await?
     {
         return Err(HttpError::TooMany(
             "Too many notes from this address; please try again later.".into(),

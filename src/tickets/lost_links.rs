@@ -83,7 +83,9 @@ pub async fn send_lost_links(
         return Ok(LostLinksOutcome::NothingToSend);
     };
     if let Some(limit) = per_recipient
-        && !limit.allow(address).await?
+        && !limit
+            .allow(&crate::limits::LimitKey::new(&["recipient", address]))
+            .await?
     {
         return Ok(LostLinksOutcome::RecipientLimited);
     }
