@@ -689,3 +689,81 @@ async fn two_requests_at_once_with_one_idempotency_key_file_one_ticket() {
         shut_down(app).await;
     }
 }
+
+/// A key claimed `minutes_ago` by a request that never answered (its process was killed).
+async fn claim_left_by_a_dead_request(app: &TestApp, key: &str, body: &serde_json::Value) {
+    use sha2::{Digest, Sha256};
+    let request = answerdesk::tickets::idempotency::request_hash(&[
+        body["name"].as_str().unwrap_or_default(),
+        body["email"].as_str().unwrap_or_default(),
+        body["subject"].as_str().unwrap_or_default(),
+        body["description"].as_str().unwrap_or_default(),
+        "",
+    ]);
+    let claimed_at = answerdesk::storage::now_millis()
+        - answerdesk::tickets::idempotency::IN_FLIGHT_LIMIT_MILLIS
+        - 1000;
+    assert!(
+        app.state
+            .db
+            .insert_idempotency_key(
+                &format!("{:x}", Sha256::digest(key.as_bytes())),
+                &request,
+                claimed_at
+            )
+            .await
+            .expect("claim")
+    );
+}
+
+#[tokio::test]
+async fn a_retry_after_the_server_died_mid_request_gets_the_ticket_it_filed_or_files_it_once() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        let backend = app.backend;
+        let body = ticket_body("Nightly export failed");
+
+        // The dead request had filed its ticket: the retry is answered with that ticket.
+        claim_left_by_a_dead_request(&app, "died-after-filing", &body).await;
+        let filed_before_dying = app.request(api_request(None, &body)).await;
+        assert_eq!(
+            filed_before_dying.status,
+            StatusCode::CREATED,
+            "[{backend}]"
+        );
+        let retried = app
+            .request(api_request(Some("died-after-filing"), &body))
+            .await;
+        assert_eq!(
+            retried.status,
+            StatusCode::CREATED,
+            "[{backend}] {}",
+            retried.body
+        );
+        assert_eq!(
+            json(&retried)["status_url"],
+            json(&filed_before_dying)["status_url"],
+            "[{backend}] the ticket the first request filed"
+        );
+        assert_eq!(tickets_filed(&app.state.db).await, 1, "[{backend}]");
+
+        // The dead request had filed nothing: the retry files the ticket, once.
+        let other = ticket_body("Invoice numbers skip one");
+        claim_left_by_a_dead_request(&app, "died-before-filing", &other).await;
+        let first = app
+            .request(api_request(Some("died-before-filing"), &other))
+            .await;
+        assert_eq!(
+            first.status,
+            StatusCode::CREATED,
+            "[{backend}] {}",
+            first.body
+        );
+        let again = app
+            .request(api_request(Some("died-before-filing"), &other))
+            .await;
+        assert_eq!(json(&again), json(&first), "[{backend}]");
+        assert_eq!(tickets_filed(&app.state.db).await, 2, "[{backend}]");
+        shut_down(app).await;
+    }
+}

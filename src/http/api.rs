@@ -79,6 +79,35 @@ pub async fn create_ticket(
     ]);
     match idempotency::claim(&state.db, &key, &request).await? {
         Claim::First => {}
+        Claim::Abandoned { claimed_at } => {
+            // The first request died after claiming the key: if it filed the ticket, this
+            // repeat gets that ticket; otherwise it files it now, holding the key.
+            let filed = state
+                .db
+                .api_ticket_filed_since(
+                    body.email.trim(),
+                    body.subject.trim(),
+                    body.description.trim(),
+                    claimed_at,
+                )
+                .await?;
+            if let Some(ticket) = filed {
+                let ticket = state
+                    .db
+                    .find_ticket_by_id(ticket)
+                    .await?
+                    .ok_or_else(|| HttpError::Internal(format!("ticket {ticket} vanished")))?;
+                let created = CreatedTicket {
+                    id: ticket.id,
+                    reference: crate::tickets::filing::reference_of(ticket.id),
+                    status: ticket.status.as_str().to_owned(),
+                    priority: ticket.priority.as_str().to_owned(),
+                    tags: ticket.tags,
+                    status_url: status_url(&state, &ticket.status_token),
+                };
+                return answer_and_keep(&state, &key, StatusCode::CREATED, &created).await;
+            }
+        }
         Claim::Repeat { status, body } => {
             let status = StatusCode::from_u16(status)
                 .map_err(|_| HttpError::Internal(format!("stored status {status}")))?;
@@ -102,18 +131,31 @@ pub async fn create_ticket(
         }
     }
     match file_from_api(&state, ip, body).await {
-        Ok((status, Json(created))) => {
-            let json = serde_json::to_string(&created)
-                .map_err(|error| HttpError::Internal(format!("ticket JSON: {error}")))?;
-            idempotency::complete(&state.db, &key, created.id, status.as_u16(), &json).await?;
-            Ok((status, [(header::CONTENT_TYPE, "application/json")], json).into_response())
-        }
+        Ok((status, Json(created))) => answer_and_keep(&state, &key, status, &created).await,
         Err(error) => {
             // Nothing was filed: the key may be used again, e.g. with corrected fields.
             idempotency::release(&state.db, &key).await?;
             Err(error)
         }
     }
+}
+
+/// Stores the answer under the key, for repeats, and gives it.
+async fn answer_and_keep(
+    state: &AppState,
+    key: &IdempotencyKey,
+    status: StatusCode,
+    created: &CreatedTicket,
+) -> Result<Response, HttpError> {
+    let json = serde_json::to_string(created)
+        .map_err(|error| HttpError::Internal(format!("ticket JSON: {error}")))?;
+    idempotency::complete(&state.db, key, created.id, status.as_u16(), &json).await?;
+    Ok((status, [(header::CONTENT_TYPE, "application/json")], json).into_response())
+}
+
+/// The private status page of a ticket.
+fn status_url(state: &AppState, token: &str) -> String {
+    format!("{}/tickets/{token}", state.public_base_url())
 }
 
 /// Files the body through the request flow; the answer without idempotency.
@@ -173,7 +215,7 @@ async fn file_from_api(
             status: filed.status.as_str().to_owned(),
             priority: filed.priority.as_str().to_owned(),
             tags: filed.tags,
-            status_url: format!("{}/tickets/{}", state.public_base_url(), filed.status_token),
+            status_url: status_url(state, &filed.status_token),
         }),
     ))
 }

@@ -6,6 +6,8 @@ use super::{Database, StorageError};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredIdempotencyKey {
     pub request_hash: String,
+    /// When the first request claimed it (milliseconds).
+    pub created_at: i64,
     /// `None` while the first request is still being answered.
     pub response: Option<(u16, String)>,
 }
@@ -36,14 +38,14 @@ impl Database {
         &self,
         key_hash: &str,
     ) -> Result<Option<StoredIdempotencyKey>, StorageError> {
-        let row: Option<(String, Option<i64>, Option<String>)> = sqlx::query_as(
-            "SELECT request_hash, response_status, response_body FROM api_idempotency_keys \
-             WHERE key_hash = $1",
+        let row: Option<(String, i64, Option<i64>, Option<String>)> = sqlx::query_as(
+            "SELECT request_hash, created_at, response_status, response_body \
+             FROM api_idempotency_keys WHERE key_hash = $1",
         )
         .bind(key_hash)
         .fetch_optional(self.pool())
         .await?;
-        row.map(|(request_hash, status, body)| {
+        row.map(|(request_hash, created_at, status, body)| {
             let response = match (status, body) {
                 (Some(status), Some(body)) => Some((
                     u16::try_from(status).map_err(|_| StorageError::CorruptValue {
@@ -57,10 +59,52 @@ impl Database {
             };
             Ok(StoredIdempotencyKey {
                 request_hash,
+                created_at,
                 response,
             })
         })
         .transpose()
+    }
+
+    /// Moves an unanswered claim made at `claimed_at` to `now`; false when another request
+    /// moved or answered it first.
+    pub async fn take_over_idempotency_key(
+        &self,
+        key_hash: &str,
+        claimed_at: i64,
+        now: i64,
+    ) -> Result<bool, StorageError> {
+        let result = sqlx::query(
+            "UPDATE api_idempotency_keys SET created_at = $1 \
+             WHERE key_hash = $2 AND created_at = $3 AND response_status IS NULL",
+        )
+        .bind(now)
+        .bind(key_hash)
+        .bind(claimed_at)
+        .execute(self.pool())
+        .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    /// The id of a ticket filed through the API since `since` with exactly these (trimmed)
+    /// fields: what a request that died before answering may have filed.
+    pub async fn api_ticket_filed_since(
+        &self,
+        email: &str,
+        subject: &str,
+        description: &str,
+        since: i64,
+    ) -> Result<Option<i64>, StorageError> {
+        Ok(sqlx::query_scalar(
+            "SELECT id FROM tickets WHERE channel = 'api' AND created_at >= $1 \
+             AND email = $2 AND subject = $3 AND description = $4 ORDER BY id LIMIT 1",
+        )
+        .bind(since)
+        .bind(email)
+        .bind(subject)
+        .bind(description)
+        .fetch_optional(self.pool())
+        .await?)
     }
 
     /// Stores the answer given to the key's first request.

@@ -7,6 +7,11 @@
 //! requests at once, the database lets one store it). A first request that files nothing
 //! (invalid fields, the rate limit) forgets its key, so the corrected request may use it.
 //! Keys are kept for [`KEY_RETENTION_DAYS`].
+//!
+//! A first request that never finished (the process was killed after filing, before the
+//! answer was stored) leaves its key claimed: after [`IN_FLIGHT_LIMIT_MILLIS`] a repeat is told
+//! [`Claim::Abandoned`], and the API answers it with the ticket that request filed, if it
+//! filed one, or files it now.
 
 use sha2::{Digest, Sha256};
 
@@ -16,6 +21,9 @@ use crate::storage::{Database, StorageError, now_millis};
 pub const MAX_KEY_LEN: usize = 255;
 /// How long a key is remembered.
 pub const KEY_RETENTION_DAYS: i64 = 7;
+/// Longer than any request may take (the body read timeout is 30 s): a claim this old
+/// without an answer belongs to a request that died.
+pub const IN_FLIGHT_LIMIT_MILLIS: i64 = 2 * 60 * 1000;
 
 /// A valid `Idempotency-Key`, as its hash.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,6 +70,9 @@ pub enum Claim {
     Repeat { status: u16, body: String },
     /// The first request with this key is still being answered.
     InProgress,
+    /// The first request claimed the key at `claimed_at` and never answered; this request
+    /// now holds the key (see [`claim`]).
+    Abandoned { claimed_at: i64 },
     /// The key was used with another request.
     OtherRequest,
 }
@@ -82,9 +93,23 @@ pub async fn claim(
         // Released between the two statements: the other request filed nothing.
         return Ok(Claim::InProgress);
     };
+    let now = now_millis();
     Ok(match stored.response {
         _ if stored.request_hash != request => Claim::OtherRequest,
         Some((status, body)) => Claim::Repeat { status, body },
+        None if stored.created_at < now - IN_FLIGHT_LIMIT_MILLIS => {
+            // Of two repeats at once, the one that moves the claim's time takes it over.
+            if db
+                .take_over_idempotency_key(&key.0, stored.created_at, now)
+                .await?
+            {
+                Claim::Abandoned {
+                    claimed_at: stored.created_at,
+                }
+            } else {
+                Claim::InProgress
+            }
+        }
         None => Claim::InProgress,
     })
 }
