@@ -1586,3 +1586,175 @@ async fn walking_the_inbox_by_cursor_shows_every_ticket_once_in_order() {
         shut_down(app).await;
     }
 }
+
+/// The inbox page at `path`, which must answer `200`.
+async fn inbox_ids(agent: &mut Staff<'_>, path: &str) -> Vec<i64> {
+    let page = agent.get(path).await;
+    assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.body);
+    ticket_ids(&page.body)
+}
+
+#[tokio::test]
+async fn an_agent_finds_tickets_by_email_subject_reference_and_conversation_words() {
+    for database in test_databases().await {
+        let app = start(&database).await;
+        let backend = app.backend;
+        let mut agent = app.sign_in_as("agent").await;
+        let ann = file(
+            &app,
+            "ann@example.com",
+            "Invoice wrong",
+            "The total is 10% too high, see AD-999999 from last year.",
+        )
+        .await;
+        let boris = file(
+            &app,
+            "Boris.Petrov@Example.org",
+            "Cannot sign in",
+            "Пароль не подходит после обновления.",
+        )
+        .await;
+        let carol = file(&app, "carol@example.net", "Export to CSV", "Where is it?").await;
+        post_ok(
+            &mut agent,
+            &format!("/agent/tickets/{}/reply", boris.id),
+            &[("body", "Please try the reset link on the sign-in page.")],
+        )
+        .await;
+        post_ok(
+            &mut agent,
+            &format!("/agent/tickets/{}/note", carol.id),
+            &[("body", "Escalated to finance_team on Monday")],
+        )
+        .await;
+        // Carol's ticket is done: a search still finds it (a search looks through every
+        // status unless one is chosen).
+        post_ok(
+            &mut agent,
+            "/agent/bulk",
+            &[("ticket", &carol.id.to_string()), ("status", "resolved")],
+        )
+        .await;
+
+        for (query, expected) in [
+            // The customer's email, in any case, whole or in part.
+            ("boris.petrov%40example.org", vec![boris.id]),
+            ("BORIS.PETROV", vec![boris.id]),
+            // A word of the subject; two words must both be in the ticket.
+            ("invoice", vec![ann.id]),
+            ("invoice+csv", vec![]),
+            // Words of the customer's request (Cyrillic, typed lowercase), of an agent's
+            // reply (a quoted phrase), of an internal note.
+            ("пароль", vec![boris.id]),
+            ("%22reset+link%22", vec![boris.id]),
+            ("%22link+reset%22", vec![]),
+            ("finance_team", vec![carol.id]),
+            // `%` and `_` are letters here, not wildcards.
+            ("10%25", vec![ann.id]),
+            ("t_e", vec![]),
+            // A reference of no ticket is searched as text: the mention is found.
+            ("AD-999999", vec![ann.id]),
+        ] {
+            let shown = inbox_ids(&mut agent, &format!("/agent?q={query}")).await;
+            assert_eq!(shown, expected, "[{backend}] q={query}");
+        }
+
+        // The search combines with the filters and tabs, and they keep it. Boris's ticket
+        // was answered and Carol's resolved: only Ann's is still active.
+        let page = agent.get("/agent?q=example").await;
+        assert!(
+            page.body.contains("3 tickets matching “example”"),
+            "[{backend}]"
+        );
+        assert!(page.body.contains("value=\"example\""), "the box keeps it");
+        assert!(
+            page.body.contains("q=example&amp;status=resolved"),
+            "[{backend}] the tabs keep the search"
+        );
+        // The filters form keeps the search too.
+        assert!(
+            page.body
+                .contains("<input type=\"hidden\" name=\"q\" value=\"example\">")
+        );
+        assert_eq!(
+            inbox_ids(&mut agent, "/agent?q=example&status=active").await,
+            vec![ann.id],
+            "[{backend}]"
+        );
+        assert_eq!(
+            inbox_ids(&mut agent, "/agent?q=example&status=resolved").await,
+            vec![carol.id]
+        );
+        assert_eq!(
+            inbox_ids(
+                &mut agent,
+                "/agent?q=example&assignee=unassigned&sort=newest"
+            )
+            .await,
+            vec![carol.id, boris.id, ann.id],
+            "[{backend}]"
+        );
+        let nothing = agent.get("/agent?q=no-such-words").await.body;
+        assert!(nothing.contains("No tickets match “no-such-words”"));
+
+        // A reference typed whole opens the ticket, in any case, padded or not.
+        let reference = format!("AD-{:06}", carol.id);
+        for typed in [
+            reference.clone(),
+            reference.to_lowercase(),
+            format!("%23{}", carol.id),
+            format!("+AD-{}+", carol.id),
+        ] {
+            let response = agent.get(&format!("/agent?q={typed}&status=new")).await;
+            assert_eq!(
+                response.status,
+                StatusCode::SEE_OTHER,
+                "[{backend}] {typed}"
+            );
+            assert_eq!(location(&response), format!("/agent/tickets/{}", carol.id));
+        }
+
+        // An absurd search is refused with a message, never run.
+        let long = agent.get(&format!("/agent?q={}", "x".repeat(201))).await;
+        assert_eq!(long.status, StatusCode::UNPROCESSABLE_ENTITY, "[{backend}]");
+        assert!(
+            long.body.contains("at most 200 characters"),
+            "{}",
+            long.body
+        );
+        let many = (0..13)
+            .map(|i| format!("w{i}"))
+            .collect::<Vec<_>>()
+            .join("+");
+        let many = agent.get(&format!("/agent?q={many}")).await;
+        assert_eq!(many.status, StatusCode::UNPROCESSABLE_ENTITY, "[{backend}]");
+        shut_down(app).await;
+    }
+}
+
+#[tokio::test]
+async fn search_results_page_by_cursor_like_any_view() {
+    for database in test_databases().await {
+        let app = start(&database).await;
+        let db = app.state.db.clone();
+        let backend = app.backend;
+        let mut agent = app.sign_in_as("agent").await;
+        common::history::seed_inbox_tickets(&db, 230, &[agent.user.id]).await;
+        // "Seeded ticket 1", "… 10" to "… 19", "… 100" to "… 199": 111 tickets, three pages.
+        let expected: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM tickets WHERE subject LIKE '%ticket 1%' ORDER BY priority_rank DESC, sla_due_at, id",
+        )
+        .fetch_all(db.pool())
+        .await
+        .expect("expected order");
+        assert_eq!(expected.len(), 111);
+        let first = "/agent?q=%22Ticket+1%22&sort=priority";
+        let opened = agent.get(first).await.body;
+        assert!(opened.contains("111 tickets matching"), "[{backend}]");
+        assert!(opened.contains("page 1 of 3"));
+        let (seen, last) = walk_pages(&mut agent, first, || async {}).await;
+        assert_eq!(seen, expected, "[{backend}]");
+        assert!(last.contains("q=%22Ticket+1%22"), "{last}");
+        shut_down(app).await;
+    }
+}

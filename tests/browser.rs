@@ -1710,3 +1710,135 @@ async fn the_sign_in_page_is_styled_on_a_desktop_and_the_editor_picks_categories
     browser.close().await;
     portal.shut_down().await;
 }
+
+/// How many tickets the inbox page lists.
+async fn inbox_rows(browser: &Browser) -> u64 {
+    browser
+        .script("return document.querySelectorAll('.inbox-row').length;")
+        .await
+        .as_u64()
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agent_finds_a_ticket_by_the_customers_email_or_a_word_of_the_conversation_and_opens_it() {
+    for (window, phone) in [("desktop", false), ("phone", true)] {
+        let browser = if phone {
+            Browser::start_phone().await
+        } else {
+            Browser::start_sized(1366, 900, false).await
+        };
+        let mut portal = Portal::start().await;
+        add_staff_user(
+            &portal,
+            "agent@example.com",
+            "Ann Agent",
+            answerdesk::accounts::Role::Agent,
+        )
+        .await;
+        let mut references = Vec::new();
+        for (name, email, subject, description) in [
+            (
+                "Ada Customer",
+                "ada@example.com",
+                "Where do I download my invoices?",
+                "I need last month's invoices as PDF files for my accountant.",
+            ),
+            (
+                "Boris Petrov",
+                "boris.petrov@example.org",
+                "Cannot sign in",
+                "The sign-in page says my password is wrong since Tuesday.",
+            ),
+            (
+                "Carol Jones",
+                "carol@example.net",
+                "Export to CSV",
+                "Where is the export button for my client list?",
+            ),
+        ] {
+            let filed = file_ticket_through_the_api(
+                &portal,
+                serde_json::json!({
+                    "name": name, "email": email, "subject": subject, "description": description
+                }),
+            )
+            .await;
+            references.push(filed["reference"].as_str().expect("reference").to_owned());
+        }
+
+        browser.goto(&portal.url("/agent")).await;
+        sign_in_in_the_browser(&browser, "agent@example.com").await;
+        browser.wait_for_css(".inbox-table").await;
+        assert_eq!(inbox_rows(&browser).await, 3, "[{window}]");
+
+        // The customer's email, as the agent has it from a phone call.
+        browser
+            .type_into("#inbox-q", "boris.petrov@example.org")
+            .await;
+        browser.click_button("Search").await;
+        browser
+            .wait_for_xpath("//p[@id='inbox-summary'][contains(., '1 ticket matching')]")
+            .await;
+        assert_eq!(inbox_rows(&browser).await, 1, "[{window}]");
+        let field = browser.rect("#inbox-q").await;
+        if phone {
+            assert!(
+                field.right - field.left >= 300.0 && field.right <= field.viewport_width,
+                "the search box spans the phone's width: {field:?}"
+            );
+            let (overflow, culprits) = horizontal_overflow(&browser).await;
+            assert!(
+                overflow <= 0.5,
+                "the search results fit the phone: {overflow} px {culprits:?}"
+            );
+        } else {
+            assert!(field.right - field.left >= 280.0, "{field:?}");
+        }
+        browser
+            .save_screenshot(&screenshot_path(&format!("{window}-inbox-search.png")))
+            .await;
+        browser
+            .click_css(".inbox-table a[href^='/agent/tickets/']")
+            .await;
+        browser
+            .wait_for_xpath("//h1[contains(., 'Cannot sign in')]")
+            .await;
+
+        // A word the customer wrote, and the ticket it is in opens from the list.
+        browser.goto(&portal.url("/agent")).await;
+        browser.type_into("#inbox-q", "accountant").await;
+        browser.click_button("Search").await;
+        browser
+            .wait_for_xpath(
+                "//p[@id='inbox-summary'][contains(., '1 ticket matching “accountant”')]",
+            )
+            .await;
+        let search_box = browser
+            .script("return document.getElementById('inbox-q').value;")
+            .await;
+        assert_eq!(
+            search_box, "accountant",
+            "[{window}] the box keeps the search"
+        );
+        browser
+            .wait_for_xpath("//a[contains(., 'Where do I download my invoices?')]")
+            .await
+            .click()
+            .await
+            .expect("open the ticket");
+        browser
+            .wait_for_xpath("//h1[contains(., 'Where do I download my invoices?')]")
+            .await;
+
+        // The reference from an email opens the ticket straight away.
+        browser.goto(&portal.url("/agent")).await;
+        browser.type_into("#inbox-q", &references[2]).await;
+        browser.click_button("Search").await;
+        browser
+            .wait_for_xpath("//h1[contains(., 'Export to CSV')]")
+            .await;
+        browser.close().await;
+        portal.shut_down().await;
+    }
+}

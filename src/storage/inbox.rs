@@ -7,10 +7,10 @@
 use sqlx::FromRow;
 
 use super::ticket_rows::{list_column, parse_column};
-use super::{Database, StorageError};
+use super::{Backend, Database, StorageError};
 use crate::tickets::inbox::{
     ACTIVE_STATUSES, AssigneeFilter, CursorSide, InboxCounts, InboxCursor, InboxFilter, InboxRow,
-    InboxSort, SlaFilter, priority_rank,
+    InboxSearch, InboxSort, SlaFilter, priority_rank,
 };
 use crate::tickets::sla::DUE_SOON_WINDOW;
 use crate::tickets::ticket::next_sla_due;
@@ -161,7 +161,27 @@ fn due_soon_millis() -> i64 {
     i64::try_from(DUE_SOON_WINDOW.as_millis()).unwrap_or(i64::MAX)
 }
 
-fn inbox_conditions(filter: &InboxFilter, viewer_id: i64, now: i64) -> Conditions {
+/// `text` as a `LIKE` pattern matching it anywhere, its own `%`, `_` and `\\` taken literally
+/// (with `ESCAPE '\\'`).
+fn contains_pattern(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+fn inbox_conditions(
+    filter: &InboxFilter,
+    viewer_id: i64,
+    now: i64,
+    backend: Backend,
+) -> Conditions {
     let mut conditions = Conditions::default();
     if let Some(statuses) = filter.status.statuses() {
         conditions.statuses(&statuses);
@@ -210,6 +230,31 @@ fn inbox_conditions(filter: &InboxFilter, viewer_id: i64, now: i64) -> Condition
             ));
         }
     }
+    if let Some(search) = &filter.search {
+        // Every term somewhere in the ticket: its subject, the customer's name or email, or
+        // a message of the conversation (the request itself is the first one; agents'
+        // replies and internal notes count too, as only staff search here).
+        let like = match backend {
+            Backend::Sqlite => "LIKE",
+            Backend::Postgres => "ILIKE",
+        };
+        for term in &search.terms {
+            let mut alternatives = Vec::new();
+            for spelling in InboxSearch::spellings(term) {
+                let p = conditions.placeholder(Bind::Text(contains_pattern(&spelling)));
+                let matches = |column: &str| format!("{column} {like} {p} ESCAPE '\\'");
+                alternatives.push(format!(
+                    "{} OR {} OR {} OR EXISTS (SELECT 1 FROM ticket_messages m \
+                     WHERE m.ticket_id = t.id AND {})",
+                    matches("t.subject"),
+                    matches("t.name"),
+                    matches("t.email"),
+                    matches("m.body"),
+                ));
+            }
+            conditions.add(format!("({})", alternatives.join(" OR ")));
+        }
+    }
     conditions
 }
 
@@ -226,7 +271,7 @@ impl Database {
         offset: i64,
         limit: i64,
     ) -> Result<(Vec<InboxRow>, i64), StorageError> {
-        let mut conditions = inbox_conditions(filter, viewer_id, now);
+        let mut conditions = inbox_conditions(filter, viewer_id, now, self.backend());
         let where_sql = conditions.where_sql();
         let count_sql = format!("SELECT COUNT(*) FROM tickets t{where_sql}");
         let total: i64 = conditions

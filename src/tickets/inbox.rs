@@ -194,6 +194,110 @@ pub struct InboxFilter {
     /// by cursor costs the same on page 100 as on page 1, and a ticket filed or changed
     /// meanwhile does not shift the following pages.
     pub cursor: Option<InboxCursor>,
+    /// What the agent typed into the search box, if anything.
+    pub search: Option<InboxSearch>,
+}
+
+impl InboxFilter {
+    /// The status view when the URL names none: a search looks through every ticket (the
+    /// customer's earlier, answered or closed requests are what an agent often looks for),
+    /// the plain inbox through the active ones.
+    pub fn default_status(&self) -> StatusView {
+        if self.search.is_some() {
+            StatusView::All
+        } else {
+            StatusView::Active
+        }
+    }
+}
+
+/// The longest search an agent may type (characters).
+pub const MAX_SEARCH_CHARS: usize = 200;
+/// The most words (or quoted phrases) one search may hold.
+pub const MAX_SEARCH_TERMS: usize = 12;
+
+/// Why a typed search is refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SearchError {
+    #[error("Search for at most {MAX_SEARCH_CHARS} characters.")]
+    TooLong,
+    #[error("Search for at most {MAX_SEARCH_TERMS} words.")]
+    TooManyTerms,
+}
+
+/// An inbox search: the tickets whose reference, subject, customer name or email, or any
+/// message of the conversation (customer's, agents', internal notes) holds every term,
+/// case-insensitively. Matching is plain substring matching in the database (`LIKE`), which
+/// needs no index to keep up to date and is quick enough for a support team's tickets.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InboxSearch {
+    /// As typed, trimmed (shown back in the box and carried in links).
+    pub text: String,
+    /// The words, and the phrases typed in double quotes, lowercase.
+    pub terms: Vec<String>,
+}
+
+impl InboxSearch {
+    /// Reads what was typed; `Ok(None)` for nothing but spaces and quotes.
+    pub fn parse(text: &str) -> Result<Option<InboxSearch>, SearchError> {
+        let text = text.trim();
+        if text.chars().count() > MAX_SEARCH_CHARS {
+            return Err(SearchError::TooLong);
+        }
+        let mut terms: Vec<String> = Vec::new();
+        for (index, part) in text.split('"').enumerate() {
+            // Odd parts were inside quotes: one phrase; the others split into words.
+            let pieces: Vec<String> = if index % 2 == 1 {
+                vec![part.split_whitespace().collect::<Vec<_>>().join(" ")]
+            } else {
+                part.split_whitespace().map(str::to_owned).collect()
+            };
+            for piece in pieces {
+                let term = piece.to_lowercase();
+                if !term.is_empty() && !terms.contains(&term) {
+                    terms.push(term);
+                }
+            }
+        }
+        if terms.len() > MAX_SEARCH_TERMS {
+            return Err(SearchError::TooManyTerms);
+        }
+        Ok((!terms.is_empty()).then(|| InboxSearch {
+            text: text.to_owned(),
+            terms,
+        }))
+    }
+
+    /// The ticket id when the whole search is a ticket reference: `AD-000123` as the
+    /// customer's emails print it, in any case, with or without the padding, or `#123`.
+    pub fn reference(&self) -> Option<i64> {
+        let text = self.text.trim();
+        let digits = match (text.get(..3), text.get(3..)) {
+            (Some(prefix), Some(rest)) if prefix.eq_ignore_ascii_case("AD-") => rest,
+            _ => text.strip_prefix('#')?,
+        };
+        if digits.is_empty() || digits.len() > 18 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        digits.parse::<i64>().ok().filter(|id| *id > 0)
+    }
+
+    /// The spellings of `term` to look for. `LIKE` (SQLite) and `ILIKE` (PostgreSQL) ignore
+    /// the case of ASCII letters but not always of others (SQLite never folds Cyrillic or
+    /// "Ā"), so a term with other letters is also looked for capitalised and in capitals:
+    /// "пароль" finds "Пароль" at the start of a sentence and "ПАРОЛЬ".
+    pub fn spellings(term: &str) -> Vec<String> {
+        let mut spellings = vec![term.to_owned()];
+        if !term.is_ascii() {
+            let mut chars = term.chars();
+            if let Some(first) = chars.next() {
+                spellings.push(first.to_uppercase().chain(chars).collect());
+            }
+            spellings.push(term.to_uppercase());
+        }
+        spellings.dedup();
+        spellings
+    }
 }
 
 /// Which side of the cursor's ticket a page lies.
@@ -524,6 +628,41 @@ mod tests {
         assert_eq!(AssigneeFilter::parse("someone"), None);
         assert_eq!(SlaFilter::parse("due-soon"), Some(SlaFilter::DueSoon));
         assert_eq!(InboxSort::parse("priority"), Some(InboxSort::Priority));
+    }
+
+    #[test]
+    fn a_search_reads_words_phrases_and_references() {
+        let search = InboxSearch::parse("  Refund \"charged   twice\" refund ")
+            .expect("fine")
+            .expect("terms");
+        assert_eq!(search.terms, ["refund", "charged twice"]);
+        assert_eq!(InboxSearch::parse("  \"\" ").expect("fine"), None);
+        let reference = |text: &str| InboxSearch::parse(text).ok().flatten()?.reference();
+        assert_eq!(reference("AD-000123"), Some(123));
+        assert_eq!(reference(" ad-123 "), Some(123));
+        assert_eq!(reference("#42"), Some(42));
+        assert_eq!(reference("123"), None);
+        assert_eq!(reference("AD-12x"), None);
+        assert_eq!(reference("AD-0"), None);
+        assert_eq!(reference("пароль"), None);
+        assert_eq!(
+            InboxSearch::parse(&"x".repeat(MAX_SEARCH_CHARS + 1)),
+            Err(SearchError::TooLong)
+        );
+        assert_eq!(
+            InboxSearch::parse(
+                &(0..=MAX_SEARCH_TERMS)
+                    .map(|i| format!("w{i}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
+            Err(SearchError::TooManyTerms)
+        );
+        assert_eq!(InboxSearch::spellings("refund"), ["refund"]);
+        assert_eq!(
+            InboxSearch::spellings("пароль"),
+            ["пароль", "Пароль", "ПАРОЛЬ"]
+        );
     }
 
     #[test]

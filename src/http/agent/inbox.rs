@@ -2,9 +2,10 @@
 
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::response::{Html, Redirect};
+use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 use super::{
     HttpError, agent_options, find_assignee, format_time, language_label, language_options,
@@ -19,8 +20,8 @@ use crate::storage::now_millis;
 use crate::tickets::agent_work::{BulkAction, apply_bulk_action};
 use crate::tickets::filing::reference_of;
 use crate::tickets::inbox::{
-    AssigneeFilter, InboxCursor, InboxFilter, InboxSort, SlaFilter, StatusView, due_state,
-    inbox_counts, inbox_page,
+    AssigneeFilter, InboxCursor, InboxFilter, InboxSearch, InboxSort, MAX_SEARCH_CHARS, SlaFilter,
+    StatusView, due_state, inbox_counts, inbox_page,
 };
 use crate::tickets::ticket_view::possible_assignees;
 use crate::tickets::{TicketPriority, TicketStatus};
@@ -48,6 +49,9 @@ pub struct InboxQuery {
     page: String,
     #[serde(default)]
     cursor: String,
+    /// The search box: words, "phrases" or a ticket reference.
+    #[serde(default)]
+    q: String,
     #[serde(default)]
     changed: Option<usize>,
     #[serde(default)]
@@ -67,8 +71,18 @@ impl InboxQuery {
             text => Some(Language::parse(text).ok_or_else(|| bad("language", text))?),
         };
         let non_empty = |text: &str| Some(text.trim().to_lowercase()).filter(|t| !t.is_empty());
+        let search = InboxSearch::parse(&self.q).map_err(|error| HttpError::Invalid {
+            message: error.to_string(),
+            fields: BTreeMap::from([("q", error.to_string())]),
+        })?;
+        let status = match self.status.trim() {
+            // A search without a status looks through every ticket.
+            "" if search.is_some() => StatusView::All,
+            text => StatusView::parse(text).ok_or_else(|| bad("status", text))?,
+        };
         Ok(InboxFilter {
-            status: StatusView::parse(&self.status).ok_or_else(|| bad("status", &self.status))?,
+            search,
+            status,
             priority,
             tag: non_empty(&self.tag),
             category: Some(self.category.trim().to_owned()).filter(|t| !t.is_empty()),
@@ -96,7 +110,10 @@ impl InboxQuery {
 /// The query string of an inbox view, leaving out defaults.
 fn inbox_url(filter: &InboxFilter) -> String {
     let mut pairs: Vec<(&str, String)> = Vec::new();
-    if filter.status != StatusView::Active {
+    if let Some(search) = &filter.search {
+        pairs.push(("q", search.text.clone()));
+    }
+    if filter.status != filter.default_status() {
         pairs.push(("status", filter.status.as_str().to_owned()));
     }
     if let Some(priority) = filter.priority {
@@ -168,8 +185,16 @@ pub(super) async fn inbox(
     State(state): State<AppState>,
     session: StaffSession,
     Query(query): Query<InboxQuery>,
-) -> Result<Html<String>, HttpError> {
+) -> Result<Response, HttpError> {
     let filter = query.filter()?;
+    // A reference typed whole opens that ticket, whatever the view (as in the customer's
+    // emails: "AD-000123"); a reference of no ticket is searched for as text, so a mention
+    // of it in a conversation is still found.
+    if let Some(id) = filter.search.as_ref().and_then(InboxSearch::reference)
+        && state.db.find_ticket_by_id(id).await?.is_some()
+    {
+        return Ok(Redirect::to(&format!("/agent/tickets/{id}")).into_response());
+    }
     let now = now_millis();
     let (page, counts, assignees) = tokio::try_join!(
         inbox_page(&state.db, &filter, &session.user, now),
@@ -306,6 +331,21 @@ pub(super) async fn inbox(
             rows, status_tabs, assignee_tabs, sla_tabs, previous_url, next_url, notice,
             total => page.total, page => page.page, page_count => page.page_count,
             return_to => inbox_url(&filter),
+            search => filter.search.as_ref().map(|s| s.text.as_str()).unwrap_or(""),
+            search_max => MAX_SEARCH_CHARS,
+            // The status the search box keeps: one chosen, not the default of the view.
+            carried_status => (filter.status != filter.default_status()).then(|| filter.status.as_str()),
+            clear_search_url => inbox_url(&InboxFilter {
+                search: None,
+                status: if filter.status == StatusView::All && query.status.trim().is_empty() {
+                    StatusView::Active
+                } else {
+                    filter.status
+                },
+                page: 1,
+                cursor: None,
+                ..filter.clone()
+            }),
             filter_status => filter.status.as_str(),
             filter_priority => filter.priority.map(TicketPriority::as_str).unwrap_or(""),
             filter_tag => filter.tag.as_deref().unwrap_or(""),
@@ -320,6 +360,7 @@ pub(super) async fn inbox(
             agents => agent_options(assignees),
         },
     )
+    .map(IntoResponse::into_response)
 }
 
 /// `POST /agent/bulk`: the selected tickets (`ticket`, repeated) get the chosen assignee,
