@@ -641,6 +641,37 @@ async fn customer_who_ignores_suggestions_files_a_ticket_and_can_follow_and_repl
             "Since this morning the dashboard shows error 500 and I cannot access my invoices.",
         )
         .await;
+
+    // She looks at an article first, then comes back with "Contact support" in the header:
+    // the request is there as she left it.
+    let draft_id = query_parameter(&browser.current_url().await, "draft").expect("a draft");
+    let deadline = Instant::now() + PAGE_TIMEOUT;
+    while portal
+        .db
+        .find_draft(&draft_id)
+        .await
+        .expect("find the draft")
+        .is_none_or(|draft| !draft.fields.description.ends_with("my invoices."))
+    {
+        assert!(Instant::now() < deadline, "the form saved its draft");
+        tokio::task::yield_now().await;
+    }
+    browser
+        .goto(&portal.url("/en/articles/is-ledgerline-down"))
+        .await;
+    browser
+        .click_css("header a.button[href='/en/request/new']")
+        .await;
+    browser.wait_for_css("#draft-resumed").await;
+    let subject = browser
+        .script("return document.getElementById('subject').value;")
+        .await;
+    assert_eq!(subject, "Your site is down, error 500 on every page");
+    assert_eq!(
+        query_parameter(&browser.current_url().await, "draft").as_deref(),
+        Some(draft_id.as_str()),
+        "the same request"
+    );
     browser.click_button("Send request").await;
 
     // Either the review step (unseen suggestions) or straight to the status page.

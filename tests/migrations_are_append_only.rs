@@ -66,6 +66,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "3bf11642e8846bc8b388b8f175e3f510d250bc10f665770cd0f3843ff4b86512",
     ),
     (
+        "sqlite/0017_draft_visitors.sql",
+        "061431fcbe01131a7d8c9d3299b3feee26b3be140a4d8c1ef19e9ff101b05dc0",
+    ),
+    (
         "postgres/0001_articles.sql",
         "09cc08a73d3718c00603953669221950647ef816a885e5cd2328718d21b26695",
     ),
@@ -120,6 +124,10 @@ const SHIPPED: &[(&str, &str)] = &[
     (
         "postgres/0016_sla_pause.sql",
         "3bf11642e8846bc8b388b8f175e3f510d250bc10f665770cd0f3843ff4b86512",
+    ),
+    (
+        "postgres/0017_draft_visitors.sql",
+        "061431fcbe01131a7d8c9d3299b3feee26b3be140a4d8c1ef19e9ff101b05dc0",
     ),
 ];
 

@@ -668,8 +668,10 @@ async fn a_request_left_after_opening_a_suggestion_becomes_an_implicit_deflectio
         );
         assert_eq!(stored.fields.subject, "Where are my receipts?");
 
-        // A second form that was never typed into stores no draft, and nothing is abandoned.
-        let untouched = customer.open_request_form("").await;
+        // A second, new request ("Start a new request instead": "Contact support" would
+        // bring back the first) that was never typed into stores no draft, and nothing is
+        // abandoned.
+        let untouched = customer.open_request_form("?fresh=1").await;
         let abandoned = app
             .state
             .db
@@ -849,6 +851,135 @@ async fn a_latvian_customer_gets_the_confirmation_email_in_latvian() {
         for english in ["Hello", "Thank you", "Your message", "Kind regards"] {
             assert!(!email.body.contains(english), "{english}: {}", email.body);
         }
+        shut_down(app).await;
+    }
+}
+
+/// Where `GET path` redirects this customer, which must be a redirect.
+async fn redirected(customer: &mut Customer<'_>, path: &str) -> String {
+    let response = customer.get(path).await;
+    assert_eq!(
+        response.status,
+        StatusCode::SEE_OTHER,
+        "{path}: {}",
+        response.body
+    );
+    location(&response)
+}
+
+/// The draft id of a request-form address.
+fn draft_in(url: &str) -> String {
+    url.split("draft=")
+        .nth(1)
+        .and_then(|rest| rest.split('&').next())
+        .expect("draft id")
+        .to_owned()
+}
+
+async fn autosave(customer: &mut Customer<'_>, draft: &str, fields: &[(&str, &str)]) {
+    let csrf = customer.csrf_token();
+    let mut form = vec![("csrf_token", csrf.as_str())];
+    form.extend_from_slice(fields);
+    let saved = customer
+        .post_form(&format!("/en/request/{draft}/autosave"), &form)
+        .await;
+    assert_eq!(saved.status, StatusCode::NO_CONTENT, "{}", saved.body);
+}
+
+#[tokio::test]
+async fn contact_support_resumes_the_visitors_unsent_request_and_nobody_elses() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        let backend = app.backend;
+        let mut ann = app.customer();
+        let first = ann.open_request_form("").await;
+        autosave(
+            &mut ann,
+            &first,
+            &[
+                ("subject", "Printer jams on page two"),
+                ("description", "Every second page gets stuck"),
+            ],
+        )
+        .await;
+
+        // Later, "Contact support" in the header: the same request, as left.
+        let again = redirected(&mut ann, "/en/request/new").await;
+        assert_eq!(draft_in(&again), first, "[{backend}] {again}");
+        let form = ann.get(&again).await.body;
+        assert!(form.contains("Printer jams on page two"), "[{backend}]");
+        assert!(form.contains("Every second page gets stuck"));
+        assert!(form.contains("have not sent yet"), "the form says so");
+        assert!(form.contains("/en/request/new?fresh=1"));
+        // From a search, too: what she typed wins over the search text.
+        let from_search = redirected(&mut ann, "/en/request/new?q=refund").await;
+        assert_eq!(draft_in(&from_search), first, "[{backend}]");
+        let form = ann.get(&from_search).await.body;
+        assert!(
+            form.contains("value=\"Printer jams on page two\""),
+            "[{backend}]"
+        );
+        // In another language: the same request (in the page's language, if she has one).
+        let in_russian = redirected(&mut ann, "/ru/request/new").await;
+        assert_eq!(draft_in(&in_russian), first, "[{backend}]");
+        let form = ann.get(&in_russian).await.body;
+        assert!(form.contains("ещё не отправили"), "[{backend}]");
+        // "Start a new request instead": a blank form with a new draft.
+        let fresh = redirected(&mut ann, "/en/request/new?fresh=1").await;
+        assert_ne!(draft_in(&fresh), first);
+        let blank = ann.get(&fresh).await.body;
+        assert!(!blank.contains("Printer jams"), "[{backend}]");
+        assert!(!blank.contains("have not sent yet"));
+
+        // Someone else, even one who opened and typed into her draft from a shared link,
+        // never gets her request back from "Contact support".
+        let mut boris = app.customer();
+        let own = redirected(&mut boris, "/en/request/new").await;
+        assert_ne!(draft_in(&own), first, "[{backend}]");
+        boris.get(&format!("/en/request/new?draft={first}")).await;
+        autosave(
+            &mut boris,
+            &first,
+            &[("subject", "Printer jams on page three")],
+        )
+        .await;
+        let own = redirected(&mut boris, "/en/request/new").await;
+        assert_ne!(draft_in(&own), first, "[{backend}]");
+        assert!(!own.contains("resumed"), "{own}");
+
+        // A resumed request with no subject yet takes the search text as its subject.
+        let mut carol = app.customer();
+        let hers = carol.open_request_form("").await;
+        autosave(
+            &mut carol,
+            &hers,
+            &[("description", "Charged twice in May")],
+        )
+        .await;
+        let resumed = redirected(&mut carol, "/en/request/new?q=double%20charge").await;
+        assert_eq!(draft_in(&resumed), hers, "[{backend}]");
+        let form = carol.get(&resumed).await.body;
+        assert!(form.contains("value=\"double charge\""), "[{backend}]");
+        assert!(form.contains("Charged twice in May"));
+
+        // Once sent, the request is not resumed: the next one starts blank.
+        let review = fill_request(
+            &mut ann,
+            &first,
+            "file",
+            "Printer jams on page two",
+            "Every second page gets stuck",
+        )
+        .await;
+        assert_eq!(
+            review.status,
+            StatusCode::SEE_OTHER,
+            "[{backend}] {}",
+            review.body
+        );
+        let next = redirected(&mut ann, "/en/request/new").await;
+        assert_ne!(draft_in(&next), first, "[{backend}]");
+        assert!(!next.contains("resumed"));
         shut_down(app).await;
     }
 }

@@ -189,6 +189,35 @@ impl RequestFlow<'_> {
         }
     }
 
+    /// The visitor's unsent request, for "Contact support" to resume: their most recently
+    /// changed open draft that was never filed, one in the requester's language before one
+    /// in another. Only drafts this browser started (its visitor cookie), and only ids issued
+    /// to it, so a shared or forwarded link never makes someone else's draft come back.
+    pub async fn resumable_draft(
+        &self,
+        requester: &Requester,
+    ) -> Result<Option<RequestDraft>, RequestFlowError> {
+        let Some(visitor) = requester.visitor_id.as_deref().filter(|v| !v.is_empty()) else {
+            return Ok(None);
+        };
+        let ids = self
+            .db
+            .open_drafts_of_visitor(&visitor_key(visitor), self.language_of(requester), 5)
+            .await?;
+        for id in ids {
+            if !self.is_issued_to(requester, &id) {
+                continue;
+            }
+            if let Some(draft) = self.db.find_draft(&id).await?
+                && draft.state == DraftState::Open
+                && draft.ticket_id.is_none()
+            {
+                return Ok(Some(draft));
+            }
+        }
+        Ok(None)
+    }
+
     /// The draft a submitted form belongs to: `draft_id` when it is stored or issued to this
     /// requester, otherwise a new one (what was typed is kept either way).
     pub async fn draft_for_form(
@@ -268,6 +297,7 @@ impl RequestFlow<'_> {
                 fields,
                 self.language_of(requester),
                 requester.channel,
+                requester.visitor_id.as_deref().map(visitor_key).as_deref(),
             )
             .await?;
         if started {
@@ -589,6 +619,13 @@ pub async fn record_abandoned_requests(
 fn draft_tag(visitor_id: &str, nonce: &str) -> String {
     let digest = Sha256::digest(format!("request draft\0{visitor_id}\0{nonce}").as_bytes());
     digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What a stored draft keeps of the visitor who started it: a hash of their cookie, enough to
+/// find their drafts again and nothing that would let anyone act as them.
+fn visitor_key(visitor_id: &str) -> String {
+    let digest = Sha256::digest(format!("request draft visitor\0{visitor_id}").as_bytes());
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Deletes drafts never filed whose last change is older than `retention_days` before `now`

@@ -27,6 +27,12 @@ pub struct NewRequestQuery {
     #[serde(default)]
     q: String,
     draft: Option<String>,
+    /// "Start a new request instead": a blank form even with an unsent request waiting.
+    #[serde(default)]
+    fresh: Option<String>,
+    /// Set on the redirect to a resumed draft, so the form says so.
+    #[serde(default)]
+    resumed: Option<String>,
 }
 
 /// `GET /request/new`: resumes a draft, or shows an empty form. A new form gets a draft id
@@ -44,8 +50,21 @@ pub async fn new_request(
     let requester = requester(&session, ip, lang);
     let subject: String = query.q.trim().chars().take(MAX_SUBJECT_CHARS).collect();
     let Some(id) = query.draft.as_deref() else {
-        let id = flow.new_draft_id(&requester);
-        let mut target = format!("/{lang}/request/new?draft={id}");
+        // "Contact support" resumes this browser's unsent request, if it has one, rather
+        // than a blank form that would lose what the customer typed. That holds for a link
+        // with a search text too (`?q=`, from the results or an unhelpful article): what the
+        // customer wrote is theirs and took effort, while the search text is only a guess
+        // at a subject, so the draft wins and the text fills its subject only when that is
+        // still empty. The form says it was resumed and offers a blank one instead.
+        let resumed = match query.fresh {
+            Some(_) => None,
+            None => flow.resumable_draft(&requester).await?,
+        };
+        let (id, flag) = match resumed {
+            Some(draft) => (draft.id, "&resumed=1"),
+            None => (flow.new_draft_id(&requester), ""),
+        };
+        let mut target = format!("/{lang}/request/new?draft={id}{flag}");
         if !subject.is_empty() {
             target.push_str("&q=");
             target.extend(percent_encoding::utf8_percent_encode(
@@ -56,7 +75,13 @@ pub async fn new_request(
         return Ok(Redirect::to(&target).into_response());
     };
     let (id, fields, stored) = match flow.open(id).await? {
-        OpenedDraft::Editing(draft) => (draft.id, draft.fields, true),
+        OpenedDraft::Editing(draft) => {
+            let mut fields = draft.fields;
+            if fields.subject.trim().is_empty() {
+                fields.subject = subject;
+            }
+            (draft.id, fields, true)
+        }
         OpenedDraft::Filed => return request_sent(&state, lang),
         // Not stored yet: this browser's own new draft, or (from someone else's link, or a
         // browser keeping no cookies) a new one of its own, without redirecting again.
@@ -75,6 +100,7 @@ pub async fn new_request(
     let form = FormState {
         draft_id: &id,
         stored,
+        resumed: stored && query.resumed.is_some(),
     };
     let page = render_form(
         &state,
@@ -94,6 +120,8 @@ pub async fn new_request(
 struct FormState<'a> {
     draft_id: &'a str,
     stored: bool,
+    /// Opened by "Contact support" as the visitor's unsent request (the form says so).
+    resumed: bool,
 }
 
 /// The portal's form as a requester of the request flow.
@@ -137,6 +165,7 @@ async fn render_form(
         context! {
             draft_id, fields, errors => &errors.0, notice, categories,
             draft_stored => form.stored,
+            draft_resumed => form.resumed,
             csrf_token => &session.csrf_token,
         },
     )
@@ -228,6 +257,7 @@ pub async fn submit_request(
     let form_state = FormState {
         draft_id: &draft_id,
         stored: true,
+        resumed: false,
     };
     if session.verify_csrf(&form.csrf_token).is_err() {
         // Keep everything typed: show the form again with a fresh token.

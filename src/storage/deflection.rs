@@ -138,6 +138,27 @@ impl Database {
         Ok(())
     }
 
+    /// The ids of the open, unfiled drafts a visitor started (by `visitor_key`), those in
+    /// `lang` first, then the most recently changed first; at most `limit`.
+    pub async fn open_drafts_of_visitor(
+        &self,
+        visitor_key: &str,
+        lang: &str,
+        limit: i64,
+    ) -> Result<Vec<String>, StorageError> {
+        let ids = sqlx::query_scalar(
+            "SELECT id FROM request_drafts \
+             WHERE visitor_key = $1 AND state = 'open' AND ticket_id IS NULL \
+             ORDER BY CASE WHEN lang = $2 THEN 0 ELSE 1 END, updated_at DESC, id LIMIT $3",
+        )
+        .bind(visitor_key)
+        .bind(lang)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(ids)
+    }
+
     /// The draft with this id.
     pub async fn find_draft(&self, id: &str) -> Result<Option<RequestDraft>, StorageError> {
         let sql = format!("SELECT {DRAFT_COLUMNS} FROM request_drafts WHERE id = $1");
@@ -150,24 +171,28 @@ impl Database {
 
     /// Saves the form fields of an open draft (creating it if needed). Returns true the first
     /// time the draft holds any text, which is when a request counts as started.
+    /// `visitor_key` marks who started a new draft (see `request_flow`); a draft already
+    /// stored keeps the one it has.
     pub async fn save_draft_fields(
         &self,
         id: &str,
         fields: &DraftFields,
         lang: &str,
         channel: Channel,
+        visitor_key: Option<&str>,
     ) -> Result<bool, StorageError> {
         let now = now_millis();
         let has_text = i64::from(!fields.is_blank());
         let mut transaction = self.pool().begin().await?;
         sqlx::query(
-            "INSERT INTO request_drafts (id, lang, channel, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) \
-             ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO request_drafts (id, lang, channel, created_at, updated_at, visitor_key) \
+             VALUES ($1, $2, $3, $4, $4, $5) ON CONFLICT (id) DO NOTHING",
         )
         .bind(id)
         .bind(lang)
         .bind(channel.as_str())
         .bind(now)
+        .bind(visitor_key)
         .execute(&mut *transaction)
         .await?;
         let previously_started: i64 =
