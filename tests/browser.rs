@@ -1403,6 +1403,16 @@ async fn audit_every_page(browser: &Browser, portal: &Portal, window: &str) -> V
         for violation in axe_violations(browser, &axe).await {
             problems.push(format!("[{window}] {name}: {violation}"));
         }
+        // Every page names the site's icon, and it is served.
+        let icon = browser
+            .script(
+                "var link = document.querySelector('link[rel=icon]'); \
+                 return link ? fetch(link.href).then(r => String(r.status)) : 'no icon';",
+            )
+            .await;
+        if icon != "200" {
+            problems.push(format!("[{window}] {name}: favicon {icon}"));
+        }
         browser
             .save_screenshot(&screen_path(&format!(
                 "{window}-{}.png",

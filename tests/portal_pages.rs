@@ -291,3 +291,31 @@ async fn article_views_are_counted_and_flushed_at_shutdown() {
         assert_eq!(article.view_count, 3, "[{}]", database.name);
     }
 }
+
+#[tokio::test]
+async fn every_page_names_the_icon_and_favicon_ico_is_the_icon_too() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        for path in [
+            "/en",
+            "/en/categories/invoices-and-quotes",
+            "/en/articles/reset-your-password",
+            "/en/search?q=invoice",
+            "/en/requests/find",
+            "/login",
+            "/en/no-such-page",
+        ] {
+            let page = app.get(path).await;
+            assert!(
+                page.body
+                    .contains("<link rel=\"icon\" href=\"/assets/favicon.svg?v="),
+                "[{}] {path} names the icon",
+                app.backend
+            );
+        }
+        let icon = app.get("/favicon.ico").await;
+        assert_eq!(icon.status, StatusCode::OK, "[{}]", app.backend);
+        assert_eq!(icon.headers[header::CONTENT_TYPE], "image/svg+xml");
+        assert!(icon.body.contains("<svg"));
+    }
+}

@@ -58,6 +58,22 @@ pub async fn asset(Path(file): Path<String>) -> Result<Response, HttpError> {
     Ok(response)
 }
 
+/// `/favicon.ico`: what a browser asks for where no page names an icon (a JSON answer, an
+/// image opened alone): the site's icon, not a `404` in every log.
+pub async fn favicon() -> Result<Response, HttpError> {
+    let mut response = FAVICON.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("image/svg+xml"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400"),
+    );
+    Ok(response)
+}
+
 /// File types served from the content directory. Markdown is not among them: drafts must
 /// never be readable by customers.
 const SERVED_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "gif", "webp", "svg", "avif"];

@@ -143,6 +143,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/assets/{file}", get(assets::asset))
+        .route("/favicon.ico", get(assets::favicon))
         .route("/content/{*path}", get(assets::content_file))
         .merge(customer_pages)
         .layer(axum::middleware::from_fn(nul_bytes::refuse_nul_bytes))
