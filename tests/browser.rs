@@ -1424,6 +1424,10 @@ async fn audit_every_page(browser: &Browser, portal: &Portal, window: &str) -> V
     browser.goto(&portal.url("/en")).await;
     audit("home", "form[role=search], .hero").await;
     browser
+        .goto(&portal.url("/en/categories/invoices-and-quotes"))
+        .await;
+    audit("category with sections", ".category-section").await;
+    browser
         .goto(&portal.url("/en/articles/reset-your-password"))
         .await;
     audit("article", "h1#article-title").await;
@@ -1463,6 +1467,10 @@ async fn audit_every_page(browser: &Browser, portal: &Portal, window: &str) -> V
     audit("sign-in", "form.stacked-form").await;
     sign_in_in_the_browser(browser, "admin@example.com").await;
     audit("inbox", ".inbox-table").await;
+    browser.goto(&portal.url("/agent?q=invoices")).await;
+    audit("inbox search", "#inbox-summary").await;
+    browser.goto(&portal.url("/agent")).await;
+    browser.wait_for_css(".inbox-table").await;
     browser
         .click_css(".inbox-table a[href^='/agent/tickets/']")
         .await;

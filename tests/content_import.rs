@@ -311,3 +311,84 @@ async fn hostile_markdown_is_stored_sanitised() {
         db.close().await;
     }
 }
+
+#[tokio::test]
+async fn a_section_survives_export_and_import_and_a_changed_one_is_a_new_revision() {
+    for database in test_databases().await {
+        let db = Database::connect(&database.url).await.expect("connect");
+        let dir = tempfile::tempdir().expect("temp dir");
+        write_file(
+            dir.path(),
+            "en/export-to-csv.md",
+            &article_file(
+                "Export to CSV",
+                "category: Reports\nsection: \"Exporting data\"\n",
+                "Open Reports and choose **Export**.",
+            ),
+        );
+        let first = articles::import_directory(&db, dir.path(), "en", "import")
+            .await
+            .expect("import");
+        assert_eq!(
+            outcome_of(&first, "en/export-to-csv.md"),
+            &FileOutcome::Created
+        );
+        let stored = db
+            .find_article_by_slug("export-to-csv")
+            .await
+            .expect("find")
+            .expect("stored");
+        assert_eq!(stored.section, "Exporting data", "[{}]", database.name);
+
+        // The export writes it back, and importing the export changes nothing.
+        let export_dir = tempfile::tempdir().expect("temp dir");
+        articles::export_directory(&db, export_dir.path())
+            .await
+            .expect("export");
+        let written = std::fs::read_to_string(export_dir.path().join("en/export-to-csv.md"))
+            .expect("exported file");
+        assert!(
+            written.contains("section: \"Exporting data\"\n"),
+            "{written}"
+        );
+        let again = articles::import_directory(&db, export_dir.path(), "en", "import")
+            .await
+            .expect("import");
+        assert_eq!(
+            outcome_of(&again, "en/export-to-csv.md"),
+            &FileOutcome::Unchanged,
+            "[{}]",
+            database.name
+        );
+
+        // Moving the article to another section is a change; dropping it, too.
+        for (front_matter, expected) in [
+            ("category: Reports\nsection: Sharing\n", "Sharing"),
+            ("category: Reports\n", ""),
+        ] {
+            write_file(
+                dir.path(),
+                "en/export-to-csv.md",
+                &article_file(
+                    "Export to CSV",
+                    front_matter,
+                    "Open Reports and choose **Export**.",
+                ),
+            );
+            let report = articles::import_directory(&db, dir.path(), "en", "import")
+                .await
+                .expect("import");
+            assert_eq!(
+                outcome_of(&report, "en/export-to-csv.md"),
+                &FileOutcome::Updated
+            );
+            let stored = db
+                .find_article_by_slug("export-to-csv")
+                .await
+                .expect("find")
+                .expect("stored");
+            assert_eq!(stored.section, expected, "[{}]", database.name);
+        }
+        db.close().await;
+    }
+}

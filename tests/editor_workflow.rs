@@ -44,6 +44,7 @@ fn form_of(article: &Article, changes: &[(&str, &str)]) -> Vec<(String, String)>
         ("title".into(), article.title.clone()),
         ("slug".into(), article.slug.clone()),
         ("category".into(), article.category.clone()),
+        ("section".into(), article.section.clone()),
         ("tags".into(), article.tags.join(", ")),
         ("aliases".into(), article.aliases.join("\n")),
         ("lang".into(), article.lang.clone()),
@@ -1285,6 +1286,81 @@ async fn the_article_list_shows_views_votes_and_tickets_after_reading_and_sorts_
         assert!(unknown.body.contains("Cannot sort by"), "{}", unknown.body);
         let sideways = editor.get("/editor?sort=views&order=sideways").await;
         assert_eq!(sideways.status, StatusCode::BAD_REQUEST);
+        shut_down(app).await;
+    }
+}
+
+#[tokio::test]
+async fn an_editor_puts_an_article_in_a_section_and_the_category_page_heads_it() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        let backend = app.backend;
+        let mut editor = app.sign_in_as("editor").await;
+        let article = stored(&app, "invoice-statuses-explained")
+            .await
+            .expect("article");
+        let form = editor
+            .get("/editor/articles/invoice-statuses-explained/edit")
+            .await
+            .body;
+        assert!(form.contains("<label for=\"section\">Section"), "{form}");
+        // The sections in use are offered as the editor types.
+        assert!(
+            form.contains("<option value=\"Getting paid\">"),
+            "[{backend}]"
+        );
+
+        let saved = save(
+            &mut editor,
+            &article,
+            &[("section", "  Getting   paid ")],
+            "publish",
+        )
+        .await;
+        assert_eq!(
+            saved.status,
+            StatusCode::SEE_OTHER,
+            "[{backend}] {}",
+            saved.body
+        );
+        let article = stored(&app, "invoice-statuses-explained")
+            .await
+            .expect("article");
+        assert_eq!(article.section, "Getting paid", "[{backend}]");
+        let edit_again = editor
+            .get("/editor/articles/invoice-statuses-explained/edit")
+            .await
+            .body;
+        assert!(edit_again.contains("name=\"section\" value=\"Getting paid\""));
+        let page = app.get("/en/categories/invoices-and-quotes").await.body;
+        let paid = page
+            .find("id=\"section-getting-paid\"")
+            .expect("section heading");
+        let listed = page
+            .find("href=\"/en/articles/invoice-statuses-explained\"")
+            .expect("listed");
+        assert!(paid < listed, "[{backend}] under Getting paid");
+        // Every article has a section now: no "Other articles" heading is left.
+        assert!(!page.contains("section-other"), "[{backend}]");
+
+        // A section without a category is refused with a message, nothing saved.
+        let refused = save(
+            &mut editor,
+            &article,
+            &[("category", ""), ("section", "Loose")],
+            "save",
+        )
+        .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "[{backend}]"
+        );
+        assert!(
+            refused
+                .body
+                .contains("A section groups articles within a category")
+        );
         shut_down(app).await;
     }
 }

@@ -70,6 +70,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "061431fcbe01131a7d8c9d3299b3feee26b3be140a4d8c1ef19e9ff101b05dc0",
     ),
     (
+        "sqlite/0018_article_sections.sql",
+        "272cbf720c6841fe04324485d50da6c857f571b85b338108d88abed337870bd0",
+    ),
+    (
         "postgres/0001_articles.sql",
         "09cc08a73d3718c00603953669221950647ef816a885e5cd2328718d21b26695",
     ),
@@ -128,6 +132,10 @@ const SHIPPED: &[(&str, &str)] = &[
     (
         "postgres/0017_draft_visitors.sql",
         "061431fcbe01131a7d8c9d3299b3feee26b3be140a4d8c1ef19e9ff101b05dc0",
+    ),
+    (
+        "postgres/0018_article_sections.sql",
+        "272cbf720c6841fe04324485d50da6c857f571b85b338108d88abed337870bd0",
     ),
 ];
 

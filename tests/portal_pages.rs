@@ -293,6 +293,46 @@ async fn article_views_are_counted_and_flushed_at_shutdown() {
 }
 
 #[tokio::test]
+async fn a_category_with_sections_lists_its_articles_under_a_heading_per_section() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        let page = app.get("/en/categories/invoices-and-quotes").await;
+        assert_eq!(page.status, StatusCode::OK, "[{}]", app.backend);
+        let body = &page.body;
+        let at = |text: &str| {
+            body.find(text)
+                .unwrap_or_else(|| panic!("{text:?} not on the page: {body}"))
+        };
+        // Sections alphabetically, the articles in none last under "Other articles".
+        let creating = at("<h2 id=\"section-creating-invoices\">Creating invoices</h2>");
+        let paid = at("<h2 id=\"section-getting-paid\">Getting paid</h2>");
+        let other = at("<h2 id=\"section-other\">Other articles</h2>");
+        assert!(creating < paid && paid < other, "[{}]", app.backend);
+        let recurring = at("href=\"/en/articles/set-up-recurring-invoices\"");
+        let reminders = at("href=\"/en/articles/send-payment-reminders\"");
+        let statuses = at("href=\"/en/articles/invoice-statuses-explained\"");
+        assert!(creating < recurring && recurring < paid);
+        assert!(paid < reminders && reminders < other);
+        assert!(other < statuses);
+        // A list of the sections leads to each heading.
+        assert!(body.contains("<nav class=\"category-sections\" aria-label=\"Sections\">"));
+        assert!(body.contains("href=\"#section-getting-paid\""));
+
+        // A category whose articles name no section stays one list.
+        let plain = app
+            .get("/en/categories/billing-and-subscription")
+            .await
+            .body;
+        assert!(!plain.contains("category-section"), "[{}]", app.backend);
+        // In Latvian the page's own words are Latvian; the section names stay the
+        // category's, in its language.
+        let latvian = app.get("/lv/categories/invoices-and-quotes").await.body;
+        assert!(latvian.contains(">Citi raksti</h2>"), "{latvian}");
+        assert!(latvian.contains("lang=\"en\">Creating invoices</h2>"));
+    }
+}
+
+#[tokio::test]
 async fn every_page_names_the_icon_and_favicon_ico_is_the_icon_too() {
     for database in test_databases().await {
         let app = spawn_app(&database, &shipped_content()).await;

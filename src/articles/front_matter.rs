@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use super::{ArticleSource, ArticleStatus, ContentError, LanguageCode, Slug};
+use super::{ArticleSource, ArticleStatus, ContentError, LanguageCode, MAX_SECTION_CHARS, Slug};
 
 /// The front matter exactly as written; validated into an [`ArticleSource`].
 #[derive(Debug, Default, Deserialize)]
@@ -13,6 +13,7 @@ struct RawFrontMatter {
     title: Option<String>,
     slug: Option<String>,
     category: Option<String>,
+    section: Option<String>,
     #[serde(default)]
     tags: Vec<String>,
     lang: Option<String>,
@@ -103,6 +104,26 @@ pub fn parse_article(
             ));
         }
     };
+    let category = raw
+        .category
+        .map(|c| c.trim().to_owned())
+        .unwrap_or_default();
+    let section = raw
+        .section
+        .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+        .unwrap_or_default();
+    if !section.is_empty() && category.is_empty() {
+        return Err(ContentError::at(
+            line_of("section"),
+            "`section` groups articles within a category: give the article a `category` too",
+        ));
+    }
+    if section.chars().count() > MAX_SECTION_CHARS {
+        return Err(ContentError::at(
+            line_of("section"),
+            format!("section is longer than {MAX_SECTION_CHARS} characters"),
+        ));
+    }
     let clean_list = |values: Vec<String>| -> Vec<String> {
         values
             .into_iter()
@@ -113,10 +134,8 @@ pub fn parse_article(
     Ok(ArticleSource {
         slug,
         title,
-        category: raw
-            .category
-            .map(|c| c.trim().to_owned())
-            .unwrap_or_default(),
+        category,
+        section,
         tags: clean_list(raw.tags)
             .into_iter()
             .map(|t| t.to_lowercase())
@@ -139,6 +158,9 @@ pub fn write_article(source: &ArticleSource) -> String {
     out.push_str(&format!("slug: {}\n", source.slug));
     if !source.category.is_empty() {
         out.push_str(&format!("category: {}\n", yaml_string(&source.category)));
+    }
+    if !source.section.is_empty() {
+        out.push_str(&format!("section: {}\n", yaml_string(&source.section)));
     }
     if !source.tags.is_empty() {
         let tags: Vec<String> = source.tags.iter().map(|t| yaml_string(t)).collect();
@@ -255,6 +277,32 @@ mod tests {
         let written = write_article(&article);
         let again = parse_article(&written, "something-else", "lv").expect("valid");
         assert_eq!(article, again);
+    }
+
+    #[test]
+    fn a_section_is_read_written_and_needs_a_category() {
+        let text = "---\ntitle: Export to CSV\ncategory: Reports\nsection: \"  Exporting   data \"\n---\nBody.\n";
+        let article = parse_article(text, "export", "en").expect("valid");
+        assert_eq!(article.section, "Exporting data");
+        let written = write_article(&article);
+        assert!(
+            written.contains("section: \"Exporting data\"\n"),
+            "{written}"
+        );
+        assert_eq!(parse_article(&written, "x", "en").expect("valid"), article);
+        // Without a section nothing is written, so older files keep their fingerprint.
+        let plain = parse_article(GOOD, "reset-your-password", "en").expect("valid");
+        assert_eq!(plain.section, "");
+        assert!(!write_article(&plain).contains("section"));
+
+        let error = parse_article("---\ntitle: A\nsection: Setup\n---\n", "a", "en").unwrap_err();
+        assert_eq!(error.line, 3);
+        assert!(error.message.contains("category"), "{error}");
+        let long = format!(
+            "---\ntitle: A\ncategory: B\nsection: {}\n---\n",
+            "s".repeat(101)
+        );
+        assert_eq!(parse_article(&long, "a", "en").unwrap_err().line, 4);
     }
 
     #[test]

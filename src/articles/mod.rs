@@ -204,6 +204,8 @@ pub struct ArticleSource {
     pub title: String,
     /// The category's display name, in the article's language; empty when uncategorised.
     pub category: String,
+    /// A group within the category (front matter `section`); empty for none.
+    pub section: String,
     pub tags: Vec<String>,
     pub lang: LanguageCode,
     /// Other phrasings customers use for the same problem.
@@ -260,6 +262,8 @@ pub struct Article {
     pub title: String,
     pub category: String,
     pub category_slug: String,
+    /// The section within the category; empty for none.
+    pub section: String,
     pub tags: Vec<String>,
     pub aliases: Vec<String>,
     pub status: ArticleStatus,
@@ -284,6 +288,7 @@ impl Article {
             slug: Slug::parse(&self.slug)?,
             title: self.title.clone(),
             category: self.category.clone(),
+            section: self.section.clone(),
             tags: self.tags.clone(),
             lang: LanguageCode::parse(&self.lang)?,
             aliases: self.aliases.clone(),
@@ -316,6 +321,8 @@ pub struct ArticleSummary {
     pub lang: String,
     pub category: String,
     pub category_slug: String,
+    /// The section within the category; empty for none.
+    pub section: String,
     pub updated_on: String,
 }
 
@@ -380,4 +387,114 @@ pub async fn article_neighbours(
         related,
         translations,
     })
+}
+
+/// The longest section name (characters).
+pub const MAX_SECTION_CHARS: usize = 100;
+
+/// One headed group of a category page.
+#[derive(Clone, Debug, Serialize)]
+pub struct SectionGroup {
+    /// The section's name; empty for the category's articles in no section.
+    pub name: String,
+    /// The heading's fragment id (`section-…`).
+    pub anchor: String,
+    pub articles: Vec<ArticleSummary>,
+}
+
+/// A category page's articles under headed sections, or `None` for one plain list.
+///
+/// Groups appear as soon as any article of the category names a `section`: sections are the
+/// editor's explicit structure, given where a category has grown past a glance (around eight
+/// articles, like the shipped "Invoices and quotes"), so the page follows it however many
+/// articles there are. A category none of whose articles names one stays a single list, however long:
+/// there is nothing to head groups with, and made-up groups (by letter, say) help no reader.
+///
+/// Sections come in alphabetical order of their names, which stays put when articles are
+/// added or renamed (the first article's position would move them); names differing only in
+/// case, spacing or accents are one section, spelled as the first article spells it.
+/// Articles in no section come last, under the category's own heading ("Other articles").
+/// Within a group the articles keep the order they came in.
+pub fn group_by_section(articles: Vec<ArticleSummary>) -> Option<Vec<SectionGroup>> {
+    if articles.iter().all(|article| article.section.is_empty()) {
+        return None;
+    }
+    let mut groups: Vec<(String, SectionGroup)> = Vec::new();
+    let mut others = Vec::new();
+    for article in articles {
+        if article.section.is_empty() {
+            others.push(article);
+            continue;
+        }
+        let key = Slug::from_title(&article.section).to_string();
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, group)) => group.articles.push(article),
+            None => groups.push((
+                key.clone(),
+                SectionGroup {
+                    name: article.section.clone(),
+                    anchor: format!("section-{key}"),
+                    articles: vec![article],
+                },
+            )),
+        }
+    }
+    groups.sort_by(|(a, _), (b, _)| a.cmp(b));
+    let mut groups: Vec<SectionGroup> = groups.into_iter().map(|(_, group)| group).collect();
+    if !others.is_empty() {
+        groups.push(SectionGroup {
+            name: String::new(),
+            anchor: "section-other".to_owned(),
+            articles: others,
+        });
+    }
+    Some(groups)
+}
+
+#[cfg(test)]
+mod section_tests {
+    use super::*;
+
+    fn listed(title: &str, section: &str) -> ArticleSummary {
+        ArticleSummary {
+            slug: Slug::from_title(title).to_string(),
+            title: title.to_owned(),
+            summary: String::new(),
+            lang: "en".to_owned(),
+            category: "Billing".to_owned(),
+            category_slug: "billing".to_owned(),
+            section: section.to_owned(),
+            updated_on: String::new(),
+        }
+    }
+
+    #[test]
+    fn sections_are_alphabetical_with_the_rest_last() {
+        let groups = group_by_section(vec![
+            listed("Add a card", "Payments"),
+            listed("Cancel", ""),
+            listed("Download an invoice", "Invoices"),
+            listed("Failed payment", "payments"),
+        ])
+        .expect("grouped");
+        let shape: Vec<(&str, Vec<&str>)> = groups
+            .iter()
+            .map(|g| {
+                (
+                    g.name.as_str(),
+                    g.articles.iter().map(|a| a.title.as_str()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                ("Invoices", vec!["Download an invoice"]),
+                ("Payments", vec!["Add a card", "Failed payment"]),
+                ("", vec!["Cancel"]),
+            ]
+        );
+        assert_eq!(groups[1].anchor, "section-payments");
+        assert!(group_by_section(vec![listed("A", ""), listed("B", "")]).is_none());
+    }
 }

@@ -34,6 +34,7 @@ pub async fn translation_family(
             lang: article.lang.clone(),
             category: article.category.clone(),
             category_slug: article.category_slug.clone(),
+            section: article.section.clone(),
             updated_on: article.updated_on.clone(),
         });
     }
@@ -85,7 +86,12 @@ pub async fn in_reader_language(
     let mut listed: Vec<ArticleSummary> = articles
         .into_iter()
         .map(|article| match translations.get(&article.slug) {
-            Some(translation) if article.lang != lang => translation.clone(),
+            // Listed where the category puts the original: its section (named in the
+            // category's language, like the category itself) holds the translation too.
+            Some(translation) if article.lang != lang => ArticleSummary {
+                section: article.section.clone(),
+                ..translation.clone()
+            },
             _ => article,
         })
         .collect();
@@ -106,6 +112,7 @@ mod tests {
             lang: lang.into(),
             category: String::new(),
             category_slug: String::new(),
+            section: String::new(),
             updated_on: String::new(),
         }
     }

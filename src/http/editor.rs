@@ -232,6 +232,8 @@ pub struct ArticleFormFields {
     #[serde(default)]
     new_category: String,
     #[serde(default)]
+    section: String,
+    #[serde(default)]
     tags: String,
     #[serde(default)]
     aliases: String,
@@ -257,6 +259,7 @@ impl ArticleFormFields {
             slug: self.slug,
             category: self.category,
             new_category: self.new_category,
+            section: self.section,
             tags: self.tags,
             aliases: self.aliases,
             lang: self.lang,
@@ -350,6 +353,7 @@ async fn render_form(
     page: FormPage<'_>,
 ) -> Result<Html<String>, HttpError> {
     let category = category_field(state, form).await?;
+    let section_choices = state.db.article_sections().await?;
     let title = match page.article {
         Some(article) => format!("Edit: {}", article.title),
         None => "New article".to_owned(),
@@ -383,6 +387,7 @@ async fn render_form(
             reader_notes_total => page.reader_notes.1,
             is_new => page.article.is_none(),
             category => category,
+            section_choices => section_choices,
         },
     )
 }

@@ -69,9 +69,14 @@ pub async fn category(
         .ok_or(HttpError::NotFound)?;
     let articles = state.db.published_articles_in_category(&slug, 500).await?;
     let articles = translations::in_reader_language(&state.db, articles, lang).await?;
+    let sections = crate::articles::group_by_section(articles.clone());
     let layout = Layout::new(&state, lang, category.name.clone())
         .in_every_language(&format!("/categories/{slug}"));
-    let html = render("category.html", &layout, context! { category, articles })?;
+    let html = render(
+        "category.html",
+        &layout,
+        context! { category, articles, sections },
+    )?;
     Ok(Html(html))
 }
 

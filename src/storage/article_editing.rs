@@ -207,6 +207,7 @@ impl Database {
         let Some(id) = id else {
             return Ok(None);
         };
+        super::articles::set_article_section(&mut transaction, id, &source.section).await?;
         sqlx::query("DELETE FROM article_redirects WHERE old_slug = $1")
             .bind(source.slug.as_str())
             .execute(&mut *transaction)
@@ -271,6 +272,7 @@ impl Database {
         if updated.rows_affected() == 0 {
             return Ok(GuardedUpdate::Stale);
         }
+        super::articles::set_article_section(&mut transaction, article_id, &source.section).await?;
         let revision = expected_revision + 1;
         insert_revision(&mut transaction, article_id, revision, write, now).await?;
         if new_slug != old_slug {
@@ -367,6 +369,16 @@ impl Database {
             .fetch_one(self.pool())
             .await?;
         Ok(count)
+    }
+
+    /// Every section name any article uses (any status), alphabetically.
+    pub async fn article_sections(&self) -> Result<Vec<String>, StorageError> {
+        let names = sqlx::query_scalar(
+            "SELECT DISTINCT section FROM articles WHERE section <> '' ORDER BY section",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        Ok(names)
     }
 
     /// Every category used by any article (any status): (slug, name), by name.

@@ -83,11 +83,11 @@ impl<'q, O> BindArticle<'q>
     }
 }
 
-const ARTICLE_COLUMNS: &str = "id, slug, lang, title, category, category_slug, tags, aliases, status, \
+const ARTICLE_COLUMNS: &str = "id, slug, lang, title, category, category_slug, section, tags, aliases, status, \
      translation_of, updated_on, body_markdown, body_html, body_text, headings, source_path, \
      revision, view_count, modified_at";
 
-const SUMMARY_COLUMNS: &str = "slug, title, lang, category, category_slug, updated_on, modified_at, \
+const SUMMARY_COLUMNS: &str = "slug, title, lang, category, category_slug, section, updated_on, modified_at, \
      substr(body_markdown, 1, 1200) AS body_start";
 
 #[derive(FromRow)]
@@ -98,6 +98,7 @@ struct ArticleRow {
     title: String,
     category: String,
     category_slug: String,
+    section: String,
     tags: String,
     aliases: String,
     status: String,
@@ -130,6 +131,7 @@ impl TryFrom<ArticleRow> for Article {
             title: row.title,
             category: row.category,
             category_slug: row.category_slug,
+            section: row.section,
             translation_of: row.translation_of,
             body_markdown: row.body_markdown,
             body_html: row.body_html,
@@ -155,6 +157,7 @@ struct SummaryRow {
     lang: String,
     category: String,
     category_slug: String,
+    section: String,
     updated_on: Option<String>,
     modified_at: i64,
     /// The start of the Markdown, enough for the summary.
@@ -171,6 +174,7 @@ impl From<SummaryRow> for ArticleSummary {
             lang: row.lang,
             category: row.category,
             category_slug: row.category_slug,
+            section: row.section,
         }
     }
 }
@@ -306,6 +310,7 @@ impl Database {
                 (id, 1, SaveOutcome::Created)
             }
         };
+        set_article_section(&mut transaction, article_id, &source.section).await?;
         let action = match outcome {
             SaveOutcome::Created => "created",
             _ => "updated",
@@ -493,4 +498,18 @@ impl Database {
         transaction.commit().await?;
         Ok(())
     }
+}
+
+/// Stores an article's section, in the transaction that writes the rest of it.
+pub(super) async fn set_article_section(
+    transaction: &mut sqlx::Transaction<'_, sqlx::Any>,
+    article_id: i64,
+    section: &str,
+) -> Result<(), StorageError> {
+    sqlx::query("UPDATE articles SET section = $1 WHERE id = $2 AND section <> $1")
+        .bind(section)
+        .bind(article_id)
+        .execute(&mut **transaction)
+        .await?;
+    Ok(())
 }

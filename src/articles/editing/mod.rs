@@ -9,8 +9,8 @@
 use serde::Serialize;
 
 use super::{
-    Article, ArticleSource, ArticleStatus, LanguageCode, LinkContext, RenderedArticle, Slug,
-    parse_article, render_markdown, write_article,
+    Article, ArticleSource, ArticleStatus, LanguageCode, LinkContext, MAX_SECTION_CHARS,
+    RenderedArticle, Slug, parse_article, render_markdown, write_article,
 };
 use crate::accounts::{StaffUser, record_audit};
 
@@ -43,6 +43,8 @@ pub struct ArticleForm {
     pub category: String,
     /// The name of the new category, when `category` is [`NEW_CATEGORY_CHOICE`].
     pub new_category: String,
+    /// A group within the category (optional).
+    pub section: String,
     /// Comma-separated.
     pub tags: String,
     /// One per line.
@@ -73,6 +75,7 @@ impl ArticleForm {
             slug: article.slug.clone(),
             category: article.category.clone(),
             new_category: String::new(),
+            section: article.section.clone(),
             tags: article.tags.join(", "),
             aliases: article.aliases.join("\n"),
             lang: article.lang.clone(),
@@ -90,6 +93,7 @@ impl ArticleForm {
             slug: source.slug.to_string(),
             category: source.category.clone(),
             new_category: String::new(),
+            section: source.section.clone(),
             tags: source.tags.join(", "),
             aliases: source.aliases.join("\n"),
             lang: source.lang.to_string(),
@@ -271,6 +275,18 @@ async fn validate(
             format!("Keep the category under {MAX_CATEGORY_CHARS} characters."),
         );
     }
+    let section = single_line(&form.section);
+    if section.chars().count() > MAX_SECTION_CHARS {
+        errors.add(
+            "section",
+            format!("Keep the section under {MAX_SECTION_CHARS} characters."),
+        );
+    } else if !section.is_empty() && category.is_empty() {
+        errors.add(
+            "section",
+            "A section groups articles within a category: choose a category too, or leave the section empty.",
+        );
+    }
     let mut tags: Vec<String> = Vec::new();
     for tag in form.tags.split(',').map(|t| single_line(t).to_lowercase()) {
         if !tag.is_empty() && !tags.contains(&tag) {
@@ -334,6 +350,7 @@ async fn validate(
         slug,
         title,
         category,
+        section,
         tags,
         lang,
         aliases,
