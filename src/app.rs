@@ -567,9 +567,13 @@ pub async fn serve_connections(
         };
         refused_since_accepting = 0;
         let _ = stream.set_nodelay(true);
+        // Told when the connection's first request head has arrived whole.
+        let first_request = Arc::new(tokio::sync::Notify::new());
+        let arrived = first_request.clone();
         let service = service
             .clone()
             .map_request(move |mut request: axum::http::Request<_>| {
+                arrived.notify_one();
                 request.extensions_mut().insert(ConnectInfo(remote));
                 request
             });
@@ -577,9 +581,27 @@ pub async fn serve_connections(
             .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service))
             .into_owned();
         let connection = graceful.watch(connection);
+        let header_read_timeout = limits.header_read_timeout;
         tokio::spawn(async move {
+            let mut connection = std::pin::pin!(connection);
+            // hyper times the HTTP/1 head only once it has told HTTP/1 from HTTP/2: a client
+            // that sends nothing, or the start of the HTTP/2 preface, would keep its place
+            // for ever. Until a first request head has arrived, the deadline is kept here.
+            let ended = tokio::select! {
+                ended = &mut connection => Some(ended),
+                () = first_request.notified() => None,
+                () = tokio::time::sleep(header_read_timeout) => {
+                    tracing::debug!(%remote, "no request head in time: connection closed");
+                    drop(permit);
+                    return;
+                }
+            };
+            let ended = match ended {
+                Some(ended) => ended,
+                None => connection.await,
+            };
             // A closed or timed-out connection is the client's business, not an error.
-            if let Err(error) = connection.await {
+            if let Err(error) = ended {
                 tracing::debug!(%error, %remote, "connection ended");
             }
             drop(permit);

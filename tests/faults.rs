@@ -131,6 +131,30 @@ async fn a_client_that_never_finishes_its_request_head_is_disconnected_while_oth
 }
 
 #[tokio::test]
+async fn a_client_that_connects_and_sends_nothing_or_half_an_http2_preface_is_disconnected() {
+    let database = TestDatabase::sqlite();
+    let server = start_server(&database, |config| {
+        config.serving.header_read_timeout_ms = 300;
+    })
+    .await;
+
+    let mut silent = TcpStream::connect(server.address).await.expect("connect");
+    let mut half_preface = TcpStream::connect(server.address).await.expect("connect");
+    half_preface
+        .write_all(b"PRI * HTTP/2.0\r\n")
+        .await
+        .expect("send the start of the HTTP/2 preface");
+
+    // Neither keeps its place: the server closes both, and still answers everyone else.
+    let answer = read_until_closed(&mut silent).await;
+    assert!(answer.is_empty(), "{answer}");
+    read_until_closed(&mut half_preface).await;
+    let after = server.get("/healthz").await;
+    assert!(status_line(&after).contains("200"), "{after}");
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn a_request_body_that_stops_midway_is_cut_off_and_its_connection_closed() {
     let database = TestDatabase::sqlite();
     let server = start_server(&database, |config| {
