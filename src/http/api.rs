@@ -99,11 +99,11 @@ pub async fn create_ticket(
                     .ok_or_else(|| HttpError::Internal(format!("ticket {ticket} vanished")))?;
                 let created = CreatedTicket {
                     id: ticket.id,
-                    reference: crate::tickets::filing::reference_of(ticket.id),
+                    reference: ticket.reference(),
                     status: ticket.status.as_str().to_owned(),
                     priority: ticket.priority.as_str().to_owned(),
+                    status_url: ticket.status_link(&state.public_base_url()),
                     tags: ticket.tags,
-                    status_url: status_url(&state, &ticket.status_token),
                 };
                 return answer_and_keep(&state, &key, StatusCode::CREATED, &created).await;
             }
@@ -151,11 +151,6 @@ async fn answer_and_keep(
         .map_err(|error| HttpError::Internal(format!("ticket JSON: {error}")))?;
     idempotency::complete(&state.db, key, created.id, status.as_u16(), &json).await?;
     Ok((status, [(header::CONTENT_TYPE, "application/json")], json).into_response())
-}
-
-/// The private status page of a ticket.
-fn status_url(state: &AppState, token: &str) -> String {
-    format!("{}/tickets/{token}", state.public_base_url())
 }
 
 /// Files the body through the request flow; the answer without idempotency.
@@ -215,7 +210,7 @@ async fn file_from_api(
             status: filed.status.as_str().to_owned(),
             priority: filed.priority.as_str().to_owned(),
             tags: filed.tags,
-            status_url: status_url(state, &filed.status_token),
+            status_url: format!("{}/tickets/{}", state.public_base_url(), filed.status_token),
         }),
     ))
 }
