@@ -60,6 +60,9 @@ pub struct Config {
     /// `X-Forwarded-For` header names the real client, for per-address rate limits.
     /// Empty: the connecting address is the client.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Sites allowed to embed the help widget's panel (`https://app.example.com`): its
+    /// `frame-ancestors` lists exactly these. Empty: no site can show the panel.
+    pub widget_origins: Vec<crate::widget::WidgetOrigin>,
     /// Days of raw self-service events to keep before today; older events are dropped once a
     /// day (the dashboard's daily roll-ups keep every figure of those days). 0 keeps them forever.
     pub event_retention_days: u32,
@@ -116,6 +119,7 @@ impl Default for Config {
             sla: SlaPolicy::default(),
             staff_session_hours: 12,
             trusted_proxies: Vec::new(),
+            widget_origins: Vec::new(),
             event_retention_days: 0,
             serving: ServingLimits::default(),
         }
@@ -344,6 +348,30 @@ mod tests {
             jail.set_env("ANSWERDESK_TRUSTED_PROXIES", "[\"not an address\"]");
             let error = Config::load(None).expect_err("invalid").to_string();
             assert!(error.to_lowercase().contains("trusted_proxies"), "{error}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn widget_origins_are_read_from_the_file_or_the_environment() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "answerdesk.toml",
+                "widget_origins = [\"https://App.example.com/\"]",
+            )?;
+            let config = Config::load(None).expect("valid");
+            assert_eq!(config.widget_origins.len(), 1);
+            assert_eq!(config.widget_origins[0].as_str(), "https://app.example.com");
+            jail.set_env(
+                "ANSWERDESK_WIDGET_ORIGINS",
+                "[\"https://app.example.com\", \"http://localhost:3000\"]",
+            );
+            let config = Config::load(None).expect("valid");
+            assert_eq!(config.widget_origins.len(), 2);
+            jail.set_env("ANSWERDESK_WIDGET_ORIGINS", "[\"app.example.com/path\"]");
+            let error = Config::load(None).expect_err("invalid").to_string();
+            assert!(error.to_lowercase().contains("widget_origins"), "{error}");
+            assert!(error.contains("scheme://host"), "{error}");
             Ok(())
         });
     }

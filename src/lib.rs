@@ -38,3 +38,4 @@ pub mod search;
 pub mod storage;
 pub mod tickets;
 pub mod tokens;
+pub mod widget;

@@ -6,6 +6,8 @@
 //! their own target behind a feature: `cargo test --features browser-tests --test browser`.
 
 mod common;
+#[path = "browser_stories/widget.rs"]
+mod widget;
 
 use std::net::{SocketAddr, TcpListener as StdTcpListener};
 use std::path::{Path, PathBuf};
@@ -58,10 +60,16 @@ struct Portal {
 
 impl Portal {
     async fn start() -> Portal {
+        Portal::start_configured(|_| {}).await
+    }
+
+    /// The portal with its test configuration changed by `configure` first.
+    async fn start_configured(configure: impl FnOnce(&mut answerdesk::config::Config)) -> Portal {
         let database = TestDatabase::sqlite();
         let data_dir = tempfile::tempdir().expect("temp dir");
         let content = shipped_content();
-        let config = test_config(&database, &content, data_dir.path());
+        let mut config = test_config(&database, &content, data_dir.path());
+        configure(&mut config);
         let (state, background) = app::build(config).await.expect("portal starts");
         let db = state.db.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -267,6 +275,16 @@ impl Browser {
     }
 
     async fn start_sized(width: u32, height: u32, phone: bool) -> Browser {
+        Browser::start_with_prefs(width, height, phone, None).await
+    }
+
+    /// A browser whose profile has the given preferences (`goog:chromeOptions.prefs`).
+    async fn start_with_prefs(
+        width: u32,
+        height: u32,
+        phone: bool,
+        prefs: Option<serde_json::Value>,
+    ) -> Browser {
         let driver = ChromeDriver::start().await;
         let profile = tempfile::tempdir().expect("temp dir for the browser profile");
         let mut args = vec![
@@ -299,6 +317,14 @@ impl Browser {
                 serde_json::json!({ "binary": CHROMIUM_BINARY, "args": args })
             },
         );
+        if let (Some(prefs), Some(options)) = (
+            prefs,
+            capabilities
+                .get_mut("goog:chromeOptions")
+                .and_then(|o| o.as_object_mut()),
+        ) {
+            options.insert("prefs".to_owned(), prefs);
+        }
         let client = ClientBuilder::new(HttpConnector::new())
             .capabilities(capabilities)
             .connect(&driver.url())

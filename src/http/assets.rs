@@ -17,6 +17,8 @@ const SUGGEST_SCRIPT: &str = include_str!("../../templates/assets/suggest.js");
 const STAFF_STYLESHEET: &str = include_str!("../../templates/assets/staff.css");
 const EDITOR_SCRIPT: &str = include_str!("../../templates/assets/editor.js");
 const AGENT_SCRIPT: &str = include_str!("../../templates/assets/agent.js");
+const WIDGET_PANEL_SCRIPT: &str = include_str!("../../templates/assets/widget-panel.js");
+const WIDGET_STYLESHEET: &str = include_str!("../../templates/assets/widget.css");
 const FAVICON: &str = include_str!("../../templates/assets/favicon.svg");
 
 /// Changes whenever an asset changes, so asset URLs can be cached for a long time.
@@ -29,6 +31,8 @@ pub static ASSET_VERSION: LazyLock<String> = LazyLock::new(|| {
         STAFF_STYLESHEET,
         EDITOR_SCRIPT,
         AGENT_SCRIPT,
+        WIDGET_PANEL_SCRIPT,
+        WIDGET_STYLESHEET,
         FAVICON,
     ] {
         hasher.update(asset.as_bytes());
@@ -45,6 +49,8 @@ pub async fn asset(Path(file): Path<String>) -> Result<Response, HttpError> {
         "staff.css" => (STAFF_STYLESHEET, "text/css; charset=utf-8"),
         "editor.js" => (EDITOR_SCRIPT, "text/javascript; charset=utf-8"),
         "agent.js" => (AGENT_SCRIPT, "text/javascript; charset=utf-8"),
+        "widget-panel.js" => (WIDGET_PANEL_SCRIPT, "text/javascript; charset=utf-8"),
+        "widget.css" => (WIDGET_STYLESHEET, "text/css; charset=utf-8"),
         "favicon.svg" => (FAVICON, "image/svg+xml"),
         _ => return Err(HttpError::NotFound),
     };

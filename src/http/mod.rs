@@ -26,6 +26,7 @@ mod staff_session;
 mod templates;
 mod tickets;
 mod users;
+mod widget;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
@@ -145,6 +146,7 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/{file}", get(assets::asset))
         .route("/favicon.ico", get(assets::favicon))
         .route("/content/{*path}", get(assets::content_file))
+        .merge(widget::routes())
         .merge(customer_pages)
         .layer(axum::middleware::from_fn(nul_bytes::refuse_nul_bytes))
         .layer(axum::middleware::from_fn_with_state(
@@ -168,7 +170,11 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static("x-frame-options"),
-            HeaderValue::from_static("DENY"),
+            // The widget's panel names the sites that may frame it in its own CSP instead.
+            |response: &axum::response::Response| {
+                let framed = response.extensions().get::<widget::FramedByWidgetOrigins>();
+                framed.is_none().then(|| HeaderValue::from_static("DENY"))
+            },
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::STRICT_TRANSPORT_SECURITY,

@@ -66,6 +66,7 @@ static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
         super::agent::TEMPLATES,
         super::admin::TEMPLATES,
         super::users::TEMPLATES,
+        super::widget::TEMPLATES,
     ];
     for (name, source) in TEMPLATES.iter().chain(areas.into_iter().flatten()) {
         if let Err(error) = environment.add_template(name, source) {

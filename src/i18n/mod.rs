@@ -123,6 +123,10 @@ macro_rules! catalogue_files {
                 "emails.ftl",
                 include_str!(concat!("../../locales/", $lang, "/emails.ftl")),
             ),
+            (
+                "widget.ftl",
+                include_str!(concat!("../../locales/", $lang, "/widget.ftl")),
+            ),
         ]
     };
 }

@@ -513,3 +513,38 @@ pub(super) async fn set_article_section(
         .await?;
     Ok(())
 }
+
+#[derive(FromRow)]
+struct TaggedRow {
+    tags: String,
+    #[sqlx(flatten)]
+    summary: SummaryRow,
+}
+
+impl Database {
+    /// Published articles of a language with their tags, most read first, for matching a
+    /// page's context against (the help widget's "Suggested for this page").
+    pub async fn published_articles_with_tags(
+        &self,
+        lang: &str,
+        limit: i64,
+    ) -> Result<Vec<(ArticleSummary, Vec<String>)>, StorageError> {
+        let sql = format!(
+            "SELECT tags, {SUMMARY_COLUMNS} FROM articles WHERE status = 'published' AND lang = $1 \
+             ORDER BY view_count DESC, title LIMIT $2"
+        );
+        let rows: Vec<TaggedRow> = sqlx::query_as(&sql)
+            .bind(lang)
+            .bind(limit)
+            .fetch_all(self.pool())
+            .await?;
+        rows.into_iter()
+            .map(|row| {
+                Ok((
+                    ArticleSummary::from(row.summary),
+                    from_json_list(&row.tags)?,
+                ))
+            })
+            .collect()
+    }
+}

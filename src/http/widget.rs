@@ -1,0 +1,510 @@
+//! The help widget: the loader script a site embeds (`/widget.js`), the panel it frames
+//! (`/widget/panel`) and the panel's calls (`/api/widget/…`), which run the same request flow
+//! as the portal with the channel `widget`. The panel holds no cookie; see [`crate::widget`]
+//! for how its forms are protected instead.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use minijinja::context;
+use serde::{Deserialize, Serialize};
+
+use super::HttpError;
+use super::customer_session::ClientIp;
+use super::error::Refusal;
+use super::templates::{Layout, render, text};
+use crate::app::AppState;
+use crate::articles::{self, translations};
+use crate::deflection::request_flow::AutosaveOutcome;
+use crate::deflection::{
+    Channel, DraftFields, Requester, Review, SolvedOutcome, Submission, SubmitOutcome, ViewSource,
+};
+use crate::i18n::Language;
+use crate::tickets::filing::MAX_SUBJECT_CHARS;
+use crate::widget::{AllowedOrigins, PageContext, PanelKey, suggested_for_page};
+
+/// The widget's templates.
+pub const TEMPLATES: &[(&str, &str)] = &[(
+    "widget_panel.html",
+    include_str!("../../templates/widget_panel.html"),
+)];
+
+const LOADER_SOURCE: &str = include_str!("../../templates/assets/widget.js");
+
+/// Articles under "Suggested for this page".
+const PAGE_SUGGESTIONS: usize = 4;
+/// Published articles of a language looked at for the page's context at most.
+const CONTEXT_CANDIDATES: i64 = 2000;
+
+/// The widget's routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/widget.js", get(loader))
+        .route("/widget/panel", get(panel))
+        .route("/api/widget/typing", post(typing))
+        .route("/api/widget/article", post(article))
+        .route("/api/widget/solved", post(solved))
+        .route("/api/widget/request", post(send_request))
+}
+
+/// Marks a response that may be framed by the configured sites: the router's
+/// `X-Frame-Options: DENY` is left off it (its own CSP names the sites instead).
+#[derive(Clone, Copy, Debug)]
+pub struct FramedByWidgetOrigins;
+
+/// The loader: the launcher's texts in every language are written in from the catalogues,
+/// so the script holds no words of its own.
+static LOADER: LazyLock<String> = LazyLock::new(|| {
+    let texts: BTreeMap<&str, BTreeMap<&str, String>> = Language::ALL
+        .into_iter()
+        .map(|language| {
+            let code = language.code();
+            let texts = ["widget-launcher", "widget-dialog-label"]
+                .into_iter()
+                .map(|key| (key, text(code, key)))
+                .collect();
+            (code, texts)
+        })
+        .collect();
+    let texts = serde_json::to_string(&texts).unwrap_or_else(|_| "{}".to_owned());
+    LOADER_SOURCE.replace("__ANSWERDESK_TEXTS__", &texts)
+});
+
+/// `GET /widget.js`: small, cached for an hour (its URL carries no version: it is the one a
+/// site pastes), and never blocks the host page (the snippet loads it `async`).
+pub async fn loader(State(state): State<AppState>) -> Response {
+    let source = LOADER.replace(
+        "__ANSWERDESK_DEFAULT_LANGUAGE__",
+        &state.config.default_language,
+    );
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        source,
+    )
+        .into_response()
+}
+
+/// `GET /widget/panel` parameters, set by the loader from the host page.
+#[derive(Debug, Default, Deserialize)]
+pub struct PanelQuery {
+    /// The host page's origin; the panel answers only a configured one.
+    #[serde(default)]
+    host: String,
+    #[serde(default)]
+    lang: String,
+    /// The host page's `data-labels`.
+    #[serde(default)]
+    labels: String,
+    /// The host page's path.
+    #[serde(default)]
+    path: String,
+}
+
+/// The panel's language: what the loader chose from the host page, else the browser's,
+/// else the portal's default.
+fn panel_language(state: &AppState, lang: &str, headers: &HeaderMap) -> Language {
+    let primary = lang
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    Language::parse(&primary).unwrap_or_else(|| {
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(Language::from_accept_language)
+            .or_else(|| Language::parse(&state.config.default_language))
+            .unwrap_or(Language::En)
+    })
+}
+
+/// `GET /widget/panel`: the panel, for a host page on a configured origin only. Its CSP lets
+/// exactly the configured sites frame it; everything else about it is the portal's strict
+/// policy. It carries a fresh [`PanelKey`] and a draft id issued to it.
+pub async fn panel(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<PanelQuery>,
+) -> Result<Response, HttpError> {
+    let allowed = AllowedOrigins(&state.config.widget_origins);
+    let Some(host) = allowed.find(&query.host) else {
+        // The router's policy (`frame-ancestors 'none'`) applies: no site can frame this.
+        return Err(HttpError::NotFound);
+    };
+    let language = panel_language(&state, &query.lang, &headers);
+    let lang = language.code();
+    let key = PanelKey::issue();
+    let draft_id = state
+        .request_flow()
+        .new_draft_id(&panel_requester(&key, None, lang));
+    let context = PageContext::new(&query.labels, &query.path);
+    let candidates = state
+        .db
+        .published_articles_with_tags(lang, CONTEXT_CANDIDATES)
+        .await?;
+    let popular = state
+        .db
+        .popular_published_articles(lang, PAGE_SUGGESTIONS as i64)
+        .await?;
+    let for_page = suggested_for_page(&context, candidates, popular, PAGE_SUGGESTIONS);
+    let layout = Layout::new(&state, lang, text(lang, "widget-dialog-label"));
+    let page = render(
+        "widget_panel.html",
+        &layout,
+        context! {
+            key => key.as_str(), draft_id, host => host.as_str(), for_page,
+            subject_max => MAX_SUBJECT_CHARS,
+        },
+    )?;
+    let policy = format!(
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+         object-src 'none'; base-uri 'none'; frame-ancestors {}; form-action 'self'",
+        allowed.frame_ancestors()
+    );
+    let policy = HeaderValue::from_str(&policy)
+        .map_err(|error| HttpError::Internal(format!("panel policy: {error}")))?;
+    let mut response = Html(page).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    // A new key and draft each time: never cached.
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response.extensions_mut().insert(FramedByWidgetOrigins);
+    Ok(response)
+}
+
+/// The widget as a requester of the request flow: the panel key stands in for the visitor
+/// cookie.
+fn panel_requester(key: &PanelKey, address: Option<std::net::IpAddr>, lang: &str) -> Requester {
+    Requester {
+        channel: Channel::Widget,
+        visitor_id: Some(key.as_str().to_owned()),
+        address,
+        lang: Some(lang.to_owned()),
+    }
+}
+
+/// What every call from the panel carries.
+#[derive(Debug, Default, Deserialize)]
+pub struct PanelForm {
+    #[serde(default)]
+    key: String,
+    #[serde(default)]
+    draft: String,
+    #[serde(default)]
+    lang: String,
+}
+
+/// A call from a panel, checked: it comes from the panel's own origin, and its draft was
+/// issued to its key. Anything else is refused as an expired form.
+struct PanelCall {
+    requester: Requester,
+    draft_id: String,
+    lang: &'static str,
+}
+
+impl PanelCall {
+    fn check(
+        state: &AppState,
+        headers: &HeaderMap,
+        ip: std::net::IpAddr,
+        form: &PanelForm,
+    ) -> Result<PanelCall, HttpError> {
+        // Browsers say where a request comes from; the panel only ever calls its own origin.
+        let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+        if site.is_some_and(|site| site != "same-origin") {
+            return Err(HttpError::Forbidden(Refusal::ExpiredForm));
+        }
+        let lang = Language::parse(&form.lang)
+            .or_else(|| Language::parse(&state.config.default_language))
+            .unwrap_or(Language::En)
+            .code();
+        let key = PanelKey::parse(&form.key).ok_or(HttpError::Forbidden(Refusal::ExpiredForm))?;
+        let requester = panel_requester(&key, Some(ip), lang);
+        if !state.request_flow().is_issued_to(&requester, &form.draft) {
+            return Err(HttpError::Forbidden(Refusal::ExpiredForm));
+        }
+        Ok(PanelCall {
+            requester,
+            draft_id: form.draft.clone(),
+            lang,
+        })
+    }
+}
+
+/// `POST /api/widget/typing` body.
+#[derive(Debug, Default, Deserialize)]
+pub struct TypingForm {
+    #[serde(flatten)]
+    panel: PanelForm,
+    #[serde(default)]
+    text: String,
+}
+
+/// An article offered in the panel.
+#[derive(Debug, Serialize)]
+struct PanelSuggestion {
+    slug: String,
+    title: String,
+    /// Matched words in `<mark>`, everything else escaped.
+    snippet: String,
+}
+
+/// `POST /api/widget/typing`: what the customer typed so far is kept in the panel's draft
+/// (created on the first words), and the articles that answer it come back.
+pub async fn typing(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<TypingForm>,
+) -> Result<Response, HttpError> {
+    let call = PanelCall::check(&state, &headers, ip, &form.panel)?;
+    let flow = state.request_flow();
+    let subject: String = form.text.trim().chars().take(MAX_SUBJECT_CHARS).collect();
+    let fields = DraftFields {
+        subject: subject.clone(),
+        ..DraftFields::default()
+    };
+    match flow
+        .autosave(&call.requester, &call.draft_id, &fields)
+        .await?
+    {
+        AutosaveOutcome::RateLimited { .. } => {
+            return Err(HttpError::TooMany(text(
+                call.lang,
+                "notice-draft-rate-limited",
+            )));
+        }
+        AutosaveOutcome::Saved
+        | AutosaveOutcome::UnknownDraft
+        | AutosaveOutcome::TooLong { .. } => {}
+    }
+    let suggestions = match subject.is_empty() {
+        true => Vec::new(),
+        false => flow.suggestions_for(&subject, Some(call.lang))?,
+    };
+    flow.suggestions_shown(&call.requester, &call.draft_id, &suggestions)
+        .await?;
+    let suggestions: Vec<PanelSuggestion> = suggestions
+        .into_iter()
+        .map(|hit| PanelSuggestion {
+            slug: hit.id,
+            title: hit.title,
+            snippet: hit.snippet_html,
+        })
+        .collect();
+    Ok(Json(serde_json::json!({ "query": form.text, "suggestions": suggestions })).into_response())
+}
+
+/// `POST /api/widget/article` body.
+#[derive(Debug, Default, Deserialize)]
+pub struct ArticleForm {
+    #[serde(flatten)]
+    panel: PanelForm,
+    #[serde(default)]
+    slug: String,
+    /// `suggest` (a suggestion for what was typed), `browse` (suggested for the page) or
+    /// anything else (the host page's `openArticle`).
+    #[serde(default)]
+    from: String,
+}
+
+/// `POST /api/widget/article`: an article to read inside the panel, in the panel's language
+/// where it is translated; the view is counted, with the draft when there is one.
+pub async fn article(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<ArticleForm>,
+) -> Result<Response, HttpError> {
+    let call = PanelCall::check(&state, &headers, ip, &form.panel)?;
+    let mut found = articles::find_published_article(&state.db, &form.slug).await?;
+    if found.is_none() {
+        // A renamed article is found under its new slug.
+        if let Some(current) = articles::editing::redirected_slug(&state.db, &form.slug).await? {
+            found = articles::find_published_article(&state.db, &current).await?;
+        }
+    }
+    let mut article = found.ok_or(HttpError::NotFound)?;
+    let family = translations::translation_family(&state.db, &article).await?;
+    let version =
+        translations::version_for_reader(&article.slug, &article.lang, &family, call.lang);
+    if let translations::ReaderVersion::Elsewhere(other) = version
+        && let Some(translated) = articles::find_published_article(&state.db, &other).await?
+    {
+        article = translated;
+    }
+    let source = ViewSource::from_parameter(Some(form.from.as_str()));
+    state
+        .request_flow()
+        .article_opened(&call.requester, &article.slug, source, Some(&call.draft_id))
+        .await?;
+    Ok(Json(serde_json::json!({
+        "slug": article.slug,
+        "title": article.title,
+        // Rendered and sanitised when the article was saved.
+        "html": article.body_html,
+    }))
+    .into_response())
+}
+
+/// `POST /api/widget/solved` body.
+#[derive(Debug, Default, Deserialize)]
+pub struct SolvedForm {
+    #[serde(flatten)]
+    panel: PanelForm,
+    #[serde(default)]
+    article: String,
+}
+
+/// `POST /api/widget/solved`: "Yes, this solved my problem", a deflection through the widget.
+/// A customer who read an article suggested for the page without typing anything has no
+/// draft yet: it is started with the article as its subject, so the deflection is counted.
+pub async fn solved(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<SolvedForm>,
+) -> Result<Response, HttpError> {
+    let call = PanelCall::check(&state, &headers, ip, &form.panel)?;
+    let flow = state.request_flow();
+    let article = form.article.trim();
+    if state.db.find_draft(&call.draft_id).await?.is_none() {
+        let title = articles::find_published_article(&state.db, article)
+            .await?
+            .map(|a| a.title)
+            .unwrap_or_else(|| article.to_owned());
+        let fields = DraftFields {
+            subject: title.chars().take(MAX_SUBJECT_CHARS).collect(),
+            ..DraftFields::default()
+        };
+        if let AutosaveOutcome::RateLimited { .. } = flow
+            .autosave(&call.requester, &call.draft_id, &fields)
+            .await?
+        {
+            return Err(HttpError::TooMany(text(
+                call.lang,
+                "notice-draft-rate-limited",
+            )));
+        }
+        flow.article_opened(
+            &call.requester,
+            article,
+            ViewSource::Browse,
+            Some(&call.draft_id),
+        )
+        .await?;
+    }
+    match flow
+        .confirm_solved(&call.requester, &call.draft_id, Some(article))
+        .await?
+    {
+        SolvedOutcome::Deflected { .. } => {
+            Ok(Json(serde_json::json!({ "deflected": true })).into_response())
+        }
+        SolvedOutcome::UnknownDraft => Err(HttpError::NotFound),
+    }
+}
+
+/// `POST /api/widget/request` body: the request form inside the panel.
+#[derive(Debug, Default, Deserialize)]
+pub struct RequestForm {
+    #[serde(flatten)]
+    panel: PanelForm,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    subject: String,
+    #[serde(default)]
+    description: String,
+    /// `review` (first submit) or `file` ("No, send my request").
+    #[serde(default)]
+    step: String,
+}
+
+/// `POST /api/widget/request`: the portal's request flow (review step, rules, SLA, rate
+/// limits), answered as JSON for the panel to show: `filed` with the reference and the
+/// private status link, `review` with articles to look at first, `invalid` with a message
+/// per field, `rate_limited`, or `already_filed`.
+pub async fn send_request(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<RequestForm>,
+) -> Result<Response, HttpError> {
+    let call = PanelCall::check(&state, &headers, ip, &form.panel)?;
+    let lang = call.lang;
+    let submission = Submission {
+        draft_id: Some(call.draft_id.clone()),
+        fields: DraftFields {
+            name: form.name,
+            email: form.email,
+            subject: form.subject,
+            description: form.description,
+            category: String::new(),
+        },
+        seen: Vec::new(),
+        review: match form.step.as_str() {
+            "file" => Review::Skip,
+            _ => Review::Offer,
+        },
+    };
+    let outcome = state
+        .request_flow()
+        .submit(&call.requester, submission)
+        .await?;
+    let (status, body) = match outcome {
+        SubmitOutcome::Filed { ticket } => (
+            StatusCode::CREATED,
+            serde_json::json!({
+                "outcome": "filed",
+                "reference": ticket.reference,
+                // On the help centre's origin, where the panel's link resolves it.
+                "status_url": format!("/tickets/{}?filed=1", ticket.status_token),
+            }),
+        ),
+        SubmitOutcome::AlreadyFiled => (
+            StatusCode::OK,
+            serde_json::json!({ "outcome": "already_filed", "message": text(lang, "request-sent-title") }),
+        ),
+        SubmitOutcome::Invalid { fields } => {
+            let fields: BTreeMap<&str, String> = fields
+                .0
+                .into_iter()
+                .map(|(field, key)| (field, text(lang, &key)))
+                .collect();
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                serde_json::json!({ "outcome": "invalid", "fields": fields }),
+            )
+        }
+        SubmitOutcome::NeedsReview { articles } => {
+            let articles: Vec<PanelSuggestion> = articles
+                .into_iter()
+                .map(|hit| PanelSuggestion {
+                    slug: hit.id,
+                    title: hit.title,
+                    snippet: hit.snippet_html,
+                })
+                .collect();
+            (
+                StatusCode::OK,
+                serde_json::json!({ "outcome": "review", "articles": articles }),
+            )
+        }
+        SubmitOutcome::RateLimited => (
+            StatusCode::TOO_MANY_REQUESTS,
+            serde_json::json!({ "outcome": "rate_limited", "message": text(lang, "notice-rate-limited") }),
+        ),
+    };
+    Ok((status, Json(body)).into_response())
+}

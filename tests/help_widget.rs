@@ -1,0 +1,328 @@
+//! The help widget through the real router: which sites may frame its panel, the panel's
+//! cookie-less protection, and the request flow with the channel `widget`.
+
+mod common;
+
+use answerdesk::app;
+use answerdesk::deflection::{Channel, DraftState, EventKind};
+use answerdesk::widget::WidgetOrigin;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::{
+    TestApp, TestDatabase, TestResponse, encode, events_recorded, shipped_content, shut_down,
+    test_config, tickets_filed,
+};
+
+const SITE: &str = "https://app.example.com";
+
+async fn widget_app(database: &TestDatabase) -> TestApp {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let mut config = test_config(database, &shipped_content(), data_dir.path());
+    config.widget_origins = vec![
+        WidgetOrigin::parse(SITE).expect("origin"),
+        WidgetOrigin::parse("http://localhost:3000").expect("origin"),
+    ];
+    let (state, background) = app::build(config).await.expect("portal starts");
+    let router = answerdesk::http::router(state.clone());
+    TestApp {
+        state,
+        router,
+        background,
+        data_dir,
+        backend: database.name,
+    }
+}
+
+fn header_of(response: &TestResponse, name: &str) -> String {
+    response
+        .headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// The panel's `data-` attribute `name`.
+fn attribute(page: &str, name: &str) -> String {
+    let start = page
+        .find(&format!("{name}=\""))
+        .unwrap_or_else(|| panic!("{name} in the panel"))
+        + name.len()
+        + 2;
+    page[start..start + page[start..].find('"').expect("closing quote")].to_owned()
+}
+
+/// Opens the panel as the site's page would, returning its key and draft.
+async fn open_panel(app: &TestApp, query: &str) -> (String, String) {
+    let response = app
+        .get(&format!("/widget/panel?host={}&{query}", encode(SITE)))
+        .await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    (
+        attribute(&response.body, "data-key"),
+        attribute(&response.body, "data-draft"),
+    )
+}
+
+async fn panel_post(app: &TestApp, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+    let body = fields
+        .iter()
+        .map(|(name, value)| format!("{name}={}", encode(value)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let request = Request::post(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from(body))
+        .expect("request");
+    app.request(request).await
+}
+
+#[tokio::test]
+async fn only_the_configured_sites_may_frame_the_panel_and_every_other_page_stays_unframeable() {
+    let database = TestDatabase::sqlite();
+    let app = widget_app(&database).await;
+
+    let panel = app
+        .get(&format!("/widget/panel?host={}&lang=lv", encode(SITE)))
+        .await;
+    assert_eq!(panel.status, StatusCode::OK);
+    let policy = header_of(&panel, "content-security-policy");
+    assert!(
+        policy.contains("frame-ancestors https://app.example.com http://localhost:3000;"),
+        "{policy}"
+    );
+    assert!(policy.contains("script-src 'self'"), "{policy}");
+    assert_eq!(
+        header_of(&panel, "x-frame-options"),
+        "",
+        "CSP names the sites"
+    );
+    assert_eq!(header_of(&panel, "cache-control"), "no-store");
+    assert!(
+        header_of(&panel, "set-cookie").is_empty(),
+        "the panel sets no cookie"
+    );
+    assert!(
+        panel.body.contains("<html lang=\"lv\">"),
+        "in the host page's language"
+    );
+
+    // Another site gets no panel at all, and the portal's own pages are never framed.
+    let other = app
+        .get(&format!(
+            "/widget/panel?host={}",
+            encode("https://evil.example")
+        ))
+        .await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+    assert!(header_of(&other, "content-security-policy").contains("frame-ancestors 'none'"));
+    assert_eq!(header_of(&other, "x-frame-options"), "DENY");
+    let home = app.get("/en").await;
+    assert!(header_of(&home, "content-security-policy").contains("frame-ancestors 'none'"));
+    assert_eq!(header_of(&home, "x-frame-options"), "DENY");
+    shut_down(app).await;
+}
+
+#[tokio::test]
+async fn without_configured_sites_no_page_can_show_the_panel() {
+    let database = TestDatabase::sqlite();
+    let app = common::spawn_app(&database, &shipped_content()).await;
+    let panel = app
+        .get(&format!("/widget/panel?host={}", encode(SITE)))
+        .await;
+    assert_eq!(panel.status, StatusCode::NOT_FOUND);
+    shut_down(app).await;
+}
+
+#[tokio::test]
+async fn the_loader_is_small_cached_and_speaks_every_language_from_the_catalogues() {
+    let database = TestDatabase::sqlite();
+    let app = widget_app(&database).await;
+    let loader = app.get("/widget.js").await;
+    assert_eq!(loader.status, StatusCode::OK);
+    assert!(header_of(&loader, "content-type").starts_with("text/javascript"));
+    assert!(header_of(&loader, "cache-control").contains("max-age"));
+    assert!(
+        loader.body.contains("\"Palīdzība\""),
+        "Latvian launcher text"
+    );
+    assert!(loader.body.contains("\"Помощь\""), "Russian launcher text");
+    assert!(
+        !loader.body.contains("__ANSWERDESK"),
+        "every placeholder filled"
+    );
+    let compressed = app.get_compressed("/widget.js").await;
+    assert_eq!(header_of(&compressed, "content-encoding"), "gzip");
+    assert!(
+        compressed.body.len() < 10 * 1024,
+        "at most 10 KB gzipped, got {} bytes",
+        compressed.body.len()
+    );
+    shut_down(app).await;
+}
+
+#[tokio::test]
+async fn a_panel_call_without_its_key_or_from_another_site_is_refused_and_stores_nothing() {
+    let database = TestDatabase::sqlite();
+    let app = widget_app(&database).await;
+    let (key, draft) = open_panel(&app, "lang=en").await;
+    let (other_key, _) = open_panel(&app, "lang=en").await;
+
+    for (key, draft) in [
+        ("", draft.as_str()),
+        (other_key.as_str(), draft.as_str()),
+        (key.as_str(), "0123456789abcdef0123456789abcdef"),
+    ] {
+        let refused = panel_post(
+            &app,
+            "/api/widget/typing",
+            &[("key", key), ("draft", draft), ("text", "password")],
+        )
+        .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    }
+    // A form another site posts on the customer's behalf.
+    let request = Request::post("/api/widget/typing")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "cross-site")
+        .body(Body::from(format!("key={key}&draft={draft}&text=password")))
+        .expect("request");
+    assert_eq!(app.request(request).await.status, StatusCode::FORBIDDEN);
+
+    let db = shut_down(app).await;
+    assert!(db.find_draft(&draft).await.expect("find").is_none());
+}
+
+#[tokio::test]
+async fn typing_in_the_panel_keeps_a_widget_draft_and_confirming_an_article_is_a_widget_deflection()
+{
+    let database = TestDatabase::sqlite();
+    let app = widget_app(&database).await;
+    let (key, draft) = open_panel(&app, "lang=en&labels=billing&path=/settings").await;
+    let base = [
+        ("key", key.as_str()),
+        ("draft", draft.as_str()),
+        ("lang", "en"),
+    ];
+    let with = |extra: &[(&'static str, &'static str)]| {
+        let mut all: Vec<(&str, &str)> = base.to_vec();
+        all.extend_from_slice(extra);
+        all
+    };
+
+    let typed = panel_post(
+        &app,
+        "/api/widget/typing",
+        &with(&[("text", "I forgot my password")]),
+    )
+    .await;
+    assert_eq!(typed.status, StatusCode::OK, "{}", typed.body);
+    let answer: serde_json::Value = serde_json::from_str(&typed.body).expect("json");
+    let slugs: Vec<&str> = answer["suggestions"]
+        .as_array()
+        .expect("suggestions")
+        .iter()
+        .filter_map(|s| s["slug"].as_str())
+        .collect();
+    assert!(slugs.contains(&"reset-your-password"), "{slugs:?}");
+
+    let opened = panel_post(
+        &app,
+        "/api/widget/article",
+        &with(&[("slug", "reset-your-password"), ("from", "suggest")]),
+    )
+    .await;
+    assert_eq!(opened.status, StatusCode::OK, "{}", opened.body);
+    let article: serde_json::Value = serde_json::from_str(&opened.body).expect("json");
+    assert!(article["html"].as_str().unwrap_or("").contains("<p>"));
+
+    let solved = panel_post(
+        &app,
+        "/api/widget/solved",
+        &with(&[("article", "reset-your-password")]),
+    )
+    .await;
+    assert_eq!(solved.status, StatusCode::OK, "{}", solved.body);
+
+    let db = shut_down(app).await;
+    let stored = db.find_draft(&draft).await.expect("find").expect("stored");
+    assert_eq!(stored.channel, Channel::Widget);
+    assert_eq!(stored.state, DraftState::Deflected);
+    assert_eq!(stored.fields.subject, "I forgot my password");
+    assert_eq!(events_recorded(&db, EventKind::Deflected).await, 1);
+    assert_eq!(tickets_filed(&db).await, 0);
+}
+
+#[tokio::test]
+async fn a_request_sent_from_the_panel_runs_the_request_flow_and_answers_its_reference_and_status_link()
+ {
+    let database = TestDatabase::sqlite();
+    let app = widget_app(&database).await;
+    let (key, draft) = open_panel(&app, "lang=en").await;
+    let base = [
+        ("key", key.as_str()),
+        ("draft", draft.as_str()),
+        ("lang", "en"),
+    ];
+    let with = |extra: &[(&'static str, &'static str)]| {
+        let mut all: Vec<(&str, &str)> = base.to_vec();
+        all.extend_from_slice(extra);
+        all
+    };
+
+    let invalid = panel_post(&app, "/api/widget/request", &with(&[("subject", "Help")])).await;
+    assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let answer: serde_json::Value = serde_json::from_str(&invalid.body).expect("json");
+    assert_eq!(answer["outcome"], "invalid");
+    assert!(answer["fields"]["email"].is_string(), "{answer}");
+
+    let filed = panel_post(
+        &app,
+        "/api/widget/request",
+        &with(&[
+            ("subject", "Exporting a ledger to CSV fails"),
+            (
+                "description",
+                "The export button spins forever and no file arrives.",
+            ),
+            ("email", "ana@example.com"),
+            ("step", "file"),
+        ]),
+    )
+    .await;
+    assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.body);
+    let answer: serde_json::Value = serde_json::from_str(&filed.body).expect("json");
+    assert_eq!(answer["outcome"], "filed");
+    assert!(answer["reference"].as_str().is_some_and(|r| !r.is_empty()));
+    assert!(
+        answer["status_url"]
+            .as_str()
+            .is_some_and(|u| u.contains("/tickets/")),
+        "{answer}"
+    );
+
+    // Sent twice (a double click): one ticket.
+    let again = panel_post(
+        &app,
+        "/api/widget/request",
+        &with(&[
+            ("subject", "Exporting a ledger to CSV fails"),
+            (
+                "description",
+                "The export button spins forever and no file arrives.",
+            ),
+            ("email", "ana@example.com"),
+            ("step", "file"),
+        ]),
+    )
+    .await;
+    let answer: serde_json::Value = serde_json::from_str(&again.body).expect("json");
+    assert_eq!(answer["outcome"], "already_filed", "{answer}");
+
+    let db = shut_down(app).await;
+    assert_eq!(tickets_filed(&db).await, 1);
+    let stored = db.find_draft(&draft).await.expect("find").expect("stored");
+    assert_eq!(stored.channel, Channel::Widget);
+    assert!(stored.ticket_id.is_some());
+}
