@@ -326,3 +326,124 @@ async fn a_request_sent_from_the_panel_runs_the_request_flow_and_answers_its_ref
     assert_eq!(stored.channel, Channel::Widget);
     assert!(stored.ticket_id.is_some());
 }
+
+#[tokio::test]
+async fn the_dashboard_the_json_and_the_csv_split_requests_deflections_and_tickets_by_channel() {
+    for database in common::test_databases().await {
+        let app = widget_app(&database).await;
+        // One deflection and one ticket through the widget, one ticket through the API.
+        let (key, draft) = open_panel(&app, "lang=en").await;
+        let base = [
+            ("key", key.as_str()),
+            ("draft", draft.as_str()),
+            ("lang", "en"),
+        ];
+        let typed = [base.as_slice(), &[("text", "I forgot my password")]].concat();
+        panel_post(&app, "/api/widget/typing", &typed).await;
+        let solved = [base.as_slice(), &[("article", "reset-your-password")]].concat();
+        let answer = panel_post(&app, "/api/widget/solved", &solved).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+        let (key, draft) = open_panel(&app, "lang=en").await;
+        let request = [
+            ("key", key.as_str()),
+            ("draft", draft.as_str()),
+            ("lang", "en"),
+            ("subject", "Exporting a ledger to CSV fails"),
+            ("description", "The export button spins forever."),
+            ("email", "ana@example.com"),
+            ("step", "file"),
+        ];
+        let filed = panel_post(&app, "/api/widget/request", &request).await;
+        assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.body);
+        let api = common::post_json(
+            &app,
+            "/api/tickets",
+            &serde_json::json!({
+                "email": "ops@example.com", "subject": "Webhook retries",
+                "description": "Our endpoint received the same event twice.",
+            }),
+        )
+        .await;
+        assert_eq!(api.status, StatusCode::CREATED, "{}", api.body);
+        // Events are written in the background: stopping flushes them; the figures are read
+        // by the next start on the same database.
+        shut_down(app).await;
+        let app = widget_app(&database).await;
+
+        let mut admin = app.sign_in_as("admin").await;
+        let stats = admin.get("/api/admin/stats").await;
+        assert_eq!(stats.status, StatusCode::OK, "{}", stats.body);
+        let stats: serde_json::Value = serde_json::from_str(&stats.body).expect("json");
+        let channel = |name: &str| {
+            stats["channels"]
+                .as_array()
+                .expect("channels")
+                .iter()
+                .find(|c| c["channel"] == name)
+                .cloned()
+                .unwrap_or_else(|| panic!("{name} in {stats}"))
+        };
+        let widget = channel("widget");
+        assert_eq!(widget["deflected"], 1, "[{}] {widget}", database.name);
+        assert_eq!(widget["tickets_filed"], 1, "{widget}");
+        assert_eq!(widget["requests_started"], 2, "{widget}");
+        assert_eq!(widget["deflection_rate"], 0.5, "{widget}");
+        assert_eq!(channel("api")["tickets_filed"], 1);
+        assert_eq!(channel("web_form")["tickets_filed"], 0);
+
+        let csv = admin.get("/admin/export/channels.csv").await;
+        assert_eq!(csv.status, StatusCode::OK);
+        assert!(
+            csv.body.lines().any(|line| line == "widget,2,1,0,1,0.5"),
+            "{}",
+            csv.body
+        );
+        let page = admin.get("/admin").await;
+        assert!(page.body.contains("id=\"channels-table\""));
+        assert!(page.body.contains(
+            "<tr data-channel=\"widget\"><th scope=\"row\">Widget</th><td>2</td><td>1</td>"
+        ));
+
+        // The admin page with the snippet and the allowed sites.
+        let widget_page = admin.get("/admin/widget").await;
+        assert_eq!(widget_page.status, StatusCode::OK);
+        let snippet = widget_page
+            .body
+            .split("<textarea id=\"widget-snippet\" readonly rows=\"2\" cols=\"80\">")
+            .nth(1)
+            .and_then(|rest| rest.split("</textarea>").next())
+            .expect("the snippet");
+        assert!(
+            snippet.starts_with("&lt;script src=") && snippet.contains("widget.js"),
+            "{snippet}"
+        );
+        assert!(widget_page.body.contains("app.example.com</code>"));
+        let mut agent = app.sign_in_as("agent").await;
+        assert_eq!(
+            agent.get("/admin/widget").await.status,
+            StatusCode::FORBIDDEN
+        );
+        shut_down(app).await;
+    }
+}
+
+#[tokio::test]
+async fn the_help_centre_may_frame_its_own_panel_for_the_admins_preview_and_nobody_else() {
+    let database = TestDatabase::sqlite();
+    let app = widget_app(&database).await;
+    let request = Request::get(format!(
+        "/widget/panel?host={}",
+        encode("http://help.example.org")
+    ))
+    .header(header::HOST, "help.example.org")
+    .body(Body::empty())
+    .expect("request");
+    let preview = app.request(request).await;
+    assert_eq!(preview.status, StatusCode::OK);
+    assert!(
+        header_of(&preview, "content-security-policy").contains("frame-ancestors 'self';"),
+        "{}",
+        header_of(&preview, "content-security-policy")
+    );
+    shut_down(app).await;
+}

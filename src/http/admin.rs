@@ -19,6 +19,7 @@ use super::staff::render_staff_page;
 use super::staff_session::StaffSession;
 use crate::accounts::StaffArea;
 use crate::app::AppState;
+use crate::deflection::channel::{ChannelFigures, channel_figures};
 use crate::deflection::content_gaps::{ContentGap, content_gaps};
 use crate::deflection::stats::{
     DashboardFilter, DeflectionFigures, PeriodError, VISITORS_STANDARD_ERROR, backlog_statuses,
@@ -401,9 +402,24 @@ async fn dashboard_page(
             rate_chart => rate_chart,
             volume_chart => volume_chart,
             backlog_chart => backlog_chart,
+            channels => channel_rows(&channel_figures(&state.db, &resolved.filter).await?),
             filter => filter_view(&state, &resolved),
         },
     )
+}
+
+/// The split by channel as the dashboard's table shows it.
+fn channel_rows(figures: &[ChannelFigures]) -> Vec<minijinja::Value> {
+    figures
+        .iter()
+        .map(|f| {
+            context! {
+                label => f.label(), channel => f.channel, requests_started => f.requests_started,
+                deflected => f.deflected, abandoned => f.abandoned, tickets_filed => f.tickets_filed,
+                rate => f.deflection_rate.map(|r| format!("{:.1} %", r * 100.0)),
+            }
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -468,19 +484,31 @@ async fn content_gaps_page(
     )
 }
 
+/// `GET /api/admin/stats`: the dashboard's figures, with the split by channel.
+#[derive(Serialize)]
+struct StatsAnswer {
+    #[serde(flatten)]
+    figures: DeflectionFigures,
+    channels: Vec<ChannelFigures>,
+}
+
 async fn stats_api(
     State(state): State<AppState>,
     Query(query): Query<DashboardQuery>,
-) -> Result<Json<DeflectionFigures>, HttpError> {
+) -> Result<Json<StatsAnswer>, HttpError> {
     let resolved = query
         .resolve()
         .map_err(|error| HttpError::BadRequest(format!("Cannot show that period: {error}.")))?;
-    Ok(Json(deflection_figures(&state.db, &resolved.filter).await?))
+    Ok(Json(StatsAnswer {
+        figures: deflection_figures(&state.db, &resolved.filter).await?,
+        channels: channel_figures(&state.db, &resolved.filter).await?,
+    }))
 }
 
 /// The tables that can be downloaded, by file name (without `.csv`).
-pub const CSV_TABLES: [&str; 10] = [
+pub const CSV_TABLES: [&str; 11] = [
     "summary",
+    "channels",
     "days",
     "top-searches",
     "zero-result-searches",
@@ -631,6 +659,30 @@ async fn export_csv(
                     optional(p.resolution_p90_ms),
                     p.first_response_breaches.to_string(),
                     p.resolution_breaches.to_string(),
+                ]);
+            }
+        }
+        "channels" => {
+            rows.push(
+                [
+                    "channel",
+                    "requests_started",
+                    "deflected",
+                    "abandoned",
+                    "tickets_filed",
+                    "deflection_rate",
+                ]
+                .map(String::from)
+                .to_vec(),
+            );
+            for channel in channel_figures(&state.db, &resolved.filter).await? {
+                rows.push(vec![
+                    channel.channel.as_str().to_owned(),
+                    channel.requests_started.to_string(),
+                    channel.deflected.to_string(),
+                    channel.abandoned.to_string(),
+                    channel.tickets_filed.to_string(),
+                    optional(channel.deflection_rate),
                 ]);
             }
         }

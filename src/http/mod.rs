@@ -130,6 +130,7 @@ pub fn router(state: AppState) -> Router {
         .merge(
             admin::routes()
                 .merge(users::routes())
+                .merge(widget::admin_routes())
                 .route_layer(guard(Some(StaffArea::Admin))),
         )
         // Staff pages show customers' words and internal notes: never cached anywhere.

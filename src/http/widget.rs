@@ -17,7 +17,10 @@ use serde::{Deserialize, Serialize};
 use super::HttpError;
 use super::customer_session::ClientIp;
 use super::error::Refusal;
+use super::staff::render_staff_page;
+use super::staff_session::StaffSession;
 use super::templates::{Layout, render, text};
+use crate::accounts::StaffArea;
 use crate::app::AppState;
 use crate::articles::{self, translations};
 use crate::deflection::request_flow::AutosaveOutcome;
@@ -26,13 +29,19 @@ use crate::deflection::{
 };
 use crate::i18n::Language;
 use crate::tickets::filing::MAX_SUBJECT_CHARS;
-use crate::widget::{AllowedOrigins, PageContext, PanelKey, suggested_for_page};
+use crate::widget::{AllowedOrigins, PageContext, PanelKey, WidgetOrigin, suggested_for_page};
 
 /// The widget's templates.
-pub const TEMPLATES: &[(&str, &str)] = &[(
-    "widget_panel.html",
-    include_str!("../../templates/widget_panel.html"),
-)];
+pub const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "widget_panel.html",
+        include_str!("../../templates/widget_panel.html"),
+    ),
+    (
+        "admin_widget.html",
+        include_str!("../../templates/admin_widget.html"),
+    ),
+];
 
 const LOADER_SOURCE: &str = include_str!("../../templates/assets/widget.js");
 
@@ -50,6 +59,37 @@ pub fn routes() -> Router<AppState> {
         .route("/api/widget/article", post(article))
         .route("/api/widget/solved", post(solved))
         .route("/api/widget/request", post(send_request))
+}
+
+/// The admin page with the snippet; the router puts it behind the admin guard.
+pub fn admin_routes() -> Router<AppState> {
+    Router::new().route("/admin/widget", get(admin_page))
+}
+
+/// `GET /admin/widget`: the snippet to copy, the allowed sites, and the widget itself on the
+/// page as a live preview.
+pub async fn admin_page(
+    State(state): State<AppState>,
+    session: StaffSession,
+) -> Result<Html<String>, HttpError> {
+    let snippet = format!(
+        "<script src=\"{}/widget.js\" async></script>",
+        state.public_base_url()
+    );
+    let origins: Vec<&str> = state
+        .config
+        .widget_origins
+        .iter()
+        .map(WidgetOrigin::as_str)
+        .collect();
+    render_staff_page(
+        &state,
+        &session,
+        Some(StaffArea::Admin),
+        "admin_widget.html",
+        "Help widget",
+        context! { snippet, origins },
+    )
 }
 
 /// Marks a response that may be framed by the configured sites: the router's
@@ -135,9 +175,18 @@ pub async fn panel(
     Query(query): Query<PanelQuery>,
 ) -> Result<Response, HttpError> {
     let allowed = AllowedOrigins(&state.config.widget_origins);
-    let Some(host) = allowed.find(&query.host) else {
+    // The admin page's live preview frames the panel from the help centre itself: then only
+    // its own origin may frame it ('self').
+    let preview = own_origin(&headers, &query.host);
+    let host = match (allowed.find(&query.host), &preview) {
+        (Some(host), _) => host.clone(),
+        (None, Some(own)) => own.clone(),
         // The router's policy (`frame-ancestors 'none'`) applies: no site can frame this.
-        return Err(HttpError::NotFound);
+        (None, None) => return Err(HttpError::NotFound),
+    };
+    let ancestors = match preview {
+        Some(_) if allowed.find(&query.host).is_none() => "'self'".to_owned(),
+        _ => allowed.frame_ancestors(),
     };
     let language = panel_language(&state, &query.lang, &headers);
     let lang = language.code();
@@ -166,8 +215,7 @@ pub async fn panel(
     )?;
     let policy = format!(
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
-         object-src 'none'; base-uri 'none'; frame-ancestors {}; form-action 'self'",
-        allowed.frame_ancestors()
+         object-src 'none'; base-uri 'none'; frame-ancestors {ancestors}; form-action 'self'"
     );
     let policy = HeaderValue::from_str(&policy)
         .map_err(|error| HttpError::Internal(format!("panel policy: {error}")))?;
@@ -178,6 +226,19 @@ pub async fn panel(
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response.extensions_mut().insert(FramedByWidgetOrigins);
     Ok(response)
+}
+
+/// `host` when it names the help centre's own origin, as the request reached it (the
+/// admin page's preview).
+fn own_origin(headers: &HeaderMap, host: &str) -> Option<WidgetOrigin> {
+    let origin = WidgetOrigin::parse(host).ok()?;
+    let authority = headers
+        .get(header::HOST)?
+        .to_str()
+        .ok()?
+        .to_ascii_lowercase();
+    let (_, rest) = origin.as_str().split_once("://")?;
+    (rest == authority).then_some(origin)
 }
 
 /// The widget as a requester of the request flow: the panel key stands in for the visitor

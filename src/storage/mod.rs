@@ -11,6 +11,7 @@ mod article_editing;
 mod articles;
 pub mod backup;
 mod canned;
+pub mod channel_counts;
 mod coordination;
 pub mod dashboard;
 mod deflection;
