@@ -154,19 +154,19 @@ async fn leave_panel(browser: &Browser) {
         .expect("back to the host page");
 }
 
-/// Inside the panel: whether a cookie the panel sets is kept (it is not where third-party
-/// cookies are blocked).
-async fn panel_keeps_a_cookie(browser: &Browser) -> bool {
-    let cookie = browser
-        .script(
-            "document.cookie = 'answerdesk_probe=1; SameSite=None; Secure; path=/'; \
-             return document.cookie;",
+/// Inside the panel: whether the browser lets it use cookies at all (the Storage Access
+/// API's answer for this frame; false where third-party cookies are blocked).
+async fn panel_may_use_cookies(browser: &Browser) -> bool {
+    let answer = browser
+        .client
+        .execute_async(
+            "var done = arguments[arguments.length - 1]; \
+             document.hasStorageAccess().then(done, function () { done(false); });",
+            vec![],
         )
-        .await;
-    cookie
-        .as_str()
-        .unwrap_or_default()
-        .contains("answerdesk_probe")
+        .await
+        .expect("ask for storage access");
+    answer.as_bool().expect("a boolean")
 }
 
 async fn host_events(browser: &Browser) -> Vec<String> {
@@ -211,11 +211,17 @@ async fn visitor_is_deflected_in_the_widget(cookies: Cookies) {
     // Focus moves into the panel's search box.
     browser.wait_for_css("#panel-search:focus").await;
     if cookies == Cookies::ThirdPartyBlocked {
+        // The profile does what it says: the panel may use no cookie at all.
         assert!(
-            !panel_keeps_a_cookie(&browser).await,
-            "the browser really blocks cookies in the panel"
+            !panel_may_use_cookies(&browser).await,
+            "the browser blocks cookies in the panel"
         );
     }
+    let violations = super::axe_violations(&browser, &super::axe_source()).await;
+    assert!(
+        violations.is_empty(),
+        "the panel passes axe-core: {violations:#?}"
+    );
     // "Suggested for this page": the page's labels name the password article's tags.
     browser
         .wait_for_css("#for-page button[data-slug='reset-your-password']")
@@ -315,6 +321,11 @@ async fn signed_in_user_files_a_request_from_the_widget(cookies: Cookies, phone:
     enter_panel(&browser).await;
     browser.click_css("#panel-contact").await;
     browser.wait_for_css("#view-form:not([hidden])").await;
+    let violations = super::axe_violations(&browser, &super::axe_source()).await;
+    assert!(
+        violations.is_empty(),
+        "the form passes axe-core: {violations:#?}"
+    );
     let email = browser
         .script("return document.getElementById('panel-email').value;")
         .await;
@@ -408,6 +419,32 @@ async fn unlisted_site_gets_no_panel(cookies: Cookies) {
         .await;
     assert_eq!(panel, false, "no panel inside the frame");
     leave_panel(&browser).await;
+
+    // Nor by framing the panel itself while claiming to be a listed site: the browser checks
+    // the real ancestor against `frame-ancestors`.
+    let claimed = format!(
+        "{}/widget/panel?host={}",
+        portal.base_url,
+        host.allowed_origin()
+    );
+    browser
+        .script(&format!(
+            "var f = document.createElement('iframe'); f.id = 'claimed'; \
+             f.addEventListener('load', function () {{ f.setAttribute('data-loaded', '1'); }}); \
+             f.src = {claimed:?}; document.body.appendChild(f); return true;"
+        ))
+        .await;
+    browser.wait_for_css("#claimed[data-loaded='1']").await;
+    browser
+        .client
+        .enter_frame(1)
+        .await
+        .expect("enter the second frame");
+    let panel = browser
+        .script("return document.getElementById('widget-panel') !== null;")
+        .await;
+    assert_eq!(panel, false, "the browser refuses to frame the panel here");
+    leave_panel(&browser).await;
     browser.close().await;
     portal.shut_down().await;
 }
@@ -420,4 +457,53 @@ async fn a_site_that_is_not_listed_cannot_show_the_widgets_panel() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_third_party_cookies_blocked_an_unlisted_site_still_cannot_show_the_panel() {
     unlisted_site_gets_no_panel(Cookies::ThirdPartyBlocked).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_copies_the_snippet_and_tries_the_widget_in_the_live_preview() {
+    let host = HostSite::start().await;
+    let mut portal = portal_for(&host).await;
+    super::add_staff_user(
+        &portal,
+        "admin@example.com",
+        "Ada Admin",
+        answerdesk::accounts::Role::Admin,
+    )
+    .await;
+    let browser = browser(Cookies::Default, false).await;
+    browser.goto(&portal.url("/login?next=/admin/widget")).await;
+    super::sign_in_in_the_browser(&browser, "admin@example.com").await;
+    let snippet = browser
+        .wait_for_css("#widget-snippet")
+        .await
+        .prop("value")
+        .await
+        .expect("value")
+        .expect("the snippet");
+    assert_eq!(
+        snippet,
+        format!(
+            "<script src=\"{}\" async></script>",
+            "http://127.0.0.1:8080/widget.js"
+        ),
+        "the snippet names the configured public URL"
+    );
+    let origins = browser
+        .wait_for_css("#widget-origins")
+        .await
+        .text()
+        .await
+        .expect("origins");
+    assert_eq!(origins, host.allowed_origin());
+    // The preview is the widget itself, framed by the help centre's own page.
+    open_panel(&browser).await;
+    enter_panel(&browser).await;
+    browser.wait_for_css("#panel-search:focus").await;
+    browser.type_into("#panel-search", "password").await;
+    browser
+        .wait_for_css("#suggestion-list button[data-slug='reset-your-password']")
+        .await;
+    leave_panel(&browser).await;
+    browser.close().await;
+    portal.shut_down().await;
 }
