@@ -269,6 +269,38 @@ async fn visitor_is_deflected_in_the_widget(cookies: Cookies) {
         "the host page hears both"
     );
 
+    // The host page drives the widget: search opens the panel with the text in its box,
+    // openArticle shows an article in it, close hides it again.
+    browser
+        .script("window.Answerdesk.search('invoice'); return true;")
+        .await;
+    browser
+        .wait_for_css("#answerdesk-panel[style*='display: block']")
+        .await;
+    enter_panel(&browser).await;
+    browser
+        .wait_for_css("#view-home:not([hidden]) #suggestion-list button.article-link")
+        .await;
+    let typed = browser
+        .script("return document.getElementById('panel-search').value;")
+        .await;
+    assert_eq!(typed, "invoice");
+    leave_panel(&browser).await;
+    browser
+        .script("window.Answerdesk.openArticle('reset-your-password'); return true;")
+        .await;
+    enter_panel(&browser).await;
+    browser
+        .wait_for_css("#view-article:not([hidden]) #article-title")
+        .await;
+    leave_panel(&browser).await;
+    browser
+        .script("window.Answerdesk.close(); return true;")
+        .await;
+    browser
+        .wait_for_css("#answerdesk-panel[style*='display: none']")
+        .await;
+
     browser.close().await;
     portal.shut_down().await;
     let db = &portal.db;
