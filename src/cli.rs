@@ -101,6 +101,11 @@ pub enum Command {
         /// Report progress on stderr every N queries (0: never).
         #[arg(long, value_name = "N", default_value_t = 100)]
         progress_every: usize,
+        /// Learn first from this history (same format as --queries): each query counts as
+        /// solved by its first relevant article for enough distinct visitors. It must not
+        /// share a query with --queries.
+        #[arg(long, value_name = "FILE")]
+        learn_from: Option<PathBuf>,
     },
 }
 
@@ -408,8 +413,12 @@ async fn run_standalone(command: Command) -> anyhow::Result<ExitCode> {
             queries,
             baseline: false,
             progress_every,
+            learn_from,
         } => {
-            let options = EvalOptions { progress_every };
+            let options = EvalOptions {
+                progress_every,
+                learn_from,
+            };
             let mut progress = |p: &eval::Progress<'_>| {
                 eprintln!("{}: {}/{} queries", p.engine, p.done, p.total);
             };

@@ -173,3 +173,67 @@ fn eval_rejects_a_malformed_query_line_naming_the_file_and_line() {
     assert!(!output.status.success(), "{stderr}");
     assert!(stderr.contains("queries.jsonl:2"), "{stderr}");
 }
+
+#[test]
+fn eval_learning_from_a_history_finds_an_article_by_words_it_never_uses() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let corpus = write(dir.path(), "corpus.jsonl", CORPUS);
+    // "Get rid of my profile" shares no word with "Delete your account".
+    let scored = write(
+        dir.path(),
+        "scored.jsonl",
+        r#"{"id": "s1", "query": "get rid of my profile for good", "relevant": ["delete-account"]}
+"#,
+    );
+    let history = write(
+        dir.path(),
+        "history.jsonl",
+        r#"{"id": "h1", "query": "get rid of my profile", "relevant": ["delete-account"]}
+"#,
+    );
+    let run = |learn: bool| {
+        let mut command = answerdesk(dir.path());
+        command
+            .arg("eval")
+            .arg("--corpus")
+            .arg(&corpus)
+            .arg("--queries")
+            .arg(&scored);
+        if learn {
+            command.arg("--learn-from").arg(&history);
+        }
+        let output = command.output().expect("runs");
+        assert_success(&output);
+        last_json_line(&output)
+    };
+    assert_eq!(
+        run(false)["recall_at_5"],
+        0.0,
+        "nothing to go on without history"
+    );
+    assert_eq!(
+        run(true)["recall_at_1"],
+        1.0,
+        "learned from customers it helped"
+    );
+}
+
+#[test]
+fn eval_refuses_a_history_that_shares_a_query_with_the_scored_set() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let corpus = write(dir.path(), "corpus.jsonl", CORPUS);
+    let queries = write(dir.path(), "queries.jsonl", QUERIES);
+    let output = answerdesk(dir.path())
+        .arg("eval")
+        .arg("--corpus")
+        .arg(&corpus)
+        .arg("--queries")
+        .arg(&queries)
+        .arg("--learn-from")
+        .arg(&queries)
+        .output()
+        .expect("runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("shares the query"), "{stderr}");
+}

@@ -83,7 +83,10 @@ async fn tiny_end_to_end_eval() {
     )
     .expect("queries");
     let mut progress_calls = 0;
-    let options = EvalOptions { progress_every: 1 };
+    let options = EvalOptions {
+        progress_every: 1,
+        ..EvalOptions::default()
+    };
     let report = run_eval(&corpus, &queries, &options, &mut |_| progress_calls += 1)
         .await
         .expect("eval runs");
@@ -114,7 +117,10 @@ async fn customers_writing_in_each_language_find_the_article_that_answers_them()
         let report = run_eval(
             &root.join("content"),
             &queries,
-            &EvalOptions { progress_every: 0 },
+            &EvalOptions {
+                progress_every: 0,
+                ..EvalOptions::default()
+            },
             &mut |_| {},
         )
         .await

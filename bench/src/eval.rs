@@ -42,7 +42,10 @@ pub async fn run(
     progress_every: usize,
     progress: &mut dyn FnMut(&Progress<'_>),
 ) -> anyhow::Result<EvalWithBaseline> {
-    let options = EvalOptions { progress_every };
+    let options = EvalOptions {
+        progress_every,
+        ..EvalOptions::default()
+    };
     let report = eval::run_eval(corpus, queries, &options, progress).await?;
     let baseline = if baseline {
         let docs = eval::load_corpus(corpus)?;

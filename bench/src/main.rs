@@ -4,6 +4,8 @@
 //!   time, and `/api/suggest` and `/healthz` under HTTP load over loopback.
 //! - `staff`: the agents' inbox and the admins' dashboard on a synthetic history.
 //! - `eval`: `answerdesk eval`, with `--baseline` adding SQLite FTS5 on the same data.
+//! - `learning`: a query set split in halves; each half scored with no history, then after
+//!   learning from the other half (clean, and with part of it pointing to wrong articles).
 //! - `instances`: two instances on one PostgreSQL database; how soon a publish on one is
 //!   found by search on the other.
 //! - `hostile`: a real server process attacked with hostile input on every form and API.
@@ -20,6 +22,7 @@ mod history;
 mod hostile;
 mod instances;
 mod latency;
+mod learning;
 mod load;
 mod mixed_load;
 mod raw_http;
@@ -103,6 +106,25 @@ enum Command {
         /// Report progress on stderr every N queries (0: never).
         #[arg(long, value_name = "N", default_value_t = 100)]
         progress_every: usize,
+    },
+    /// Measure learning from deflections on a query set split in two halves by query.
+    ///
+    /// Each half is scored with no history, after learning from the other half as if each
+    /// of its queries had ended in "this solved my problem", and after learning from a noisy
+    /// copy in which --noise of it points to wrong articles. Prints a table, then JSON.
+    Learning {
+        /// Articles, one JSON object per line: id, title, body, lang (or a content directory).
+        #[arg(long, value_name = "FILE")]
+        corpus: PathBuf,
+        /// Labelled queries, one JSON object per line: id, query, relevant.
+        #[arg(long, value_name = "FILE")]
+        queries: PathBuf,
+        /// Seed of the split (and of the noisy history's choices).
+        #[arg(long, value_name = "N", default_value_t = 7)]
+        seed: u64,
+        /// Share of the noisy history pointing to a wrong article.
+        #[arg(long, value_name = "SHARE", default_value_t = 0.2)]
+        noise: f64,
     },
     /// Time how soon an article published on one instance is found on another.
     ///
@@ -249,6 +271,16 @@ async fn run(command: Command) -> anyhow::Result<bool> {
             };
             let report =
                 eval::run(&corpus, &queries, baseline, progress_every, &mut progress).await?;
+            print!("{}", report.render());
+            println!("{}", serde_json::to_string(&report)?);
+        }
+        Command::Learning {
+            corpus,
+            queries,
+            seed,
+            noise,
+        } => {
+            let report = learning::run(&corpus, &queries, seed, noise).await?;
             print!("{}", report.render());
             println!("{}", serde_json::to_string(&report)?);
         }

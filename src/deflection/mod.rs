@@ -9,6 +9,7 @@ pub mod channel;
 pub mod content_gaps;
 pub mod drafts;
 pub mod events;
+pub mod learning;
 pub mod request_flow;
 pub mod stats;
 

@@ -126,6 +126,7 @@ fn load_content_directory(dir: &Path) -> Result<Vec<ArticleDocument>, SearchErro
             category: source.category_slug(),
             title: source.title,
             aliases: source.aliases,
+            learned: Vec::new(),
             headings: rendered.headings,
             body: rendered.text,
             tags: source.tags,
@@ -213,16 +214,22 @@ pub struct EvalReport {
 }
 
 /// Options of an evaluation run.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct EvalOptions {
     /// Report progress every this many queries (0: never).
     pub progress_every: usize,
+    /// A history to learn from first (`--learn-from`): labelled queries in the same format,
+    /// each replayed as if enough distinct visitors had typed it and confirmed that its
+    /// first relevant article solved their problem. It must not share a query with the
+    /// scored set.
+    pub learn_from: Option<std::path::PathBuf>,
 }
 
 impl Default for EvalOptions {
     fn default() -> Self {
         EvalOptions {
             progress_every: 100,
+            learn_from: None,
         }
     }
 }
@@ -373,11 +380,73 @@ pub async fn run_eval_with(
     if let Some((article, query)) = unknown.iter().next() {
         tracing::warn!(%article, %query, "relevant article id not in the corpus");
     }
+    let mut docs = docs;
+    if let Some(history_path) = &options.learn_from {
+        let history = load_queries(history_path)?;
+        if let Some(shared) = overlapping_query(&history, &queries) {
+            return Err(SearchError::Corpus {
+                path: history_path.clone(),
+                message: format!(
+                    "the history shares the query {shared:?} with the scored set; \
+                     learn from one part and score another"
+                ),
+            });
+        }
+        learn_from_history(&mut docs, &history);
+    }
     let index = SearchIndex::in_memory()?;
     index.rebuild(docs).await?;
     let (engine, per_query) =
         score_queries(&index, &queries, params, options.progress_every, progress)?;
     Ok(EvalReport { engine, per_query })
+}
+
+/// A query of `history` that is also in `scored` (by id or by text), if any.
+fn overlapping_query(history: &[EvalQuery], scored: &[EvalQuery]) -> Option<String> {
+    let ids: HashSet<&str> = scored.iter().map(|q| q.id.as_str()).collect();
+    let texts: HashSet<String> = scored
+        .iter()
+        .map(|q| q.query.trim().to_lowercase())
+        .collect();
+    history
+        .iter()
+        .find(|q| ids.contains(q.id.as_str()) || texts.contains(&q.query.trim().to_lowercase()))
+        .map(|q| q.id.clone())
+}
+
+/// Replays `history` through the product's learning rule ([`crate::deflection::learning`]):
+/// each query counts as typed by the minimum number of distinct visitors, each of whom
+/// confirmed that its first relevant article solved their problem, today. What is learned
+/// is added to the articles exactly as the portal's index adds it.
+pub fn learn_from_history(docs: &mut [ArticleDocument], history: &[EvalQuery]) {
+    use crate::deflection::learning::{self, LearningSettings, Observation, Outcome};
+    let settings = LearningSettings::default();
+    let position: HashMap<String, usize> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.clone(), i))
+        .collect();
+    let now = crate::storage::now_millis();
+    let mut observations = Vec::new();
+    for query in history {
+        let Some(&article) = query.relevant.first().and_then(|id| position.get(id)) else {
+            continue;
+        };
+        for visitor in 0..settings.min_visitors {
+            observations.push(Observation {
+                article,
+                lang: docs[article].lang.clone(),
+                text: query.query.clone(),
+                visitor: format!("{}#{visitor}", query.id),
+                names: Vec::new(),
+                outcome: Outcome::Solved,
+                at_millis: now,
+            });
+        }
+    }
+    for learned in learning::learn(&observations, |_, _| false, &settings, now) {
+        docs[learned.article].learned.push(learned.text);
+    }
 }
 
 /// A readable table of the engine's metrics.

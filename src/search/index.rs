@@ -572,7 +572,7 @@ pub(crate) fn to_tantivy(fields: &Fields, doc: &ArticleDocument) -> TantivyDocum
     d.add_text(fields.bucket, lang.key());
     d.add_text(lf.title, &doc.title);
     d.add_text(fields.match_titles, title_key(&doc.title));
-    for alias in &doc.aliases {
+    for alias in doc.aliases.iter().chain(&doc.learned) {
         d.add_text(lf.aliases, alias);
         d.add_text(fields.match_titles, title_key(alias));
     }

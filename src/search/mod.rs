@@ -27,7 +27,7 @@ pub mod ranking;
 pub mod schema;
 pub mod snippets;
 mod stemming;
-mod stop_words;
+pub(crate) mod stop_words;
 pub mod suggest;
 pub mod sync;
 
@@ -63,6 +63,9 @@ pub struct ArticleDocument {
     pub title: String,
     /// Other phrasings customers use for the same problem (weighted like the title).
     pub aliases: Vec<String>,
+    /// Phrasings learned from customers this article helped (`deflection::learning`),
+    /// indexed like aliases.
+    pub learned: Vec<String>,
     /// Section headings.
     pub headings: Vec<String>,
     /// Plain text, no markup.

@@ -38,6 +38,7 @@ impl From<&Article> for ArticleDocument {
             article_id: Some(article.id),
             title: article.title.clone(),
             aliases: article.aliases.clone(),
+            learned: Vec::new(),
             headings: article.headings.clone(),
             body: article.body_text.clone(),
             category: article.category_slug.clone(),
