@@ -303,7 +303,7 @@ impl Loader {
             }
             // Indexes behind a constraint (the primary key) stay.
             Backend::Postgres => (
-                "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() \
+                "SELECT CAST(indexname AS TEXT), indexdef FROM pg_indexes WHERE schemaname = current_schema() \
                  AND tablename = 'events' AND indexname NOT IN (SELECT conname FROM pg_constraint)",
                 1000,
             ),
