@@ -467,6 +467,8 @@ pub struct ConnectionLimits {
     pub header_read_timeout: Duration,
     /// A request body that sends nothing for this long fails (`400`) and its connection closes.
     pub body_read_timeout: Duration,
+    /// A connection with no request in progress for this long is closed (after its first).
+    pub idle_timeout: Duration,
     /// Connections served at once; the next ones wait in the listen queue.
     pub max_connections: usize,
 }
@@ -491,6 +493,7 @@ impl ConnectionLimits {
         ConnectionLimits {
             header_read_timeout: Duration::from_millis(serving.header_read_timeout_ms),
             body_read_timeout: Duration::from_millis(serving.body_read_timeout_ms),
+            idle_timeout: Duration::from_millis(serving.idle_connection_timeout_ms),
             max_connections: match serving.max_connections {
                 0 => derived,
                 configured => configured,
@@ -570,18 +573,29 @@ pub async fn serve_connections(
         // Told when the connection's first request head has arrived whole.
         let first_request = Arc::new(tokio::sync::Notify::new());
         let arrived = first_request.clone();
+        let activity = Arc::new(ConnectionActivity::default());
+        let tracked = activity.clone();
         let service = service
             .clone()
             .map_request(move |mut request: axum::http::Request<_>| {
                 arrived.notify_one();
                 request.extensions_mut().insert(ConnectInfo(remote));
                 request
+            })
+            .map_future(move |response| {
+                let in_progress = tracked.start();
+                async move {
+                    let response = response.await;
+                    drop(in_progress);
+                    response
+                }
             });
         let connection = builder
             .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service))
             .into_owned();
         let connection = graceful.watch(connection);
         let header_read_timeout = limits.header_read_timeout;
+        let idle_timeout = limits.idle_timeout;
         tokio::spawn(async move {
             let mut connection = std::pin::pin!(connection);
             // hyper times the HTTP/1 head only once it has told HTTP/1 from HTTP/2: a client
@@ -596,9 +610,18 @@ pub async fn serve_connections(
                     return;
                 }
             };
+            // From then on, a connection with nothing in progress for `idle_timeout` is
+            // closed: hyper's HTTP/2 has no idle limit of its own.
             let ended = match ended {
                 Some(ended) => ended,
-                None => connection.await,
+                None => tokio::select! {
+                    ended = &mut connection => ended,
+                    () = activity.idle_for(idle_timeout) => {
+                        tracing::debug!(%remote, "idle connection closed");
+                        drop(permit);
+                        return;
+                    }
+                },
             };
             // A closed or timed-out connection is the client's business, not an error.
             if let Err(error) = ended {
@@ -615,6 +638,51 @@ pub async fn serve_connections(
         tracing::warn!("requests still running at shutdown were cut off");
     }
     Ok(())
+}
+
+/// The requests in progress on one connection.
+#[derive(Default)]
+struct ConnectionActivity {
+    in_progress: std::sync::atomic::AtomicUsize,
+    changed: tokio::sync::Notify,
+}
+
+/// One request in progress, until dropped.
+struct InProgress(Arc<ConnectionActivity>);
+
+impl ConnectionActivity {
+    fn start(self: &Arc<Self>) -> InProgress {
+        self.in_progress
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.changed.notify_waiters();
+        InProgress(self.clone())
+    }
+
+    /// Completes once no request has been in progress for `timeout`.
+    async fn idle_for(&self, timeout: Duration) {
+        loop {
+            let changed = self.changed.notified();
+            let mut changed = std::pin::pin!(changed);
+            // Registered before looking, so a change in between is not missed.
+            changed.as_mut().enable();
+            if self.in_progress.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+                if tokio::time::timeout(timeout, changed).await.is_err() {
+                    return;
+                }
+            } else {
+                changed.await;
+            }
+        }
+    }
+}
+
+impl Drop for InProgress {
+    fn drop(&mut self) {
+        self.0
+            .in_progress
+            .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+        self.0.changed.notify_waiters();
+    }
 }
 
 async fn shutdown_signal() {

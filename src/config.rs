@@ -80,6 +80,9 @@ pub struct ServingLimits {
     pub header_read_timeout_ms: u64,
     /// A request body that sends nothing for this long is cut off (`400`).
     pub body_read_timeout_ms: u64,
+    /// A connection (HTTP/1 keep-alive or HTTP/2) with no request in progress for this long
+    /// is closed.
+    pub idle_connection_timeout_ms: u64,
     /// Connections served at once; more wait in the listen queue until one closes. 0 sizes
     /// it from the open-file limit (at most 4096).
     pub max_connections: usize,
@@ -92,6 +95,7 @@ impl Default for ServingLimits {
         Self {
             header_read_timeout_ms: 10_000,
             body_read_timeout_ms: 30_000,
+            idle_connection_timeout_ms: 60_000,
             max_connections: 0,
             database_acquire_timeout_ms: 1_500,
         }
@@ -208,6 +212,10 @@ impl Config {
         for (name, value) in [
             ("header_read_timeout_ms", serving.header_read_timeout_ms),
             ("body_read_timeout_ms", serving.body_read_timeout_ms),
+            (
+                "idle_connection_timeout_ms",
+                serving.idle_connection_timeout_ms,
+            ),
             (
                 "database_acquire_timeout_ms",
                 serving.database_acquire_timeout_ms,

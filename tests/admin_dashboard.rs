@@ -999,14 +999,28 @@ fn dashboard_periods(now: i64) -> Vec<DashboardFilter> {
             ));
         }
         let today = now.div_euclid(DAY_MILLIS);
-        filters.push(
-            DashboardFilter::between_dates(
-                &day_label(today - 40),
-                &day_label(today - 12),
-                lang.map(str::to_owned),
-            )
-            .expect("dates"),
-        );
+        // Custom periods: one inside a week, and several weeks long starting on each
+        // weekday, so whole weeks and the days at both ends are all read.
+        for (first, last) in [
+            (today - 40, today - 12),
+            (today - 60, today - 57),
+            (today - 80, today - 60),
+            (today - 101, today - 70),
+            (today - 132, today - 99),
+            (today - 150, today - 127),
+            (today - 200, today - 170),
+            (today - 233, today - 203),
+            (today - 300, today - 280),
+        ] {
+            filters.push(
+                DashboardFilter::between_dates(
+                    &day_label(first),
+                    &day_label(last),
+                    lang.map(str::to_owned),
+                )
+                .expect("dates"),
+            );
+        }
     }
     filters
 }
@@ -1159,7 +1173,9 @@ async fn a_database_with_events_but_no_rollups_gets_them_built_on_the_next_start
         for statement in [
             "DELETE FROM event_days",
             "DELETE FROM search_days",
+            "DELETE FROM search_weeks",
             "DELETE FROM article_days",
+            "DELETE FROM article_weeks",
             "DELETE FROM visitor_days",
             "DELETE FROM visitor_day_sketches",
             "UPDATE events SET ended_in_ticket = 0",

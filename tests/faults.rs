@@ -155,6 +155,42 @@ async fn a_client_that_connects_and_sends_nothing_or_half_an_http2_preface_is_di
 }
 
 #[tokio::test]
+async fn an_http2_connection_left_idle_after_a_request_is_closed_by_the_server() {
+    let database = TestDatabase::sqlite();
+    let server = start_server(&database, |config| {
+        config.serving.idle_connection_timeout_ms = 300;
+    })
+    .await;
+
+    let stream = TcpStream::connect(server.address).await.expect("connect");
+    let (mut sender, connection) = hyper::client::conn::http2::handshake(
+        hyper_util::rt::TokioExecutor::new(),
+        hyper_util::rt::TokioIo::new(stream),
+    )
+    .await
+    .expect("HTTP/2 handshake");
+    let connection = tokio::spawn(connection);
+    let request = hyper::Request::get(format!("http://{}/healthz", server.address))
+        .body(http_body_util::Empty::<axum::body::Bytes>::new())
+        .expect("request");
+    let response = sender.send_request(request).await.expect("answered");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.version(), hyper::Version::HTTP_2);
+    drop(response);
+
+    // Then the client sends nothing more: the server closes the connection.
+    tokio::time::timeout(PATIENCE, connection)
+        .await
+        .expect("the idle connection is closed")
+        .expect("connection task")
+        .ok();
+    assert!(sender.is_closed());
+    let after = server.get("/healthz").await;
+    assert!(status_line(&after).contains("200"), "{after}");
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn a_request_body_that_stops_midway_is_cut_off_and_its_connection_closed() {
     let database = TestDatabase::sqlite();
     let server = start_server(&database, |config| {

@@ -74,6 +74,14 @@ const SHIPPED: &[(&str, &str)] = &[
         "272cbf720c6841fe04324485d50da6c857f571b85b338108d88abed337870bd0",
     ),
     (
+        "sqlite/0019_weekly_rollups.sql",
+        "77763c088e8dfe1e183bbb86a794e8c2d3c1b164a40783c4b9e88f711c381130",
+    ),
+    (
+        "sqlite/0020_article_list_indexes.sql",
+        "e59f0d89dd3673e8652ae7b8d8b4fa3c3e5c51f80bd9032e8218b572091af464",
+    ),
+    (
         "postgres/0001_articles.sql",
         "09cc08a73d3718c00603953669221950647ef816a885e5cd2328718d21b26695",
     ),
@@ -136,6 +144,14 @@ const SHIPPED: &[(&str, &str)] = &[
     (
         "postgres/0018_article_sections.sql",
         "272cbf720c6841fe04324485d50da6c857f571b85b338108d88abed337870bd0",
+    ),
+    (
+        "postgres/0019_weekly_rollups.sql",
+        "77763c088e8dfe1e183bbb86a794e8c2d3c1b164a40783c4b9e88f711c381130",
+    ),
+    (
+        "postgres/0020_article_list_indexes.sql",
+        "e59f0d89dd3673e8652ae7b8d8b4fa3c3e5c51f80bd9032e8218b572091af464",
     ),
 ];
 

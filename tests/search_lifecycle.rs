@@ -268,6 +268,44 @@ async fn rebuild_replaces_everything_and_last_duplicate_wins() {
 }
 
 #[tokio::test]
+async fn a_rebuild_from_pages_indexes_every_page_and_one_cut_short_keeps_the_old_index() {
+    let index = SearchIndex::in_memory().expect("index");
+    let documents = help_centre();
+    let (pages, receiver) = tokio::sync::mpsc::channel(1);
+    let sent = documents.clone();
+    let send = tokio::spawn(async move {
+        for page in sent.chunks(2) {
+            pages.send(Some(page.to_vec())).await.expect("page taken");
+        }
+        pages.send(None).await.expect("end taken");
+    });
+    let report = index
+        .rebuild_from_pages(receiver, 5)
+        .await
+        .expect("rebuild");
+    send.await.expect("sender");
+    assert_eq!(report.documents, documents.len());
+    assert_eq!(index.document_count(), documents.len() as u64);
+    assert_eq!(index.synced_through(), Some(5));
+
+    // The reader of the pages fails after one page: nothing of the new pages is kept.
+    let (pages, receiver) = tokio::sync::mpsc::channel(1);
+    let replacement = article("only", "en", "", "Webhook retries", "Retry policy.");
+    pages
+        .send(Some(vec![replacement]))
+        .await
+        .expect("page taken");
+    drop(pages);
+    assert!(index.rebuild_from_pages(receiver, 6).await.is_err());
+    assert_eq!(index.document_count(), documents.len() as u64);
+    assert_eq!(index.synced_through(), Some(5));
+    assert_eq!(
+        ids(&index.suggest_articles(&req("reset password ")).expect("s")).first(),
+        Some(&"reset-password")
+    );
+}
+
+#[tokio::test]
 async fn concurrent_searches_while_writing() {
     let index = SearchIndex::in_memory().expect("index");
     index.rebuild(help_centre()).await.expect("rebuild");

@@ -1,7 +1,10 @@
 //! A deterministic, synthetic help-centre history (tickets, conversations, self-service
 //! events) written with multi-row inserts of its own, so the dashboard can be measured on
-//! 100,000 tickets and 10,000,000 events. Everything is written here in bulk (multi-row
-//! inserts) through the portal's connection pool; the events without the dashboard's daily
+//! 100,000 tickets and 10,000,000 events. Everything is written here in bulk on one
+//! connection of its own, as a bulk load is done: the secondary indexes of the events are
+//! dropped first and built again (with their stored definitions) once every row is in, and
+//! statements stay small on SQLite, which looks each `$n` parameter up by name (a statement
+//! costs the square of its parameters). The events go in without the dashboard's daily
 //! roll-ups, which the caller then builds from them in one pass
 //! (`Database::rebuild_event_rollups`, as the first start on an older database does).
 
@@ -11,7 +14,7 @@ use answerdesk::accounts::Role;
 use answerdesk::deflection::{Channel, EventKind};
 use answerdesk::storage::dashboard::DAY_MILLIS;
 use answerdesk::storage::{Backend, Database, EventRow};
-use sqlx::AnyPool;
+use sqlx::{AnyConnection, Connection};
 
 /// What to generate.
 #[derive(Clone, Debug)]
@@ -119,6 +122,7 @@ pub async fn seed_dashboard_history(
         agents.push((user.id, user.name));
     }
 
+    let mut loader = Loader::open(db).await?;
     let mut summary = SampleHistorySummary {
         agents: agents.len(),
         ..SampleHistorySummary::default()
@@ -179,7 +183,7 @@ pub async fn seed_dashboard_history(
             });
             visitors.push(format!("visitor-{}", generator.below(200_000)));
         }
-        let ids = insert_tickets(db.pool(), &tickets).await?;
+        let ids = insert_tickets(&mut loader, &tickets).await?;
         let mut messages = Vec::with_capacity(count * 2);
         let mut suggested = Vec::new();
         for ((ticket, id), visitor) in tickets.iter().zip(&ids).zip(&visitors) {
@@ -241,19 +245,19 @@ pub async fn seed_dashboard_history(
         }
         suggested.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
         suggested.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
-        insert_messages(db.pool(), &messages).await?;
-        insert_ticket_articles(db.pool(), &suggested).await?;
+        insert_messages(&mut loader, &messages).await?;
+        insert_ticket_articles(&mut loader, &suggested).await?;
         summary.tickets += count;
         summary.messages += messages.len();
         if events.len() >= BATCH {
-            insert_raw_events(db.pool(), &events).await?;
+            insert_raw_events(&mut loader, &events).await?;
             summary.events += events.len();
             events.clear();
         }
         ticket_number += count;
     }
     if !events.is_empty() {
-        insert_raw_events(db.pool(), &events).await?;
+        insert_raw_events(&mut loader, &events).await?;
         summary.events += events.len();
         events.clear();
     }
@@ -264,11 +268,71 @@ pub async fn seed_dashboard_history(
         for _ in 0..count {
             events.push(random_event(&mut generator, start, span));
         }
-        insert_raw_events(db.pool(), &events).await?;
+        insert_raw_events(&mut loader, &events).await?;
         summary.events += events.len();
         events.clear();
     }
+    loader.finish().await?;
     Ok(summary)
+}
+
+/// The connection a sample history is written on, with the events' secondary indexes set
+/// aside until [`Loader::finish`].
+struct Loader {
+    connection: AnyConnection,
+    /// Rows per multi-row statement (times the columns, the parameters of one statement).
+    rows_per_statement: usize,
+    /// (name, `CREATE INDEX …`) of each index dropped for the load.
+    dropped_indexes: Vec<(String, String)>,
+}
+
+impl Loader {
+    async fn open(db: &Database) -> anyhow::Result<Loader> {
+        // Detached: the pool never hands this connection (and its large cache) out again.
+        let mut connection = db.pool().acquire().await?.detach();
+        let (indexes_sql, rows_per_statement) = match db.backend() {
+            Backend::Sqlite => {
+                sqlx::query("PRAGMA cache_size = -262144")
+                    .execute(&mut connection)
+                    .await?;
+                (
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' \
+                     AND tbl_name = 'events' AND sql IS NOT NULL",
+                    100,
+                )
+            }
+            // Indexes behind a constraint (the primary key) stay.
+            Backend::Postgres => (
+                "SELECT CAST(indexname AS TEXT), indexdef FROM pg_indexes WHERE schemaname = current_schema() \
+                 AND tablename = 'events' AND indexname NOT IN (SELECT conname FROM pg_constraint)",
+                1000,
+            ),
+        };
+        let dropped_indexes: Vec<(String, String)> = sqlx::query_as(indexes_sql)
+            .fetch_all(&mut connection)
+            .await?;
+        for (name, _) in &dropped_indexes {
+            sqlx::query(&format!("DROP INDEX {name}"))
+                .execute(&mut connection)
+                .await?;
+        }
+        Ok(Loader {
+            connection,
+            rows_per_statement,
+            dropped_indexes,
+        })
+    }
+
+    /// Builds the dropped indexes again.
+    async fn finish(mut self) -> anyhow::Result<()> {
+        for (_, definition) in &self.dropped_indexes {
+            sqlx::query(definition)
+                .execute(&mut self.connection)
+                .await?;
+        }
+        self.connection.close().await?;
+        Ok(())
+    }
 }
 
 /// A ticket row of the sample history.
@@ -306,11 +370,12 @@ struct SampleMessage {
 
 /// Inserts sample tickets with multi-row statements in one transaction; returns their
 /// ids in the order given.
-async fn insert_tickets(pool: &AnyPool, tickets: &[SampleTicket]) -> sqlx::Result<Vec<i64>> {
+async fn insert_tickets(loader: &mut Loader, tickets: &[SampleTicket]) -> sqlx::Result<Vec<i64>> {
     const COLUMNS: usize = 20;
     let mut ids = Vec::with_capacity(tickets.len());
-    let mut transaction = pool.begin().await?;
-    for chunk in tickets.chunks(500) {
+    let rows = (loader.rows_per_statement / 2).max(1);
+    let mut transaction = loader.connection.begin().await?;
+    for chunk in tickets.chunks(rows) {
         let mut sql = String::from(
             "INSERT INTO tickets (status_token, name, email, subject, description, lang, priority, \
              status, channel, first_response_due, resolution_due, first_responded_at, resolved_at, \
@@ -361,10 +426,11 @@ async fn insert_tickets(pool: &AnyPool, tickets: &[SampleTicket]) -> sqlx::Resul
 
 /// Inserts sample events with multi-row statements in one transaction, leaving the roll-ups
 /// to [`Database::rebuild_event_rollups`].
-async fn insert_raw_events(pool: &AnyPool, events: &[EventRow]) -> sqlx::Result<()> {
+async fn insert_raw_events(loader: &mut Loader, events: &[EventRow]) -> sqlx::Result<()> {
     const COLUMNS: usize = 12;
-    let mut transaction = pool.begin().await?;
-    for chunk in events.chunks(2000) {
+    let rows = loader.rows_per_statement;
+    let mut transaction = loader.connection.begin().await?;
+    for chunk in events.chunks(rows) {
         let mut sql = String::from(
             "INSERT INTO events (kind, occurred_at, visitor_id, draft_id, article_slug, query, \
              result_count, lang, source, position, ticket_id, channel) VALUES ",
@@ -393,10 +459,11 @@ async fn insert_raw_events(pool: &AnyPool, events: &[EventRow]) -> sqlx::Result<
 }
 
 /// Inserts sample conversation messages in one transaction.
-async fn insert_messages(pool: &AnyPool, messages: &[SampleMessage]) -> sqlx::Result<()> {
+async fn insert_messages(loader: &mut Loader, messages: &[SampleMessage]) -> sqlx::Result<()> {
     const COLUMNS: usize = 7;
-    let mut transaction = pool.begin().await?;
-    for chunk in messages.chunks(1000) {
+    let rows = loader.rows_per_statement;
+    let mut transaction = loader.connection.begin().await?;
+    for chunk in messages.chunks(rows) {
         let mut sql = String::from(
             "INSERT INTO ticket_messages (ticket_id, author_kind, author_name, author_user_id, body, internal, created_at) VALUES ",
         );
@@ -420,12 +487,13 @@ async fn insert_messages(pool: &AnyPool, messages: &[SampleMessage]) -> sqlx::Re
 
 /// Inserts sample "suggested before filing" rows: (ticket id, slug, position, opened).
 async fn insert_ticket_articles(
-    pool: &AnyPool,
+    loader: &mut Loader,
     rows: &[(i64, String, i64, bool)],
 ) -> sqlx::Result<()> {
     const COLUMNS: usize = 4;
-    let mut transaction = pool.begin().await?;
-    for chunk in rows.chunks(2000) {
+    let chunk_rows = loader.rows_per_statement;
+    let mut transaction = loader.connection.begin().await?;
+    for chunk in rows.chunks(chunk_rows) {
         let mut sql = String::from(
             "INSERT INTO ticket_articles (ticket_id, article_slug, position, opened) VALUES ",
         );

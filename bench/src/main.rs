@@ -15,6 +15,7 @@
 //! Each prints a readable report, then one JSON object as the last line.
 
 mod baseline;
+mod big_help_centre;
 mod corpus;
 mod engine;
 mod eval;
@@ -158,6 +159,26 @@ enum Command {
         /// A PostgreSQL server URL whose role may create databases (default: SQLite).
         #[arg(long, value_name = "URL")]
         database_url: Option<String>,
+    },
+    /// Memory and page times of one real server process with a large help centre: writes
+    /// a synthetic content directory, starts `answerdesk serve` on it (the first start imports
+    /// and indexes it), reports its peak RSS during that start, its RSS while serving (and
+    /// after a restart), and p50/p99 of the home, category, article and search pages.
+    BigHelpCentre {
+        /// Articles to write.
+        #[arg(long, value_name = "N", default_value_t = 100_000,
+              value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        articles: u32,
+        /// Seconds of load per page kind.
+        #[arg(long, value_name = "S", default_value_t = 10.0, value_parser = parse_seconds)]
+        seconds: f64,
+        /// Concurrent connections.
+        #[arg(long, value_name = "C", default_value_t = 4,
+              value_parser = clap::value_parser!(u32).range(1..=256))]
+        connections: u32,
+        /// The product binary to start; by default this executable stands in for it.
+        #[arg(long, value_name = "PATH")]
+        server: Option<PathBuf>,
     },
     /// A mixed customer load against a running server, then a check of what was stored.
     ///
@@ -310,6 +331,22 @@ async fn run(command: Command) -> anyhow::Result<bool> {
             print!("{}", report.render());
             println!("{}", serde_json::to_string(&report)?);
             return Ok(report.passed);
+        }
+        Command::BigHelpCentre {
+            articles,
+            seconds,
+            connections,
+            server,
+        } => {
+            let options = big_help_centre::BigHelpCentreOptions {
+                articles: articles as usize,
+                seconds,
+                connections: connections as usize,
+                server,
+            };
+            let report = big_help_centre::run(&options, &mut progress).await?;
+            print!("{}", report.render());
+            println!("{}", serde_json::to_string(&report)?);
         }
         Command::MixedLoad {
             target,

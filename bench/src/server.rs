@@ -119,6 +119,15 @@ pub struct Server {
 impl Server {
     /// Starts the server and waits for the line naming its address.
     pub async fn start(binary: &ServerBinary, setup: ServerSetup) -> anyhow::Result<Server> {
+        Server::start_within(binary, setup, START_TIMEOUT).await
+    }
+
+    /// Like [`Server::start`], waiting up to `timeout` (a large first import takes long).
+    pub async fn start_within(
+        binary: &ServerBinary,
+        setup: ServerSetup,
+        timeout: Duration,
+    ) -> anyhow::Result<Server> {
         let mut child = binary
             .command(&setup)
             .arg("serve")
@@ -129,7 +138,7 @@ impl Server {
             .with_context(|| format!("cannot start {}", binary.describe()))?;
         let stdout = child.stdout.take().context("no server stdout")?;
         let mut lines = BufReader::new(stdout).lines();
-        let address = tokio::time::timeout(START_TIMEOUT, async {
+        let address = tokio::time::timeout(timeout, async {
             while let Some(line) = lines.next_line().await? {
                 if let Some(address) = listening_address(&line) {
                     return Ok(address);
@@ -138,7 +147,7 @@ impl Server {
             anyhow::bail!("the server stopped before it listened")
         })
         .await
-        .map_err(|_| anyhow::anyhow!("the server did not listen within {START_TIMEOUT:?}"))??;
+        .map_err(|_| anyhow::anyhow!("the server did not listen within {timeout:?}"))??;
         // Keep reading stdout so the server never blocks on a full pipe.
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
         Ok(Server {
@@ -169,6 +178,11 @@ impl Server {
             String::from_utf8_lossy(&output.stderr).trim()
         );
         Ok(())
+    }
+
+    /// The server's process id (for reading its memory).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
     }
 
     /// Whether the process is still running.

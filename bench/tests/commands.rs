@@ -209,6 +209,53 @@ fn staff_times_the_inbox_and_the_dashboard_and_cleans_up() {
     );
 }
 
+#[test]
+fn big_help_centre_reports_the_memory_of_its_own_server_process_and_every_page() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scratch = dir.path().join("tmp");
+    std::fs::create_dir(&scratch).expect("create scratch dir");
+    let output = answerdesk_bench(&dir.path().join("data"))
+        .env("TMPDIR", &scratch)
+        .args([
+            "big-help-centre",
+            "--articles",
+            "40",
+            "--seconds",
+            "0.2",
+            "--connections",
+            "2",
+        ])
+        .output()
+        .expect("runs");
+    assert_success(&output);
+    let json = last_json_line(&output);
+    assert_eq!(json["articles"].as_u64(), Some(40), "{json}");
+    for key in [
+        "first_start_peak_rss_megabytes",
+        "serving_rss_megabytes",
+        "restarted_serving_rss_megabytes",
+    ] {
+        let megabytes = json[key].as_f64().unwrap_or(0.0);
+        assert!(megabytes > 1.0, "{key} in {json}");
+    }
+    let pages: Vec<&str> = json["pages"]
+        .as_array()
+        .expect("pages")
+        .iter()
+        .map(|page| {
+            assert!(page["requests"].as_u64() > Some(0), "{page}");
+            assert_eq!(page["errors"].as_u64(), Some(0), "{page}");
+            page["page"].as_str().expect("page name")
+        })
+        .collect();
+    assert_eq!(pages, ["home", "category", "article", "search"], "{json}");
+    let left_behind: Vec<_> = std::fs::read_dir(&scratch).expect("scratch dir").collect();
+    assert!(
+        left_behind.is_empty(),
+        "big-help-centre left files behind: {left_behind:?}"
+    );
+}
+
 /// With `ANSWERDESK_TEST_DATABASE_URL` set, as for the product's storage tests, the staff
 /// benchmark fills and drops a scratch PostgreSQL database too.
 #[test]

@@ -85,77 +85,146 @@ pub fn read_directory(
     dir: &Path,
     default_language: &str,
 ) -> Result<Vec<ContentFile>, ArticleError> {
-    let mut paths = Vec::new();
-    collect_markdown_files(dir, dir, &mut paths)?;
-    paths.sort();
+    let directory = ContentDirectory::scan(dir, default_language)?;
+    Ok((0..directory.len())
+        .map(|index| directory.file(index))
+        .collect())
+}
 
-    let mut parsed: Vec<(String, Result<ArticleSource, ContentError>)> =
-        Vec::with_capacity(paths.len());
-    for relative in paths {
-        let full = dir.join(&relative);
-        let relative = relative.to_string_lossy().replace('\\', "/");
-        let default_slug = Path::new(&relative)
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let article = match std::fs::read_to_string(&full) {
-            Ok(text) => parse_article(&text, &default_slug, default_language),
-            Err(error) => Err(ContentError::at(1, format!("cannot read file: {error}"))),
-        };
-        parsed.push((relative, article));
-    }
+/// A content directory scanned once for its files and their slugs, whose files are then read,
+/// parsed and rendered one at a time ([`ContentDirectory::file`]): a directory of 100,000
+/// articles never sits in memory whole.
+pub struct ContentDirectory {
+    dir: PathBuf,
+    default_language: String,
+    /// Each file's relative path (path order), with its slug or why it is invalid (a
+    /// duplicate slug included).
+    files: Vec<(String, Result<String, ContentError>)>,
+    /// The path of each valid file → its slug, for links between files.
+    slugs_by_path: HashMap<String, String>,
+}
 
-    // When two files claim one slug, the file named after the slug keeps it (then path order),
-    // so adding a file with a clashing `slug:` never takes over an existing article.
-    let mut claim_order: Vec<usize> = (0..parsed.len()).collect();
-    claim_order.sort_by_key(|&index| {
-        let (path, article) = &parsed[index];
-        let named_after_slug = article.as_ref().is_ok_and(|source| {
-            Path::new(path)
-                .file_stem()
-                .is_some_and(|stem| stem.to_string_lossy() == source.slug.as_str())
+impl ContentDirectory {
+    /// Finds every `*.md` file below `dir` and the slug each one claims. When two files claim
+    /// one slug, the file named after the slug keeps it (then path order), so adding a file
+    /// with a clashing `slug:` never takes over an existing article.
+    pub fn scan(dir: &Path, default_language: &str) -> Result<ContentDirectory, ArticleError> {
+        let mut paths = Vec::new();
+        collect_markdown_files(dir, dir, &mut paths)?;
+        paths.sort();
+
+        let mut files: Vec<(String, Result<String, ContentError>)> =
+            Vec::with_capacity(paths.len());
+        for relative in paths {
+            let full = dir.join(&relative);
+            let relative = relative.to_string_lossy().replace('\\', "/");
+            let slug = read_article(&full, &relative, default_language)
+                .map(|source| source.slug.to_string());
+            files.push((relative, slug));
+        }
+
+        let mut claim_order: Vec<usize> = (0..files.len()).collect();
+        claim_order.sort_by_key(|&index| {
+            let (path, slug) = &files[index];
+            let named_after_slug = slug.as_ref().is_ok_and(|slug| {
+                Path::new(path)
+                    .file_stem()
+                    .is_some_and(|stem| stem.to_string_lossy() == slug.as_str())
+            });
+            (!named_after_slug, path.clone())
         });
-        (!named_after_slug, path.clone())
-    });
-    let mut first_path_of_slug: HashMap<String, String> = HashMap::new();
-    for index in claim_order {
-        let (path, article) = &mut parsed[index];
-        if let Ok(source) = article {
-            if let Some(first) = first_path_of_slug.get(source.slug.as_str()) {
-                *article = Err(ContentError::at(
-                    1,
-                    format!(
-                        "duplicate slug {:?}: {first} already uses it",
-                        source.slug.as_str()
-                    ),
-                ));
-            } else {
-                first_path_of_slug.insert(source.slug.to_string(), path.clone());
+        let mut first_path_of_slug: HashMap<String, String> = HashMap::new();
+        for index in claim_order {
+            let (path, slug) = &mut files[index];
+            if let Ok(claimed) = slug {
+                if let Some(first) = first_path_of_slug.get(claimed.as_str()) {
+                    *slug = Err(ContentError::at(
+                        1,
+                        format!("duplicate slug {claimed:?}: {first} already uses it"),
+                    ));
+                } else {
+                    first_path_of_slug.insert(claimed.clone(), path.clone());
+                }
             }
         }
+        let slugs_by_path = first_path_of_slug
+            .into_iter()
+            .map(|(slug, path)| (path, slug))
+            .collect();
+        Ok(ContentDirectory {
+            dir: dir.to_path_buf(),
+            default_language: default_language.to_owned(),
+            files,
+            slugs_by_path,
+        })
     }
-    let slugs_by_path: HashMap<String, String> = first_path_of_slug
-        .iter()
-        .map(|(slug, path)| (path.clone(), slug.clone()))
-        .collect();
 
-    Ok(parsed
-        .into_iter()
-        .map(|(relative_path, article)| {
-            let article = article.map(|source| {
+    /// How many Markdown files the directory has.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether it has none.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The slugs of the valid files.
+    pub fn slugs(&self) -> impl Iterator<Item = &str> {
+        self.slugs_by_path.values().map(String::as_str)
+    }
+
+    /// The `index`th file (path order), read, parsed and rendered now. A file that changed
+    /// since the scan to claim another slug is invalid: its links were resolved for the old.
+    pub fn file(&self, index: usize) -> ContentFile {
+        let (relative_path, scanned) = &self.files[index];
+        let article = match scanned {
+            Err(error) => Err(error.clone()),
+            Ok(slug) => read_article(
+                &self.dir.join(relative_path),
+                relative_path,
+                &self.default_language,
+            )
+            .and_then(|source| {
+                if source.slug.as_str() == slug {
+                    Ok(source)
+                } else {
+                    Err(ContentError::at(
+                        1,
+                        format!("the file changed while it was imported (slug {slug:?})"),
+                    ))
+                }
+            })
+            .map(|source| {
                 let links = LinkContext {
-                    source_path: &relative_path,
-                    slugs_by_path: Some(&slugs_by_path),
+                    source_path: relative_path,
+                    slugs_by_path: Some(&self.slugs_by_path),
                 };
                 let rendered = render_markdown(&source.body_markdown, &links);
                 (source, rendered)
-            });
-            ContentFile {
-                relative_path,
-                article,
-            }
-        })
-        .collect())
+            }),
+        };
+        ContentFile {
+            relative_path: relative_path.clone(),
+            article,
+        }
+    }
+}
+
+/// Reads and parses one file (its slug defaults to the file's name).
+fn read_article(
+    full: &Path,
+    relative: &str,
+    default_language: &str,
+) -> Result<ArticleSource, ContentError> {
+    let default_slug = Path::new(relative)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match std::fs::read_to_string(full) {
+        Ok(text) => parse_article(&text, &default_slug, default_language),
+        Err(error) => Err(ContentError::at(1, format!("cannot read file: {error}"))),
+    }
 }
 
 fn collect_markdown_files(
@@ -217,13 +286,11 @@ fn translation_line(path: &Path) -> usize {
 
 /// Validates a directory without writing anything.
 pub fn check_directory(dir: &Path, default_language: &str) -> Result<ImportReport, ArticleError> {
-    let files = read_directory(dir, default_language)?;
-    let known: HashSet<String> = files
-        .iter()
-        .filter_map(|f| f.article.as_ref().ok().map(|(s, _)| s.slug.to_string()))
-        .collect();
+    let directory = ContentDirectory::scan(dir, default_language)?;
+    let known: HashSet<String> = directory.slugs().map(str::to_owned).collect();
     let mut report = ImportReport::default();
-    for file in files {
+    for index in 0..directory.len() {
+        let file = directory.file(index);
         let outcome = match &file.article {
             Err(error) => FileOutcome::Invalid(error.to_string()),
             Ok((source, _)) => match check_translation_target(
@@ -248,21 +315,13 @@ pub async fn import_directory(
     default_language: &str,
     author: &str,
 ) -> Result<ImportReport, ArticleError> {
-    let files = read_directory(dir, default_language)?;
-    let mut known: HashSet<String> = db
-        .all_articles()
-        .await?
-        .into_iter()
-        .map(|a| a.slug)
-        .collect();
-    known.extend(
-        files
-            .iter()
-            .filter_map(|f| f.article.as_ref().ok().map(|(s, _)| s.slug.to_string())),
-    );
+    let directory = ContentDirectory::scan(dir, default_language)?;
+    let mut known: HashSet<String> = db.article_slugs().await?.into_iter().collect();
+    known.extend(directory.slugs().map(str::to_owned));
 
     let mut report = ImportReport::default();
-    for file in files {
+    for index in 0..directory.len() {
+        let file = directory.file(index);
         let outcome = match &file.article {
             Err(error) => FileOutcome::Invalid(error.to_string()),
             Ok((source, rendered)) => {

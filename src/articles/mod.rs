@@ -17,7 +17,8 @@ use serde::Serialize;
 pub use export::{ExportReport, export_directory};
 pub use front_matter::{parse_article, write_article};
 pub use import::{
-    ContentFile, FileOutcome, ImportReport, check_directory, import_directory, read_directory,
+    ContentDirectory, ContentFile, FileOutcome, ImportReport, check_directory, import_directory,
+    read_directory,
 };
 pub use render::{
     LinkContext, OutlineEntry, RenderedArticle, outline, render_markdown, summary as summary_of,

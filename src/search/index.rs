@@ -53,6 +53,16 @@ struct CommitPayload {
 
 type Reply<T> = oneshot::Sender<Result<T, SearchError>>;
 
+/// A page of documents for [`SearchIndex::rebuild_from_pages`]; `None` marks the end, so a
+/// producer that stops before it (its database failed) leaves the old index in place.
+pub type RebuildPage = Option<Vec<ArticleDocument>>;
+
+/// What a rebuild indexes: documents given at once, or pages of them as they are read.
+enum RebuildDocuments {
+    Given(Vec<ArticleDocument>),
+    Pages(tokio::sync::mpsc::Receiver<RebuildPage>),
+}
+
 enum Command {
     Upsert(Box<ArticleDocument>, Reply<()>),
     /// Removes by key.
@@ -64,7 +74,7 @@ enum Command {
         reply: Reply<()>,
     },
     Rebuild {
-        docs: Vec<ArticleDocument>,
+        docs: RebuildDocuments,
         /// The database change the documents are current to, when they come from a database.
         through: Option<i64>,
         reply: Reply<RebuildReport>,
@@ -254,8 +264,24 @@ impl SearchIndex {
     /// seeing the old content until this returns, then see only the new one.
     pub async fn rebuild(&self, docs: Vec<ArticleDocument>) -> Result<RebuildReport, SearchError> {
         self.call(|reply| Command::Rebuild {
-            docs,
+            docs: RebuildDocuments::Given(docs),
             through: None,
+            reply,
+        })
+        .await
+    }
+
+    /// Like [`SearchIndex::rebuild_through`] with the documents arriving in pages on
+    /// `pages`, so a large help centre is indexed without being held in memory at once. Each
+    /// key must come once. Without the final `None` nothing changes and this fails.
+    pub async fn rebuild_from_pages(
+        &self,
+        pages: tokio::sync::mpsc::Receiver<RebuildPage>,
+        through: i64,
+    ) -> Result<RebuildReport, SearchError> {
+        self.call(|reply| Command::Rebuild {
+            docs: RebuildDocuments::Pages(pages),
+            through: Some(through),
             reply,
         })
         .await
@@ -270,7 +296,7 @@ impl SearchIndex {
         through: i64,
     ) -> Result<RebuildReport, SearchError> {
         self.call(|reply| Command::Rebuild {
-            docs,
+            docs: RebuildDocuments::Given(docs),
             through: Some(through),
             reply,
         })
@@ -830,7 +856,7 @@ impl WriterState {
 
 fn rebuild(
     state: &mut WriterState,
-    docs: Vec<ArticleDocument>,
+    docs: RebuildDocuments,
     through: Option<i64>,
 ) -> Result<RebuildReport, SearchError> {
     let started = Instant::now();
@@ -848,22 +874,44 @@ fn rebuild(
     if let Some(dir) = dir.as_deref() {
         write_state(dir, "pending")?;
     }
-    // Last occurrence of a key wins, as it would with successive upserts.
-    let keys: Vec<String> = docs.iter().map(ArticleDocument::key).collect();
-    let mut last: HashMap<&str, usize> = HashMap::with_capacity(docs.len());
-    for (i, key) in keys.iter().enumerate() {
-        last.insert(key.as_str(), i);
-    }
     writer.delete_all_documents()?;
     let mut documents = 0;
     let mut published = 0;
-    for (i, doc) in docs.iter().enumerate() {
-        if last.get(keys[i].as_str()) != Some(&i) {
-            continue;
+    match docs {
+        RebuildDocuments::Given(docs) => {
+            // Last occurrence of a key wins, as it would with successive upserts.
+            let keys: Vec<String> = docs.iter().map(ArticleDocument::key).collect();
+            let mut last: HashMap<&str, usize> = HashMap::with_capacity(docs.len());
+            for (i, key) in keys.iter().enumerate() {
+                last.insert(key.as_str(), i);
+            }
+            for (i, doc) in docs.iter().enumerate() {
+                if last.get(keys[i].as_str()) != Some(&i) {
+                    continue;
+                }
+                writer.add_document(to_tantivy(fields, doc))?;
+                documents += 1;
+                published += usize::from(doc.published);
+            }
         }
-        writer.add_document(to_tantivy(fields, doc))?;
-        documents += 1;
-        published += usize::from(doc.published);
+        RebuildDocuments::Pages(mut pages) => loop {
+            match pages.blocking_recv() {
+                Some(Some(page)) => {
+                    for doc in &page {
+                        writer.add_document(to_tantivy(fields, doc))?;
+                        documents += 1;
+                        published += usize::from(doc.published);
+                    }
+                }
+                Some(None) => break,
+                None => {
+                    writer.rollback()?;
+                    return Err(SearchError::WriterFailed(
+                        "the articles to index stopped coming before the last one".into(),
+                    ));
+                }
+            }
+        },
     }
     commit_with(writer, through)?;
     // One segment keeps per-query work minimal; worth the extra seconds on a full rebuild.

@@ -30,6 +30,8 @@ use crate::storage::{ArticleChangeListener, Database, StorageError};
 pub const POLL_INTERVAL: Duration = Duration::from_secs(1);
 /// Articles re-read per query while catching up.
 const CATCH_UP_BATCH: i64 = 500;
+/// Articles read (and indexed) per page when the index is rebuilt from the database.
+const REBUILD_PAGE: i64 = 500;
 
 impl From<&Article> for ArticleDocument {
     fn from(article: &Article) -> ArticleDocument {
@@ -108,14 +110,28 @@ impl IndexFollower {
             // Read the number first: whatever commits while the articles are read is
             // applied again by the next catch-up, which is harmless.
             let through = self.db.latest_article_change().await?;
-            let documents: Vec<ArticleDocument> = self
-                .db
-                .all_articles()
-                .await?
-                .iter()
-                .map(ArticleDocument::from)
-                .collect();
-            let report = self.index.rebuild_through(documents, through).await?;
+            // Read and indexed a page at a time: a large help centre's bodies are never all
+            // in memory at once.
+            let (pages, receiver) = tokio::sync::mpsc::channel(2);
+            let read = async move {
+                let mut after = 0;
+                loop {
+                    let page = self.db.articles_after_id(after, REBUILD_PAGE).await?;
+                    let Some(last) = page.last() else { break };
+                    after = last.id;
+                    let documents = page.iter().map(ArticleDocument::from).collect();
+                    if pages.send(Some(documents)).await.is_err() {
+                        // The index gave up; its error is the one reported.
+                        return Ok(());
+                    }
+                }
+                let _ = pages.send(None).await;
+                Ok::<(), StorageError>(())
+            };
+            let (report, read) =
+                tokio::join!(self.index.rebuild_from_pages(receiver, through), read);
+            read?;
+            let report = report?;
             tracing::info!(
                 documents = report.documents,
                 seconds = report.seconds,

@@ -218,6 +218,23 @@ impl Database {
         rows.into_iter().map(Article::try_from).collect()
     }
 
+    /// Up to `limit` articles (any status) with ids above `after`, in id order: every article
+    /// a page at a time.
+    pub async fn articles_after_id(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<Article>, StorageError> {
+        let sql =
+            format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id > $1 ORDER BY id LIMIT $2");
+        let rows: Vec<ArticleRow> = sqlx::query_as(&sql)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(self.pool())
+            .await?;
+        rows.into_iter().map(Article::try_from).collect()
+    }
+
     /// Up to `limit` articles whose latest change is numbered above `after`, in change order.
     pub async fn articles_changed_after(
         &self,
@@ -241,6 +258,13 @@ impl Database {
                 })
             })
             .collect()
+    }
+
+    /// Every stored article's slug (and nothing else of it).
+    pub async fn article_slugs(&self) -> Result<Vec<String>, StorageError> {
+        Ok(sqlx::query_scalar("SELECT slug FROM articles")
+            .fetch_all(self.pool())
+            .await?)
     }
 
     /// How many articles are stored, in any status.

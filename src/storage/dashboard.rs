@@ -488,6 +488,80 @@ where
     }
 }
 
+/// Days per week of the weekly roll-ups (`search_weeks`, `article_weeks`: week = day / 7).
+pub const DAYS_PER_WEEK: i64 = 7;
+
+/// A period of whole days cut where the weekly roll-ups can answer: the whole weeks inside
+/// it, and the days before the first and after the last of them, read from the daily rows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct WeekSplit {
+    /// First whole week, and the week after the last (empty when equal).
+    weeks: (i64, i64),
+    /// Days before the first whole week: `[start, end)`.
+    head: (i64, i64),
+    /// Days after the last whole week.
+    tail: (i64, i64),
+}
+
+impl WeekSplit {
+    fn of(days: &DayScope<'_>) -> WeekSplit {
+        let first_week = days.first_day.div_euclid(DAYS_PER_WEEK)
+            + i64::from(days.first_day.rem_euclid(DAYS_PER_WEEK) != 0);
+        let end_week = days.end_day.div_euclid(DAYS_PER_WEEK);
+        if first_week >= end_week {
+            return WeekSplit {
+                weeks: (0, 0),
+                head: (days.first_day, days.end_day.max(days.first_day)),
+                tail: (0, 0),
+            };
+        }
+        WeekSplit {
+            weeks: (first_week, end_week),
+            head: (days.first_day, first_week * DAYS_PER_WEEK),
+            tail: (end_week * DAYS_PER_WEEK, days.end_day),
+        }
+    }
+
+    /// `SELECT <columns> FROM <weekly> WHERE week in $1..$2 AND <filter> UNION ALL` the same
+    /// from `<daily>` for the head ($3..$4) and tail ($5..$6) days: rows to sum per key.
+    fn union(columns: &str, weekly: &str, daily: &str, filter: &str) -> String {
+        format!(
+            "SELECT {columns} FROM {weekly} WHERE week >= $1 AND week < $2{filter}              UNION ALL SELECT {columns} FROM {daily} WHERE day >= $3 AND day < $4{filter}              UNION ALL SELECT {columns} FROM {daily} WHERE day >= $5 AND day < $6{filter}"
+        )
+    }
+
+    /// `sql` (built with [`WeekSplit::union`]) with its six ranges bound, then `extra`
+    /// values, then the language when the scope has one.
+    fn bind<'q, O>(
+        self,
+        sql: &'q str,
+        lang: Option<&'q str>,
+        extra: &[i64],
+    ) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>
+    where
+        O: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+    {
+        let mut query = sqlx::query_as(sql);
+        for value in [
+            self.weeks.0,
+            self.weeks.1,
+            self.head.0,
+            self.head.1,
+            self.tail.0,
+            self.tail.1,
+        ]
+        .iter()
+        .chain(extra)
+        {
+            query = query.bind(*value);
+        }
+        match lang {
+            Some(lang) => query.bind(lang),
+            None => query,
+        }
+    }
+}
+
 /// A sum as BIGINT on both engines (PostgreSQL sums BIGINTs as NUMERIC).
 fn sum(column: &str) -> String {
     format!("CAST(COALESCE(SUM({column}), 0) AS BIGINT)")
@@ -528,7 +602,7 @@ impl Database {
         Ok(bind_days(&sql, days, &[]).fetch_all(self.pool()).await?)
     }
 
-    /// Like [`Database::top_searches_in_scope`], from the per-day search counts.
+    /// Like [`Database::top_searches_in_scope`], from the weekly and daily search counts.
     pub async fn rolled_up_top_searches(
         &self,
         days: DayScope<'_>,
@@ -540,14 +614,19 @@ impl Database {
         } else {
             "searches"
         };
-        let sql = format!(
-            "SELECT query, {total} AS counted FROM search_days \
-             WHERE day >= $1 AND day < $2 AND query <> ''{} \
-             GROUP BY query HAVING {total} > 0 ORDER BY counted DESC, query LIMIT $3",
-            lang_clause("lang", days.lang, 4),
-            total = sum(counted),
+        let rows = WeekSplit::union(
+            &format!("query, {counted} AS counted"),
+            "search_weeks",
+            "search_days",
+            &format!(" AND query <> ''{}", lang_clause("lang", days.lang, 8)),
         );
-        Ok(bind_days(&sql, days, &[limit])
+        let sql = format!(
+            "SELECT query, {total} AS counted FROM ({rows}) AS counts \
+             GROUP BY query HAVING {total} > 0 ORDER BY counted DESC, query LIMIT $7",
+            total = sum("counts.counted"),
+        );
+        Ok(WeekSplit::of(&days)
+            .bind(&sql, days.lang, &[limit])
             .fetch_all(self.pool())
             .await?)
     }
@@ -559,15 +638,23 @@ impl Database {
         days: DayScope<'_>,
         limit: i64,
     ) -> Result<Vec<(String, i64, i64)>, StorageError> {
-        let sql = format!(
-            "SELECT query, {ended} AS counted, {} FROM search_days \
-             WHERE day >= $1 AND day < $2 AND query <> ''{} \
-             GROUP BY query HAVING {ended} > 0 ORDER BY counted DESC, query LIMIT $3",
-            sum("ended_in_ticket_found_nothing"),
-            lang_clause("lang", days.lang, 4),
-            ended = sum("ended_in_ticket"),
+        let rows = WeekSplit::union(
+            "query, ended_in_ticket, ended_in_ticket_found_nothing",
+            "search_weeks",
+            "search_days",
+            &format!(
+                " AND query <> '' AND ended_in_ticket > 0{}",
+                lang_clause("lang", days.lang, 8)
+            ),
         );
-        Ok(bind_days(&sql, days, &[limit])
+        let sql = format!(
+            "SELECT query, {ended} AS counted, {} FROM ({rows}) AS counts \
+             GROUP BY query HAVING {ended} > 0 ORDER BY counted DESC, query LIMIT $7",
+            sum("counts.ended_in_ticket_found_nothing"),
+            ended = sum("counts.ended_in_ticket"),
+        );
+        Ok(WeekSplit::of(&days)
+            .bind(&sql, days.lang, &[limit])
             .fetch_all(self.pool())
             .await?)
     }
@@ -625,7 +712,7 @@ impl Database {
         })
     }
 
-    /// Like [`Database::article_event_counts`], from the per-day article counts.
+    /// Like [`Database::article_event_counts`], from the weekly and daily article counts.
     pub async fn rolled_up_article_event_counts(
         &self,
         days: DayScope<'_>,
@@ -635,14 +722,22 @@ impl Database {
         } else {
             ""
         };
-        let sql = format!(
-            "SELECT e.article_slug, e.kind, e.source, {} FROM article_days e{join} \
-             WHERE e.day >= $1 AND e.day < $2{} GROUP BY e.article_slug, e.kind, e.source",
-            sum("e.events"),
-            lang_clause("a.lang", days.lang, 3),
+        let rows = WeekSplit::union(
+            "article_slug, kind, source, events",
+            "article_weeks",
+            "article_days",
+            "",
         );
-        let rows: Vec<(String, String, String, i64)> =
-            bind_days(&sql, days, &[]).fetch_all(self.pool()).await?;
+        let sql = format!(
+            "SELECT e.article_slug, e.kind, e.source, {} FROM ({rows}) AS e{join} \
+             WHERE 1 = 1{} GROUP BY e.article_slug, e.kind, e.source",
+            sum("e.events"),
+            lang_clause("a.lang", days.lang, 7),
+        );
+        let rows: Vec<(String, String, String, i64)> = WeekSplit::of(&days)
+            .bind(&sql, days.lang, &[])
+            .fetch_all(self.pool())
+            .await?;
         rows.into_iter()
             .map(|(slug, kind, source, count)| {
                 let kind = EventKind::parse(&kind).ok_or_else(|| StorageError::CorruptValue {
@@ -653,5 +748,50 @@ impl Database {
                 Ok((slug, kind, source, count))
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(first_day: i64, end_day: i64) -> WeekSplit {
+        WeekSplit::of(&DayScope {
+            first_day,
+            end_day,
+            lang: None,
+        })
+    }
+
+    #[test]
+    fn a_long_period_reads_its_whole_weeks_weekly_and_its_ragged_ends_daily() {
+        // Days 3..25: weeks 1 and 2 (days 7..21) whole, days 3..7 and 21..25 on their own.
+        assert_eq!(
+            split(3, 25),
+            WeekSplit {
+                weeks: (1, 3),
+                head: (3, 7),
+                tail: (21, 25),
+            }
+        );
+        // Exactly a week: nothing at the ends.
+        assert_eq!(
+            split(14, 21),
+            WeekSplit {
+                weeks: (2, 3),
+                head: (14, 14),
+                tail: (21, 21),
+            }
+        );
+    }
+
+    #[test]
+    fn a_period_without_a_whole_week_is_read_day_by_day() {
+        for (first, end) in [(8, 12), (9, 16), (5, 5)] {
+            let cut = split(first, end);
+            assert_eq!(cut.weeks.0, cut.weeks.1, "{first}..{end}");
+            assert_eq!(cut.head, (first, end));
+            assert_eq!(cut.tail.0, cut.tail.1);
+        }
     }
 }

@@ -76,8 +76,9 @@ impl Database {
         let mut transaction = self.pool().begin().await?;
         event_rollups::lock_rollups(&mut transaction, self.backend()).await?;
         let mut inserted: Vec<(i64, String)> = Vec::with_capacity(rows.len());
-        // Multi-row inserts in chunks keep well under both engines' parameter limits.
-        for chunk in rows.chunks(256) {
+        // Multi-row inserts in chunks keep well under both engines' parameter limits, and
+        // small: SQLite looks each `$n` up by name, so a statement costs the square of them.
+        for chunk in rows.chunks(64) {
             let mut sql = String::from(
                 "INSERT INTO events (kind, occurred_at, visitor_id, draft_id, article_slug, query, \
                  result_count, lang, source, position, ticket_id, details, channel) VALUES ",

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use sqlx::AnyConnection;
 
-use super::dashboard::{DAY_MILLIS, SEARCH_TO_TICKET_WINDOW_MILLIS};
+use super::dashboard::{DAY_MILLIS, DAYS_PER_WEEK, SEARCH_TO_TICKET_WINDOW_MILLIS};
 use super::visitor_sketch::VisitorSketch;
 use super::{Backend, Database, EventRow, StorageError, now_millis};
 use crate::deflection::EventKind;
@@ -21,8 +21,10 @@ use crate::deflection::EventKind;
 /// ("answroll" in ASCII).
 const ROLLUP_LOCK_KEY: i64 = 0x616e_7377_726f_6c6c;
 
-/// Rows per multi-row statement (well under both engines' parameter limits).
-const CHUNK: usize = 400;
+/// Rows per multi-row statement: well under both engines' parameter limits, and small
+/// because SQLite looks each `$n` parameter up by name, so a statement costs about the
+/// square of its parameters.
+const CHUNK: usize = 100;
 
 /// The request events whose language is their draft's.
 const REQUEST_KINDS: [EventKind; 3] = [
@@ -42,6 +44,12 @@ const ARTICLE_KINDS: [EventKind; 4] = [
 /// The UTC day number of a time.
 pub fn day_of(millis: i64) -> i64 {
     millis.div_euclid(DAY_MILLIS)
+}
+
+/// The week (of the weekly roll-ups) a day number falls in: `day / 7`, as the SQL computes it
+/// for the (positive) days of any stored event.
+pub fn week_of_day(day: i64) -> i64 {
+    day.div_euclid(DAYS_PER_WEEK)
 }
 
 /// What one batch of events adds to the roll-ups, summed per row key before it is written,
@@ -149,6 +157,66 @@ impl RollupDelta {
     }
 
     async fn write(self, connection: &mut AnyConnection) -> Result<(), StorageError> {
+        // The same sums per week, for the weekly tables.
+        let mut search_weeks: BTreeMap<(i64, &str, &str), [i64; 4]> = BTreeMap::new();
+        for ((day, lang, text), counts) in &self.searches {
+            let week = search_weeks
+                .entry((week_of_day(*day), lang.as_str(), text.as_str()))
+                .or_default();
+            for (sum, count) in week.iter_mut().zip(counts) {
+                *sum += count;
+            }
+        }
+        let mut article_weeks: BTreeMap<(i64, &str, &str, &str), i64> = BTreeMap::new();
+        for ((day, slug, kind, source), count) in &self.articles {
+            *article_weeks
+                .entry((week_of_day(*day), slug.as_str(), *kind, source.as_str()))
+                .or_default() += count;
+        }
+        let search_weeks: Vec<_> = search_weeks.into_iter().collect();
+        for chunk in search_weeks.chunks(CHUNK) {
+            let sql = upsert_sql(
+                "search_weeks (week, lang, query, searches, found_nothing, ended_in_ticket, ended_in_ticket_found_nothing)",
+                chunk.len(),
+                7,
+                "week, lang, query",
+                &[
+                    "searches",
+                    "found_nothing",
+                    "ended_in_ticket",
+                    "ended_in_ticket_found_nothing",
+                ],
+            );
+            let mut query = sqlx::query(&sql);
+            for ((week, lang, text), counts) in chunk {
+                query = query.bind(*week).bind(*lang).bind(*text);
+                for count in counts {
+                    query = query.bind(*count);
+                }
+            }
+            query.execute(&mut *connection).await?;
+        }
+        let article_weeks: Vec<_> = article_weeks.into_iter().collect();
+        for chunk in article_weeks.chunks(CHUNK) {
+            let sql = upsert_sql(
+                "article_weeks (week, article_slug, kind, source, events)",
+                chunk.len(),
+                5,
+                "week, article_slug, kind, source",
+                &["events"],
+            );
+            let mut query = sqlx::query(&sql);
+            for ((week, slug, kind, source), count) in chunk {
+                query = query
+                    .bind(*week)
+                    .bind(*slug)
+                    .bind(*kind)
+                    .bind(*source)
+                    .bind(*count);
+            }
+            query.execute(&mut *connection).await?;
+        }
+
         let events: Vec<_> = self.events.into_iter().collect();
         for chunk in events.chunks(CHUNK) {
             let sql = upsert_sql(
@@ -350,6 +418,15 @@ pub(super) async fn lock_rollups(
     Ok(())
 }
 
+/// The weekly roll-ups' columns, filled by the `SELECT`s below from the daily ones.
+const INSERT_SEARCH_WEEKS: &str = "INSERT INTO search_weeks (week, lang, query, searches, \
+    found_nothing, ended_in_ticket, ended_in_ticket_found_nothing)";
+const WEEKLY_SEARCHES: &str = " day / 7, lang, query, SUM(searches), SUM(found_nothing), \
+    SUM(ended_in_ticket), SUM(ended_in_ticket_found_nothing)";
+const INSERT_ARTICLE_WEEKS: &str =
+    "INSERT INTO article_weeks (week, article_slug, kind, source, events)";
+const WEEKLY_ARTICLES: &str = " day / 7, article_slug, kind, source, SUM(events)";
+
 /// Adds freshly inserted events to the roll-ups, in their transaction (after
 /// [`lock_rollups`]). `inserted` holds the new rows' ids and kinds.
 pub(super) async fn roll_up_inserted_events(
@@ -474,7 +551,9 @@ impl Database {
         for table in [
             "event_days",
             "search_days",
+            "search_weeks",
             "article_days",
+            "article_weeks",
             "visitor_days",
             "visitor_day_sketches",
         ] {
@@ -515,6 +594,14 @@ impl Database {
                  SELECT occurred_at / {DAY_MILLIS}, article_slug, kind, COALESCE(source, ''), COUNT(*) \
                  FROM events WHERE kind IN ({}) AND article_slug IS NOT NULL GROUP BY 1, 2, 3, 4",
                 quoted(&ARTICLE_KINDS)
+            ),
+            format!(
+                "{} SELECT{WEEKLY_SEARCHES} FROM search_days GROUP BY 1, 2, 3",
+                INSERT_SEARCH_WEEKS
+            ),
+            format!(
+                "{} SELECT{WEEKLY_ARTICLES} FROM article_days GROUP BY 1, 2, 3, 4",
+                INSERT_ARTICLE_WEEKS
             ),
             format!(
                 "INSERT INTO visitor_days (lang, day, visitor_id) \
@@ -624,6 +711,23 @@ impl Database {
         .bind(texts_per_day)
         .execute(self.pool())
         .await?;
+        // The weeks those days fall in are summed again from what their days kept, so a
+        // week's row and its days' rows always give the same figures.
+        let mut transaction = self.pool().begin().await?;
+        lock_rollups(&mut transaction, self.backend()).await?;
+        let end_week = week_of_day(day_of(purged_before) - 1) + 1;
+        sqlx::query("DELETE FROM search_weeks WHERE week < $1")
+            .bind(end_week)
+            .execute(&mut *transaction)
+            .await?;
+        sqlx::query(&format!(
+            "{INSERT_SEARCH_WEEKS} SELECT{WEEKLY_SEARCHES} FROM search_days \
+             WHERE day < $1 GROUP BY 1, 2, 3"
+        ))
+        .bind(end_week * DAYS_PER_WEEK)
+        .execute(&mut *transaction)
+        .await?;
+        transaction.commit().await?;
         Ok(dropped)
     }
 }
