@@ -74,6 +74,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "272cbf720c6841fe04324485d50da6c857f571b85b338108d88abed337870bd0",
     ),
     (
+        "sqlite/0021_attachments.sql",
+        "b46fea29b58dc448016f983c0b4501b08d20d78ef255383ac0e109c8cf335438",
+    ),
+    (
         "postgres/0001_articles.sql",
         "09cc08a73d3718c00603953669221950647ef816a885e5cd2328718d21b26695",
     ),
@@ -136,6 +140,10 @@ const SHIPPED: &[(&str, &str)] = &[
     (
         "postgres/0018_article_sections.sql",
         "272cbf720c6841fe04324485d50da6c857f571b85b338108d88abed337870bd0",
+    ),
+    (
+        "postgres/0021_attachments.sql",
+        "abcef17d8c285400ddb1f797d9099fd5f18d6cd1aea24f22a4550a88ac4eac69",
     ),
 ];
 

@@ -17,6 +17,7 @@ const SUGGEST_SCRIPT: &str = include_str!("../../templates/assets/suggest.js");
 const STAFF_STYLESHEET: &str = include_str!("../../templates/assets/staff.css");
 const EDITOR_SCRIPT: &str = include_str!("../../templates/assets/editor.js");
 const AGENT_SCRIPT: &str = include_str!("../../templates/assets/agent.js");
+const ATTACHMENTS_SCRIPT: &str = include_str!("../../templates/assets/attachments.js");
 const FAVICON: &str = include_str!("../../templates/assets/favicon.svg");
 
 /// Changes whenever an asset changes, so asset URLs can be cached for a long time.
@@ -29,6 +30,7 @@ pub static ASSET_VERSION: LazyLock<String> = LazyLock::new(|| {
         STAFF_STYLESHEET,
         EDITOR_SCRIPT,
         AGENT_SCRIPT,
+        ATTACHMENTS_SCRIPT,
         FAVICON,
     ] {
         hasher.update(asset.as_bytes());
@@ -45,6 +47,7 @@ pub async fn asset(Path(file): Path<String>) -> Result<Response, HttpError> {
         "staff.css" => (STAFF_STYLESHEET, "text/css; charset=utf-8"),
         "editor.js" => (EDITOR_SCRIPT, "text/javascript; charset=utf-8"),
         "agent.js" => (AGENT_SCRIPT, "text/javascript; charset=utf-8"),
+        "attachments.js" => (ATTACHMENTS_SCRIPT, "text/javascript; charset=utf-8"),
         "favicon.svg" => (FAVICON, "image/svg+xml"),
         _ => return Err(HttpError::NotFound),
     };
