@@ -732,3 +732,55 @@ async fn files_of_expired_drafts_are_removed_from_disk() {
         assert_eq!(count_files(&files_dir), 0);
     }
 }
+
+#[tokio::test]
+async fn an_admin_deletes_a_tickets_data_and_its_files_for_a_privacy_request() {
+    for database in test_databases().await {
+        let app = portal(&database, |_| {}).await;
+        let mut customer = app.customer();
+        let status_page =
+            file_request(&mut customer, vec![file("id-card.png", "image/png", PNG)]).await;
+        let token = status_page.trim_start_matches("/tickets/").to_owned();
+        let ticket = app
+            .state
+            .db
+            .find_ticket_by_status_token(&token)
+            .await
+            .expect("query")
+            .expect("ticket");
+        let files_dir = app.data_dir.path().join("files");
+        assert_eq!(count_files(&files_dir), 1, "[{}]", app.backend);
+
+        // An agent may not; an admin must type the reference.
+        let mut agent = app.sign_in_as("agent").await;
+        let path = format!("/admin/tickets/{}/delete", ticket.id);
+        let reference = format!("AD-{:06}", ticket.id);
+        let refused = agent.post_form(&path, &[("confirm", &reference)]).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        let mut admin = app.sign_in_as("admin").await;
+        let unconfirmed = admin.post_form(&path, &[("confirm", "yes")]).await;
+        assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let deleted = admin.post_form(&path, &[("confirm", &reference)]).await;
+        assert_eq!(deleted.status, StatusCode::SEE_OTHER, "{}", deleted.body);
+
+        assert!(
+            app.state
+                .db
+                .find_ticket_by_id(ticket.id)
+                .await
+                .expect("query")
+                .is_none()
+        );
+        assert_eq!(
+            customer.get(&status_page).await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(count_files(&files_dir), 0);
+        let emails = common::stored_texts(
+            &database,
+            "SELECT recipient FROM outbox WHERE recipient = 'ann@example.com'",
+        )
+        .await;
+        assert!(emails.is_empty(), "{emails:?}");
+    }
+}

@@ -178,6 +178,33 @@ pub async fn keep_all(
     Ok(kept)
 }
 
+/// Deletes a ticket's data for a privacy request, its files with it (those no other ticket,
+/// draft or message refers to). `false` when there was no such ticket.
+pub async fn delete_ticket_data(
+    db: &crate::storage::Database,
+    store: &impl FileStore,
+    ticket_id: i64,
+) -> Result<bool, DeletionError> {
+    let Some(hashes) = db.delete_ticket_data(ticket_id).await? else {
+        return Ok(false);
+    };
+    let referenced = db.referenced_file_hashes().await?;
+    for hash in hashes.iter().filter(|hash| !referenced.contains(hash)) {
+        store.remove(hash).await?;
+    }
+    Ok(true)
+}
+
+/// Why deleting a ticket's data failed (the database part is all or nothing; a file left
+/// behind is removed by the periodic sweep).
+#[derive(Debug, thiserror::Error)]
+pub enum DeletionError {
+    #[error(transparent)]
+    Storage(#[from] crate::storage::StorageError),
+    #[error("cannot remove a file: {0}")]
+    Io(#[from] std::io::Error),
+}
+
 /// A file name safe to store and show: the last path segment, without control characters
 /// or bidirectional overrides (which can make `exe.txt` read as `txt.exe`), trimmed, at most
 /// [`MAX_NAME_CHARS`] characters keeping the extension; `file` when nothing is left.

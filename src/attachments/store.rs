@@ -18,6 +18,8 @@ pub trait FileStore: Send + Sync {
         &self,
         hash: &ContentHash,
     ) -> impl Future<Output = io::Result<Option<tokio::fs::File>>> + Send;
+    /// Removes one kept file (gone already is fine).
+    fn remove(&self, hash: &ContentHash) -> impl Future<Output = io::Result<()>> + Send;
     /// Removes kept files not in `referenced` and older than `grace` (an upload kept a moment
     /// ago may not be recorded in the database yet); returns how many went.
     fn remove_unreferenced(
@@ -68,6 +70,13 @@ impl FileStore for DiskFiles {
             Ok(file) => Ok(Some(file)),
             Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
             Err(error) => Err(error),
+        }
+    }
+
+    async fn remove(&self, hash: &ContentHash) -> io::Result<()> {
+        match tokio::fs::remove_file(self.path_of(hash)).await {
+            Err(error) if error.kind() != io::ErrorKind::NotFound => Err(error),
+            _ => Ok(()),
         }
     }
 

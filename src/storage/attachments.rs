@@ -176,6 +176,44 @@ impl Database {
         row.map(Attachment::try_from).transpose()
     }
 
+    /// Deletes everything stored of one ticket, for a privacy request: its conversation,
+    /// history, file rows, its emails and the draft it was filed from. Returns the hashes of
+    /// its files (the caller removes those nothing else refers to), `None` when no such
+    /// ticket exists.
+    pub async fn delete_ticket_data(
+        &self,
+        ticket_id: i64,
+    ) -> Result<Option<Vec<ContentHash>>, StorageError> {
+        let mut transaction = self.pool().begin().await?;
+        let hashes: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT content_hash FROM attachments WHERE ticket_id = $1",
+        )
+        .bind(ticket_id)
+        .fetch_all(&mut *transaction)
+        .await?;
+        sqlx::query("DELETE FROM outbox WHERE ticket_id = $1")
+            .bind(ticket_id)
+            .execute(&mut *transaction)
+            .await?;
+        sqlx::query("DELETE FROM request_drafts WHERE ticket_id = $1")
+            .bind(ticket_id)
+            .execute(&mut *transaction)
+            .await?;
+        // Messages, history, tags, articles and attachment rows go with it (ON DELETE CASCADE).
+        let deleted = sqlx::query("DELETE FROM tickets WHERE id = $1")
+            .bind(ticket_id)
+            .execute(&mut *transaction)
+            .await?
+            .rows_affected();
+        transaction.commit().await?;
+        Ok((deleted > 0).then(|| {
+            hashes
+                .iter()
+                .filter_map(|hash| ContentHash::parse(hash))
+                .collect()
+        }))
+    }
+
     /// Every hash some draft or message still refers to (the store removes the rest).
     pub async fn referenced_file_hashes(&self) -> Result<HashSet<ContentHash>, StorageError> {
         let hashes: Vec<String> =

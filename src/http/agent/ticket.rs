@@ -245,6 +245,7 @@ async fn render_ticket(
             priorities => TicketPriority::ALL.map(TicketPriority::as_str),
             agents => agent_options(view.assignees),
             can_turn_into_article => editor && matches!(status, TicketStatus::Resolved | TicketStatus::Closed),
+            can_delete => session.user.may_enter(StaffArea::Admin),
             max_files => state.config.attachments.max_files,
             max_file_size => readable_size(state.config.attachments.max_file_bytes),
         },
