@@ -1,5 +1,6 @@
 //! Wiring at start-up: configuration → database → content → background tasks → HTTP server.
 
+use crate::attachments::{DiskFiles, FileStore};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::{Arc, RwLock};
@@ -52,6 +53,11 @@ pub struct App {
     /// Request drafts started, and autosaves, per IP address (shared likewise).
     pub draft_rate_limiter: Option<AttemptLimit>,
     pub autosave_rate_limiter: Option<AttemptLimit>,
+    /// Files uploaded per IP address and hour (shared likewise), so one client cannot fill
+    /// the disk.
+    pub upload_rate_limiter: Option<AttemptLimit>,
+    /// The bytes of attached files.
+    pub files: DiskFiles,
     /// Languages with published articles, refreshed when the index takes a change; read per
     /// keystroke, so it is kept in memory rather than queried.
     languages: Languages,
@@ -97,6 +103,9 @@ impl App {
             ticket_limiter: self.ticket_rate_limiter.as_ref(),
             draft_limiter: self.draft_rate_limiter.as_ref(),
             autosave_limiter: self.autosave_rate_limiter.as_ref(),
+            files: &self.files,
+            attachment_limits: self.config.attachments.limits(),
+            upload_limiter: self.upload_rate_limiter.as_ref(),
             default_language: &self.config.default_language,
             base_url: self.public_base_url(),
             site_name: &self.config.site_name,
@@ -186,6 +195,7 @@ fn start_maintenance(state: &AppState) -> (watch::Sender<bool>, JoinHandle<()>) 
     let (stop, mut stopped) = watch::channel(false);
     let db = state.db.clone();
     let events = state.events.clone();
+    let files = state.files.clone();
     let auto_close_days = state.config.auto_close_days;
     let draft_retention_days = state.config.draft_retention_days;
     let event_retention_days = state.config.event_retention_days;
@@ -221,6 +231,11 @@ fn start_maintenance(state: &AppState) -> (watch::Sender<bool>, JoinHandle<()>) 
                 Ok(deleted) => tracing::info!(deleted, "deleted request drafts never filed"),
                 Err(error) => tracing::warn!(%error, "could not delete old request drafts"),
             }
+            match remove_unreferenced_files(&db, &files).await {
+                Ok(0) => {}
+                Ok(removed) => tracing::info!(removed, "removed files nothing refers to"),
+                Err(error) => tracing::warn!(%error, "could not remove unreferenced files"),
+            }
             if let Err(error) = db.purge_drained_rate_limits(now).await {
                 tracing::warn!(%error, "could not purge expired attempt counts");
             }
@@ -238,6 +253,25 @@ fn start_maintenance(state: &AppState) -> (watch::Sender<bool>, JoinHandle<()>) 
         }
     });
     (stop, handle)
+}
+
+/// A file kept this recently may belong to an upload whose row is being written.
+const UNREFERENCED_FILE_GRACE: Duration = Duration::from_secs(3600);
+
+/// Removes kept files that no draft, message or article refers to any more (after a draft
+/// expired or a ticket's data was deleted); returns how many.
+pub async fn remove_unreferenced_files(
+    db: &Database,
+    files: &DiskFiles,
+) -> Result<usize, StartError> {
+    let referenced = db.referenced_file_hashes().await?;
+    files
+        .remove_unreferenced(&referenced, UNREFERENCED_FILE_GRACE)
+        .await
+        .map_err(|source| StartError::DataDir {
+            path: files.temp_dir(),
+            source,
+        })
 }
 
 /// Re-reads the languages with published articles whenever the index takes a change, from
@@ -363,6 +397,13 @@ pub async fn build(config: Config) -> Result<(AppState, BackgroundTasks), StartE
             &db,
         ),
         lost_link_limits: LostLinkLimits::for_database(&db),
+        upload_rate_limiter: AttemptLimit::for_database(
+            "uploads_per_address",
+            config.attachments.uploads_per_hour,
+            Duration::from_secs(3600),
+            &db,
+        ),
+        files: DiskFiles::new(config.files_dir()),
         config,
         db,
         search,

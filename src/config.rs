@@ -70,6 +70,47 @@ pub struct Config {
     /// it serves at once (`[serving]` in the file, `ANSWERDESK_SERVING__…` in the environment).
     #[serde(default)]
     pub serving: ServingLimits,
+    /// How many and how large the files of one message may be, and how many files one
+    /// address may upload (`[attachments]` in the file).
+    #[serde(default)]
+    pub attachments: AttachmentSettings,
+}
+
+/// Limits on attached files.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct AttachmentSettings {
+    /// Files one message (a request, a reply, a note) may carry.
+    pub max_files: usize,
+    /// One file's size at most, in bytes.
+    pub max_file_bytes: u64,
+    /// All files of one message together at most, in bytes.
+    pub max_message_bytes: u64,
+    /// Files one IP address may upload per hour; 0 turns the limit off.
+    pub uploads_per_hour: u32,
+}
+
+impl Default for AttachmentSettings {
+    fn default() -> Self {
+        let limits = crate::attachments::AttachmentLimits::default();
+        Self {
+            max_files: limits.max_files,
+            max_file_bytes: limits.max_file_bytes,
+            max_message_bytes: limits.max_message_bytes,
+            uploads_per_hour: 100,
+        }
+    }
+}
+
+impl AttachmentSettings {
+    /// The limits of one message.
+    pub fn limits(&self) -> crate::attachments::AttachmentLimits {
+        crate::attachments::AttachmentLimits {
+            max_files: self.max_files,
+            max_file_bytes: self.max_file_bytes,
+            max_message_bytes: self.max_message_bytes,
+        }
+    }
 }
 
 /// Limits that keep one slow client, or a database outage, from holding the portal.
@@ -126,6 +167,7 @@ impl Default for Config {
             widget_origins: Vec::new(),
             event_retention_days: 0,
             serving: ServingLimits::default(),
+            attachments: AttachmentSettings::default(),
         }
     }
 }
@@ -227,6 +269,17 @@ impl Config {
                 )));
             }
         }
+        let files = &self.attachments;
+        if files.max_file_bytes == 0 || files.max_message_bytes < files.max_file_bytes {
+            return Err(ConfigError::Invalid(
+                "attachments.max_file_bytes must be at least 1 and at most attachments.max_message_bytes".into(),
+            ));
+        }
+        if files.max_files > 20 || files.max_message_bytes > 1024 * 1024 * 1024 {
+            return Err(ConfigError::Invalid(
+                "attachments.max_files must be at most 20 and attachments.max_message_bytes at most 1 GiB".into(),
+            ));
+        }
         self.sla
             .validate()
             .map_err(|error| ConfigError::Invalid(format!("sla: {error}")))?;
@@ -251,6 +304,11 @@ impl Config {
         } else {
             self.database_url.0.clone()
         }
+    }
+
+    /// Where attached files are kept (named by their hash).
+    pub fn files_dir(&self) -> PathBuf {
+        self.data_dir.join("files")
     }
 
     /// Where the tantivy index is kept.

@@ -12,6 +12,8 @@
 //! - [`tickets`]: what a ticket is, the rules that set its priority and tags, SLA clocks,
 //!   filing, the conversation and the agents' work.
 //! - [`i18n`]: the languages customers read the portal in and their message catalogues.
+//! - [`attachments`]: files on requests, replies and notes: streamed uploads, type
+//!   detection, the content-addressed file store.
 //! - [`accounts`]: staff users, roles, password hashing, sessions, the audit log.
 //! - [`notifications`]: the email outbox and its sender.
 //! - [`limits`]: attempt limits (sign-in, tickets per address), shared by every instance.
@@ -25,6 +27,7 @@
 pub mod accounts;
 pub mod app;
 pub mod articles;
+pub mod attachments;
 pub mod cli;
 pub mod config;
 pub mod deflection;

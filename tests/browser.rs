@@ -1917,3 +1917,6 @@ async fn agent_finds_a_ticket_by_the_customers_email_or_a_word_of_the_conversati
         portal.shut_down().await;
     }
 }
+
+#[path = "browser_stories/attachments.rs"]
+mod attachments;

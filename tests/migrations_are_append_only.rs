@@ -82,6 +82,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "e59f0d89dd3673e8652ae7b8d8b4fa3c3e5c51f80bd9032e8218b572091af464",
     ),
     (
+        "sqlite/0021_attachments.sql",
+        "b46fea29b58dc448016f983c0b4501b08d20d78ef255383ac0e109c8cf335438",
+    ),
+    (
         "postgres/0001_articles.sql",
         "09cc08a73d3718c00603953669221950647ef816a885e5cd2328718d21b26695",
     ),
@@ -152,6 +156,10 @@ const SHIPPED: &[(&str, &str)] = &[
     (
         "postgres/0020_article_list_indexes.sql",
         "e59f0d89dd3673e8652ae7b8d8b4fa3c3e5c51f80bd9032e8218b572091af464",
+    ),
+    (
+        "postgres/0021_attachments.sql",
+        "abcef17d8c285400ddb1f797d9099fd5f18d6cd1aea24f22a4550a88ac4eac69",
     ),
 ];
 

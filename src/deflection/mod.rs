@@ -18,7 +18,7 @@ pub use drafts::{DraftFields, DraftState, RequestDraft};
 pub use events::{Event, EventKind, EventQueueReport, EventRecorder, EventWriterTask, ViewSource};
 pub use request_flow::{
     OpenedDraft, RequestFlow, RequestFlowError, Requester, Review, SolvedOutcome, Submission,
-    SubmitOutcome,
+    SubmitOutcome, SubmittedFiles,
 };
 pub use stats::{
     DashboardFilter, DeflectionFigures, EventSource, SearchCount, deflection_figures,

@@ -22,6 +22,9 @@ use std::time::Duration;
 use sha2::{Digest, Sha256};
 
 use super::{Channel, DraftFields, DraftState, Event, EventRecorder, RequestDraft, ViewSource};
+use crate::attachments::{
+    Attachment, AttachmentLimits, DiskFiles, SpooledFile, UploadError, keep_all,
+};
 use crate::limits::{Attempt, AttemptLimit, LimitKey};
 use crate::search::{SearchError, SearchIndex, SuggestRequest, Suggestion, truncate_query};
 use crate::storage::{Database, StorageError};
@@ -65,6 +68,11 @@ pub struct RequestFlow<'a> {
     pub draft_limiter: Option<&'a AttemptLimit>,
     /// Autosaves one client address may make; `None` when turned off.
     pub autosave_limiter: Option<&'a AttemptLimit>,
+    /// Where attached files are kept, how many and how large they may be, and how many
+    /// one client address may upload (`None` when turned off).
+    pub files: &'a DiskFiles,
+    pub attachment_limits: AttachmentLimits,
+    pub upload_limiter: Option<&'a AttemptLimit>,
     /// The language of drafts and tickets until the customer's own is known.
     pub default_language: &'a str,
     /// The portal's public URL, for the status link in emails.
@@ -86,7 +94,7 @@ pub struct Requester {
 }
 
 /// What a submit carries.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 pub struct Submission {
     /// The draft being submitted; `None` for a channel without drafts (the JSON API).
     pub draft_id: Option<String>,
@@ -95,6 +103,19 @@ pub struct Submission {
     /// already recorded.
     pub seen: Vec<String>,
     pub review: Review,
+    /// Files chosen with this submit, and the draft's files the customer took away.
+    pub files: SubmittedFiles,
+}
+
+/// The files of a submit.
+#[derive(Debug, Default)]
+pub struct SubmittedFiles {
+    /// Newly chosen, each checked already (size, type) and waiting in a temporary file.
+    pub new: Vec<SpooledFile>,
+    /// Files kept in the draft earlier that the customer removed.
+    pub remove: Vec<i64>,
+    /// Why the channel refused the new files while receiving them (then `new` is empty).
+    pub refused: Option<UploadError>,
 }
 
 /// Whether a submit may stop at the review step.
@@ -166,6 +187,9 @@ pub enum RequestFlowError {
     Search(#[from] SearchError),
     #[error(transparent)]
     Ticket(#[from] TicketError),
+    /// A checked file could not be written to the store.
+    #[error(transparent)]
+    Upload(#[from] UploadError),
 }
 
 impl RequestFlow<'_> {
@@ -337,6 +361,14 @@ impl RequestFlow<'_> {
         let mut draft_id = submission.draft_id.filter(|id| is_draft_id(id));
         let mut draft = None;
         let request = TicketRequest::from(&submission.fields);
+        let SubmittedFiles {
+            new: new_files,
+            remove: removed_files,
+            refused,
+        } = submission.files;
+        let mut file_error = refused;
+        // Without a draft, files wait in their temporary files until the ticket is filed.
+        let mut unfiled_files = Vec::new();
         if let Some(id) = draft_id.clone() {
             if let OpenedDraft::Filed = self.open(&id).await? {
                 return Ok(SubmitOutcome::AlreadyFiled);
@@ -353,8 +385,31 @@ impl RequestFlow<'_> {
                 self.articles_seen(requester, &id, &submission.seen).await?;
                 draft = self.db.find_draft(&id).await?;
             }
+            // Kept with the draft now, so a validation error or the review step never makes
+            // the customer choose them again.
+            if draft.is_some()
+                && file_error.is_none()
+                && let Err(error) = self
+                    .attach_to_draft(requester, &id, new_files, &removed_files)
+                    .await?
+            {
+                file_error = Some(error);
+            }
+        } else if file_error.is_none() {
+            match self.attachment_limits.check_together(&[], &new_files) {
+                Ok(()) => unfiled_files = new_files,
+                Err(error) => file_error = Some(error),
+            }
         }
-        let valid = match request.validate() {
+        let mut valid = request.validate();
+        if let Some(error) = file_error {
+            let mut fields = valid.err().unwrap_or_default();
+            fields
+                .0
+                .insert("attachments", error.message_key().to_owned());
+            valid = Err(fields);
+        }
+        let valid = match valid {
             Ok(valid) => valid,
             Err(fields) => return Ok(SubmitOutcome::Invalid { fields }),
         };
@@ -386,8 +441,19 @@ impl RequestFlow<'_> {
         {
             return Ok(SubmitOutcome::RateLimited);
         }
+        if !unfiled_files.is_empty()
+            && let Err(error) = self.count_uploads(requester, unfiled_files.len()).await?
+        {
+            let mut fields = FieldErrors::default();
+            fields
+                .0
+                .insert("attachments", error.message_key().to_owned());
+            return Ok(SubmitOutcome::Invalid { fields });
+        }
         // Reaching here, this submit added no suggestions, so `draft` is current.
-        let context = self.filing_context(requester.channel, draft_id.as_deref(), draft.as_ref());
+        let mut context =
+            self.filing_context(requester.channel, draft_id.as_deref(), draft.as_ref());
+        context.files = keep_all(self.files, unfiled_files).await?;
         let ticket = file_ticket(self.db, self.rules, self.sla, &valid, &context).await?;
         if ticket.newly_filed {
             self.record(
@@ -401,6 +467,64 @@ impl RequestFlow<'_> {
             );
         }
         Ok(SubmitOutcome::Filed { ticket })
+    }
+
+    /// Adds newly chosen files to a stored draft and removes those taken away, if together
+    /// they fit one message and the address may upload that many; otherwise changes nothing.
+    async fn attach_to_draft(
+        &self,
+        requester: &Requester,
+        draft_id: &str,
+        new: Vec<SpooledFile>,
+        remove: &[i64],
+    ) -> Result<Result<(), UploadError>, RequestFlowError> {
+        if new.is_empty() && remove.is_empty() {
+            return Ok(Ok(()));
+        }
+        let kept: Vec<Attachment> = self
+            .db
+            .draft_attachments(draft_id)
+            .await?
+            .into_iter()
+            .filter(|file| !remove.contains(&file.id))
+            .collect();
+        if let Err(error) = self.attachment_limits.check_together(&kept, &new) {
+            return Ok(Err(error));
+        }
+        if let Err(error) = self.count_uploads(requester, new.len()).await? {
+            return Ok(Err(error));
+        }
+        let added = keep_all(self.files, new).await?;
+        self.db
+            .change_draft_attachments(draft_id, &added, remove)
+            .await?;
+        Ok(Ok(()))
+    }
+
+    /// Counts `files` uploads against the address's limit; refused once it is reached.
+    async fn count_uploads(
+        &self,
+        requester: &Requester,
+        files: usize,
+    ) -> Result<Result<(), UploadError>, RequestFlowError> {
+        for _ in 0..files {
+            if self
+                .refused_by(self.upload_limiter, requester)
+                .await?
+                .is_some()
+            {
+                return Ok(Err(UploadError::RateLimited));
+            }
+        }
+        Ok(Ok(()))
+    }
+
+    /// The files waiting in a draft, for the form to list.
+    pub async fn draft_files(&self, draft_id: &str) -> Result<Vec<Attachment>, RequestFlowError> {
+        if !is_draft_id(draft_id) {
+            return Ok(Vec::new());
+        }
+        Ok(self.db.draft_attachments(draft_id).await?)
     }
 
     /// "Yes, this solved my problem": closes the draft as deflected and records it, once.
@@ -572,6 +696,7 @@ impl RequestFlow<'_> {
             opened_articles: draft.map(|d| d.opened_articles.clone()).unwrap_or_default(),
             base_url: self.base_url.clone(),
             site_name: self.site_name.to_owned(),
+            files: Vec::new(),
         }
     }
 

@@ -9,7 +9,7 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
@@ -58,6 +58,46 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/content-gaps", get(content_gaps_page))
         .route("/admin/export/{file}", get(export_csv))
         .route("/api/admin/stats", get(stats_api))
+        .route("/admin/tickets/{id}/delete", post(delete_ticket))
+}
+
+/// The privacy deletion form: the ticket's reference typed again, so it is never one click.
+#[derive(Debug, Default, Deserialize)]
+pub struct DeleteTicketForm {
+    #[serde(default)]
+    confirm: String,
+}
+
+/// `POST /admin/tickets/{id}/delete`: deletes everything stored of a ticket (a customer's
+/// privacy request), its files too; the audit log keeps who did it and the reference.
+async fn delete_ticket(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(id): Path<i64>,
+    axum::Form(form): axum::Form<DeleteTicketForm>,
+) -> Result<Response, HttpError> {
+    let reference = crate::tickets::filing::reference_of(id);
+    if !form.confirm.trim().eq_ignore_ascii_case(&reference) {
+        return Err(HttpError::Invalid {
+            message: format!("Type {reference} to confirm the deletion."),
+            fields: [("confirm", format!("Type {reference} to confirm."))].into(),
+        });
+    }
+    let deleted = crate::attachments::delete_ticket_data(&state.db, &state.files, id)
+        .await
+        .map_err(|error| HttpError::internal_or_unavailable(&error))?;
+    if !deleted {
+        return Err(HttpError::NotFound);
+    }
+    crate::accounts::record_audit(
+        &state.db,
+        Some(&session.user),
+        "ticket.delete",
+        &reference,
+        "deleted the ticket's data and files (privacy request)",
+    )
+    .await?;
+    Ok(axum::response::Redirect::to("/agent?deleted=1").into_response())
 }
 
 /// The dashboard's filter as it arrives in the query string.

@@ -3,17 +3,21 @@
 use std::collections::BTreeMap;
 
 use axum::Json;
-use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
 use super::HttpError;
+use super::attachments::{is_multipart, read_upload_form};
 use super::customer_session::ClientIp;
 use super::templates::text;
 use crate::app::AppState;
-use crate::deflection::{Channel, DraftFields, Requester, Review, Submission, SubmitOutcome};
+use crate::attachments::{SpooledFile, UploadError};
+use crate::deflection::{
+    Channel, DraftFields, Requester, Review, Submission, SubmitOutcome, SubmittedFiles,
+};
 use crate::tickets::idempotency::{self, Claim, IdempotencyKey};
 
 /// `POST /api/tickets` body.
@@ -47,12 +51,39 @@ pub struct CreatedTicket {
 /// `POST /api/tickets`: files a ticket; `422 {"error","fields"}` when fields are invalid. With
 /// an `Idempotency-Key` header, a retry answers the first request's result instead of filing
 /// again (see [`crate::tickets::idempotency`]).
+///
+/// A `multipart/form-data` body carries the same fields as form fields and up to the
+/// configured number of files in parts named `files`; refused files answer `413` (too large)
+/// or `422` (too many, wrong type, empty, cut off) with the reason, and file nothing.
 pub async fn create_ticket(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
-    body: Result<Json<NewTicketBody>, JsonRejection>,
+    request: Request,
 ) -> Result<Response, HttpError> {
+    let (body, files) = if is_multipart(&request) {
+        let multipart = Multipart::from_request(request, &state)
+            .await
+            .map_err(|e| HttpError::BadRequest(e.body_text()))?;
+        let limits = state.config.attachments.limits();
+        let upload = read_upload_form(multipart, &state.files, limits, "files").await?;
+        if let Some(refused) = &upload.refused {
+            return Err(upload_refusal(refused));
+        }
+        let category = upload.value("category");
+        let body = NewTicketBody {
+            name: upload.value("name"),
+            email: upload.value("email"),
+            subject: upload.value("subject"),
+            description: upload.value("description"),
+            category: (!category.is_empty()).then_some(category),
+        };
+        (Ok(Json(body)), upload.files)
+    } else {
+        let body: Result<Json<NewTicketBody>, JsonRejection> =
+            Json::from_request(request, &state).await;
+        (body, Vec::new())
+    };
     let key =
         match headers.get("idempotency-key") {
             Some(value) => Some(IdempotencyKey::parse(value.as_bytes()).map_err(|error| {
@@ -65,18 +96,21 @@ pub async fn create_ticket(
         };
     let Json(body) = body.map_err(|rejection| HttpError::from_json_rejection(&rejection))?;
     let Some(key) = key else {
-        return file_from_api(&state, ip, body)
+        return file_from_api(&state, ip, body, files)
             .await
             .map(IntoResponse::into_response);
     };
     let category = body.category.as_deref().unwrap_or_default();
-    let request = idempotency::request_hash(&[
-        &body.name,
+    let mut parts = vec![
+        body.name.as_str(),
         &body.email,
         &body.subject,
         &body.description,
         category,
-    ]);
+    ];
+    // The same fields with other files are another request.
+    parts.extend(files.iter().map(|file| file.hash.as_str()));
+    let request = idempotency::request_hash(&parts);
     match idempotency::claim(&state.db, &key, &request).await? {
         Claim::First => {}
         Claim::Abandoned { claimed_at } => {
@@ -130,13 +164,25 @@ pub async fn create_ticket(
             });
         }
     }
-    match file_from_api(&state, ip, body).await {
+    match file_from_api(&state, ip, body, files).await {
         Ok((status, Json(created))) => answer_and_keep(&state, &key, status, &created).await,
         Err(error) => {
             // Nothing was filed: the key may be used again, e.g. with corrected fields.
             idempotency::release(&state.db, &key).await?;
             Err(error)
         }
+    }
+}
+
+/// Refused files, as the API answers them: `413` for size, `422` for the rest.
+fn upload_refusal(error: &UploadError) -> HttpError {
+    let message = text("en", error.message_key());
+    if error.is_too_large() {
+        return HttpError::TooLarge(message);
+    }
+    HttpError::Invalid {
+        message: message.clone(),
+        fields: [("files", message)].into(),
     }
 }
 
@@ -158,6 +204,7 @@ async fn file_from_api(
     state: &AppState,
     ip: std::net::IpAddr,
     body: NewTicketBody,
+    files: Vec<SpooledFile>,
 ) -> Result<(StatusCode, Json<CreatedTicket>), HttpError> {
     let submission = Submission {
         draft_id: None,
@@ -170,6 +217,10 @@ async fn file_from_api(
         },
         seen: Vec::new(),
         review: Review::Skip,
+        files: SubmittedFiles {
+            new: files,
+            ..SubmittedFiles::default()
+        },
     };
     let requester = Requester {
         channel: Channel::Api,
@@ -179,6 +230,20 @@ async fn file_from_api(
     };
     let filed = match state.request_flow().submit(&requester, submission).await? {
         SubmitOutcome::Filed { ticket } => ticket,
+        SubmitOutcome::Invalid { fields } if fields.0.contains_key("attachments") => {
+            let key = &fields.0["attachments"];
+            let message = text("en", key);
+            return Err(match key.as_str() {
+                "error-attachments-too-large" | "error-attachment-too-large" => {
+                    HttpError::TooLarge(message)
+                }
+                "error-attachments-rate-limited" => HttpError::TooMany(message),
+                _ => HttpError::Invalid {
+                    message: message.clone(),
+                    fields: [("files", message)].into(),
+                },
+            });
+        }
         SubmitOutcome::Invalid { fields } => {
             // Integrations read English; the keys are the catalogue's.
             let fields = fields

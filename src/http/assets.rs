@@ -19,6 +19,7 @@ const EDITOR_SCRIPT: &str = include_str!("../../templates/assets/editor.js");
 const AGENT_SCRIPT: &str = include_str!("../../templates/assets/agent.js");
 const WIDGET_PANEL_SCRIPT: &str = include_str!("../../templates/assets/widget-panel.js");
 const WIDGET_STYLESHEET: &str = include_str!("../../templates/assets/widget.css");
+const ATTACHMENTS_SCRIPT: &str = include_str!("../../templates/assets/attachments.js");
 const FAVICON: &str = include_str!("../../templates/assets/favicon.svg");
 
 /// Changes whenever an asset changes, so asset URLs can be cached for a long time.
@@ -33,6 +34,7 @@ pub static ASSET_VERSION: LazyLock<String> = LazyLock::new(|| {
         AGENT_SCRIPT,
         WIDGET_PANEL_SCRIPT,
         WIDGET_STYLESHEET,
+        ATTACHMENTS_SCRIPT,
         FAVICON,
     ] {
         hasher.update(asset.as_bytes());
@@ -51,6 +53,7 @@ pub async fn asset(Path(file): Path<String>) -> Result<Response, HttpError> {
         "agent.js" => (AGENT_SCRIPT, "text/javascript; charset=utf-8"),
         "widget-panel.js" => (WIDGET_PANEL_SCRIPT, "text/javascript; charset=utf-8"),
         "widget.css" => (WIDGET_STYLESHEET, "text/css; charset=utf-8"),
+        "attachments.js" => (ATTACHMENTS_SCRIPT, "text/javascript; charset=utf-8"),
         "favicon.svg" => (FAVICON, "image/svg+xml"),
         _ => return Err(HttpError::NotFound),
     };

@@ -6,6 +6,7 @@ mod admin;
 mod agent;
 mod api;
 mod assets;
+mod attachments;
 mod charts;
 mod customer_session;
 mod editor;
@@ -29,10 +30,10 @@ mod users;
 mod widget;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::routing::{get, post};
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
@@ -74,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/tickets/{token}", get(tickets::ticket_status))
         .route("/tickets/{token}/reply", post(tickets::ticket_reply))
+        .route("/tickets/{token}/files/{file}", get(tickets::ticket_file))
         .route("/tickets/{token}/rating", post(tickets::ticket_rating))
         .route("/login", get(login::login_page).post(login::login))
         .layer(no_store());
@@ -136,6 +138,7 @@ pub fn router(state: AppState) -> Router {
         // Staff pages show customers' words and internal notes: never cached anywhere.
         .layer(no_store());
 
+    let upload_limit = state.config.attachments.limits().max_body_bytes();
     Router::new()
         .merge(staff_pages)
         .route("/api/search", get(search::api_search))
@@ -181,7 +184,13 @@ pub fn router(state: AppState) -> Router {
             header::STRICT_TRANSPORT_SECURITY,
             hsts,
         ))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        // Every body is bounded here (upload forms by their files' limits); the extractors'
+        // own default bound would cut an upload form short.
+        .layer(DefaultBodyLimit::disable())
+        .layer(axum::middleware::from_fn_with_state(
+            upload_limit,
+            attachments::limit_body,
+        ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)

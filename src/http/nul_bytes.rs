@@ -59,7 +59,7 @@ fn unreadable_body(error: &axum::Error) -> HttpError {
     HttpError::BadRequest("The request body could not be read.".to_owned())
 }
 
-fn refusal() -> HttpError {
+pub(super) fn refusal() -> HttpError {
     HttpError::Invalid {
         message: "Text may not contain NUL characters.".to_owned(),
         fields: Default::default(),

@@ -2,7 +2,7 @@
 //! they have not seen yet, and a ticket only when self-service fails.
 
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::context;
@@ -11,13 +11,16 @@ use serde::Deserialize;
 use std::net::IpAddr;
 
 use super::HttpError;
+use super::attachments::{FileView, UploadForm, is_multipart, read_upload_form};
 use super::customer_session::{ClientIp, CustomerSession};
 use super::language::PageLanguage;
 use super::templates::{Layout, render, text};
 use crate::app::AppState;
+use crate::attachments::readable_size;
 use crate::deflection::request_flow::AutosaveOutcome;
 use crate::deflection::{
     Channel, DraftFields, OpenedDraft, Requester, Review, SolvedOutcome, Submission, SubmitOutcome,
+    SubmittedFiles,
 };
 use crate::tickets::filing::{FieldErrors, FiledTicket, MAX_SUBJECT_CHARS};
 
@@ -157,6 +160,14 @@ async fn render_form(
 ) -> Result<String, HttpError> {
     let draft_id = form.draft_id;
     let categories = state.db.published_categories(lang).await?;
+    let files: Vec<FileView> = match form.stored {
+        true => state.request_flow().draft_files(draft_id).await?,
+        false => Vec::new(),
+    }
+    .iter()
+    .map(|file| FileView::of(file, ""))
+    .collect();
+    let limits = state.config.attachments.limits();
     let layout = Layout::new(state, lang, text(lang, "contact-support"))
         .in_every_language(&format!("/request/new?draft={draft_id}"));
     render(
@@ -165,6 +176,9 @@ async fn render_form(
         context! {
             draft_id, fields, errors => &errors.0, notice, categories,
             draft_stored => form.stored,
+            files, max_files => limits.max_files,
+            max_file_size => readable_size(limits.max_file_bytes),
+            max_message_size => readable_size(limits.max_message_bytes),
             draft_resumed => form.resumed,
             csrf_token => &session.csrf_token,
         },
@@ -240,14 +254,56 @@ impl RequestForm {
     }
 }
 
-/// `POST /request`: the request flow decides; this turns its outcome into a page.
+impl RequestForm {
+    /// The typed fields of the form sent with files (`multipart/form-data`).
+    fn from_upload(upload: &UploadForm) -> RequestForm {
+        RequestForm {
+            draft: upload.value("draft"),
+            csrf_token: upload.value("csrf_token"),
+            name: upload.value("name"),
+            email: upload.value("email"),
+            subject: upload.value("subject"),
+            description: upload.value("description"),
+            category: upload.value("category"),
+            seen: upload.value("seen"),
+            step: upload.value("step"),
+        }
+    }
+}
+
+/// `POST /request`: the request flow decides; this turns its outcome into a page. The form
+/// comes with files (`multipart/form-data`, the page as served) or without (the review
+/// step's "No, submit my request").
 pub async fn submit_request(
     State(state): State<AppState>,
     session: CustomerSession,
     ClientIp(ip): ClientIp,
     page: PageLanguage,
-    Form(form): Form<RequestForm>,
+    request: Request,
 ) -> Result<Response, HttpError> {
+    let (form, files) = if is_multipart(&request) {
+        let multipart = Multipart::from_request(request, &state)
+            .await
+            .map_err(|e| HttpError::BadRequest(e.body_text()))?;
+        let limits = state.config.attachments.limits();
+        let mut upload = read_upload_form(multipart, &state.files, limits, "files").await?;
+        let remove = upload
+            .values("remove_file")
+            .filter_map(|id| id.parse().ok())
+            .collect();
+        let form = RequestForm::from_upload(&upload);
+        let files = SubmittedFiles {
+            new: std::mem::take(&mut upload.files),
+            remove,
+            refused: upload.refused.take(),
+        };
+        (form, files)
+    } else {
+        let Form(form) = Form::<RequestForm>::from_request(request, &state)
+            .await
+            .map_err(|e| HttpError::BadRequest(e.body_text()))?;
+        (form, SubmittedFiles::default())
+    };
     let lang = page.code();
     let fields = form.fields();
     let requester = requester(&session, ip, lang);
@@ -286,6 +342,7 @@ pub async fn submit_request(
         } else {
             Review::Offer
         },
+        files,
     };
     let outcome = flow.submit(&requester, submission).await?;
     match outcome {
@@ -298,10 +355,16 @@ pub async fn submit_request(
         }
         SubmitOutcome::NeedsReview { articles } => {
             let layout = Layout::new(&state, lang, text(lang, "review-page-title"));
+            let files: Vec<FileView> = flow
+                .draft_files(&draft_id)
+                .await?
+                .iter()
+                .map(|file| FileView::of(file, ""))
+                .collect();
             let page = render(
                 "request_review.html",
                 &layout,
-                context! { draft_id, fields, suggestions => articles, csrf_token => &session.csrf_token },
+                context! { draft_id, fields, files, suggestions => articles, csrf_token => &session.csrf_token },
             )?;
             Ok(Html(page).into_response())
         }

@@ -130,6 +130,9 @@ async fn check_csrf(request: Request, expected: &str) -> Result<Request, HttpErr
             Err(rejected())
         };
     }
+    if super::attachments::is_multipart(&request) {
+        return check_multipart_csrf(request, expected).await;
+    }
     let is_form = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -150,6 +153,56 @@ async fn check_csrf(request: Request, expected: &str) -> Result<Request, HttpErr
         return Err(rejected());
     }
     Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+/// How far into a form sent with files its `csrf_token` must come (the pages put it first).
+const MULTIPART_CSRF_WITHIN: usize = 8 * 1024;
+
+/// A form sent with files (`multipart/form-data`) carries its token as its first field: the
+/// start of the body is read to find it, and the body is handed on whole, still streaming.
+async fn check_multipart_csrf(request: Request, expected: &str) -> Result<Request, HttpError> {
+    use axum::extract::FromRequest;
+    use futures_util::StreamExt;
+    use http_body_util::BodyExt;
+
+    let rejected = || HttpError::Forbidden(Refusal::ExpiredForm);
+    let (parts, mut body) = request.into_parts();
+    let mut start = Vec::new();
+    while start.len() < MULTIPART_CSRF_WITHIN {
+        match body.frame().await {
+            Some(Ok(frame)) => {
+                if let Ok(data) = frame.into_data() {
+                    start.extend_from_slice(&data);
+                }
+            }
+            Some(Err(_)) => {
+                return Err(HttpError::BadRequest("The form could not be read.".into()));
+            }
+            None => break,
+        }
+    }
+    let start = axum::body::Bytes::from(start);
+    let mut probe = Request::new(Body::from(start.clone()));
+    if let Some(content_type) = parts.headers.get(header::CONTENT_TYPE) {
+        probe
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, content_type.clone());
+    }
+    let mut multipart = axum::extract::Multipart::from_request(probe, &())
+        .await
+        .map_err(|_| rejected())?;
+    let submitted = match multipart.next_field().await {
+        Ok(Some(field)) if field.name() == Some(CSRF_FIELD) => {
+            field.text().await.unwrap_or_default()
+        }
+        _ => String::new(),
+    };
+    if submitted.is_empty() || !constant_time_equals(&submitted, expected) {
+        return Err(rejected());
+    }
+    let rest = body.into_data_stream();
+    let whole = futures_util::stream::once(async move { Ok::<_, axum::Error>(start) }).chain(rest);
+    Ok(Request::from_parts(parts, Body::from_stream(whole)))
 }
 
 /// The session cookie, set at sign-in.

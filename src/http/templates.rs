@@ -48,6 +48,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/ticket_status.html"),
     ),
     ("macros.html", include_str!("../../templates/macros.html")),
+    (
+        "attachments.html",
+        include_str!("../../templates/attachments.html"),
+    ),
     ("login.html", include_str!("../../templates/login.html")),
     (
         "staff_base.html",

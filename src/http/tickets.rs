@@ -1,18 +1,21 @@
 //! A customer's private ticket page: status, conversation, replies, and a rating when resolved.
 
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use super::HttpError;
-use super::customer_session::CustomerSession;
+use super::attachments::{FileView, is_multipart, read_upload_form, serve_file};
+use super::customer_session::{ClientIp, CustomerSession};
 use super::linked_text::linked_text_html;
 use super::templates::{Layout, render, text_with};
 use crate::app::AppState;
+use crate::attachments::{UploadError, readable_size};
 use crate::i18n::{Language, long_date_time};
+use crate::limits::LimitKey;
 use crate::tickets::conversation::{ConversationError, add_customer_reply, rate_support};
 use crate::tickets::filing::reference_of;
 use crate::tickets::{AuthorKind, Ticket, TicketStatus};
@@ -34,6 +37,7 @@ struct MessageView {
     /// The text as typed, escaped, with its web addresses as links.
     body_html: String,
     at: String,
+    files: Vec<FileView>,
 }
 
 async fn find_ticket(state: &AppState, token: &str) -> Result<Ticket, HttpError> {
@@ -75,6 +79,8 @@ async fn render_status(
         .or_else(|| Language::parse(&state.config.default_language))
         .unwrap_or(Language::En);
     let lang = language.code();
+    let files = state.db.ticket_attachments(ticket.id, false).await?;
+    let files_base = format!("/tickets/{}/files", ticket.status_token);
     let messages: Vec<MessageView> = state
         .db
         .ticket_messages(ticket.id, false)
@@ -82,11 +88,17 @@ async fn render_status(
         .into_iter()
         .map(|m| MessageView {
             from_customer: m.author_kind == AuthorKind::Customer,
+            files: files
+                .iter()
+                .filter(|file| file.message_id == Some(m.id))
+                .map(|file| FileView::of(file, &files_base))
+                .collect(),
             author: m.author_name,
             body_html: linked_text_html(&m.body),
             at: long_date_time(language, m.created_at),
         })
         .collect();
+    let limits = state.config.attachments.limits();
     let status = ticket.status;
     let reference = reference_of(ticket.id);
 
@@ -109,6 +121,9 @@ async fn render_status(
             satisfaction => &ticket.satisfaction,
             status_url => format!("{}/tickets/{}", state.public_base_url(), ticket.status_token),
             notice, error, reply_text, csrf_token => &session.csrf_token,
+            max_files => limits.max_files,
+            max_file_size => readable_size(limits.max_file_bytes),
+            max_message_size => readable_size(limits.max_message_bytes),
         },
     )
 }
@@ -149,22 +164,52 @@ pub struct ReplyForm {
     body: String,
 }
 
-/// `POST /tickets/{token}/reply`: the customer adds information; answered or resolved reopens.
+/// `POST /tickets/{token}/reply`: the customer adds information, and files (the page's form
+/// is `multipart/form-data`; a plain form is read too); answered or resolved reopens.
 pub async fn ticket_reply(
     State(state): State<AppState>,
     session: CustomerSession,
+    ClientIp(ip): ClientIp,
     Path(token): Path<String>,
-    Form(form): Form<ReplyForm>,
+    request: Request,
 ) -> Result<Response, HttpError> {
     let ticket = find_ticket(&state, &token).await?;
+    let (form, files, refused) = if is_multipart(&request) {
+        let multipart = Multipart::from_request(request, &state)
+            .await
+            .map_err(|e| HttpError::BadRequest(e.body_text()))?;
+        let limits = state.config.attachments.limits();
+        let upload = read_upload_form(multipart, &state.files, limits, "files").await?;
+        let form = ReplyForm {
+            csrf_token: upload.value("csrf_token"),
+            body: upload.value("body"),
+        };
+        (form, upload.files, upload.refused)
+    } else {
+        let Form(form) = Form::<ReplyForm>::from_request(request, &state)
+            .await
+            .map_err(|e| HttpError::BadRequest(e.body_text()))?;
+        (form, Vec::new(), None)
+    };
     let (error, status) = if session.verify_csrf(&form.csrf_token).is_err() {
         ("error-expired-form", StatusCode::FORBIDDEN)
+    } else if let Some(refused) = refused {
+        (refused.message_key(), upload_status(&refused))
+    } else if !uploads_allowed(&state, ip, files.len()).await? {
+        let refused = UploadError::RateLimited;
+        (refused.message_key(), StatusCode::TOO_MANY_REQUESTS)
     } else {
-        match add_customer_reply(&state.db, &state.config.sla, &ticket, &form.body).await {
+        let files = (&state.files, files);
+        match add_customer_reply(&state.db, &state.config.sla, &ticket, &form.body, files).await {
             Ok(_) => {
                 return Ok(Redirect::to(&format!("/tickets/{token}?replied=1")).into_response());
             }
             Err(ConversationError::Storage(error)) => return Err(error.into()),
+            Err(ConversationError::Upload(UploadError::Io(error))) => {
+                return Err(HttpError::Internal(format!(
+                    "keeping a reply's file: {error}"
+                )));
+            }
             Err(error) => (error.message_key(), StatusCode::UNPROCESSABLE_ENTITY),
         }
     };
@@ -176,6 +221,45 @@ pub async fn ticket_reply(
     };
     let page = render_status(&state, &session, &ticket, extras).await?;
     Ok((status, Html(page)).into_response())
+}
+
+/// The status of a form refused for its files: `413` for size, `422` for the rest.
+fn upload_status(error: &UploadError) -> StatusCode {
+    match error.is_too_large() {
+        true => StatusCode::PAYLOAD_TOO_LARGE,
+        false => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
+/// Counts `files` uploads against the client address's hourly limit.
+pub(super) async fn uploads_allowed(
+    state: &AppState,
+    ip: std::net::IpAddr,
+    files: usize,
+) -> Result<bool, HttpError> {
+    let Some(limit) = &state.upload_rate_limiter else {
+        return Ok(true);
+    };
+    for _ in 0..files {
+        if !limit.allow(&LimitKey::address(ip)).await? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// `GET /tickets/{token}/files/{file}`: a file of the ticket's conversation, to the holder of
+/// its private link; never a file of an internal note, nor another ticket's.
+pub async fn ticket_file(
+    State(state): State<AppState>,
+    Path((token, file)): Path<(String, String)>,
+) -> Result<Response, HttpError> {
+    let ticket = find_ticket(&state, &token).await?;
+    let id: i64 = file.parse().map_err(|_| HttpError::NotFound)?;
+    match state.db.find_ticket_attachment(ticket.id, id).await? {
+        Some(file) if !file.internal => serve_file(&state.files, &file).await,
+        _ => Err(HttpError::NotFound),
+    }
 }
 
 /// The rating form.

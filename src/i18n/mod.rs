@@ -120,6 +120,10 @@ macro_rules! catalogue_files {
                 include_str!(concat!("../../locales/", $lang, "/portal.ftl")),
             ),
             (
+                "attachments.ftl",
+                include_str!(concat!("../../locales/", $lang, "/attachments.ftl")),
+            ),
+            (
                 "emails.ftl",
                 include_str!(concat!("../../locales/", $lang, "/emails.ftl")),
             ),

@@ -1,10 +1,12 @@
 //! A staff member's change to a ticket (reply or note, status, priority, tags, assignee),
 //! stored in one transaction with its history entries and email.
 
+use super::attachments::{AttachedTo, insert_attachments};
 use super::inbox::replace_ticket_tags;
 use super::outbox::{OutgoingEmail, insert_outbox};
 use super::tickets::{insert_history, insert_message};
 use super::{Database, StorageError, now_millis, to_json_list};
+use crate::attachments::NewAttachment;
 use crate::tickets::inbox::priority_rank;
 use crate::tickets::sla_clock::SlaClock;
 use crate::tickets::ticket::AuthorKind;
@@ -45,6 +47,8 @@ pub struct AgentMessage<'a> {
     /// Internal notes are never shown to the customer; a reply (`false`) is, and the first
     /// one stamps `first_responded_at`.
     pub internal: bool,
+    /// Files kept in the file store already; a note's are staff-only like the note.
+    pub files: &'a [NewAttachment],
 }
 
 /// A new priority with the SLA due times recalculated for it.
@@ -66,7 +70,7 @@ impl Database {
         let now = now_millis();
         let mut transaction = self.pool().begin().await?;
         if let Some(message) = &update.message {
-            insert_message(
+            let message_id = insert_message(
                 &mut transaction,
                 ticket_id,
                 AuthorKind::Agent,
@@ -77,6 +81,12 @@ impl Database {
                 now,
             )
             .await?;
+            let to = AttachedTo::Message {
+                ticket_id,
+                message_id,
+                internal: message.internal,
+            };
+            insert_attachments(&mut transaction, &to, message.files).await?;
             if !message.internal {
                 sqlx::query(
                     "UPDATE tickets SET first_responded_at = $1 WHERE id = $2 AND first_responded_at IS NULL",

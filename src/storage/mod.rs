@@ -9,6 +9,7 @@ mod agent_updates;
 mod article_changes;
 mod article_editing;
 mod articles;
+mod attachments;
 pub mod backup;
 mod canned;
 pub mod channel_counts;

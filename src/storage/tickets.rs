@@ -2,10 +2,12 @@
 //! reply and rating, and auto-close. Rows are read through [`super::ticket_rows`]; staff
 //! changes are in [`super::agent_updates`], emails in [`super::outbox`].
 
+use super::attachments::{AttachedTo, insert_attachments, move_draft_attachments};
 use super::inbox::replace_ticket_tags;
 use super::outbox::{OutgoingEmail, insert_outbox};
 use super::ticket_rows::{MessageRow, TicketRow};
 use super::{Database, StorageError, now_millis, to_json_list};
+use crate::attachments::NewAttachment;
 use crate::deflection::Channel;
 use crate::tickets::inbox::priority_rank;
 use crate::tickets::sla_clock::SlaClock;
@@ -67,10 +69,22 @@ impl Database {
         ticket: &NewTicket,
         confirmation: impl FnOnce(i64) -> Result<OutgoingEmail, E>,
     ) -> Result<(Ticket, bool), E> {
+        self.insert_ticket_with_files(ticket, &[], confirmation)
+            .await
+    }
+
+    /// Like [`Database::insert_ticket`], with `files` (kept in the file store already)
+    /// attached to the first message besides the files waiting in the ticket's draft.
+    pub async fn insert_ticket_with_files<E: From<StorageError>>(
+        &self,
+        ticket: &NewTicket,
+        files: &[NewAttachment],
+        confirmation: impl FnOnce(i64) -> Result<OutgoingEmail, E>,
+    ) -> Result<(Ticket, bool), E> {
         if let Some(existing) = self.ticket_for_draft(ticket.draft_id.as_deref()).await? {
             return Ok((existing, false));
         }
-        match self.insert_ticket_once(ticket, confirmation).await {
+        match self.insert_ticket_once(ticket, files, confirmation).await {
             Ok(Err(error)) => Err(error),
             Ok(Ok(id)) => {
                 let stored = self
@@ -121,6 +135,7 @@ impl Database {
     async fn insert_ticket_once<E>(
         &self,
         ticket: &NewTicket,
+        files: &[NewAttachment],
         confirmation: impl FnOnce(i64) -> Result<OutgoingEmail, E>,
     ) -> Result<Result<i64, E>, StorageError> {
         let mut transaction = self.pool().begin().await?;
@@ -155,7 +170,7 @@ impl Database {
         .fetch_one(&mut *transaction)
         .await?;
         replace_ticket_tags(&mut transaction, id, &ticket.tags).await?;
-        insert_message(
+        let message_id = insert_message(
             &mut transaction,
             id,
             AuthorKind::Customer,
@@ -166,6 +181,15 @@ impl Database {
             ticket.created_at,
         )
         .await?;
+        let first_message = AttachedTo::Message {
+            ticket_id: id,
+            message_id,
+            internal: false,
+        };
+        insert_attachments(&mut transaction, &first_message, files).await?;
+        if let Some(draft_id) = &ticket.draft_id {
+            move_draft_attachments(&mut transaction, draft_id, id, message_id).await?;
+        }
         insert_history(
             &mut transaction,
             id,
@@ -261,11 +285,12 @@ impl Database {
         &self,
         ticket: &Ticket,
         body: &str,
+        files: &[NewAttachment],
         change: Option<CustomerStatusChange<'_>>,
     ) -> Result<(), StorageError> {
         let now = now_millis();
         let mut transaction = self.pool().begin().await?;
-        insert_message(
+        let message_id = insert_message(
             &mut transaction,
             ticket.id,
             AuthorKind::Customer,
@@ -276,6 +301,12 @@ impl Database {
             now,
         )
         .await?;
+        let message = AttachedTo::Message {
+            ticket_id: ticket.id,
+            message_id,
+            internal: false,
+        };
+        insert_attachments(&mut transaction, &message, files).await?;
         match change {
             Some(change) => {
                 sqlx::query(
@@ -371,10 +402,10 @@ pub(super) async fn insert_message(
     internal: bool,
     author_user_id: Option<i64>,
     at: i64,
-) -> Result<(), StorageError> {
-    sqlx::query(
+) -> Result<i64, StorageError> {
+    let id = sqlx::query_scalar(
         "INSERT INTO ticket_messages (ticket_id, author_kind, author_name, body, internal, created_at, author_user_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(ticket_id)
     .bind(author_kind.as_str())
@@ -383,9 +414,9 @@ pub(super) async fn insert_message(
     .bind(i64::from(internal))
     .bind(at)
     .bind(author_user_id)
-    .execute(&mut **transaction)
+    .fetch_one(&mut **transaction)
     .await?;
-    Ok(())
+    Ok(id)
 }
 
 pub(super) async fn insert_history(

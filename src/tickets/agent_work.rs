@@ -8,6 +8,7 @@ use super::sla_clock::SlaClock;
 use super::ticket::{Ticket, status_change_line};
 use super::{SlaPolicy, TicketPriority, TicketStatus};
 use crate::accounts::{StaffArea, StaffUser, record_audit};
+use crate::attachments::NewAttachment;
 use crate::i18n::Language;
 use crate::storage::{
     AgentMessage, AgentUpdate, Database, OutgoingEmail, PriorityUpdate, StorageError,
@@ -81,9 +82,17 @@ pub fn display_name(user: &StaffUser) -> &str {
     }
 }
 
-fn checked_body(body: &str) -> Result<&str, AgentWorkError> {
+/// What a staff member wrote: the text, and files kept in the file store already.
+#[derive(Clone, Copy, Debug)]
+pub struct Written<'a> {
+    pub body: &'a str,
+    pub files: &'a [NewAttachment],
+}
+
+/// A message may be only files (a screenshot says it all), but not nothing.
+fn checked_body<'a>(body: &'a str, files: &[NewAttachment]) -> Result<&'a str, AgentWorkError> {
     let body = body.trim();
-    if body.is_empty() {
+    if body.is_empty() && files.is_empty() {
         return Err(AgentWorkError::EmptyMessage);
     }
     if body.chars().count() > MAX_DESCRIPTION_CHARS {
@@ -120,11 +129,12 @@ pub async fn reply_to_customer(
     sla: &SlaPolicy,
     ticket: &Ticket,
     agent: &StaffUser,
-    body: &str,
+    written: Written<'_>,
     next_status: Option<TicketStatus>,
     links: &ReplyLinks,
 ) -> Result<TicketStatus, AgentWorkError> {
-    let body = checked_body(body)?;
+    let files = written.files;
+    let body = checked_body(written.body, files)?;
     let next = next_status.unwrap_or(TicketStatus::Answered);
     let change = status_change(ticket, next)?;
     let reference = reference_of(ticket.id);
@@ -156,6 +166,7 @@ pub async fn reply_to_customer(
             author_name: agent_name,
             body,
             internal: false,
+            files,
         }),
         status: change.map(|(_, to)| to),
         clock: clock_after(ticket, change.map(|(_, to)| to), sla),
@@ -178,13 +189,15 @@ pub async fn add_internal_note(
     ticket: &Ticket,
     agent: &StaffUser,
     body: &str,
+    files: &[NewAttachment],
 ) -> Result<(), AgentWorkError> {
-    let body = checked_body(body)?;
+    let body = checked_body(body, files)?;
     let update = AgentUpdate {
         message: Some(AgentMessage {
             author_name: display_name(agent),
             body,
             internal: true,
+            files,
         }),
         history: vec!["added an internal note".to_owned()],
         ..update_by(ticket, agent)

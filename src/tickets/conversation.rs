@@ -4,6 +4,7 @@ use super::sla::SlaPolicy;
 use super::sla_clock::SlaClock;
 use super::ticket::{Ticket, next_sla_due, status_change_line};
 use super::{TicketStatus, filing::MAX_DESCRIPTION_CHARS};
+use crate::attachments::{FileStore, SpooledFile, UploadError, keep_all};
 use crate::storage::{CustomerStatusChange, Database, StorageError, now_millis};
 
 /// Why a customer's action on their ticket was refused.
@@ -19,6 +20,8 @@ pub enum ConversationError {
     NotResolved,
     #[error(transparent)]
     Storage(#[from] StorageError),
+    #[error(transparent)]
+    Upload(#[from] UploadError),
 }
 
 impl ConversationError {
@@ -30,19 +33,23 @@ impl ConversationError {
             ConversationError::Closed => "error-request-closed",
             ConversationError::NotResolved => "error-not-resolved-yet",
             ConversationError::Storage(_) => "error-internal",
+            ConversationError::Upload(error) => error.message_key(),
         }
     }
 }
 
-/// Adds a customer's reply; an answered or resolved ticket reopens. Returns the new status.
+/// Adds a customer's reply with the files they attached (checked already, kept only once
+/// the reply is accepted); an answered or resolved ticket reopens. Returns the new status.
 pub async fn add_customer_reply(
     db: &Database,
     sla: &SlaPolicy,
     ticket: &Ticket,
     body: &str,
+    files: (&impl FileStore, Vec<SpooledFile>),
 ) -> Result<TicketStatus, ConversationError> {
     let body = body.trim();
-    if body.is_empty() {
+    let (store, files) = files;
+    if body.is_empty() && files.is_empty() {
         return Err(ConversationError::EmptyReply);
     }
     if body.chars().count() > MAX_DESCRIPTION_CHARS {
@@ -64,7 +71,8 @@ pub async fn add_customer_reply(
             sla_due_at: clock.next_due(next, ticket.first_responded_at),
         }
     });
-    db.add_customer_reply(ticket, body, change).await?;
+    let kept = keep_all(store, files).await?;
+    db.add_customer_reply(ticket, body, &kept, change).await?;
     Ok(next)
 }
 

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::emails::{EmailError, EmailKind, render_email};
 use super::ticket::{Ticket, filed_line, next_sla_due};
 use super::{SlaPolicy, TicketFacts, TicketPriority, TicketReference, TicketRules, TicketStatus};
+use crate::attachments::NewAttachment;
 use crate::i18n::Language;
 use crate::storage::{Database, NewTicket, OutgoingEmail, StorageError, now_millis};
 
@@ -118,6 +119,9 @@ pub struct FilingContext {
     /// The portal's public URL, for the status link in the confirmation email.
     pub base_url: String,
     pub site_name: String,
+    /// Files for the first message, kept in the file store already, besides those waiting
+    /// in the draft (a channel without drafts sends them here).
+    pub files: Vec<NewAttachment>,
 }
 
 /// A filed ticket, as the customer is told about it.
@@ -196,7 +200,7 @@ pub async fn file_ticket(
         created_at,
     };
     let (stored, newly_filed) = db
-        .insert_ticket(&new_ticket, |id| {
+        .insert_ticket_with_files(&new_ticket, &context.files, |id| {
             confirmation_email(id, created_at, request, &status_token, context)
         })
         .await?;

@@ -40,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .route("/agent/tickets/{id}", get(ticket::ticket_page))
         .route("/agent/tickets/{id}/reply", post(ticket::reply))
         .route("/agent/tickets/{id}/note", post(ticket::note))
+        .route("/agent/tickets/{id}/files/{file}", get(ticket::ticket_file))
         .route("/agent/tickets/{id}/status", post(ticket::update_status))
         .route(
             "/agent/tickets/{id}/priority",

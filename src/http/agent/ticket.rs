@@ -1,7 +1,7 @@
 //! The agent's ticket page: the conversation, side panels and the change forms (reply,
 //! note, status, priority, tags, assignee), plus the reply box's two JSON helpers.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::{Form, Json};
@@ -13,13 +13,15 @@ use super::{
 };
 use crate::accounts::StaffArea;
 use crate::app::AppState;
+use crate::attachments::{NewAttachment, SpooledFile, UploadError, keep_all, readable_size};
+use crate::http::attachments::{FileView, is_multipart, read_upload_form, serve_file};
 use crate::http::linked_text::linked_text_html;
 use crate::http::staff::render_staff_page;
 use crate::http::staff_session::StaffSession;
 use crate::search::SuggestRequest;
 use crate::storage::now_millis;
 use crate::tickets::agent_work::{
-    AgentWorkError, add_internal_note, assign, change_priority, change_status, parse_tags,
+    AgentWorkError, Written, add_internal_note, assign, change_priority, change_status, parse_tags,
     reply_to_customer, set_tags,
 };
 use crate::tickets::canned::{CannedError, FilledCanned, canned_reply};
@@ -109,6 +111,7 @@ struct MessageView {
     /// The text as typed, escaped, with its web addresses as links.
     body_html: String,
     at: String,
+    files: Vec<FileView>,
 }
 
 #[derive(Serialize)]
@@ -144,10 +147,17 @@ async fn render_ticket(
 ) -> Result<Html<String>, HttpError> {
     let base_url = state.public_base_url();
     let view = ticket_view(&state.db, ticket, now_millis()).await?;
+    let files = state.db.ticket_attachments(ticket.id, true).await?;
+    let files_base = format!("/agent/tickets/{}/files", ticket.id);
     let messages: Vec<MessageView> = view
         .messages
         .into_iter()
         .map(|m| MessageView {
+            files: files
+                .iter()
+                .filter(|file| file.message_id == Some(m.id))
+                .map(|file| FileView::of(file, &files_base))
+                .collect(),
             author: m.author_name,
             kind: m.author_kind.as_str(),
             internal: m.internal,
@@ -235,6 +245,9 @@ async fn render_ticket(
             priorities => TicketPriority::ALL.map(TicketPriority::as_str),
             agents => agent_options(view.assignees),
             can_turn_into_article => editor && matches!(status, TicketStatus::Resolved | TicketStatus::Closed),
+            can_delete => session.user.may_enter(StaffArea::Admin),
+            max_files => state.config.attachments.max_files,
+            max_file_size => readable_size(state.config.attachments.max_file_bytes),
         },
     )
 }
@@ -349,13 +362,136 @@ pub struct ReplyForm {
     status: String,
 }
 
+/// A reply or note form as sent: its typed fields, with files (`multipart/form-data`, the
+/// page's forms) or without.
+struct StaffMessageForm {
+    fields: Vec<(String, String)>,
+    files: Vec<SpooledFile>,
+    refused: Option<UploadError>,
+}
+
+impl StaffMessageForm {
+    async fn read(state: &AppState, request: Request) -> Result<StaffMessageForm, HttpError> {
+        if is_multipart(&request) {
+            let multipart = Multipart::from_request(request, state)
+                .await
+                .map_err(|e| HttpError::BadRequest(e.body_text()))?;
+            let limits = state.config.attachments.limits();
+            let upload = read_upload_form(multipart, &state.files, limits, "files").await?;
+            return Ok(StaffMessageForm {
+                fields: upload.fields,
+                files: upload.files,
+                refused: upload.refused,
+            });
+        }
+        let Form(fields) = Form::<Vec<(String, String)>>::from_request(request, state)
+            .await
+            .map_err(|e| HttpError::BadRequest(e.body_text()))?;
+        Ok(StaffMessageForm {
+            fields,
+            files: Vec::new(),
+            refused: None,
+        })
+    }
+
+    fn value(&self, name: &str) -> String {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    /// The files, kept in the store; refused files are the form's error.
+    async fn keep_files(
+        &mut self,
+        state: &AppState,
+    ) -> Result<Result<Vec<NewAttachment>, String>, HttpError> {
+        if let Some(refused) = self.refused.take() {
+            return Ok(Err(staff_upload_message(&refused, state)));
+        }
+        let files = std::mem::take(&mut self.files);
+        keep_all(&state.files, files)
+            .await
+            .map(Ok)
+            .map_err(|e| HttpError::Internal(format!("keeping a staff file: {e}")))
+    }
+}
+
+/// What staff are told about refused files (staff pages are in English).
+fn staff_upload_message(error: &UploadError, state: &AppState) -> String {
+    let limits = state.config.attachments.limits();
+    match error {
+        UploadError::FileTooLarge => format!(
+            "A file is larger than {}; nothing was sent.",
+            readable_size(limits.max_file_bytes)
+        ),
+        UploadError::MessageTooLarge => format!(
+            "The files together are larger than {}; nothing was sent.",
+            readable_size(limits.max_message_bytes)
+        ),
+        UploadError::TooMany => format!("Attach at most {} files; nothing was sent.", limits.max_files),
+        UploadError::WrongType => "A file is of a type that cannot be attached (images, PDF, text, CSV and office documents can); nothing was sent.".to_owned(),
+        UploadError::Empty => "A file is empty; nothing was sent.".to_owned(),
+        other => format!("The files could not be received ({other}); nothing was sent."),
+    }
+}
+
+/// The page again with the typed text and the message about the files.
+async fn files_refused(
+    state: &AppState,
+    session: &StaffSession,
+    ticket: &Ticket,
+    message: String,
+    extras: TicketPageExtras,
+) -> Result<Response, HttpError> {
+    let page = render_ticket(
+        state,
+        session,
+        ticket,
+        TicketPageExtras {
+            error: Some(message),
+            ..extras
+        },
+    )
+    .await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+/// `GET /agent/tickets/{id}/files/{file}`: any file of the ticket, internal notes' too.
+pub(super) async fn ticket_file(
+    State(state): State<AppState>,
+    Path((id, file)): Path<(i64, i64)>,
+) -> Result<Response, HttpError> {
+    let ticket = find_ticket(&state, id).await?;
+    match state.db.find_ticket_attachment(ticket.id, file).await? {
+        Some(file) => serve_file(&state.files, &file).await,
+        None => Err(HttpError::NotFound),
+    }
+}
+
 pub(super) async fn reply(
     State(state): State<AppState>,
     session: StaffSession,
     Path(id): Path<i64>,
-    Form(form): Form<ReplyForm>,
+    request: Request,
 ) -> Result<Response, HttpError> {
+    let mut sent = StaffMessageForm::read(&state, request).await?;
+    let form = ReplyForm {
+        body: sent.value("body"),
+        status: sent.value("status"),
+    };
     let ticket = find_ticket(&state, id).await?;
+    let files = match sent.keep_files(&state).await? {
+        Ok(files) => files,
+        Err(message) => {
+            let extras = TicketPageExtras {
+                reply_text: form.body,
+                ..TicketPageExtras::default()
+            };
+            return files_refused(&state, &session, &ticket, message, extras).await;
+        }
+    };
     let next = match form.status.trim() {
         "" => None,
         "keep" => Some(ticket.status),
@@ -370,7 +506,10 @@ pub(super) async fn reply(
         &state.config.sla,
         &ticket,
         &session.user,
-        &form.body,
+        Written {
+            body: &form.body,
+            files: &files,
+        },
         next,
         &links,
     )
@@ -398,10 +537,24 @@ pub(super) async fn note(
     State(state): State<AppState>,
     session: StaffSession,
     Path(id): Path<i64>,
-    Form(form): Form<NoteForm>,
+    request: Request,
 ) -> Result<Response, HttpError> {
+    let mut sent = StaffMessageForm::read(&state, request).await?;
+    let form = NoteForm {
+        body: sent.value("body"),
+    };
     let ticket = find_ticket(&state, id).await?;
-    match add_internal_note(&state.db, &ticket, &session.user, &form.body).await {
+    let files = match sent.keep_files(&state).await? {
+        Ok(files) => files,
+        Err(message) => {
+            let extras = TicketPageExtras {
+                note_text: form.body,
+                ..TicketPageExtras::default()
+            };
+            return files_refused(&state, &session, &ticket, message, extras).await;
+        }
+    };
+    match add_internal_note(&state.db, &ticket, &session.user, &form.body, &files).await {
         Ok(()) => Ok(back_to_ticket(id, "note")),
         Err(error) => {
             let extras = TicketPageExtras {
