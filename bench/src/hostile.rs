@@ -152,6 +152,9 @@ pub struct BackendReport {
     pub role_bypasses: usize,
     /// Staff routes refused to a role they are for (wrong, but not a hole).
     pub role_refusals: usize,
+    /// Uploads kept that must be refused (too large, disguised HTML or SVG, unknown
+    /// binaries, empty), or files served so a browser could render or sniff them.
+    pub unsafe_uploads: usize,
     pub seconds: f64,
     /// The first findings, one line each.
     pub findings: Vec<String>,
@@ -169,6 +172,7 @@ impl BackendReport {
             + self.traversals
             + self.csrf_bypasses
             + self.role_bypasses
+            + self.unsafe_uploads
             > 0
     }
 }
@@ -189,7 +193,7 @@ impl HostileReport {
             text.push_str(&format!(
                 "  {:<9} tried {:>5}   5xx {}   no answer {}   reflected {}   stored unsanitised {}   \
                  open redirects {}   header injections {}   traversals {}   CSRF bypasses {}   \
-                 role bypasses {}   ({} role refusals, {:.1} s)\n",
+                 role bypasses {}   unsafe uploads {}   ({} role refusals, {:.1} s)\n",
                 b.backend,
                 b.tried,
                 b.server_errors,
@@ -201,6 +205,7 @@ impl HostileReport {
                 b.traversals,
                 b.csrf_bypasses,
                 b.role_bypasses,
+                b.unsafe_uploads,
                 b.role_refusals,
                 b.seconds,
             ));
@@ -209,7 +214,7 @@ impl HostileReport {
             }
         }
         text.push_str(if self.passed {
-            "passed: no 5xx, reflection, open redirect, injection, traversal or CSRF/role bypass\n"
+            "passed: no 5xx, reflection, open redirect, injection, traversal, CSRF/role bypass or unsafe upload\n"
         } else {
             "FAILED: see the findings above\n"
         });
@@ -328,6 +333,7 @@ enum Finding {
     CsrfBypass,
     RoleBypass,
     RoleRefusal,
+    UnsafeUpload,
 }
 
 /// What a request must get, beyond the checks every answer gets.
@@ -395,6 +401,7 @@ impl Scan {
             Finding::CsrfBypass => (&mut r.csrf_bypasses, "CSRF bypass"),
             Finding::RoleBypass => (&mut r.role_bypasses, "role bypass"),
             Finding::RoleRefusal => (&mut r.role_refusals, "role refusal"),
+            Finding::UnsafeUpload => (&mut r.unsafe_uploads, "unsafe upload"),
         };
         *counter += 1;
         if r.findings.len() < MAX_LISTED_FINDINGS {
@@ -561,6 +568,7 @@ impl Scan {
         self.scan_roles().await;
         self.scan_headers().await;
         self.scan_oversized_bodies().await;
+        self.scan_uploads().await;
         progress(&format!(
             "{}: {} requests sent; reading back stored input",
             self.report.backend, self.report.tried
@@ -1845,6 +1853,151 @@ impl Scan {
     }
 
     // -----------------------------------------------------------------------------------
+    // Uploads
+    // -----------------------------------------------------------------------------------
+
+    /// Files through the API and the status page: what must be refused is, what is kept is
+    /// served only as a download (or a real image), never as a page, under a safe name.
+    async fn scan_uploads(&mut self) {
+        let refused: Vec<(&str, &str, Vec<u8>)> = vec![
+            (
+                "oversize.log",
+                "text/plain",
+                vec![b'a'; 10 * 1024 * 1024 + 1],
+            ),
+            (
+                "page.png",
+                "image/png",
+                b"<!doctype html><script>alert('hostile-upload')</script>".to_vec(),
+            ),
+            (
+                "logo.png",
+                "image/png",
+                b"<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>".to_vec(),
+            ),
+            (
+                "data.xml",
+                "text/plain",
+                b"<?xml version=\"1.0\"?><svg/>".to_vec(),
+            ),
+            (
+                "tool.pdf",
+                "application/pdf",
+                b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0".to_vec(),
+            ),
+            ("empty.txt", "text/plain", Vec::new()),
+        ];
+        for (name, content_type, bytes) in refused {
+            let body = upload_body(&[("files", name, content_type, &bytes)]);
+            if let Some(response) = self.check(api_upload(body), Expect::Anything).await
+                && response.status < 400
+            {
+                self.find(
+                    Finding::UnsafeUpload,
+                    &format!(
+                        "{name} ({} bytes) -> {} instead of a refusal",
+                        bytes.len(),
+                        response.status
+                    ),
+                );
+            }
+        }
+        let six: Vec<(&str, &str, &str, &[u8])> = (0..6)
+            .map(|_| ("files", "many.txt", "text/plain", &b"one of many"[..]))
+            .collect();
+        if let Some(response) = self
+            .check(api_upload(upload_body(&six)), Expect::Anything)
+            .await
+            && response.status < 400
+        {
+            self.find(
+                Finding::UnsafeUpload,
+                "six files -> kept instead of refused",
+            );
+        }
+        let names: Vec<String> = [
+            "../../../../etc/passwd",
+            "..\\..\\windows\\win.ini",
+            "report\u{202E}fdp.exe.txt",
+            "line\r\nbreak.txt",
+        ]
+        .iter()
+        .map(|name| (*name).to_owned())
+        .chain(XSS.iter().map(|payload| format!("{payload}.txt")))
+        .chain(std::iter::once(format!("{}.txt", "n".repeat(300))))
+        .collect();
+        for name in names {
+            let body = upload_body(&[("files", &name, "text/plain", b"hostile name")]);
+            let Some(response) = self.check(api_upload(body), Expect::Anything).await else {
+                continue;
+            };
+            let Some(path) = status_path(&response.text()) else {
+                continue;
+            };
+            self.reading_stored = true;
+            let page = self
+                .check(RawRequest::get(path.clone()), Expect::Anything)
+                .await;
+            self.reading_stored = false;
+            let Some(page) = page else { continue };
+            let page = page.text();
+            for link in file_links(&page, &path) {
+                let Some(file) = self
+                    .check(RawRequest::get(link.clone()), Expect::Anything)
+                    .await
+                else {
+                    continue;
+                };
+                self.check_served_file(&link, &file);
+            }
+            if page.contains("../") || page.contains('\u{202E}') {
+                self.find(
+                    Finding::UnsafeUpload,
+                    &format!("{name:?}: shown unsafely on {path}"),
+                );
+            }
+        }
+    }
+
+    /// A served file must never be renderable as a page of ours.
+    fn check_served_file(&mut self, what: &str, response: &RawResponse) {
+        let content_type = response.header("content-type").unwrap_or_default();
+        let disposition = response.header("content-disposition").unwrap_or_default();
+        let nosniff = response
+            .header("x-content-type-options")
+            .unwrap_or_default();
+        let csp = response
+            .header("content-security-policy")
+            .unwrap_or_default();
+        let inline_image = disposition.starts_with("inline")
+            && content_type.starts_with("image/")
+            && content_type != "image/svg+xml";
+        let problem = if content_type.contains("html")
+            || content_type.contains("svg")
+            || content_type.contains("xml")
+        {
+            Some(format!("served as {content_type}"))
+        } else if !(disposition.starts_with("attachment") || inline_image) {
+            Some(format!("Content-Disposition {disposition:?}"))
+        } else if nosniff != "nosniff" {
+            Some("without nosniff".to_owned())
+        } else if !csp.contains("sandbox") {
+            Some(format!("CSP {csp:?}"))
+        } else if disposition
+            .split("filename=")
+            .nth(1)
+            .is_some_and(|name| name.split(';').next().unwrap_or("").contains(['/', '\\']))
+        {
+            Some(format!("a path in the name: {disposition}"))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            self.find(Finding::UnsafeUpload, &format!("{what}: {problem}"));
+        }
+    }
+
+    // -----------------------------------------------------------------------------------
     // Reading back what was stored
     // -----------------------------------------------------------------------------------
 
@@ -1953,6 +2106,65 @@ impl Scan {
 }
 
 /// Which roles may use an area, as the product's rule says (`None`: any staff member).
+const UPLOAD_BOUNDARY: &str = "hostile-upload-boundary-7d1e";
+
+/// A `multipart/form-data` ticket with the given (field, file name, type, bytes) parts.
+fn upload_body(files: &[(&str, &str, &str, &[u8])]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, value) in [
+        ("email", "uploads@hostile.example"),
+        ("subject", "Hostile upload"),
+        ("description", "A file is attached."),
+    ] {
+        body.extend_from_slice(
+            format!("--{UPLOAD_BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    for (field, file_name, content_type, bytes) in files {
+        let file_name = file_name.replace(['"', '\r', '\n'], "_");
+        body.extend_from_slice(
+            format!(
+                "--{UPLOAD_BOUNDARY}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\n\
+                 Content-Type: {content_type}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{UPLOAD_BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+fn api_upload(body: Vec<u8>) -> RawRequest {
+    RawRequest::post("/api/tickets").body(
+        &format!("multipart/form-data; boundary={UPLOAD_BOUNDARY}"),
+        body,
+    )
+}
+
+/// The path of the status page an API answer names.
+fn status_path(json: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(json).ok()?;
+    let url = value["status_url"].as_str()?;
+    Some(url[url.find("/tickets/")?..].to_owned())
+}
+
+/// The file links under `page_path` on a page.
+fn file_links(page: &str, page_path: &str) -> Vec<String> {
+    let prefix = format!("{page_path}/files/");
+    let mut links: Vec<String> = page
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|href| href.starts_with(&prefix))
+        .map(str::to_owned)
+        .collect();
+    links.dedup();
+    links
+}
+
 fn may_enter(role: &str, area: Option<&str>) -> bool {
     match (role, area) {
         ("customer", _) => false,

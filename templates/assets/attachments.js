@@ -67,7 +67,9 @@
         if (item.kind !== 'file' || item.type.indexOf('image/') !== 0) return;
         var blob = item.getAsFile();
         if (!blob) return;
-        var name = chosen.length ? pastedName.replace(/(\.[a-z]+)$/, '-' + (chosen.length + 1) + '$1') : pastedName;
+        // A second pasted screenshot gets a number, so the two can be told apart.
+        var taken = chosen.filter(function (f) { return f.name.indexOf(pastedName.replace(/\.[a-z]+$/, '')) === 0; }).length;
+        var name = taken ? pastedName.replace(/(\.[a-z]+)$/, '-' + (taken + 1) + '$1') : pastedName;
         chosen.push(new File([blob], name, { type: blob.type }));
         pasted = true;
       });

@@ -37,16 +37,15 @@ async fn on_a_phone_a_customer_attaches_a_screenshot_to_a_request_and_sees_it_on
         .await;
 
     // Then pastes the right screenshot into the form, and removes the wrong one.
-    browser
-        .script(
-            "const bytes = Uint8Array.from(atob(arguments[0]), c => c.charCodeAt(0));
-             const transfer = new DataTransfer();
-             transfer.items.add(new File([bytes], 'image.png', { type: 'image/png' }));
-             document.getElementById('description').dispatchEvent(
-               new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }));
-             return true;",
-        )
-        .await;
+    let paste = format!(
+        "const bytes = new Uint8Array({PNG:?});
+         const transfer = new DataTransfer();
+         transfer.items.add(new File([bytes], 'image.png', {{ type: 'image/png' }}));
+         document.getElementById('description').dispatchEvent(
+           new ClipboardEvent('paste', {{ clipboardData: transfer, bubbles: true, cancelable: true }}));
+         return true;"
+    );
+    browser.script(&paste).await;
     browser
         .wait_for_xpath("//ul[@class='chosen-files']/li[contains(., 'pasted-screenshot.png')]")
         .await;
