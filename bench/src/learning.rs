@@ -59,7 +59,7 @@ pub fn split(queries: &[EvalQuery], seed: u64) -> (Vec<EvalQuery>, Vec<EvalQuery
     queries
         .iter()
         .cloned()
-        .partition(|q| digest(seed, &q.id)[0] % 2 == 0)
+        .partition(|q| digest(seed, &q.id)[0].is_multiple_of(2))
 }
 
 /// A copy of `history` in which about `noise` of the answerable queries point to another

@@ -518,6 +518,8 @@ pub async fn send_request(
             "file" => Review::Skip,
             _ => Review::Offer,
         },
+        // The panel's form takes no files yet.
+        files: Default::default(),
     };
     let outcome = state
         .request_flow()
