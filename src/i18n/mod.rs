@@ -367,6 +367,7 @@ mod tests {
                         ("subject", "Can't sign in".into()),
                         ("email", "ann@example.com".into()),
                         ("category", "Billing".into()),
+                        ("size", "10 MB".into()),
                     ],
                 );
                 assert!(!text.trim().is_empty(), "{language} {key} is empty");
