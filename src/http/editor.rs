@@ -65,6 +65,14 @@ pub fn routes() -> Router<AppState> {
             "/editor/articles/{slug}/revisions/{revision}/restore",
             post(restore_revision),
         )
+        .route(
+            "/editor/articles/{slug}/images",
+            post(super::article_images::upload),
+        )
+        .route(
+            "/api/editor/articles/{slug}/images",
+            post(super::article_images::upload),
+        )
         .route("/api/editor/preview", post(api_preview))
 }
 
@@ -486,10 +494,19 @@ async fn edit_article_page(
 pub struct DoneParameter {
     #[serde(default)]
     done: String,
+    /// The Markdown of an image just uploaded without the editor's script, to paste.
+    #[serde(default)]
+    image: String,
 }
 
 impl DoneParameter {
     fn notice(&self) -> Option<String> {
+        if !self.image.is_empty() {
+            return Some(format!(
+                "Image uploaded. Paste this into the body where it belongs: {}",
+                self.image
+            ));
+        }
         let text = match self.done.as_str() {
             "created" => "Draft saved. Customers do not see it until it is published.",
             "saved" => "Saved.",
@@ -734,6 +751,7 @@ async fn revisions_page(
         .collect();
     let notice = DoneParameter {
         done: parameters.done.clone(),
+        image: String::new(),
     }
     .notice();
     let page = render_staff_page(
