@@ -346,3 +346,109 @@ async fn an_image_only_an_old_revision_shows_is_not_removed_by_the_cleanup() {
         assert_eq!(image.headers[header::CONTENT_TYPE], "image/png");
     }
 }
+
+#[tokio::test]
+async fn export_writes_images_beside_the_markdown_and_importing_it_back_changes_nothing() {
+    use answerdesk::articles::{
+        FileOutcome, export_directory_with_images, import_directory_with_images,
+    };
+    for database in test_databases().await {
+        let content = tempfile::tempdir().expect("content dir");
+        let app = spawn_app(&database, content.path()).await;
+        let mut editor = app.sign_in_as("editor").await;
+        let slug = publish_new(&mut editor, "Scan a barcode", "Point the camera.\n").await;
+        let markdown = upload_png(&editor, &slug).await;
+        let article = stored(&app, &slug).await;
+        let body = format!("Point the camera.\n\n{markdown}\n");
+        publish_body(&mut editor, &article, &body).await;
+        let served = image_path(&markdown);
+        let file_name = served.trim_start_matches("/article-images/").to_owned();
+        let hash = answerdesk::attachments::ContentHash::parse(file_name.trim_end_matches(".png"))
+            .expect("hash");
+
+        let out = tempfile::tempdir().expect("export dir");
+        export_directory_with_images(&app.state.db, &app.state.files, out.path())
+            .await
+            .expect("export");
+        let written = std::fs::read(out.path().join("en/images").join(&file_name))
+            .expect("the image is written beside the Markdown");
+        assert_eq!(written, PNG, "[{}]", app.backend);
+        let text =
+            std::fs::read_to_string(out.path().join(format!("en/{slug}.md"))).expect("markdown");
+        assert!(
+            text.contains(&format!("](images/{file_name})")),
+            "[{}] {text}",
+            app.backend
+        );
+
+        // The store loses the file: importing the export brings it back, and nothing else.
+        app.state.files.remove(&hash).await.expect("removed");
+        assert_eq!(app.get(&served).await.status, StatusCode::NOT_FOUND);
+        for round in 0..2 {
+            let report = import_directory_with_images(
+                &app.state.db,
+                &app.state.files,
+                out.path(),
+                "en",
+                "import",
+            )
+            .await
+            .expect("import");
+            assert!(
+                report
+                    .files
+                    .iter()
+                    .all(|(_, outcome)| *outcome == FileOutcome::Unchanged),
+                "[{}] round {round}: {:?}",
+                app.backend,
+                report.files
+            );
+            let image = app.get(&served).await;
+            assert_eq!(
+                image.status,
+                StatusCode::OK,
+                "[{}] round {round}",
+                app.backend
+            );
+            assert_eq!(image.headers[header::CONTENT_TYPE], "image/png");
+        }
+        assert_eq!(stored(&app, &slug).await.body_markdown, body);
+        assert_eq!(
+            common::stored_texts(&database, "SELECT content_hash FROM article_images")
+                .await
+                .len(),
+            1,
+            "[{}] an unchanged image is not recorded twice",
+            app.backend
+        );
+
+        // An image file whose bytes are not what its name says makes the file invalid.
+        std::fs::write(
+            out.path().join("en/images").join(&file_name),
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        )
+        .expect("tamper");
+        std::fs::write(
+            out.path().join(format!("en/{slug}.md")),
+            text.replace("Point the camera.", "Point the camera again."),
+        )
+        .expect("edit");
+        let report = import_directory_with_images(
+            &app.state.db,
+            &app.state.files,
+            out.path(),
+            "en",
+            "import",
+        )
+        .await
+        .expect("import");
+        assert!(
+            report.files.iter().any(|(path, outcome)| path == &format!("en/{slug}.md")
+                && matches!(outcome, FileOutcome::Invalid(message) if message.contains("not a PNG"))),
+            "[{}] {:?}",
+            app.backend,
+            report.files
+        );
+        assert_eq!(stored(&app, &slug).await.body_markdown, body);
+    }
+}
