@@ -234,6 +234,18 @@ async fn an_editor_without_script_uploads_with_the_small_form_and_is_shown_the_m
             app.backend,
             page.body
         );
+        // A crafted link cannot put other words there.
+        let crafted = editor
+            .get(&format!(
+                "/editor/articles/{slug}/edit?image=Your%20session%20expired%2C%20call%20us"
+            ))
+            .await;
+        assert!(
+            !crafted.body.contains("session expired"),
+            "[{}] {}",
+            app.backend,
+            crafted.body
+        );
     }
 }
 

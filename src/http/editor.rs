@@ -501,7 +501,14 @@ pub struct DoneParameter {
 
 impl DoneParameter {
     fn notice(&self) -> Option<String> {
-        if !self.image.is_empty() {
+        // Only the Markdown of an uploaded image is shown, so a crafted link cannot put other
+        // words on the page.
+        let is_image_markdown = self.image.len() <= 400
+            && self.image.starts_with("![")
+            && self.image.ends_with(')')
+            && !self.image.contains(['\n', '<', '>'])
+            && crate::articles::images::exported_body(&self.image).1.len() == 1;
+        if is_image_markdown {
             return Some(format!(
                 "Image uploaded. Paste this into the body where it belongs: {}",
                 self.image
