@@ -278,18 +278,26 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             let dir = dir.unwrap_or_else(|| config.content_dir.clone());
             require_directory(&dir)?;
             let db = Database::connect(&config.resolved_database_url()).await?;
-            let report =
-                articles::import_directory(&db, &dir, &config.default_language, "import").await?;
+            let files = crate::attachments::DiskFiles::new(config.files_dir());
+            let report = articles::import_directory_with_images(
+                &db,
+                &files,
+                &dir,
+                &config.default_language,
+                "import",
+            )
+            .await?;
             db.close().await;
             Ok(print_report(&dir, &report))
         }
         Command::Export { dir } => {
             let db = Database::connect(&config.resolved_database_url()).await?;
-            let report = articles::export_directory(&db, &dir).await?;
+            let files = crate::attachments::DiskFiles::new(config.files_dir());
+            let report = articles::export_directory_with_images(&db, &files, &dir).await?;
             db.close().await;
             println!(
                 "exported {} articles to {}",
-                report.written.len(),
+                report.written.iter().filter(|p| p.ends_with(".md")).count(),
                 dir.display()
             );
             Ok(ExitCode::SUCCESS)

@@ -86,6 +86,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "b46fea29b58dc448016f983c0b4501b08d20d78ef255383ac0e109c8cf335438",
     ),
     (
+        "sqlite/0022_article_images.sql",
+        "84037a2c8dc79bc4520ce484cf69ce63f04df8003bd05a0dfbad427b63c9b3e4",
+    ),
+    (
         "postgres/0001_articles.sql",
         "09cc08a73d3718c00603953669221950647ef816a885e5cd2328718d21b26695",
     ),
@@ -160,6 +164,10 @@ const SHIPPED: &[(&str, &str)] = &[
     (
         "postgres/0021_attachments.sql",
         "abcef17d8c285400ddb1f797d9099fd5f18d6cd1aea24f22a4550a88ac4eac69",
+    ),
+    (
+        "postgres/0022_article_images.sql",
+        "84037a2c8dc79bc4520ce484cf69ce63f04df8003bd05a0dfbad427b63c9b3e4",
     ),
 ];
 

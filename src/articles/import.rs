@@ -6,8 +6,11 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::{
-    ArticleError, ArticleSource, ContentError, LinkContext, RenderedArticle, parse_article,
+    ArticleError, ArticleSource, ContentError, LinkContext, RenderedArticle, images, parse_article,
     render_markdown,
+};
+use crate::attachments::{
+    DEFAULT_MAX_FILE_BYTES, DiskFiles, FileStore, NewAttachment, Spool, UploadError,
 };
 use crate::storage::{ArticleWrite, Database, SaveOutcome};
 
@@ -307,10 +310,97 @@ pub fn check_directory(dir: &Path, default_language: &str) -> Result<ImportRepor
     Ok(report)
 }
 
+/// Keeps the images an imported article refers to (`folder/images/<sha256>.<ext>`): each must
+/// be a real raster image whose bytes have the hash its name says. An image missing beside
+/// the file is fine when the store has it already. `Err` names the first image that is not.
+async fn keep_images(
+    db: &Database,
+    files: &DiskFiles,
+    folder: &Path,
+    found: &[images::ImageRef],
+) -> Result<Result<Vec<NewAttachment>, String>, ArticleError> {
+    let mut kept = Vec::new();
+    for image in found {
+        let name = format!("images/{}", image.file_name());
+        let path = folder.join(&name);
+        if !path.is_file() {
+            match db.find_article_image(&image.hash).await? {
+                Some(stored) => {
+                    kept.push(NewAttachment {
+                        hash: stored.hash,
+                        name: stored.name,
+                        media_type: stored.media_type,
+                        size: stored.size,
+                    });
+                    continue;
+                }
+                None => return Ok(Err(format!("{name}: no such image"))),
+            }
+        }
+        let io_error = |e: std::io::Error| ArticleError::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        };
+        let bytes = tokio::fs::read(&path).await.map_err(io_error)?;
+        let spooled = async {
+            let mut spool = Spool::start(
+                &files.temp_dir(),
+                &image.file_name(),
+                DEFAULT_MAX_FILE_BYTES,
+            )
+            .await?;
+            spool.write(&bytes).await?;
+            spool.finish().await
+        }
+        .await;
+        let spooled = match spooled {
+            Ok(file) if file.media_type.is_image() && file.hash == image.hash => file,
+            Ok(_) | Err(UploadError::WrongType) => {
+                return Ok(Err(format!(
+                    "{name}: not a PNG, JPEG, GIF or WebP image with the content its name says"
+                )));
+            }
+            Err(error) => return Ok(Err(format!("{name}: {error}"))),
+        };
+        let record = NewAttachment {
+            hash: spooled.hash.clone(),
+            name: spooled.name.clone(),
+            media_type: spooled.media_type,
+            size: spooled.size,
+        };
+        files.keep(spooled).await.map_err(io_error)?;
+        kept.push(record);
+    }
+    Ok(Ok(kept))
+}
+
 /// Imports every Markdown file below `dir`: one transaction per file, invalid files skipped
 /// without touching their stored version, unchanged files leave no revision.
 pub async fn import_directory(
     db: &Database,
+    dir: &Path,
+    default_language: &str,
+    author: &str,
+) -> Result<ImportReport, ArticleError> {
+    import(db, None, dir, default_language, author).await
+}
+
+/// Like [`import_directory`], with images written by an export
+/// (`images/<sha256>.<ext>` beside the Markdown) kept in the file store (once: the same
+/// bytes are not stored again) and the Markdown referring to the served image again.
+pub async fn import_directory_with_images(
+    db: &Database,
+    files: &DiskFiles,
+    dir: &Path,
+    default_language: &str,
+    author: &str,
+) -> Result<ImportReport, ArticleError> {
+    import(db, Some(files), dir, default_language, author).await
+}
+
+async fn import(
+    db: &Database,
+    store: Option<&DiskFiles>,
     dir: &Path,
     default_language: &str,
     author: &str,
@@ -331,14 +421,50 @@ pub async fn import_directory(
                     translation_line(&dir.join(&file.relative_path)),
                 ) {
                     Err(error) => FileOutcome::Invalid(error.to_string()),
-                    Ok(()) => {
+                    Ok(()) => 'save: {
+                        let mut kept_images = Vec::new();
+                        let mut with_images = None;
+                        if let Some(store) = store {
+                            let (body, found) = images::imported_body(&source.body_markdown);
+                            if !found.is_empty() {
+                                let folder = Path::new(&file.relative_path)
+                                    .parent()
+                                    .map(|p| dir.join(p))
+                                    .unwrap_or_else(|| dir.to_path_buf());
+                                match keep_images(db, store, &folder, &found).await? {
+                                    Ok(kept) => kept_images = kept,
+                                    Err(message) => break 'save FileOutcome::Invalid(message),
+                                }
+                                let mut changed = source.clone();
+                                changed.body_markdown = body;
+                                let links = LinkContext {
+                                    source_path: &file.relative_path,
+                                    slugs_by_path: None,
+                                };
+                                let rendered = render_markdown(&changed.body_markdown, &links);
+                                with_images = Some((changed, rendered));
+                            }
+                        }
+                        let (source, rendered) = match &with_images {
+                            Some((source, rendered)) => (source, rendered),
+                            None => (source, rendered),
+                        };
                         let write = ArticleWrite {
                             source,
                             rendered,
                             source_path: Some(&file.relative_path),
                             author,
                         };
-                        match db.save_article(write).await? {
+                        let outcome = db.save_article(write).await?;
+                        if !kept_images.is_empty()
+                            && let Some(article) =
+                                db.find_article_by_slug(source.slug.as_str()).await?
+                        {
+                            for image in &kept_images {
+                                db.add_article_image(article.id, image).await?;
+                            }
+                        }
+                        match outcome {
                             SaveOutcome::Created => {
                                 report.changed_slugs.push(source.slug.to_string());
                                 FileOutcome::Created

@@ -5,6 +5,7 @@
 pub mod editing;
 mod export;
 mod front_matter;
+pub mod images;
 mod import;
 pub mod reader_notes;
 mod render;
@@ -14,11 +15,11 @@ use std::fmt;
 
 use serde::Serialize;
 
-pub use export::{ExportReport, export_directory};
+pub use export::{ExportReport, export_directory, export_directory_with_images};
 pub use front_matter::{parse_article, write_article};
 pub use import::{
     ContentDirectory, ContentFile, FileOutcome, ImportReport, check_directory, import_directory,
-    read_directory,
+    import_directory_with_images, read_directory,
 };
 pub use render::{
     LinkContext, OutlineEntry, RenderedArticle, outline, render_markdown, summary as summary_of,

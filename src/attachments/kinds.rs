@@ -86,6 +86,17 @@ impl MediaType {
         )
     }
 
+    /// The file extension of a raster image (`png`, `jpg`, `gif`, `webp`); `None` for others.
+    pub fn image_extension(self) -> Option<&'static str> {
+        match self {
+            MediaType::Png => Some("png"),
+            MediaType::Jpeg => Some("jpg"),
+            MediaType::Gif => Some("gif"),
+            MediaType::Webp => Some("webp"),
+            _ => None,
+        }
+    }
+
     /// A short label for lists: `PNG`, `PDF`, `Text`.
     pub fn label(self) -> &'static str {
         match self {

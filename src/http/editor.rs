@@ -65,6 +65,14 @@ pub fn routes() -> Router<AppState> {
             "/editor/articles/{slug}/revisions/{revision}/restore",
             post(restore_revision),
         )
+        .route(
+            "/editor/articles/{slug}/images",
+            post(super::article_images::upload),
+        )
+        .route(
+            "/api/editor/articles/{slug}/images",
+            post(super::article_images::upload),
+        )
         .route("/api/editor/preview", post(api_preview))
 }
 
@@ -486,10 +494,26 @@ async fn edit_article_page(
 pub struct DoneParameter {
     #[serde(default)]
     done: String,
+    /// The Markdown of an image just uploaded without the editor's script, to paste.
+    #[serde(default)]
+    image: String,
 }
 
 impl DoneParameter {
     fn notice(&self) -> Option<String> {
+        // Only the Markdown of an uploaded image is shown, so a crafted link cannot put other
+        // words on the page.
+        let is_image_markdown = self.image.len() <= 400
+            && self.image.starts_with("![")
+            && self.image.ends_with(')')
+            && !self.image.contains(['\n', '<', '>'])
+            && crate::articles::images::exported_body(&self.image).1.len() == 1;
+        if is_image_markdown {
+            return Some(format!(
+                "Image uploaded. Paste this into the body where it belongs: {}",
+                self.image
+            ));
+        }
         let text = match self.done.as_str() {
             "created" => "Draft saved. Customers do not see it until it is published.",
             "saved" => "Saved.",
@@ -734,6 +758,7 @@ async fn revisions_page(
         .collect();
     let notice = DoneParameter {
         done: parameters.done.clone(),
+        image: String::new(),
     }
     .notice();
     let page = render_staff_page(

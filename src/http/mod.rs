@@ -5,6 +5,7 @@
 mod admin;
 mod agent;
 mod api;
+mod article_images;
 mod assets;
 mod attachments;
 mod charts;
@@ -151,6 +152,7 @@ pub fn router(state: AppState) -> Router {
         .route("/favicon.ico", get(assets::favicon))
         .route("/content/{*path}", get(assets::content_file))
         .merge(widget::routes())
+        .route("/article-images/{file}", get(article_images::serve))
         .merge(customer_pages)
         .layer(axum::middleware::from_fn(nul_bytes::refuse_nul_bytes))
         .layer(axum::middleware::from_fn_with_state(

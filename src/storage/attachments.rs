@@ -216,10 +216,11 @@ impl Database {
 
     /// Every hash some draft or message still refers to (the store removes the rest).
     pub async fn referenced_file_hashes(&self) -> Result<HashSet<ContentHash>, StorageError> {
-        let hashes: Vec<String> =
-            sqlx::query_scalar("SELECT DISTINCT content_hash FROM attachments")
-                .fetch_all(self.pool())
-                .await?;
+        let hashes: Vec<String> = sqlx::query_scalar(
+            "SELECT content_hash FROM attachments UNION SELECT content_hash FROM article_images",
+        )
+        .fetch_all(self.pool())
+        .await?;
         Ok(hashes
             .iter()
             .filter_map(|hash| ContentHash::parse(hash))

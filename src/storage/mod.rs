@@ -8,6 +8,7 @@ mod accounts;
 mod agent_updates;
 mod article_changes;
 mod article_editing;
+mod article_images;
 mod articles;
 mod attachments;
 pub mod backup;
@@ -43,6 +44,7 @@ pub use article_editing::{
     ArticleListFilter, ArticleListSort, ArticleListSortColumn, EditorArticleRow, EditorWrite,
     GuardedUpdate,
 };
+pub use article_images::ArticleImage;
 pub use articles::{ArticleWrite, ChangedArticle, SaveOutcome, StoredRevision};
 pub use canned::{CannedResponse, CannedVariant};
 pub use coordination::StartupLock;

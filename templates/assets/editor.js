@@ -121,3 +121,83 @@
     slug.addEventListener("change", schedule);
   }
 })();
+
+// Images: a chosen or pasted image is uploaded at once and its Markdown inserted where the
+// cursor is. Without this script the small image form uploads with a full page and shows
+// the Markdown to paste.
+(function () {
+  "use strict";
+  var form = document.getElementById("image-form");
+  var body = document.getElementById("body");
+  var input = document.getElementById("image");
+  var status = document.getElementById("image-status");
+  if (!form || !body || !input || !window.fetch || !window.FormData) {
+    return;
+  }
+  var url = "/api" + form.getAttribute("action");
+  var token = form.getAttribute("data-csrf") || "";
+
+  function insert(markdown) {
+    var start = body.selectionStart || 0;
+    var end = body.selectionEnd || start;
+    var before = body.value.slice(0, start);
+    var after = body.value.slice(end);
+    var text = (before && !/\n$/.test(before) ? "\n" : "") + markdown + "\n";
+    body.value = before + text + after;
+    body.selectionStart = body.selectionEnd = before.length + text.length;
+    body.dispatchEvent(new Event("input", { bubbles: true }));
+    body.focus();
+  }
+
+  function upload(file) {
+    var data = new FormData();
+    data.append("csrf_token", token);
+    data.append("image", file, file.name || "image.png");
+    status.textContent = "Uploading " + (file.name || "image") + "…";
+    fetch(url, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { "X-CSRF-Token": token, Accept: "application/json" }
+    })
+      .then(function (response) {
+        return response.json().then(function (json) {
+          if (!response.ok) {
+            throw new Error(json.error || "The image could not be uploaded.");
+          }
+          return json;
+        });
+      })
+      .then(function (json) {
+        insert(json.markdown);
+        status.textContent = "Image added to the body.";
+      })
+      .catch(function (error) {
+        status.textContent = error.message;
+      });
+  }
+
+  form.addEventListener("submit", function (event) {
+    if (input.files && input.files.length) {
+      event.preventDefault();
+      upload(input.files[0]);
+      input.value = "";
+    }
+  });
+  input.addEventListener("change", function () {
+    if (input.files && input.files.length) {
+      upload(input.files[0]);
+      input.value = "";
+    }
+  });
+  body.addEventListener("paste", function (event) {
+    var items = (event.clipboardData && event.clipboardData.files) || [];
+    for (var i = 0; i < items.length; i++) {
+      if (/^image\//.test(items[i].type)) {
+        event.preventDefault();
+        upload(items[i]);
+        return;
+      }
+    }
+  });
+})();
