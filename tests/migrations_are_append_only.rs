@@ -74,6 +74,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "272cbf720c6841fe04324485d50da6c857f571b85b338108d88abed337870bd0",
     ),
     (
+        "sqlite/0026_learned_phrasings.sql",
+        "c7797f9f56714a1733b8c13acdc513e91a8e3fa1df5d8afdd81da98e8901cb59",
+    ),
+    (
         "postgres/0001_articles.sql",
         "09cc08a73d3718c00603953669221950647ef816a885e5cd2328718d21b26695",
     ),
@@ -136,6 +140,10 @@ const SHIPPED: &[(&str, &str)] = &[
     (
         "postgres/0018_article_sections.sql",
         "272cbf720c6841fe04324485d50da6c857f571b85b338108d88abed337870bd0",
+    ),
+    (
+        "postgres/0026_learned_phrasings.sql",
+        "c7797f9f56714a1733b8c13acdc513e91a8e3fa1df5d8afdd81da98e8901cb59",
     ),
 ];
 

@@ -49,6 +49,19 @@ impl From<&Article> for ArticleDocument {
     }
 }
 
+/// The article's document with the phrasings learned for it (taken out of `learned`).
+/// Only a published article's are indexed: an archived one keeps no learned text either.
+fn with_learned(
+    article: &Article,
+    learned: &mut std::collections::HashMap<i64, Vec<String>>,
+) -> ArticleDocument {
+    let mut document = ArticleDocument::from(article);
+    if let Some(texts) = learned.remove(&article.id) {
+        document.learned = texts;
+    }
+    document
+}
+
 /// Why the index could not be brought up to date.
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -108,12 +121,13 @@ impl IndexFollower {
             // Read the number first: whatever commits while the articles are read is
             // applied again by the next catch-up, which is harmless.
             let through = self.db.latest_article_change().await?;
+            let mut learned = self.db.learned_texts().await?;
             let documents: Vec<ArticleDocument> = self
                 .db
                 .all_articles()
                 .await?
                 .iter()
-                .map(ArticleDocument::from)
+                .map(|article| with_learned(article, &mut learned))
                 .collect();
             let report = self.index.rebuild_through(documents, through).await?;
             tracing::info!(
@@ -144,9 +158,11 @@ impl IndexFollower {
                 break;
             };
             let count = changes.len();
+            let ids: Vec<i64> = changes.iter().map(|changed| changed.article.id).collect();
+            let mut learned = self.db.learned_texts_for(&ids).await?;
             let documents = changes
                 .iter()
-                .map(|changed| ArticleDocument::from(&changed.article))
+                .map(|changed| with_learned(&changed.article, &mut learned))
                 .collect();
             self.index.apply_changes(documents, last).await?;
             applied += count;

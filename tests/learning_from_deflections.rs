@@ -1,0 +1,238 @@
+//! Suggestions learn from what solved customers' problems, on every database backend: the
+//! background job turns confirmed deflections into phrasings the index holds beside aliases.
+
+mod common;
+
+use answerdesk::deflection::learning::LearningSettings;
+use answerdesk::deflection::learning_job::learn_from_closed_requests;
+use answerdesk::storage::Database;
+use axum::http::StatusCode;
+use common::{
+    TestApp, TestDatabase, shipped_content, shut_down, spawn_app, spawn_app_with, test_databases,
+};
+
+/// Words the PayPal article never uses.
+const PHRASING: &str = "venmo wallet for buyers";
+const ARTICLE: &str = "connect-paypal";
+
+/// A new customer (a new browser) types `subject` on the request form and confirms that
+/// `article` solved it.
+async fn confirm_solved_by_new_customer(app: &TestApp, subject: &str, article: &str) {
+    let mut customer = app.customer();
+    confirm_solved(&mut customer, subject, article).await;
+}
+
+async fn confirm_solved(customer: &mut common::Customer<'_>, subject: &str, article: &str) {
+    let draft = customer.open_request_form("").await;
+    let csrf = customer.csrf_token();
+    let review = customer
+        .post_form(
+            "/en/request",
+            &[
+                ("draft", &draft),
+                ("csrf_token", &csrf),
+                ("name", "Ann Customer"),
+                ("email", "ann@example.com"),
+                ("subject", subject),
+                (
+                    "description",
+                    "Can my clients pay that way instead of paypal?",
+                ),
+                ("category", ""),
+                ("seen", ""),
+                ("step", "review"),
+            ],
+        )
+        .await;
+    assert_eq!(review.status, StatusCode::OK, "{}", review.body);
+    let solved = customer
+        .post_form(
+            &format!("/en/request/{draft}/solved"),
+            &[("csrf_token", &csrf), ("article", article)],
+        )
+        .await;
+    assert_eq!(solved.status, StatusCode::OK, "{}", solved.body);
+}
+
+/// The job run directly, after the portal stopped (which writes every queued event).
+async fn run_learning(db: &Database) {
+    learn_from_closed_requests(
+        db,
+        &LearningSettings::default(),
+        answerdesk::storage::now_millis(),
+    )
+    .await
+    .expect("learning round");
+}
+
+async fn suggested(app: &TestApp, query: &str) -> Vec<String> {
+    let response = app
+        .get(&format!("/api/suggest?q={}", common::encode(query)))
+        .await;
+    assert_eq!(response.status, StatusCode::OK);
+    let json: serde_json::Value = serde_json::from_str(&response.body).expect("json");
+    json["suggestions"]
+        .as_array()
+        .expect("suggestions")
+        .iter()
+        .map(|s| s["slug"].as_str().unwrap_or("").to_owned())
+        .collect()
+}
+
+async fn learned_texts(db: &Database, slug: &str) -> Vec<String> {
+    let article = db
+        .find_article_by_slug(slug)
+        .await
+        .expect("find")
+        .expect("article");
+    db.learned_phrasings(article.id)
+        .await
+        .expect("learned")
+        .into_iter()
+        .map(|p| p.text)
+        .collect()
+}
+
+async fn article_id(db: &Database, slug: &str) -> i64 {
+    db.find_article_by_slug(slug)
+        .await
+        .expect("find")
+        .expect("article")
+        .id
+}
+
+async fn three_customers_confirm(database: &TestDatabase, subject: &str) -> Database {
+    let app = spawn_app(database, &shipped_content()).await;
+    for _ in 0..3 {
+        confirm_solved_by_new_customer(&app, subject, ARTICLE).await;
+    }
+    shut_down(app).await
+}
+
+#[tokio::test]
+async fn three_customers_who_were_solved_by_an_article_teach_the_next_one_their_words() {
+    for database in test_databases().await {
+        let before = spawn_app(&database, &shipped_content()).await;
+        let found = suggested(&before, "buyers venmo wallet").await;
+        assert_ne!(
+            found.first().map(String::as_str),
+            Some(ARTICLE),
+            "{found:?}"
+        );
+        shut_down(before).await;
+
+        let db = three_customers_confirm(&database, PHRASING).await;
+        run_learning(&db).await;
+        assert_eq!(learned_texts(&db, ARTICLE).await, vec![PHRASING.to_owned()]);
+
+        let after = spawn_app(&database, &shipped_content()).await;
+        let found = suggested(&after, "buyers venmo wallet").await;
+        assert_eq!(
+            found.first().map(String::as_str),
+            Some(ARTICLE),
+            "[{}] {found:?}",
+            database.name
+        );
+        shut_down(after).await;
+    }
+}
+
+#[tokio::test]
+async fn one_customer_repeating_a_phrasing_a_hundred_times_teaches_nothing() {
+    for database in test_databases().await {
+        // Without the per-address limits, which would stop this customer long before.
+        let app = spawn_app_with(&database, &shipped_content(), |config| {
+            config.draft_rate_limit = 0;
+            config.autosave_rate_limit = 0;
+        })
+        .await;
+        let mut customer = app.customer();
+        for _ in 0..100 {
+            confirm_solved(&mut customer, PHRASING, ARTICLE).await;
+        }
+        let db = shut_down(app).await;
+        run_learning(&db).await;
+        assert!(
+            learned_texts(&db, ARTICLE).await.is_empty(),
+            "[{}]",
+            database.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_blocked_phrasing_never_comes_back_even_with_new_votes() {
+    for database in test_databases().await {
+        let db = three_customers_confirm(&database, PHRASING).await;
+        run_learning(&db).await;
+        let id = article_id(&db, ARTICLE).await;
+        let learned = db.learned_phrasings(id).await.expect("learned");
+        assert_eq!(learned.len(), 1);
+        db.block_phrasing(id, &learned[0].key).await.expect("block");
+        run_learning(&db).await;
+        answerdesk::deflection::learning_job::retally(
+            &db,
+            &[id],
+            &LearningSettings::default(),
+            answerdesk::storage::now_millis(),
+        )
+        .await
+        .expect("retally");
+        assert!(learned_texts(&db, ARTICLE).await.is_empty());
+
+        let db = three_customers_confirm(&database, PHRASING).await;
+        run_learning(&db).await;
+        assert!(
+            learned_texts(&db, ARTICLE).await.is_empty(),
+            "[{}]",
+            database.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_phrasing_with_an_email_or_a_card_number_is_never_learned() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        for subject in [
+            "paypal wallet for ann@example.com",
+            "paypal wallet card 4111 1111 1111 1111",
+        ] {
+            for _ in 0..3 {
+                confirm_solved_by_new_customer(&app, subject, ARTICLE).await;
+            }
+        }
+        let db = shut_down(app).await;
+        run_learning(&db).await;
+        assert!(
+            learned_texts(&db, ARTICLE).await.is_empty(),
+            "[{}]",
+            database.name
+        );
+        let id = article_id(&db, ARTICLE).await;
+        assert!(db.phrasing_votes(id).await.expect("votes").is_empty());
+    }
+}
+
+#[tokio::test]
+async fn with_learning_off_for_an_article_nothing_is_learned() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        let id = article_id(&app.state.db, ARTICLE).await;
+        app.state
+            .db
+            .set_article_learning(id, false)
+            .await
+            .expect("switch off");
+        for _ in 0..3 {
+            confirm_solved_by_new_customer(&app, PHRASING, ARTICLE).await;
+        }
+        let db = shut_down(app).await;
+        run_learning(&db).await;
+        assert!(
+            learned_texts(&db, ARTICLE).await.is_empty(),
+            "[{}]",
+            database.name
+        );
+    }
+}
