@@ -236,3 +236,103 @@ async fn with_learning_off_for_an_article_nothing_is_learned() {
         );
     }
 }
+
+/// Saves the article through the editor's edit form with `body` and `action`.
+async fn edit_article(app: &TestApp, slug: &str, body: Option<&str>, action: &str) {
+    let mut editor = app.sign_in_as("editor").await;
+    let article = app
+        .state
+        .db
+        .find_article_by_slug(slug)
+        .await
+        .expect("find")
+        .expect("article");
+    let revision = article.revision.to_string();
+    let translation_of = article.translation_of.clone().unwrap_or_default();
+    let tags = article.tags.join(", ");
+    let aliases = article.aliases.join("\n");
+    let fields = [
+        ("title", article.title.as_str()),
+        ("slug", article.slug.as_str()),
+        ("category", article.category.as_str()),
+        ("section", article.section.as_str()),
+        ("tags", tags.as_str()),
+        ("aliases", aliases.as_str()),
+        ("lang", article.lang.as_str()),
+        ("translation_of", translation_of.as_str()),
+        ("body", body.unwrap_or(&article.body_markdown)),
+        ("base_revision", revision.as_str()),
+        ("action", action),
+    ];
+    let response = editor
+        .post_form(&format!("/editor/articles/{slug}/edit"), &fields)
+        .await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+}
+
+#[tokio::test]
+async fn archiving_an_article_drops_what_it_learned() {
+    for database in test_databases().await {
+        let db = three_customers_confirm(&database, PHRASING).await;
+        run_learning(&db).await;
+        assert_eq!(learned_texts(&db, ARTICLE).await.len(), 1);
+
+        let app = spawn_app(&database, &shipped_content()).await;
+        edit_article(&app, ARTICLE, None, "archive").await;
+        assert!(
+            learned_texts(&app.state.db, ARTICLE).await.is_empty(),
+            "[{}]",
+            database.name
+        );
+        let db = shut_down(app).await;
+        // The votes cast before no longer count for it.
+        answerdesk::deflection::learning_job::retally(
+            &db,
+            &[article_id(&db, ARTICLE).await],
+            &LearningSettings::default(),
+            answerdesk::storage::now_millis(),
+        )
+        .await
+        .expect("retally");
+        assert!(learned_texts(&db, ARTICLE).await.is_empty());
+    }
+}
+
+#[tokio::test]
+async fn rewriting_an_article_drops_what_it_learned_but_a_small_edit_keeps_it() {
+    for database in test_databases().await {
+        let db = three_customers_confirm(&database, PHRASING).await;
+        run_learning(&db).await;
+
+        let app = spawn_app(&database, &shipped_content()).await;
+        let article = app
+            .state
+            .db
+            .find_article_by_slug(ARTICLE)
+            .await
+            .expect("find")
+            .expect("article");
+        let touched = format!("{}\n\nOne more sentence.\n", article.body_markdown);
+        edit_article(&app, ARTICLE, Some(&touched), "save").await;
+        assert_eq!(
+            learned_texts(&app.state.db, ARTICLE).await.len(),
+            1,
+            "[{}]",
+            database.name
+        );
+
+        edit_article(
+            &app,
+            ARTICLE,
+            Some("Bank transfers only now: we no longer take online payments of any kind."),
+            "save",
+        )
+        .await;
+        assert!(
+            learned_texts(&app.state.db, ARTICLE).await.is_empty(),
+            "[{}]",
+            database.name
+        );
+        shut_down(app).await;
+    }
+}

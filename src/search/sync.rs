@@ -50,7 +50,6 @@ impl From<&Article> for ArticleDocument {
 }
 
 /// The article's document with the phrasings learned for it (taken out of `learned`).
-/// Only a published article's are indexed: an archived one keeps no learned text either.
 fn with_learned(
     article: &Article,
     learned: &mut std::collections::HashMap<i64, Vec<String>>,

@@ -430,6 +430,28 @@ impl Database {
     }
 }
 
+/// Inside an article write: drops the article's learned phrasings and counts only evidence
+/// from `now` on (the article was archived or its text changed a lot).
+pub(super) async fn forget_learning(
+    transaction: &mut sqlx::Transaction<'_, sqlx::Any>,
+    article_id: i64,
+    now: i64,
+) -> Result<(), StorageError> {
+    sqlx::query("DELETE FROM learned_phrasings WHERE article_id = $1")
+        .bind(article_id)
+        .execute(&mut **transaction)
+        .await?;
+    sqlx::query(
+        "INSERT INTO article_learning (article_id, enabled, evidence_since) VALUES ($1, 1, $2) \
+         ON CONFLICT (article_id) DO UPDATE SET evidence_since = excluded.evidence_since",
+    )
+    .bind(article_id)
+    .bind(now)
+    .execute(&mut **transaction)
+    .await?;
+    Ok(())
+}
+
 impl From<LearnedRow> for LearnedPhrasing<i64> {
     fn from(row: LearnedRow) -> LearnedPhrasing<i64> {
         LearnedPhrasing {
