@@ -336,3 +336,83 @@ async fn rewriting_an_article_drops_what_it_learned_but_a_small_edit_keeps_it() 
         shut_down(app).await;
     }
 }
+
+#[tokio::test]
+async fn an_editor_sees_how_customers_describe_an_article_and_blocks_a_phrasing_or_turns_learning_off()
+ {
+    for database in test_databases().await {
+        let db = three_customers_confirm(&database, PHRASING).await;
+        run_learning(&db).await;
+
+        let app = spawn_app(&database, &shipped_content()).await;
+        let mut editor = app.sign_in_as("editor").await;
+        let page = editor
+            .get(&format!("/editor/articles/{ARTICLE}/edit"))
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.body.contains("How customers describe this"),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains(PHRASING), "{}", page.body);
+        let key = app
+            .state
+            .db
+            .learned_phrasings(article_id(&app.state.db, ARTICLE).await)
+            .await
+            .expect("learned")[0]
+            .key
+            .clone();
+
+        // Without the form's token nothing is blocked.
+        let forged = editor
+            .post_form_as_is(
+                &format!("/editor/articles/{ARTICLE}/learned/block"),
+                &[("key", &key)],
+            )
+            .await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN);
+        assert_eq!(learned_texts(&app.state.db, ARTICLE).await.len(), 1);
+
+        let blocked = editor
+            .post_form(
+                &format!("/editor/articles/{ARTICLE}/learned/block"),
+                &[("key", &key)],
+            )
+            .await;
+        assert_eq!(blocked.status, StatusCode::SEE_OTHER, "{}", blocked.body);
+        assert!(learned_texts(&app.state.db, ARTICLE).await.is_empty());
+        let found = suggested(&app, "buyers venmo wallet").await;
+        assert_ne!(
+            found.first().map(String::as_str),
+            Some(ARTICLE),
+            "[{}] {found:?}",
+            database.name
+        );
+        let page = editor
+            .get(&format!("/editor/articles/{ARTICLE}/edit"))
+            .await;
+        assert!(!page.body.contains(PHRASING));
+
+        let off = editor
+            .post_form(
+                &format!("/editor/articles/{ARTICLE}/learning"),
+                &[("enabled", "off")],
+            )
+            .await;
+        assert_eq!(off.status, StatusCode::SEE_OTHER, "{}", off.body);
+        let page = editor
+            .get(&format!("/editor/articles/{ARTICLE}/edit"))
+            .await;
+        assert!(page.body.contains("Learning is off for this article"));
+        let nonsense = editor
+            .post_form(
+                &format!("/editor/articles/{ARTICLE}/learning"),
+                &[("enabled", "maybe")],
+            )
+            .await;
+        assert_eq!(nonsense.status, StatusCode::BAD_REQUEST);
+        shut_down(app).await;
+    }
+}
