@@ -416,3 +416,72 @@ async fn an_editor_sees_how_customers_describe_an_article_and_blocks_a_phrasing_
         shut_down(app).await;
     }
 }
+
+#[tokio::test]
+async fn an_editor_promotes_a_learned_phrasing_to_an_alias_in_a_new_revision() {
+    for database in test_databases().await {
+        let db = three_customers_confirm(&database, PHRASING).await;
+        run_learning(&db).await;
+
+        let app = spawn_app(&database, &shipped_content()).await;
+        let mut editor = app.sign_in_as("editor").await;
+        let id = article_id(&app.state.db, ARTICLE).await;
+        let key = app.state.db.learned_phrasings(id).await.expect("learned")[0]
+            .key
+            .clone();
+        let before = app
+            .state
+            .db
+            .find_article_by_slug(ARTICLE)
+            .await
+            .expect("find")
+            .expect("article");
+        let revision = before.revision.to_string();
+        let promoted = editor
+            .post_form(
+                &format!("/editor/articles/{ARTICLE}/learned/promote"),
+                &[("key", &key), ("base_revision", &revision)],
+            )
+            .await;
+        assert_eq!(promoted.status, StatusCode::SEE_OTHER, "{}", promoted.body);
+        let after = app
+            .state
+            .db
+            .find_article_by_slug(ARTICLE)
+            .await
+            .expect("find")
+            .expect("article");
+        assert_eq!(after.revision, before.revision + 1, "[{}]", database.name);
+        assert!(
+            after.aliases.contains(&PHRASING.to_owned()),
+            "{:?}",
+            after.aliases
+        );
+        assert!(learned_texts(&app.state.db, ARTICLE).await.is_empty());
+        let found = suggested(&app, "buyers venmo wallet").await;
+        assert_eq!(
+            found.first().map(String::as_str),
+            Some(ARTICLE),
+            "{found:?}"
+        );
+
+        // Sent again (the phrasing is an alias now, the revision no longer current), the
+        // form changes nothing.
+        let stale = editor
+            .post_form(
+                &format!("/editor/articles/{ARTICLE}/learned/promote"),
+                &[("key", &key), ("base_revision", &revision)],
+            )
+            .await;
+        assert!(stale.status.is_client_error(), "{}", stale.status);
+        let again = app
+            .state
+            .db
+            .find_article_by_slug(ARTICLE)
+            .await
+            .expect("find")
+            .expect("article");
+        assert_eq!(again.revision, after.revision);
+        shut_down(app).await;
+    }
+}

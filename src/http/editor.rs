@@ -73,6 +73,10 @@ pub fn routes() -> Router<AppState> {
             "/editor/articles/{slug}/learned/block",
             post(block_learned_phrasing),
         )
+        .route(
+            "/editor/articles/{slug}/learned/promote",
+            post(promote_learned_phrasing),
+        )
         .route("/editor/articles/{slug}/learning", post(switch_learning))
         .route("/api/editor/preview", post(api_preview))
 }
@@ -545,6 +549,7 @@ impl DoneParameter {
             "restored" => "Restored as a new revision.",
             "unchanged" => "Nothing had changed: no new revision was made.",
             "blocked" => "Blocked: that phrasing is no longer learned for this article.",
+            "promoted" => "Added as an alias in a new revision.",
             "learning" => "Saved: the article's learning switch changed.",
             _ => return None,
         };
@@ -892,6 +897,68 @@ async fn block_learned_phrasing(
         article.slug
     ))
     .into_response())
+}
+
+/// `POST /editor/articles/{slug}/learned/promote` form.
+#[derive(Debug, Default, Deserialize)]
+pub struct PromoteForm {
+    #[serde(default)]
+    key: String,
+    #[serde(default)]
+    base_revision: String,
+}
+
+/// `POST /editor/articles/{slug}/learned/promote`: the phrasing becomes one of the article's
+/// aliases through the usual edit (a new revision), and stops being learned beside it.
+async fn promote_learned_phrasing(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(slug): Path<String>,
+    Form(form): Form<PromoteForm>,
+) -> Result<Response, HttpError> {
+    let article = article_by_slug(&state, &slug).await?;
+    let base_revision: i64 = form.base_revision.trim().parse().map_err(|_| {
+        HttpError::BadRequest("The form does not say which revision it was based on.".into())
+    })?;
+    let phrasing = state
+        .db
+        .learned_phrasings(article.id)
+        .await?
+        .into_iter()
+        .find(|p| p.key == form.key.trim())
+        .ok_or_else(|| {
+            HttpError::BadRequest(
+                "That phrasing is not learned for this article (any more).".into(),
+            )
+        })?;
+    let mut edit = ArticleForm::from_article(&article);
+    edit.base_revision = Some(base_revision);
+    if !edit.aliases.is_empty() {
+        edit.aliases.push('\n');
+    }
+    edit.aliases.push_str(&phrasing.text);
+    match editing::update_article(&state.db, &session.user, &slug, &edit, EditAction::Save).await {
+        Ok(saved) => {
+            index(&state, &saved).await?;
+            state.db.block_phrasing(article.id, &phrasing.key).await?;
+            retally_now(&state, &article).await?;
+            Ok(Redirect::to(&format!(
+                "/editor/articles/{}/edit?done=promoted",
+                saved.slug
+            ))
+            .into_response())
+        }
+        Err(EditError::Conflict { stored, .. }) => Err(HttpError::Conflict(format!(
+            "The article changed (now revision {}) since you opened it; nothing was changed. \
+             Reload the page and try again.",
+            stored.revision
+        ))),
+        Err(EditError::Invalid(errors)) => Err(HttpError::BadRequest(format!(
+            "The phrasing cannot become an alias: {}",
+            errors.0.values().cloned().collect::<Vec<_>>().join(" ")
+        ))),
+        Err(error) => Err(error.into()),
+    }
 }
 
 /// `POST /editor/articles/{slug}/learning` form.
