@@ -199,6 +199,7 @@ fn start_maintenance(state: &AppState) -> (watch::Sender<bool>, JoinHandle<()>) 
     let auto_close_days = state.config.auto_close_days;
     let draft_retention_days = state.config.draft_retention_days;
     let event_retention_days = state.config.event_retention_days;
+    let learn_from_deflections = state.config.learn_from_deflections;
     let handle = tokio::spawn(async move {
         let mut ticker = tokio::time::interval(MAINTENANCE_INTERVAL);
         loop {
@@ -243,6 +244,20 @@ fn start_maintenance(state: &AppState) -> (watch::Sender<bool>, JoinHandle<()>) 
                 Ok(None | Some(0)) => {}
                 Ok(Some(dropped)) => tracing::info!(dropped, "dropped events past retention"),
                 Err(error) => tracing::warn!(%error, "could not drop events past retention"),
+            }
+            if learn_from_deflections {
+                let settings = crate::deflection::learning::LearningSettings::default();
+                match crate::deflection::learning_job::learn_in_background(&db, &settings, now)
+                    .await
+                {
+                    Ok(Some(round)) if round.articles_changed > 0 => tracing::info!(
+                        votes = round.votes,
+                        articles = round.articles_changed,
+                        "learned how customers describe articles"
+                    ),
+                    Ok(_) => {}
+                    Err(error) => tracing::warn!(%error, "could not learn from closed requests"),
+                }
             }
             if let Err(error) = crate::tickets::idempotency::purge_old_keys(&db, now).await {
                 tracing::warn!(%error, "could not purge old idempotency keys");

@@ -43,6 +43,9 @@ pub struct Config {
     /// Days after its last change that a request draft never filed is deleted (what a
     /// customer typed is personal data).
     pub draft_retention_days: u32,
+    /// Whether articles learn, in the background, how customers describe the problems they
+    /// solved (phrasings indexed beside aliases).
+    pub learn_from_deflections: bool,
     /// The rules file that decides ticket tags and priority; empty uses the shipped defaults.
     pub rules_file: PathBuf,
     /// Days after which a resolved ticket closes by itself.
@@ -157,6 +160,7 @@ impl Default for Config {
             draft_rate_limit: 30,
             autosave_rate_limit: 600,
             draft_retention_days: 30,
+            learn_from_deflections: true,
             rules_file: PathBuf::new(),
             auto_close_days: 4,
             smtp_url: SecretUrl(String::new()),

@@ -90,6 +90,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "84037a2c8dc79bc4520ce484cf69ce63f04df8003bd05a0dfbad427b63c9b3e4",
     ),
     (
+        "sqlite/0026_learned_phrasings.sql",
+        "c7797f9f56714a1733b8c13acdc513e91a8e3fa1df5d8afdd81da98e8901cb59",
+    ),
+    (
         "postgres/0001_articles.sql",
         "09cc08a73d3718c00603953669221950647ef816a885e5cd2328718d21b26695",
     ),
@@ -168,6 +172,10 @@ const SHIPPED: &[(&str, &str)] = &[
     (
         "postgres/0022_article_images.sql",
         "84037a2c8dc79bc4520ce484cf69ce63f04df8003bd05a0dfbad427b63c9b3e4",
+    ),
+    (
+        "postgres/0026_learned_phrasings.sql",
+        "c7797f9f56714a1733b8c13acdc513e91a8e3fa1df5d8afdd81da98e8901cb59",
     ),
 ];
 

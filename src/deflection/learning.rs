@@ -211,6 +211,19 @@ fn carries_personal_data(text: &str) -> bool {
     false
 }
 
+/// Below this share of words kept, an edit made the article say something else: what
+/// customers said solved the old text no longer speaks for the new one.
+const SAME_ARTICLE_RATIO: f32 = 0.5;
+
+/// Whether an edit from `old` to `new` body text changed the article so much that its
+/// learned phrasings and the votes behind them should be dropped.
+pub fn text_changed_a_lot(old: &str, new: &str) -> bool {
+    if old == new {
+        return false;
+    }
+    similar::TextDiff::from_words(old, new).ratio() < SAME_ARTICLE_RATIO
+}
+
 /// What a vote of `weight` made `age_millis` ago counts today.
 fn faded(weight: f64, age_millis: i64, half_life_days: f64) -> f64 {
     let age_days = age_millis.max(0) as f64 / DAY_MILLIS as f64;

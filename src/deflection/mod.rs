@@ -10,6 +10,7 @@ pub mod content_gaps;
 pub mod drafts;
 pub mod events;
 pub mod learning;
+pub mod learning_job;
 pub mod request_flow;
 pub mod stats;
 

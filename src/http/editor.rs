@@ -36,6 +36,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/editor_reader_notes.html"),
     ),
     (
+        "editor_learned_phrasings.html",
+        include_str!("../../templates/editor_learned_phrasings.html"),
+    ),
+    (
         "editor_conflict.html",
         include_str!("../../templates/editor_conflict.html"),
     ),
@@ -73,6 +77,15 @@ pub fn routes() -> Router<AppState> {
             "/api/editor/articles/{slug}/images",
             post(super::article_images::upload),
         )
+        .route(
+            "/editor/articles/{slug}/learned/block",
+            post(block_learned_phrasing),
+        )
+        .route(
+            "/editor/articles/{slug}/learned/promote",
+            post(promote_learned_phrasing),
+        )
+        .route("/editor/articles/{slug}/learning", post(switch_learning))
         .route("/api/editor/preview", post(api_preview))
 }
 
@@ -291,6 +304,38 @@ struct FormPage<'a> {
     old_slugs: Vec<String>,
     /// What readers said the article lacked (newest first) and how many notes it has.
     reader_notes: (Vec<ReaderNoteView>, i64),
+    /// How customers describe the article: its learned phrasings, and whether it learns.
+    learned: Vec<LearnedPhrasingView>,
+    learning_enabled: bool,
+}
+
+/// A learned phrasing as the editor sees it.
+#[derive(Debug, Serialize)]
+struct LearnedPhrasingView {
+    text: String,
+    key: String,
+    lang: String,
+    visitors: usize,
+    score: String,
+}
+
+async fn learned_of(
+    state: &AppState,
+    article: &Article,
+) -> Result<(Vec<LearnedPhrasingView>, bool), HttpError> {
+    let phrasings = state.db.learned_phrasings(article.id).await?;
+    let switch = state.db.article_learning(article.id).await?;
+    let views = phrasings
+        .into_iter()
+        .map(|p| LearnedPhrasingView {
+            text: p.text,
+            key: p.key,
+            lang: p.lang,
+            visitors: p.visitors,
+            score: format!("{:.1}", p.score),
+        })
+        .collect();
+    Ok((views, switch.enabled))
 }
 
 /// A reader's note as the editor lists it.
@@ -393,6 +438,8 @@ async fn render_form(
             old_slugs => page.old_slugs,
             reader_notes => page.reader_notes.0,
             reader_notes_total => page.reader_notes.1,
+            learned => page.learned,
+            learning_enabled => page.learning_enabled,
             is_new => page.article.is_none(),
             category => category,
             section_choices => section_choices,
@@ -473,6 +520,7 @@ async fn edit_article_page(
     let form = ArticleForm::from_article(&article);
     let old_slugs = editing::old_slugs(&state.db, &article).await?;
     let reader_notes = reader_notes_of(&state, &article).await?;
+    let (learned, learning_enabled) = learned_of(&state, &article).await?;
     let page = render_form(
         &state,
         &session,
@@ -482,6 +530,8 @@ async fn edit_article_page(
             notice: parameters.notice(),
             old_slugs,
             reader_notes,
+            learned,
+            learning_enabled,
             ..FormPage::default()
         },
     )
@@ -522,6 +572,9 @@ impl DoneParameter {
             "archived" => "Archived: customers no longer see it; its history is kept.",
             "restored" => "Restored as a new revision.",
             "unchanged" => "Nothing had changed: no new revision was made.",
+            "blocked" => "Blocked: that phrasing is no longer learned for this article.",
+            "promoted" => "Added as an alias in a new revision.",
+            "learning" => "Saved: the article's learning switch changed.",
             _ => return None,
         };
         Some(text.to_owned())
@@ -813,6 +866,157 @@ async fn restore_revision(
         ))),
         Err(error) => Err(error.into()),
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// How customers describe the article
+// ---------------------------------------------------------------------------------------------
+
+/// `POST /editor/articles/{slug}/learned/block` form.
+#[derive(Debug, Default, Deserialize)]
+pub struct BlockForm {
+    #[serde(default)]
+    key: String,
+}
+
+/// The stored article an editor acts on by slug.
+async fn article_by_slug(state: &AppState, slug: &str) -> Result<Article, HttpError> {
+    match editing::find_for_editing(&state.db, slug).await? {
+        ArticleLookup::Found(article) => Ok(*article),
+        _ => Err(HttpError::NotFound),
+    }
+}
+
+/// Tallies the article again now, so the editor's change shows (and reaches search) at once.
+async fn retally_now(state: &AppState, article: &Article) -> Result<(), HttpError> {
+    crate::deflection::learning_job::retally(
+        &state.db,
+        &[article.id],
+        &crate::deflection::learning::LearningSettings::default(),
+        crate::storage::now_millis(),
+    )
+    .await?;
+    state
+        .index_article_changes()
+        .await
+        .map_err(|error| HttpError::Internal(format!("indexing {}: {error}", article.slug)))
+}
+
+/// `POST /editor/articles/{slug}/learned/block`: this phrasing never comes back.
+async fn block_learned_phrasing(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Form(form): Form<BlockForm>,
+) -> Result<Response, HttpError> {
+    let article = article_by_slug(&state, &slug).await?;
+    let key = form.key.trim();
+    if key.is_empty() || key.chars().count() > 400 {
+        return Err(HttpError::BadRequest(
+            "The form does not say which phrasing to block.".into(),
+        ));
+    }
+    state.db.block_phrasing(article.id, key).await?;
+    retally_now(&state, &article).await?;
+    Ok(Redirect::to(&format!(
+        "/editor/articles/{}/edit?done=blocked",
+        article.slug
+    ))
+    .into_response())
+}
+
+/// `POST /editor/articles/{slug}/learned/promote` form.
+#[derive(Debug, Default, Deserialize)]
+pub struct PromoteForm {
+    #[serde(default)]
+    key: String,
+    #[serde(default)]
+    base_revision: String,
+}
+
+/// `POST /editor/articles/{slug}/learned/promote`: the phrasing becomes one of the article's
+/// aliases through the usual edit (a new revision), and stops being learned beside it.
+async fn promote_learned_phrasing(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(slug): Path<String>,
+    Form(form): Form<PromoteForm>,
+) -> Result<Response, HttpError> {
+    let article = article_by_slug(&state, &slug).await?;
+    let base_revision: i64 = form.base_revision.trim().parse().map_err(|_| {
+        HttpError::BadRequest("The form does not say which revision it was based on.".into())
+    })?;
+    let phrasing = state
+        .db
+        .learned_phrasings(article.id)
+        .await?
+        .into_iter()
+        .find(|p| p.key == form.key.trim())
+        .ok_or_else(|| {
+            HttpError::BadRequest(
+                "That phrasing is not learned for this article (any more).".into(),
+            )
+        })?;
+    let mut edit = ArticleForm::from_article(&article);
+    edit.base_revision = Some(base_revision);
+    if !edit.aliases.is_empty() {
+        edit.aliases.push('\n');
+    }
+    edit.aliases.push_str(&phrasing.text);
+    match editing::update_article(&state.db, &session.user, &slug, &edit, EditAction::Save).await {
+        Ok(saved) => {
+            index(&state, &saved).await?;
+            state.db.block_phrasing(article.id, &phrasing.key).await?;
+            retally_now(&state, &article).await?;
+            Ok(Redirect::to(&format!(
+                "/editor/articles/{}/edit?done=promoted",
+                saved.slug
+            ))
+            .into_response())
+        }
+        Err(EditError::Conflict { stored, .. }) => Err(HttpError::Conflict(format!(
+            "The article changed (now revision {}) since you opened it; nothing was changed. \
+             Reload the page and try again.",
+            stored.revision
+        ))),
+        Err(EditError::Invalid(errors)) => Err(HttpError::BadRequest(format!(
+            "The phrasing cannot become an alias: {}",
+            errors.0.values().cloned().collect::<Vec<_>>().join(" ")
+        ))),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// `POST /editor/articles/{slug}/learning` form.
+#[derive(Debug, Default, Deserialize)]
+pub struct LearningForm {
+    #[serde(default)]
+    enabled: String,
+}
+
+/// `POST /editor/articles/{slug}/learning`: turns learning on or off for the article; off
+/// drops what it learned.
+async fn switch_learning(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Form(form): Form<LearningForm>,
+) -> Result<Response, HttpError> {
+    let article = article_by_slug(&state, &slug).await?;
+    let enabled = match form.enabled.as_str() {
+        "on" => true,
+        "off" => false,
+        _ => {
+            return Err(HttpError::BadRequest(
+                "Say whether learning is to be on or off.".into(),
+            ));
+        }
+    };
+    state.db.set_article_learning(article.id, enabled).await?;
+    retally_now(&state, &article).await?;
+    Ok(Redirect::to(&format!(
+        "/editor/articles/{}/edit?done=learning",
+        article.slug
+    ))
+    .into_response())
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -51,6 +51,18 @@ impl From<&Article> for ArticleDocument {
     }
 }
 
+/// The article's document with the phrasings learned for it (taken out of `learned`).
+fn with_learned(
+    article: &Article,
+    learned: &mut std::collections::HashMap<i64, Vec<String>>,
+) -> ArticleDocument {
+    let mut document = ArticleDocument::from(article);
+    if let Some(texts) = learned.remove(&article.id) {
+        document.learned = texts;
+    }
+    document
+}
+
 /// Why the index could not be brought up to date.
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -112,6 +124,7 @@ impl IndexFollower {
             let through = self.db.latest_article_change().await?;
             // Read and indexed a page at a time: a large help centre's bodies are never all
             // in memory at once.
+            let mut learned = self.db.learned_texts().await?;
             let (pages, receiver) = tokio::sync::mpsc::channel(2);
             let read = async move {
                 let mut after = 0;
@@ -119,7 +132,10 @@ impl IndexFollower {
                     let page = self.db.articles_after_id(after, REBUILD_PAGE).await?;
                     let Some(last) = page.last() else { break };
                     after = last.id;
-                    let documents = page.iter().map(ArticleDocument::from).collect();
+                    let documents = page
+                        .iter()
+                        .map(|article| with_learned(article, &mut learned))
+                        .collect();
                     if pages.send(Some(documents)).await.is_err() {
                         // The index gave up; its error is the one reported.
                         return Ok(());
@@ -160,9 +176,11 @@ impl IndexFollower {
                 break;
             };
             let count = changes.len();
+            let ids: Vec<i64> = changes.iter().map(|changed| changed.article.id).collect();
+            let mut learned = self.db.learned_texts_for(&ids).await?;
             let documents = changes
                 .iter()
-                .map(|changed| ArticleDocument::from(&changed.article))
+                .map(|changed| with_learned(&changed.article, &mut learned))
                 .collect();
             self.index.apply_changes(documents, last).await?;
             applied += count;

@@ -7,7 +7,8 @@ use sqlx::FromRow;
 use super::article_changes::next_article_change;
 use super::articles::BindArticle;
 use super::{Database, StorageError, now_millis};
-use crate::articles::{ArticleSource, RenderedArticle, write_article};
+use crate::articles::{ArticleSource, ArticleStatus, RenderedArticle, write_article};
+use crate::deflection::learning::text_changed_a_lot;
 
 /// One editor's change to store, with who made it and what they did.
 pub struct EditorWrite<'a> {
@@ -234,6 +235,11 @@ impl Database {
         let now = now_millis();
         let mut transaction = self.pool().begin().await?;
         let change = next_article_change(self, &mut transaction).await?;
+        let old_text: Option<String> =
+            sqlx::query_scalar("SELECT body_text FROM articles WHERE id = $1")
+                .bind(article_id)
+                .fetch_optional(&mut *transaction)
+                .await?;
         if new_slug != old_slug {
             let taken: Option<i64> =
                 sqlx::query_scalar("SELECT id FROM articles WHERE slug = $1 AND id <> $2")
@@ -273,6 +279,13 @@ impl Database {
             return Ok(GuardedUpdate::Stale);
         }
         super::articles::set_article_section(&mut transaction, article_id, &source.section).await?;
+        // An archived article, or one whose text now says something else, keeps no learned
+        // phrasing, and the votes cast so far no longer count for it.
+        let forget = source.status == ArticleStatus::Archived
+            || old_text.is_some_and(|old| text_changed_a_lot(&old, &write.rendered.text));
+        if forget {
+            super::learned_phrasings::forget_learning(&mut transaction, article_id, now).await?;
+        }
         let revision = expected_revision + 1;
         insert_revision(&mut transaction, article_id, revision, write, now).await?;
         if new_slug != old_slug {

@@ -1,0 +1,487 @@
+//! Suggestions learn from what solved customers' problems, on every database backend: the
+//! background job turns confirmed deflections into phrasings the index holds beside aliases.
+
+mod common;
+
+use answerdesk::deflection::learning::LearningSettings;
+use answerdesk::deflection::learning_job::learn_from_closed_requests;
+use answerdesk::storage::Database;
+use axum::http::StatusCode;
+use common::{
+    TestApp, TestDatabase, shipped_content, shut_down, spawn_app, spawn_app_with, test_databases,
+};
+
+/// Words the PayPal article never uses.
+const PHRASING: &str = "venmo wallet for buyers";
+const ARTICLE: &str = "connect-paypal";
+
+/// A new customer (a new browser) types `subject` on the request form and confirms that
+/// `article` solved it.
+async fn confirm_solved_by_new_customer(app: &TestApp, subject: &str, article: &str) {
+    let mut customer = app.customer();
+    confirm_solved(&mut customer, subject, article).await;
+}
+
+async fn confirm_solved(customer: &mut common::Customer<'_>, subject: &str, article: &str) {
+    let draft = customer.open_request_form("").await;
+    let csrf = customer.csrf_token();
+    let review = customer
+        .post_form(
+            "/en/request",
+            &[
+                ("draft", &draft),
+                ("csrf_token", &csrf),
+                ("name", "Ann Customer"),
+                ("email", "ann@example.com"),
+                ("subject", subject),
+                (
+                    "description",
+                    "Can my clients pay that way instead of paypal?",
+                ),
+                ("category", ""),
+                ("seen", ""),
+                ("step", "review"),
+            ],
+        )
+        .await;
+    assert_eq!(review.status, StatusCode::OK, "{}", review.body);
+    let solved = customer
+        .post_form(
+            &format!("/en/request/{draft}/solved"),
+            &[("csrf_token", &csrf), ("article", article)],
+        )
+        .await;
+    assert_eq!(solved.status, StatusCode::OK, "{}", solved.body);
+}
+
+/// The job run directly, after the portal stopped (which writes every queued event).
+async fn run_learning(db: &Database) {
+    learn_from_closed_requests(
+        db,
+        &LearningSettings::default(),
+        answerdesk::storage::now_millis(),
+    )
+    .await
+    .expect("learning round");
+}
+
+async fn suggested(app: &TestApp, query: &str) -> Vec<String> {
+    let response = app
+        .get(&format!("/api/suggest?q={}", common::encode(query)))
+        .await;
+    assert_eq!(response.status, StatusCode::OK);
+    let json: serde_json::Value = serde_json::from_str(&response.body).expect("json");
+    json["suggestions"]
+        .as_array()
+        .expect("suggestions")
+        .iter()
+        .map(|s| s["slug"].as_str().unwrap_or("").to_owned())
+        .collect()
+}
+
+async fn learned_texts(db: &Database, slug: &str) -> Vec<String> {
+    let article = db
+        .find_article_by_slug(slug)
+        .await
+        .expect("find")
+        .expect("article");
+    db.learned_phrasings(article.id)
+        .await
+        .expect("learned")
+        .into_iter()
+        .map(|p| p.text)
+        .collect()
+}
+
+async fn article_id(db: &Database, slug: &str) -> i64 {
+    db.find_article_by_slug(slug)
+        .await
+        .expect("find")
+        .expect("article")
+        .id
+}
+
+async fn three_customers_confirm(database: &TestDatabase, subject: &str) -> Database {
+    let app = spawn_app(database, &shipped_content()).await;
+    for _ in 0..3 {
+        confirm_solved_by_new_customer(&app, subject, ARTICLE).await;
+    }
+    shut_down(app).await
+}
+
+#[tokio::test]
+async fn three_customers_who_were_solved_by_an_article_teach_the_next_one_their_words() {
+    for database in test_databases().await {
+        let before = spawn_app(&database, &shipped_content()).await;
+        let found = suggested(&before, "buyers venmo wallet").await;
+        assert_ne!(
+            found.first().map(String::as_str),
+            Some(ARTICLE),
+            "{found:?}"
+        );
+        shut_down(before).await;
+
+        let db = three_customers_confirm(&database, PHRASING).await;
+        run_learning(&db).await;
+        assert_eq!(learned_texts(&db, ARTICLE).await, vec![PHRASING.to_owned()]);
+
+        let after = spawn_app(&database, &shipped_content()).await;
+        let found = suggested(&after, "buyers venmo wallet").await;
+        assert_eq!(
+            found.first().map(String::as_str),
+            Some(ARTICLE),
+            "[{}] {found:?}",
+            database.name
+        );
+        shut_down(after).await;
+    }
+}
+
+#[tokio::test]
+async fn one_customer_repeating_a_phrasing_a_hundred_times_teaches_nothing() {
+    for database in test_databases().await {
+        // Without the per-address limits, which would stop this customer long before.
+        let app = spawn_app_with(&database, &shipped_content(), |config| {
+            config.draft_rate_limit = 0;
+            config.autosave_rate_limit = 0;
+        })
+        .await;
+        let mut customer = app.customer();
+        for _ in 0..100 {
+            confirm_solved(&mut customer, PHRASING, ARTICLE).await;
+        }
+        let db = shut_down(app).await;
+        run_learning(&db).await;
+        assert!(
+            learned_texts(&db, ARTICLE).await.is_empty(),
+            "[{}]",
+            database.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_blocked_phrasing_never_comes_back_even_with_new_votes() {
+    for database in test_databases().await {
+        let db = three_customers_confirm(&database, PHRASING).await;
+        run_learning(&db).await;
+        let id = article_id(&db, ARTICLE).await;
+        let learned = db.learned_phrasings(id).await.expect("learned");
+        assert_eq!(learned.len(), 1);
+        db.block_phrasing(id, &learned[0].key).await.expect("block");
+        run_learning(&db).await;
+        answerdesk::deflection::learning_job::retally(
+            &db,
+            &[id],
+            &LearningSettings::default(),
+            answerdesk::storage::now_millis(),
+        )
+        .await
+        .expect("retally");
+        assert!(learned_texts(&db, ARTICLE).await.is_empty());
+
+        let db = three_customers_confirm(&database, PHRASING).await;
+        run_learning(&db).await;
+        assert!(
+            learned_texts(&db, ARTICLE).await.is_empty(),
+            "[{}]",
+            database.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_phrasing_with_an_email_or_a_card_number_is_never_learned() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        for subject in [
+            "paypal wallet for ann@example.com",
+            "paypal wallet card 4111 1111 1111 1111",
+        ] {
+            for _ in 0..3 {
+                confirm_solved_by_new_customer(&app, subject, ARTICLE).await;
+            }
+        }
+        let db = shut_down(app).await;
+        run_learning(&db).await;
+        assert!(
+            learned_texts(&db, ARTICLE).await.is_empty(),
+            "[{}]",
+            database.name
+        );
+        let id = article_id(&db, ARTICLE).await;
+        assert!(db.phrasing_votes(id).await.expect("votes").is_empty());
+    }
+}
+
+#[tokio::test]
+async fn with_learning_off_for_an_article_nothing_is_learned() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        let id = article_id(&app.state.db, ARTICLE).await;
+        app.state
+            .db
+            .set_article_learning(id, false)
+            .await
+            .expect("switch off");
+        for _ in 0..3 {
+            confirm_solved_by_new_customer(&app, PHRASING, ARTICLE).await;
+        }
+        let db = shut_down(app).await;
+        run_learning(&db).await;
+        assert!(
+            learned_texts(&db, ARTICLE).await.is_empty(),
+            "[{}]",
+            database.name
+        );
+    }
+}
+
+/// Saves the article through the editor's edit form with `body` and `action`.
+async fn edit_article(app: &TestApp, slug: &str, body: Option<&str>, action: &str) {
+    let mut editor = app.sign_in_as("editor").await;
+    let article = app
+        .state
+        .db
+        .find_article_by_slug(slug)
+        .await
+        .expect("find")
+        .expect("article");
+    let revision = article.revision.to_string();
+    let translation_of = article.translation_of.clone().unwrap_or_default();
+    let tags = article.tags.join(", ");
+    let aliases = article.aliases.join("\n");
+    let fields = [
+        ("title", article.title.as_str()),
+        ("slug", article.slug.as_str()),
+        ("category", article.category.as_str()),
+        ("section", article.section.as_str()),
+        ("tags", tags.as_str()),
+        ("aliases", aliases.as_str()),
+        ("lang", article.lang.as_str()),
+        ("translation_of", translation_of.as_str()),
+        ("body", body.unwrap_or(&article.body_markdown)),
+        ("base_revision", revision.as_str()),
+        ("action", action),
+    ];
+    let response = editor
+        .post_form(&format!("/editor/articles/{slug}/edit"), &fields)
+        .await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+}
+
+#[tokio::test]
+async fn archiving_an_article_drops_what_it_learned() {
+    for database in test_databases().await {
+        let db = three_customers_confirm(&database, PHRASING).await;
+        run_learning(&db).await;
+        assert_eq!(learned_texts(&db, ARTICLE).await.len(), 1);
+
+        let app = spawn_app(&database, &shipped_content()).await;
+        edit_article(&app, ARTICLE, None, "archive").await;
+        assert!(
+            learned_texts(&app.state.db, ARTICLE).await.is_empty(),
+            "[{}]",
+            database.name
+        );
+        let db = shut_down(app).await;
+        // The votes cast before no longer count for it.
+        answerdesk::deflection::learning_job::retally(
+            &db,
+            &[article_id(&db, ARTICLE).await],
+            &LearningSettings::default(),
+            answerdesk::storage::now_millis(),
+        )
+        .await
+        .expect("retally");
+        assert!(learned_texts(&db, ARTICLE).await.is_empty());
+    }
+}
+
+#[tokio::test]
+async fn rewriting_an_article_drops_what_it_learned_but_a_small_edit_keeps_it() {
+    for database in test_databases().await {
+        let db = three_customers_confirm(&database, PHRASING).await;
+        run_learning(&db).await;
+
+        let app = spawn_app(&database, &shipped_content()).await;
+        let article = app
+            .state
+            .db
+            .find_article_by_slug(ARTICLE)
+            .await
+            .expect("find")
+            .expect("article");
+        let touched = format!("{}\n\nOne more sentence.\n", article.body_markdown);
+        edit_article(&app, ARTICLE, Some(&touched), "save").await;
+        assert_eq!(
+            learned_texts(&app.state.db, ARTICLE).await.len(),
+            1,
+            "[{}]",
+            database.name
+        );
+
+        edit_article(
+            &app,
+            ARTICLE,
+            Some("Bank transfers only now: we no longer take online payments of any kind."),
+            "save",
+        )
+        .await;
+        assert!(
+            learned_texts(&app.state.db, ARTICLE).await.is_empty(),
+            "[{}]",
+            database.name
+        );
+        shut_down(app).await;
+    }
+}
+
+#[tokio::test]
+async fn an_editor_sees_how_customers_describe_an_article_and_blocks_a_phrasing_or_turns_learning_off()
+ {
+    for database in test_databases().await {
+        let db = three_customers_confirm(&database, PHRASING).await;
+        run_learning(&db).await;
+
+        let app = spawn_app(&database, &shipped_content()).await;
+        let mut editor = app.sign_in_as("editor").await;
+        let page = editor
+            .get(&format!("/editor/articles/{ARTICLE}/edit"))
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.body.contains("How customers describe this"),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains(PHRASING), "{}", page.body);
+        let key = app
+            .state
+            .db
+            .learned_phrasings(article_id(&app.state.db, ARTICLE).await)
+            .await
+            .expect("learned")[0]
+            .key
+            .clone();
+
+        // Without the form's token nothing is blocked.
+        let forged = editor
+            .post_form_as_is(
+                &format!("/editor/articles/{ARTICLE}/learned/block"),
+                &[("key", &key)],
+            )
+            .await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN);
+        assert_eq!(learned_texts(&app.state.db, ARTICLE).await.len(), 1);
+
+        let blocked = editor
+            .post_form(
+                &format!("/editor/articles/{ARTICLE}/learned/block"),
+                &[("key", &key)],
+            )
+            .await;
+        assert_eq!(blocked.status, StatusCode::SEE_OTHER, "{}", blocked.body);
+        assert!(learned_texts(&app.state.db, ARTICLE).await.is_empty());
+        let found = suggested(&app, "buyers venmo wallet").await;
+        assert_ne!(
+            found.first().map(String::as_str),
+            Some(ARTICLE),
+            "[{}] {found:?}",
+            database.name
+        );
+        let page = editor
+            .get(&format!("/editor/articles/{ARTICLE}/edit"))
+            .await;
+        assert!(!page.body.contains(PHRASING));
+
+        let off = editor
+            .post_form(
+                &format!("/editor/articles/{ARTICLE}/learning"),
+                &[("enabled", "off")],
+            )
+            .await;
+        assert_eq!(off.status, StatusCode::SEE_OTHER, "{}", off.body);
+        let page = editor
+            .get(&format!("/editor/articles/{ARTICLE}/edit"))
+            .await;
+        assert!(page.body.contains("Learning is off for this article"));
+        let nonsense = editor
+            .post_form(
+                &format!("/editor/articles/{ARTICLE}/learning"),
+                &[("enabled", "maybe")],
+            )
+            .await;
+        assert_eq!(nonsense.status, StatusCode::BAD_REQUEST);
+        shut_down(app).await;
+    }
+}
+
+#[tokio::test]
+async fn an_editor_promotes_a_learned_phrasing_to_an_alias_in_a_new_revision() {
+    for database in test_databases().await {
+        let db = three_customers_confirm(&database, PHRASING).await;
+        run_learning(&db).await;
+
+        let app = spawn_app(&database, &shipped_content()).await;
+        let mut editor = app.sign_in_as("editor").await;
+        let id = article_id(&app.state.db, ARTICLE).await;
+        let key = app.state.db.learned_phrasings(id).await.expect("learned")[0]
+            .key
+            .clone();
+        let before = app
+            .state
+            .db
+            .find_article_by_slug(ARTICLE)
+            .await
+            .expect("find")
+            .expect("article");
+        let revision = before.revision.to_string();
+        let promoted = editor
+            .post_form(
+                &format!("/editor/articles/{ARTICLE}/learned/promote"),
+                &[("key", &key), ("base_revision", &revision)],
+            )
+            .await;
+        assert_eq!(promoted.status, StatusCode::SEE_OTHER, "{}", promoted.body);
+        let after = app
+            .state
+            .db
+            .find_article_by_slug(ARTICLE)
+            .await
+            .expect("find")
+            .expect("article");
+        assert_eq!(after.revision, before.revision + 1, "[{}]", database.name);
+        assert!(
+            after.aliases.contains(&PHRASING.to_owned()),
+            "{:?}",
+            after.aliases
+        );
+        assert!(learned_texts(&app.state.db, ARTICLE).await.is_empty());
+        let found = suggested(&app, "buyers venmo wallet").await;
+        assert_eq!(
+            found.first().map(String::as_str),
+            Some(ARTICLE),
+            "{found:?}"
+        );
+
+        // Sent again (the phrasing is an alias now, the revision no longer current), the
+        // form changes nothing.
+        let stale = editor
+            .post_form(
+                &format!("/editor/articles/{ARTICLE}/learned/promote"),
+                &[("key", &key), ("base_revision", &revision)],
+            )
+            .await;
+        assert!(stale.status.is_client_error(), "{}", stale.status);
+        let again = app
+            .state
+            .db
+            .find_article_by_slug(ARTICLE)
+            .await
+            .expect("find")
+            .expect("article");
+        assert_eq!(again.revision, after.revision);
+        shut_down(app).await;
+    }
+}
