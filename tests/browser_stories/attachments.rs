@@ -26,6 +26,12 @@ async fn on_a_phone_a_customer_attaches_a_screenshot_to_a_request_and_sees_it_on
         )
         .await;
 
+    // The suggestions for what she typed arrive first: on a phone their panel sits right
+    // under the description, so until then the file list below it could still move.
+    browser
+        .wait_for_css("#suggestions-panel li[data-slug='something-went-wrong-error']")
+        .await;
+
     // She picks a file from the phone's gallery: it is listed with its size.
     let input = browser.wait_for_css("#attachments").await;
     input
