@@ -415,16 +415,22 @@ impl Database {
         article_ids: &[i64],
     ) -> Result<HashMap<i64, Vec<String>>, StorageError> {
         let mut texts: HashMap<i64, Vec<String>> = HashMap::new();
+        if article_ids.is_empty() {
+            return Ok(texts);
+        }
+        // One query for a whole catch-up batch (at most a few hundred ids), not one per article.
+        let placeholders: Vec<String> = (1..=article_ids.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT article_id, text FROM learned_phrasings WHERE article_id IN ({}) \
+             ORDER BY article_id, score DESC",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query_as::<_, (i64, String)>(&sql);
         for article_id in article_ids {
-            let found: Vec<String> = sqlx::query_scalar(
-                "SELECT text FROM learned_phrasings WHERE article_id = $1 ORDER BY score DESC",
-            )
-            .bind(article_id)
-            .fetch_all(self.pool())
-            .await?;
-            if !found.is_empty() {
-                texts.insert(*article_id, found);
-            }
+            query = query.bind(article_id);
+        }
+        for (article_id, text) in query.fetch_all(self.pool()).await? {
+            texts.entry(article_id).or_default().push(text);
         }
         Ok(texts)
     }
