@@ -322,6 +322,17 @@ pub async fn serve_file(files: &DiskFiles, file: &Attachment) -> Result<Response
         HeaderValue::from_str(&disposition)
             .map_err(|e| HttpError::Internal(format!("attachment {}: {e}", file.id)))?,
     );
+    sandbox_stored_file(headers);
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    Ok(response)
+}
+
+/// Headers every stored file is served with, whoever uploaded it: the browser must not guess
+/// another type, and nothing in the file may run or load anything in our origin.
+pub(super) fn sandbox_stored_file(headers: &mut axum::http::HeaderMap) {
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -330,9 +341,4 @@ pub async fn serve_file(files: &DiskFiles, file: &Attachment) -> Result<Response
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("default-src 'none'; sandbox"),
     );
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    Ok(response)
 }
