@@ -392,3 +392,76 @@ async fn a_section_survives_export_and_import_and_a_changed_one_is_a_new_revisio
         db.close().await;
     }
 }
+
+/// A save reads the stored article before it writes the new one. On SQLite a transaction
+/// that only reads at first is refused outright ("database is locked") if another
+/// connection is writing when it turns to write, so imports running beside other writers
+/// (view counts, background jobs) must take the write lock up front and wait for it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn imports_beside_other_writers_on_one_sqlite_file_all_succeed() {
+    let database = common::TestDatabase::sqlite();
+    let db = Database::connect(&database.url).await.expect("connect");
+    articles::import_directory(&db, &shipped_content(), "en", "import")
+        .await
+        .expect("shipped content");
+    let shipped_slug = db.all_articles().await.expect("articles")[0]
+        .slug
+        .as_str()
+        .to_owned();
+    let mut writers = Vec::new();
+    for writer in 0..6 {
+        let db = db.clone();
+        writers.push(tokio::spawn(async move {
+            let content = tempfile::tempdir().expect("temp dir");
+            for round in 0..8 {
+                write_file(
+                    content.path(),
+                    &format!("en/contended-{writer}.md"),
+                    &article_file(
+                        &format!("Contended article {writer}"),
+                        "",
+                        &format!("Revision {round} of a contended article."),
+                    ),
+                );
+                let report = articles::import_directory(&db, content.path(), "en", "import")
+                    .await
+                    .map_err(|e| format!("writer {writer} round {round}: {e:?}"))?;
+                if report.has_invalid() {
+                    return Err(format!("writer {writer}: {:?}", report.files));
+                }
+            }
+            Ok::<(), String>(())
+        }));
+    }
+    for counter in 0..2 {
+        let db = db.clone();
+        let slug = shipped_slug.clone();
+        writers.push(tokio::spawn(async move {
+            for round in 0..40 {
+                db.add_article_views(&[(slug.clone(), 1)])
+                    .await
+                    .map_err(|e| format!("view counter {counter} round {round}: {e:?}"))?;
+            }
+            Ok(())
+        }));
+    }
+    for writer in writers {
+        writer
+            .await
+            .expect("writer task")
+            .expect("every write lands");
+    }
+    let stored = db.all_articles().await.expect("articles");
+    for writer in 0..6 {
+        let slug = format!("contended-{writer}");
+        let article = stored
+            .iter()
+            .find(|a| a.slug.as_str() == slug)
+            .unwrap_or_else(|| panic!("{slug} not stored"));
+        assert!(
+            article.body_markdown.contains("Revision 7"),
+            "{slug} holds {:?}",
+            article.body_markdown
+        );
+    }
+}

@@ -68,7 +68,7 @@ impl Database {
         update: &AgentUpdate<'_>,
     ) -> Result<(), StorageError> {
         let now = now_millis();
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         if let Some(message) = &update.message {
             let message_id = insert_message(
                 &mut transaction,

@@ -189,7 +189,7 @@ impl Database {
     ) -> Result<Option<i64>, StorageError> {
         let source = write.source;
         let now = now_millis();
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         let change = next_article_change(self, &mut transaction).await?;
         let id: Option<i64> = sqlx::query_scalar(
             "INSERT INTO articles (slug, lang, title, category, category_slug, tags, aliases, \
@@ -233,7 +233,7 @@ impl Database {
         let source = write.source;
         let new_slug = source.slug.as_str();
         let now = now_millis();
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         let change = next_article_change(self, &mut transaction).await?;
         let old_text: Option<String> =
             sqlx::query_scalar("SELECT body_text FROM articles WHERE id = $1")

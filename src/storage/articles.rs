@@ -281,7 +281,7 @@ impl Database {
         let source = write.source;
         let hash = source.content_hash();
         let now = now_millis();
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         let existing: Option<(i64, String, i64)> =
             sqlx::query_as("SELECT id, content_hash, revision FROM articles WHERE slug = $1")
                 .bind(source.slug.as_str())
@@ -511,7 +511,7 @@ impl Database {
 
     /// Adds counted page views, batched by the caller.
     pub async fn add_article_views(&self, views: &[(String, i64)]) -> Result<(), StorageError> {
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         for (slug, count) in views {
             sqlx::query("UPDATE articles SET view_count = view_count + $1 WHERE slug = $2")
                 .bind(*count)

@@ -126,7 +126,7 @@ impl Database {
         add: &[NewAttachment],
         remove: &[i64],
     ) -> Result<(), StorageError> {
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         for id in remove {
             sqlx::query("DELETE FROM attachments WHERE id = $1 AND draft_id = $2")
                 .bind(id)
@@ -184,7 +184,7 @@ impl Database {
         &self,
         ticket_id: i64,
     ) -> Result<Option<Vec<ContentHash>>, StorageError> {
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         let hashes: Vec<String> = sqlx::query_scalar(
             "SELECT DISTINCT content_hash FROM attachments WHERE ticket_id = $1",
         )

@@ -121,7 +121,7 @@ impl Database {
 
     /// Deletes a canned response with its variants; false when it did not exist.
     pub async fn delete_canned_response(&self, id: i64) -> Result<bool, StorageError> {
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         sqlx::query("DELETE FROM canned_response_variants WHERE canned_id = $1")
             .bind(id)
             .execute(&mut *transaction)

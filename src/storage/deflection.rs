@@ -73,7 +73,7 @@ impl Database {
     /// Stores a batch of events in one transaction, together with what they add to the
     /// dashboard's daily roll-ups (so the figures of today are exact the moment it commits).
     pub async fn insert_events(&self, rows: &[EventRow]) -> Result<(), StorageError> {
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         event_rollups::lock_rollups(&mut transaction, self.backend()).await?;
         let mut inserted: Vec<(i64, String)> = Vec::with_capacity(rows.len());
         // Multi-row inserts in chunks keep well under both engines' parameter limits, and
@@ -184,7 +184,7 @@ impl Database {
     ) -> Result<bool, StorageError> {
         let now = now_millis();
         let has_text = i64::from(!fields.is_blank());
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO request_drafts (id, lang, channel, created_at, updated_at, visitor_key) \
              VALUES ($1, $2, $3, $4, $4, $5) ON CONFLICT (id) DO NOTHING",

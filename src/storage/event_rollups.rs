@@ -537,7 +537,7 @@ impl Database {
     /// from before roll-ups). Refused once old events were purged: their days live on only
     /// in the roll-ups.
     pub async fn rebuild_event_rollups(&self) -> Result<(), StorageError> {
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         lock_rollups(&mut transaction, self.backend()).await?;
         let purged_before: i64 =
             sqlx::query_scalar("SELECT purged_before FROM event_rollup_state WHERE only_row = 1")
@@ -673,7 +673,7 @@ impl Database {
         texts_per_day: i64,
     ) -> Result<u64, StorageError> {
         let cutoff = before_day * DAY_MILLIS;
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         lock_rollups(&mut transaction, self.backend()).await?;
         sqlx::query(
             "UPDATE event_rollup_state SET purged_before = $1 \
@@ -713,7 +713,7 @@ impl Database {
         .await?;
         // The weeks those days fall in are summed again from what their days kept, so a
         // week's row and its days' rows always give the same figures.
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         lock_rollups(&mut transaction, self.backend()).await?;
         let end_week = week_of_day(day_of(purged_before) - 1) + 1;
         sqlx::query("DELETE FROM search_weeks WHERE week < $1")

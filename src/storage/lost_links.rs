@@ -73,7 +73,7 @@ impl Database {
 
     /// Queues an email that belongs to no single ticket.
     pub async fn queue_email(&self, email: &OutgoingEmail) -> Result<(), StorageError> {
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         insert_outbox(&mut transaction, email, None, now_millis()).await?;
         transaction.commit().await?;
         Ok(())

@@ -297,6 +297,21 @@ impl Database {
         self.pool.close().await;
     }
 
+    /// Starts a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), waiting for it under the busy time-out: a plain `BEGIN` starts as
+    /// a reader, and a reader that later tries to write while another connection is writing
+    /// is refused with "database is locked" at once, without waiting, so a save that reads
+    /// before it writes would fail whenever a background job happens to be writing.
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StorageError> {
+        let transaction = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        };
+        Ok(transaction)
+    }
+
     /// The connection pool, for tools and tests that write what the portal never writes
     /// (bulk sample histories, rows with chosen timestamps); the portal itself goes through
     /// the methods of this type.

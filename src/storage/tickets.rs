@@ -138,7 +138,7 @@ impl Database {
         files: &[NewAttachment],
         confirmation: impl FnOnce(i64) -> Result<OutgoingEmail, E>,
     ) -> Result<Result<i64, E>, StorageError> {
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         let opened_count = ticket.opened_articles.len() as i64;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO tickets (draft_id, status_token, name, email, subject, description, category, lang, \
@@ -289,7 +289,7 @@ impl Database {
         change: Option<CustomerStatusChange<'_>>,
     ) -> Result<(), StorageError> {
         let now = now_millis();
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         let message_id = insert_message(
             &mut transaction,
             ticket.id,
@@ -348,7 +348,7 @@ impl Database {
         history: &str,
     ) -> Result<(), StorageError> {
         let now = now_millis();
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         sqlx::query("UPDATE tickets SET satisfaction = $1, satisfaction_comment = $2, updated_at = $3 WHERE id = $4")
             .bind(rating)
             .bind(comment)
@@ -372,7 +372,7 @@ impl Database {
         history: &str,
     ) -> Result<u64, StorageError> {
         let now = now_millis();
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         let ids: Vec<i64> = sqlx::query_scalar(
             "UPDATE tickets SET status = $4, closed_at = $1, updated_at = $1, sla_due_at = $3 \
              WHERE status = $5 AND resolved_at < $2 RETURNING id",
