@@ -4,7 +4,7 @@
 mod common;
 
 use answerdesk::deflection::learning::LearningSettings;
-use answerdesk::deflection::learning_job::learn_from_closed_requests;
+use answerdesk::deflection::learning_job::learn_from_new_evidence;
 use answerdesk::storage::Database;
 use axum::http::StatusCode;
 use common::{
@@ -56,7 +56,7 @@ async fn confirm_solved(customer: &mut common::Customer<'_>, subject: &str, arti
 
 /// The job run directly, after the portal stopped (which writes every queued event).
 async fn run_learning(db: &Database) {
-    learn_from_closed_requests(
+    learn_from_new_evidence(
         db,
         &LearningSettings::default(),
         answerdesk::storage::now_millis(),
@@ -483,5 +483,104 @@ async fn an_editor_promotes_a_learned_phrasing_to_an_alias_in_a_new_revision() {
             .expect("article");
         assert_eq!(again.revision, after.revision);
         shut_down(app).await;
+    }
+}
+
+/// A new reader searches `query` on the results page, opens `article` from it (or straight,
+/// when `from_search` is false) and answers "Did this answer your question?".
+async fn search_open_and_answer(
+    app: &TestApp,
+    query: &str,
+    article: &str,
+    from_search: bool,
+    helpful: bool,
+) {
+    let mut reader = app.customer();
+    let results = reader
+        .get(&format!("/en/search?q={}", common::encode(query)))
+        .await;
+    assert_eq!(results.status, StatusCode::OK);
+    let link = if from_search {
+        format!(
+            "/en/articles/{article}?from=search&q={}",
+            common::encode(query)
+        )
+    } else {
+        format!("/en/articles/{article}")
+    };
+    let page = reader.get(&link).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let csrf = reader.csrf_token();
+    let answer = reader
+        .post_form(
+            &format!("/en/articles/{article}/feedback"),
+            &[
+                ("csrf_token", &csrf),
+                ("helpful", if helpful { "yes" } else { "no" }),
+                ("q", query),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+}
+
+#[tokio::test]
+async fn readers_who_searched_opened_an_article_and_said_it_answered_them_teach_their_search() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        for _ in 0..3 {
+            search_open_and_answer(&app, PHRASING, ARTICLE, true, true).await;
+        }
+        let db = shut_down(app).await;
+        run_learning(&db).await;
+        assert_eq!(
+            learned_texts(&db, ARTICLE).await,
+            vec![PHRASING.to_owned()],
+            "[{}]",
+            database.name
+        );
+        let after = spawn_app(&database, &shipped_content()).await;
+        let found = suggested(&after, "buyers venmo wallet").await;
+        assert_eq!(
+            found.first().map(String::as_str),
+            Some(ARTICLE),
+            "[{}] {found:?}",
+            database.name
+        );
+        shut_down(after).await;
+    }
+}
+
+#[tokio::test]
+async fn a_yes_on_an_article_not_reached_from_the_search_teaches_that_search_nothing() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        for _ in 0..3 {
+            search_open_and_answer(&app, PHRASING, ARTICLE, false, true).await;
+        }
+        let db = shut_down(app).await;
+        run_learning(&db).await;
+        assert!(
+            learned_texts(&db, ARTICLE).await.is_empty(),
+            "[{}]",
+            database.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn readers_who_answer_no_after_the_same_search_cancel_what_others_taught() {
+    for database in test_databases().await {
+        let app = spawn_app(&database, &shipped_content()).await;
+        for helpful in [true, true, true, false, false] {
+            search_open_and_answer(&app, PHRASING, ARTICLE, true, helpful).await;
+        }
+        let db = shut_down(app).await;
+        run_learning(&db).await;
+        assert!(
+            learned_texts(&db, ARTICLE).await.is_empty(),
+            "[{}] three yes (0.8 each) and two no (-0.8 each) leave less than one vote",
+            database.name
+        );
     }
 }

@@ -1,6 +1,7 @@
-//! The background job that turns closed requests into learned phrasings (see `learning`).
+//! The background job that turns closed requests, and answers on articles reached from a
+//! search, into learned phrasings (see `learning`).
 //!
-//! Never on the request path: a round reads the requests closed since the last round (by
+//! Never on the request path: a round reads the evidence recorded since the last round (by
 //! event id), stores each visitor's vote, re-tallies the articles voted on, and stores their
 //! phrasings with a new article change number, so every instance's index re-reads them
 //! through the usual catch-up. A daily full re-tally lets old votes fade.
@@ -9,7 +10,8 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::EventKind;
 use super::learning::{LearningSettings, Observation, Outcome, learn, phrasing};
-use crate::storage::{ClosedRequest, Database, PhrasingVote, StorageError};
+use super::request_flow::visitor_key;
+use crate::storage::{Database, LearningEvidence, PhrasingVote, StorageError};
 
 /// How often a learning round runs (one instance per round, see `job_runs`).
 pub const LEARNING_ROUND_MILLIS: i64 = 5 * 60 * 1000;
@@ -40,7 +42,7 @@ pub async fn learn_in_background(
     {
         return Ok(None);
     }
-    let mut round = learn_from_closed_requests(db, settings, now).await?;
+    let mut round = learn_from_new_evidence(db, settings, now).await?;
     if db
         .claim_job_round("learning_retally", now, FULL_RETALLY_MILLIS)
         .await?
@@ -51,9 +53,10 @@ pub async fn learn_in_background(
     Ok(Some(round))
 }
 
-/// Reads every request closed since the last round, stores the votes it carries, and
+/// Reads every request closed and every answer on an article since the last round, stores
+/// the votes they carry, and
 /// re-tallies the articles voted on. Safe to run again: votes replace a visitor's own.
-pub async fn learn_from_closed_requests(
+pub async fn learn_from_new_evidence(
     db: &Database,
     settings: &LearningSettings,
     now: i64,
@@ -63,7 +66,7 @@ pub async fn learn_from_closed_requests(
     let mut article_ids: HashMap<String, Option<i64>> = HashMap::new();
     loop {
         let cursor = db.learning_cursor().await?;
-        let closed = db.closed_requests_after(cursor, BATCH).await?;
+        let closed = db.learning_evidence_after(cursor, BATCH).await?;
         let Some(last) = closed.last().map(|request| request.event_id) else {
             break;
         };
@@ -96,21 +99,27 @@ pub async fn learn_from_closed_requests(
     Ok(round)
 }
 
-/// What a closed request says about each article: solved on the one confirmed, or for
-/// every article opened, a ticket filed anyway or none.
-fn outcomes(request: &ClosedRequest) -> Vec<(&str, Outcome)> {
-    match request.kind {
-        EventKind::Deflected => request
+/// What a piece of evidence says about each article: solved on the one confirmed; for every
+/// article opened from a request, a ticket filed anyway or none; "Yes" or "No" on an article
+/// opened from a search.
+fn outcomes(evidence: &LearningEvidence) -> Vec<(&str, Outcome)> {
+    let answered = |outcome| {
+        evidence
             .solved_slug
             .as_deref()
-            .map(|slug| vec![(slug, Outcome::Solved)])
-            .unwrap_or_default(),
-        EventKind::TicketFiled => request
+            .map(|slug| vec![(slug, outcome)])
+            .unwrap_or_default()
+    };
+    match evidence.kind {
+        EventKind::Deflected => answered(Outcome::Solved),
+        EventKind::HelpfulYes => answered(Outcome::Helpful),
+        EventKind::HelpfulNo => answered(Outcome::NotHelpful),
+        EventKind::TicketFiled => evidence
             .opened_slugs
             .iter()
             .map(|slug| (slug.as_str(), Outcome::FiledAfterOpening))
             .collect(),
-        EventKind::RequestAbandoned => request
+        EventKind::RequestAbandoned => evidence
             .opened_slugs
             .iter()
             .map(|slug| (slug.as_str(), Outcome::OpenedWithoutTicket))
@@ -120,24 +129,30 @@ fn outcomes(request: &ClosedRequest) -> Vec<(&str, Outcome)> {
 }
 
 /// The vote, with its text cleaned of personal data, or `None` when there is nothing to
-/// learn (no visitor key, no such article, a text that may identify someone).
+/// learn (no visitor, no such article, no text, a text that may identify someone).
 fn vote(
-    request: &ClosedRequest,
+    evidence: &LearningEvidence,
     article_id: Option<i64>,
     outcome: Outcome,
 ) -> Option<PhrasingVote> {
-    let visitor_key = request.visitor_key.clone()?;
+    let visitor_key = evidence
+        .visitor_key
+        .clone()
+        .or_else(|| evidence.visitor_id.as_deref().map(visitor_key))?;
     let article_id = article_id?;
-    let names = vec![request.name.clone()];
-    let found = phrasing(&request.lang, &request.subject, &names)?;
+    if evidence.lang.is_empty() {
+        return None;
+    }
+    let names = vec![evidence.name.clone()];
+    let found = phrasing(&evidence.lang, &evidence.subject, &names)?;
     Some(PhrasingVote {
         article_id,
-        lang: crate::search::analyzers::primary_subtag(&request.lang),
+        lang: crate::search::analyzers::primary_subtag(&evidence.lang),
         key: found.key,
         text: found.text,
         visitor_key,
         outcome,
-        at: request.at,
+        at: evidence.at,
     })
 }
 

@@ -747,8 +747,9 @@ fn draft_tag(visitor_id: &str, nonce: &str) -> String {
 }
 
 /// What a stored draft keeps of the visitor who started it: a hash of their cookie, enough to
-/// find their drafts again and nothing that would let anyone act as them.
-fn visitor_key(visitor_id: &str) -> String {
+/// find their drafts again and nothing that would let anyone act as them. Learning keys a
+/// visitor's votes with it too, so one person has one vote whichever way they answered.
+pub(crate) fn visitor_key(visitor_id: &str) -> String {
     let digest = Sha256::digest(format!("request draft visitor\0{visitor_id}").as_bytes());
     digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -41,20 +41,32 @@ impl Default for ArticleLearning {
     }
 }
 
-/// A request that closed, read from its closing event and its draft.
+/// What the learning job reads from one event: a request that closed (deflected, filed,
+/// abandoned), with what its draft holds, or an answer to "Did this answer your question?"
+/// on an article the same visitor opened from a search results page, with that search.
 #[derive(Clone, Debug, PartialEq)]
-pub struct ClosedRequest {
+pub struct LearningEvidence {
     pub event_id: i64,
     pub kind: EventKind,
-    /// The article confirmed as solving it (explicit deflections only).
+    /// The article confirmed as solving it (explicit deflections), or the one answered on
+    /// (feedback).
     pub solved_slug: Option<String>,
     pub opened_slugs: Vec<String>,
+    /// The request's subject, or the search that led to the article.
     pub subject: String,
     pub name: String,
     pub lang: String,
+    /// The draft's visitor key (requests).
     pub visitor_key: Option<String>,
+    /// The visitor's cookie id as the event holds it (feedback), for the job to key.
+    pub visitor_id: Option<String>,
     pub at: i64,
 }
+
+/// How long before an answer on an article the visitor may have opened it from a search, and
+/// how long before that opening the search may have been: one sitting, not yesterday's.
+const FEEDBACK_AFTER_VIEW_MILLIS: i64 = 30 * 60 * 1000;
+const VIEW_AFTER_SEARCH_MILLIS: i64 = 10 * 60 * 1000;
 
 fn outcome_code(outcome: Outcome) -> &'static str {
     match outcome {
@@ -115,6 +127,13 @@ struct ClosedRow {
     lang: String,
     opened_articles: String,
     visitor_key: Option<String>,
+    visitor_id: Option<String>,
+}
+
+#[derive(FromRow)]
+struct SearchRow {
+    query: String,
+    lang: String,
 }
 
 impl Database {
@@ -135,56 +154,102 @@ impl Database {
         Ok(())
     }
 
-    /// Up to `limit` requests closed (deflected, filed, abandoned) by events after
-    /// `after_event_id`, oldest first, with what their drafts hold. Events whose draft is gone
-    /// come back with empty text, so the cursor still moves past them.
-    pub async fn closed_requests_after(
+    /// Up to `limit` pieces of evidence from events after `after_event_id`, oldest first:
+    /// requests closed (deflected, filed, abandoned) with what their drafts hold, and
+    /// answers on articles with the search that led there. Events whose draft is gone, or
+    /// answers not preceded by such a search, come back with empty text, so the cursor
+    /// still moves past them.
+    pub async fn learning_evidence_after(
         &self,
         after_event_id: i64,
         limit: i64,
-    ) -> Result<Vec<ClosedRequest>, StorageError> {
+    ) -> Result<Vec<LearningEvidence>, StorageError> {
         let rows: Vec<ClosedRow> = sqlx::query_as(
             "SELECT e.id, e.kind, e.article_slug, e.occurred_at, \
              COALESCE(d.subject, '') AS subject, COALESCE(d.name, '') AS name, \
              COALESCE(d.lang, '') AS lang, COALESCE(d.opened_articles, '[]') AS opened_articles, \
-             d.visitor_key \
+             d.visitor_key, e.visitor_id \
              FROM events e LEFT JOIN request_drafts d ON d.id = e.draft_id \
-             WHERE e.id > $1 AND e.kind IN ($2, $3, $4) ORDER BY e.id LIMIT $5",
+             WHERE e.id > $1 AND e.kind IN ($2, $3, $4, $5, $6) ORDER BY e.id LIMIT $7",
         )
         .bind(after_event_id)
         .bind(EventKind::Deflected.as_str())
         .bind(EventKind::TicketFiled.as_str())
         .bind(EventKind::RequestAbandoned.as_str())
+        .bind(EventKind::HelpfulYes.as_str())
+        .bind(EventKind::HelpfulNo.as_str())
         .bind(limit)
         .fetch_all(self.pool())
         .await?;
-        rows.into_iter()
-            .map(|row| {
-                Ok(ClosedRequest {
-                    kind: EventKind::parse(&row.kind).ok_or_else(|| {
-                        StorageError::CorruptValue {
-                            what: format!("event {}", row.id),
-                            column: "kind",
-                            value: row.kind.clone(),
-                        }
-                    })?,
-                    event_id: row.id,
-                    solved_slug: row.article_slug,
-                    opened_slugs: from_json_list(&row.opened_articles)?,
-                    subject: row.subject,
-                    name: row.name,
-                    lang: row.lang,
-                    visitor_key: row.visitor_key,
-                    at: row.occurred_at,
-                })
-            })
-            .collect()
+        let mut evidence = Vec::with_capacity(rows.len());
+        for row in rows {
+            let kind = EventKind::parse(&row.kind).ok_or_else(|| StorageError::CorruptValue {
+                what: format!("event {}", row.id),
+                column: "kind",
+                value: row.kind.clone(),
+            })?;
+            let mut item = LearningEvidence {
+                kind,
+                event_id: row.id,
+                solved_slug: row.article_slug,
+                opened_slugs: from_json_list(&row.opened_articles)?,
+                subject: row.subject,
+                name: row.name,
+                lang: row.lang,
+                visitor_key: row.visitor_key,
+                visitor_id: None,
+                at: row.occurred_at,
+            };
+            if matches!(kind, EventKind::HelpfulYes | EventKind::HelpfulNo)
+                && let (Some(visitor_id), Some(slug)) =
+                    (row.visitor_id, item.solved_slug.as_deref())
+                && let Some(search) = self
+                    .search_that_led_to(&visitor_id, slug, row.occurred_at)
+                    .await?
+            {
+                item.subject = search.query;
+                item.lang = search.lang;
+                item.visitor_id = Some(visitor_id);
+            }
+            evidence.push(item);
+        }
+        Ok(evidence)
+    }
+
+    /// The last search the visitor made before opening `slug` from a results page, itself
+    /// before `answered_at`, all within one sitting.
+    async fn search_that_led_to(
+        &self,
+        visitor_id: &str,
+        slug: &str,
+        answered_at: i64,
+    ) -> Result<Option<SearchRow>, StorageError> {
+        let row = sqlx::query_as(
+            "SELECT s.query, COALESCE(s.lang, '') AS lang FROM events v \
+             JOIN events s ON s.kind = $1 AND s.visitor_id = v.visitor_id \
+             AND s.occurred_at <= v.occurred_at AND s.occurred_at >= v.occurred_at - $2 \
+             AND s.id < v.id AND s.query IS NOT NULL \
+             WHERE v.kind = $3 AND v.visitor_id = $4 AND v.article_slug = $5 AND v.source = $6 \
+             AND v.occurred_at <= $7 AND v.occurred_at >= $8 \
+             ORDER BY v.occurred_at DESC, v.id DESC, s.occurred_at DESC, s.id DESC LIMIT 1",
+        )
+        .bind(EventKind::Search.as_str())
+        .bind(VIEW_AFTER_SEARCH_MILLIS)
+        .bind(EventKind::ArticleViewed.as_str())
+        .bind(visitor_id)
+        .bind(slug)
+        .bind(crate::deflection::ViewSource::Search.as_str())
+        .bind(answered_at)
+        .bind(answered_at - FEEDBACK_AFTER_VIEW_MILLIS)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row)
     }
 
     /// Stores votes, each replacing that visitor's earlier vote on the same article and
     /// phrasing (a visitor has one vote per phrasing: their latest).
     pub async fn record_phrasing_votes(&self, votes: &[PhrasingVote]) -> Result<(), StorageError> {
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         for vote in votes {
             sqlx::query(
                 "INSERT INTO learned_phrasing_votes \
@@ -338,7 +403,7 @@ impl Database {
         let unchanged_text = sorted.len() == stored_sorted.len()
             && sorted.iter().zip(&stored_sorted).all(|(a, b)| same(a, b));
         let now = now_millis();
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         // Only what search sees needs the index to look again; scores fade every day.
         let change = if unchanged_text {
             None

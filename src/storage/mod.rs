@@ -51,7 +51,7 @@ pub use canned::{CannedResponse, CannedVariant};
 pub use coordination::StartupLock;
 pub use deflection::EventRow;
 pub use inbox::{RelatedTicket, TicketArticleView};
-pub use learned_phrasings::{ArticleLearning, ClosedRequest, PhrasingVote};
+pub use learned_phrasings::{ArticleLearning, LearningEvidence, PhrasingVote};
 pub use lost_links::CustomerRequest;
 pub use outbox::{OutboxEmail, OutgoingEmail};
 pub use reader_notes::ReaderNote;
