@@ -19,7 +19,7 @@ use answerdesk::search::eval::{
     EngineMetrics, EvalQuery, learn_from_history, load_corpus, load_queries, render_rows,
     score_queries,
 };
-use answerdesk::search::ranking::PARAMS;
+use answerdesk::search::ranking::RankingParams;
 use answerdesk::search::{ArticleDocument, SearchIndex};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -90,6 +90,7 @@ pub fn with_noise(
 }
 
 async fn score(
+    params: &RankingParams,
     docs: &[ArticleDocument],
     history: &[EvalQuery],
     queries: &[EvalQuery],
@@ -100,7 +101,7 @@ async fn score(
     }
     let index = SearchIndex::in_memory()?;
     index.rebuild(docs).await?;
-    let (metrics, _) = score_queries(&index, queries, &PARAMS, 0, &mut |_| {})?;
+    let (metrics, _) = score_queries(&index, queries, params, 0, &mut |_| {})?;
     Ok(metrics)
 }
 
@@ -127,6 +128,7 @@ pub async fn run(
     queries: &Path,
     seed: u64,
     noise: f64,
+    params: &RankingParams,
 ) -> anyhow::Result<LearningReport> {
     let docs = load_corpus(corpus)?;
     let queries = load_queries(queries)?;
@@ -143,9 +145,9 @@ pub async fn run(
         halves.push(HalfFigures {
             half: name.to_owned(),
             queries: scored.len(),
-            no_history: score(&docs, &[], scored).await?,
-            learned: score(&docs, history, scored).await?,
-            learned_noisy: score(&docs, &noisy, scored).await?,
+            no_history: score(params, &docs, &[], scored).await?,
+            learned: score(params, &docs, history, scored).await?,
+            learned_noisy: score(params, &docs, &noisy, scored).await?,
         });
     }
     Ok(LearningReport {

@@ -126,6 +126,9 @@ enum Command {
         /// Share of the noisy history pointing to a wrong article.
         #[arg(long, value_name = "SHARE", default_value_t = 0.2)]
         noise: f64,
+        /// A ranking parameter to try instead of the shipped one (repeatable), for tuning.
+        #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
+        params: Vec<(String, f32)>,
     },
     /// Time how soon an article published on one instance is found on another.
     ///
@@ -300,8 +303,15 @@ async fn run(command: Command) -> anyhow::Result<bool> {
             queries,
             seed,
             noise,
+            params,
         } => {
-            let report = learning::run(&corpus, &queries, seed, noise).await?;
+            let mut ranking = answerdesk::search::ranking::PARAMS;
+            for (name, value) in &params {
+                if !ranking.set(name, *value) {
+                    anyhow::bail!("unknown ranking parameter {name:?}");
+                }
+            }
+            let report = learning::run(&corpus, &queries, seed, noise, &ranking).await?;
             print!("{}", report.render());
             println!("{}", serde_json::to_string(&report)?);
         }
@@ -367,4 +377,15 @@ async fn run(command: Command) -> anyhow::Result<bool> {
         }
     }
     Ok(true)
+}
+
+/// Reads `NAME=VALUE` of `--param`.
+fn parse_param(text: &str) -> Result<(String, f32), String> {
+    let (name, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("{text:?} is not NAME=VALUE"))?;
+    let value = value
+        .parse()
+        .map_err(|_| format!("{value:?} in {text:?} is not a number"))?;
+    Ok((name.to_owned(), value))
 }

@@ -87,6 +87,7 @@ impl RankingParams {
             "w_body" => self.weights[3] = value,
             "w_prefix" => self.weights[4] = value,
             "b_title" => self.b[0] = value,
+            "b_aliases" => self.b[1] = value,
             "b_body" => self.b[3] = value,
             "prefix_weight" => self.prefix_weight = value,
             "fuzzy_weight" => self.fuzzy_weight = value,
