@@ -27,7 +27,10 @@
 //!   enough to be a card, phone or account number is never learned; words of the customer's
 //!   own name are dropped from it ([`phrasing`]).
 //! - Phrasings are matched by their content words (stop words dropped, words stemmed, order
-//!   ignored), so "export invoices to Excel" and "invoices export excel" are one phrasing.
+//!   ignored), so "export invoices to Excel" and "invoices export excel" are one phrasing. A
+//!   long text is learned as its first sixteen distinct content words: several visitors must
+//!   still agree on all of them, which long texts rarely do unless they describe one problem
+//!   in one way.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::Hash;
@@ -130,18 +133,22 @@ pub struct LearnedPhrasing<A> {
     pub score: f64,
 }
 
-/// Longest text considered a phrasing; longer ones are descriptions, not ways to name a problem.
+/// A text up to this long is learned as it was typed; a longer one (a request that explains
+/// rather than names the problem) is learned as its first [`MAX_PHRASING_WORDS`] distinct
+/// content words, which is what search matches on anyway.
 const MAX_PHRASING_WORDS: usize = 16;
 const MAX_PHRASING_CHARS: usize = 160;
+/// Longer texts are not read at all: a pasted log or letter names no problem.
+const MAX_TEXT_CHARS: usize = 1_000;
 /// Digits in one number from which it may identify a person (phone, card, account).
 const IDENTIFYING_DIGITS: usize = 6;
 
 /// Reduces a customer's text to a phrasing, or `None` when it has nothing to learn from or
 /// may carry personal data (an email or web address, a long number). Words of `names` (the
-/// customer's own name) are dropped.
+/// customer's own name) are dropped. A long text keeps its first distinct content words.
 pub fn phrasing(lang: &str, text: &str, names: &[String]) -> Option<Phrasing> {
     let text = text.trim();
-    if text.is_empty() || text.chars().count() > MAX_PHRASING_CHARS || carries_personal_data(text) {
+    if text.is_empty() || text.chars().count() > MAX_TEXT_CHARS || carries_personal_data(text) {
         return None;
     }
     let bucket = Lang::from_code(lang);
@@ -154,8 +161,9 @@ pub fn phrasing(lang: &str, text: &str, names: &[String]) -> Option<Phrasing> {
         })
         .filter(|word| word.chars().count() > 1)
         .collect();
+    // Every word kept (for a short text) and the distinct content words with their terms.
     let mut kept = Vec::new();
-    let mut terms = Vec::new();
+    let mut content: Vec<(&str, String)> = Vec::new();
     let mut words = 0;
     let mut failed = false;
     for_each_word(text, |from, to| {
@@ -170,23 +178,32 @@ pub fn phrasing(lang: &str, text: &str, names: &[String]) -> Option<Phrasing> {
             failed = true;
             return;
         }
-        kept.push(word.to_owned());
+        kept.push(word);
         if !is_stop_word(Some(bucket), &folded) {
-            terms.push(term_for_word(bucket, word));
+            let term = term_for_word(bucket, word);
+            if !term.is_empty() && !content.iter().any(|(_, t)| *t == term) {
+                content.push((word, term));
+            }
         }
     });
-    if failed || words > MAX_PHRASING_WORDS {
+    if failed || content.is_empty() {
         return None;
     }
+    let shown = if words <= MAX_PHRASING_WORDS && text.chars().count() <= MAX_PHRASING_CHARS {
+        kept.join(" ")
+    } else {
+        content.truncate(MAX_PHRASING_WORDS);
+        content
+            .iter()
+            .map(|(word, _)| *word)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut terms: Vec<String> = content.into_iter().map(|(_, term)| term).collect();
     terms.sort();
-    terms.dedup();
-    terms.retain(|term| !term.is_empty());
-    if terms.is_empty() {
-        return None;
-    }
     Some(Phrasing {
         key: terms.join(" "),
-        text: kept.join(" "),
+        text: shown,
     })
 }
 
@@ -482,8 +499,18 @@ mod tests {
     }
 
     #[test]
-    fn a_long_description_is_not_a_phrasing() {
-        let long = "word ".repeat(40);
-        assert_eq!(phrasing("en", &long, &[]), None);
+    fn a_long_request_is_learned_as_its_first_content_words_and_a_pasted_letter_not_at_all() {
+        let long = "I have been trying for a long time to find out how I can cross out words \
+                    in the comments I write on pull requests, because the reviewers want to see \
+                    what I changed, and nothing I tried works, neither the tilde nor the html \
+                    tag nor the keyboard shortcut";
+        let found = phrasing("en", long, &[]).expect("a long request");
+        assert_eq!(
+            found.text,
+            "long time find out cross words comments write pull requests reviewers see \
+             changed works tilde html"
+        );
+        assert_eq!(found.key.split(' ').count(), MAX_PHRASING_WORDS);
+        assert_eq!(phrasing("en", &"word ".repeat(400), &[]), None);
     }
 }
