@@ -56,6 +56,8 @@ pub struct App {
     /// Files uploaded per IP address and hour (shared likewise), so one client cannot fill
     /// the disk.
     pub upload_rate_limiter: Option<AttemptLimit>,
+    /// How much one client address may teach the suggestions.
+    pub learning_limits: crate::deflection::learning_limits::LearningLimits,
     /// The bytes of attached files.
     pub files: DiskFiles,
     /// Languages with published articles, refreshed when the index takes a change; read per
@@ -106,6 +108,7 @@ impl App {
             files: &self.files,
             attachment_limits: self.config.attachments.limits(),
             upload_limiter: self.upload_rate_limiter.as_ref(),
+            learning_limits: &self.learning_limits,
             default_language: &self.config.default_language,
             base_url: self.public_base_url(),
             site_name: &self.config.site_name,
@@ -200,6 +203,7 @@ fn start_maintenance(state: &AppState) -> (watch::Sender<bool>, JoinHandle<()>) 
     let draft_retention_days = state.config.draft_retention_days;
     let event_retention_days = state.config.event_retention_days;
     let learn_from_deflections = state.config.learn_from_deflections;
+    let learning_settings = state.config.learning.settings();
     let handle = tokio::spawn(async move {
         let mut ticker = tokio::time::interval(MAINTENANCE_INTERVAL);
         loop {
@@ -246,7 +250,7 @@ fn start_maintenance(state: &AppState) -> (watch::Sender<bool>, JoinHandle<()>) 
                 Err(error) => tracing::warn!(%error, "could not drop events past retention"),
             }
             if learn_from_deflections {
-                let settings = crate::deflection::learning::LearningSettings::default();
+                let settings = learning_settings.clone();
                 match crate::deflection::learning_job::learn_in_background(&db, &settings, now)
                     .await
                 {
@@ -416,6 +420,11 @@ pub async fn build(config: Config) -> Result<(AppState, BackgroundTasks), StartE
             "uploads_per_address",
             config.attachments.uploads_per_hour,
             Duration::from_secs(3600),
+            &db,
+        ),
+        learning_limits: crate::deflection::learning_limits::LearningLimits::for_database(
+            config.learning.votes_per_address_per_day,
+            config.learning.days_between_votes_on_an_article,
             &db,
         ),
         files: DiskFiles::new(config.files_dir()),

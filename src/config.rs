@@ -77,6 +77,54 @@ pub struct Config {
     /// address may upload (`[attachments]` in the file).
     #[serde(default)]
     pub attachments: AttachmentSettings,
+    /// How learning from deflections weighs and guards what customers did (`[learning]` in
+    /// the file); `learn_from_deflections` turns it off altogether.
+    #[serde(default)]
+    pub learning: LearningConfig,
+}
+
+/// The guards of learning from deflections (see `deflection::learning`).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct LearningConfig {
+    /// Distinct visitors with positive evidence before a phrasing counts.
+    pub min_visitors: usize,
+    /// Days after which a vote counts half.
+    pub half_life_days: f64,
+    /// Phrasings one visitor may vote on per day.
+    pub max_phrasings_per_visitor_per_day: usize,
+    /// Answers one IP address may give towards learning per day; 0 turns the cap off.
+    pub votes_per_address_per_day: u32,
+    /// Days before one IP address's answer on the same article counts again; 0 turns the
+    /// cap off.
+    pub days_between_votes_on_an_article: u32,
+}
+
+impl Default for LearningConfig {
+    fn default() -> Self {
+        let settings = crate::deflection::learning::LearningSettings::default();
+        use crate::deflection::learning_limits::LearningLimits;
+        LearningConfig {
+            min_visitors: settings.min_visitors,
+            half_life_days: settings.half_life_days,
+            max_phrasings_per_visitor_per_day: settings.max_phrasings_per_visitor_per_day,
+            votes_per_address_per_day: LearningLimits::DEFAULT_VOTES_PER_ADDRESS_PER_DAY,
+            days_between_votes_on_an_article:
+                LearningLimits::DEFAULT_DAYS_BETWEEN_VOTES_ON_AN_ARTICLE,
+        }
+    }
+}
+
+impl LearningConfig {
+    /// The learning rule's settings.
+    pub fn settings(&self) -> crate::deflection::learning::LearningSettings {
+        crate::deflection::learning::LearningSettings {
+            min_visitors: self.min_visitors,
+            half_life_days: self.half_life_days,
+            max_phrasings_per_visitor_per_day: self.max_phrasings_per_visitor_per_day,
+            ..Default::default()
+        }
+    }
 }
 
 /// Limits on attached files.
@@ -172,6 +220,7 @@ impl Default for Config {
             event_retention_days: 0,
             serving: ServingLimits::default(),
             attachments: AttachmentSettings::default(),
+            learning: LearningConfig::default(),
         }
     }
 }
@@ -282,6 +331,15 @@ impl Config {
         if files.max_files > 20 || files.max_message_bytes > 1024 * 1024 * 1024 {
             return Err(ConfigError::Invalid(
                 "attachments.max_files must be at most 20 and attachments.max_message_bytes at most 1 GiB".into(),
+            ));
+        }
+        let learning = &self.learning;
+        if learning.min_visitors == 0
+            || !(learning.half_life_days.is_finite() && learning.half_life_days >= 1.0)
+            || learning.max_phrasings_per_visitor_per_day == 0
+        {
+            return Err(ConfigError::Invalid(
+                "learning.min_visitors and learning.max_phrasings_per_visitor_per_day must be at least 1, learning.half_life_days at least 1.0".into(),
             ));
         }
         self.sla

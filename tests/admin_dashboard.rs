@@ -106,6 +106,7 @@ async fn script_history(db: &Database) -> Script {
         Event::Deflected {
             draft_id: "d1".into(),
             slug: Some("i-cant-sign-in".into()),
+            teaches: true,
         },
         None,
         base,
@@ -114,6 +115,7 @@ async fn script_history(db: &Database) -> Script {
         Event::Deflected {
             draft_id: "d5".into(),
             slug: None,
+            teaches: true,
         },
         None,
         base,
@@ -166,6 +168,7 @@ async fn script_history(db: &Database) -> Script {
     let feedback = |helpful: bool| Event::ArticleFeedback {
         slug: "i-cant-sign-in".into(),
         helpful,
+        teaches: true,
     };
     at(feedback(true), Some("v1"), base);
     at(feedback(false), Some("v2"), base);

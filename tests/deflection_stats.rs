@@ -72,6 +72,7 @@ async fn script_history(db: &Database) {
             Event::Deflected {
                 draft_id: format!("d{n}"),
                 slug: Some("reset-your-password".into()),
+                teaches: true,
             },
             None,
             Channel::WebForm,
@@ -110,6 +111,7 @@ async fn script_history(db: &Database) {
         Event::Deflected {
             draft_id: "old".into(),
             slug: None,
+            teaches: true,
         },
         None,
         Channel::WebForm,

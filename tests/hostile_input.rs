@@ -195,6 +195,7 @@ async fn one_event_the_database_refuses_does_not_cost_the_others_in_its_batch() 
                 Event::ArticleFeedback {
                     slug: slug.to_owned(),
                     helpful: true,
+                    teaches: true,
                 },
                 None,
                 Channel::WebForm,

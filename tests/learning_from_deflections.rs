@@ -7,18 +7,34 @@ use answerdesk::deflection::learning::LearningSettings;
 use answerdesk::deflection::learning_job::learn_from_new_evidence;
 use answerdesk::storage::Database;
 use axum::http::StatusCode;
-use common::{
-    TestApp, TestDatabase, shipped_content, shut_down, spawn_app, spawn_app_with, test_databases,
-};
+use common::{TestApp, TestDatabase, shipped_content, shut_down, spawn_app_with, test_databases};
 
 /// Words the PayPal article never uses.
 const PHRASING: &str = "venmo wallet for buyers";
 const ARTICLE: &str = "connect-paypal";
 
+/// The portal behind a proxy on loopback, so each test customer can come from an address
+/// of their own (learning caps what one address may teach).
+async fn portal(database: &TestDatabase) -> TestApp {
+    spawn_app_with(database, &shipped_content(), behind_a_proxy).await
+}
+
+fn behind_a_proxy(config: &mut answerdesk::config::Config) {
+    config.trusted_proxies = vec!["127.0.0.1/32".parse().expect("net")];
+}
+
+/// A documentation address no other customer of the test run has had.
+fn next_address() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    format!("198.51.{}.{}", n / 250 % 250, n % 250 + 1)
+}
+
 /// A new customer (a new browser) types `subject` on the request form and confirms that
 /// `article` solved it.
 async fn confirm_solved_by_new_customer(app: &TestApp, subject: &str, article: &str) {
-    let mut customer = app.customer();
+    let mut customer = app.customer_at(&next_address());
     confirm_solved(&mut customer, subject, article).await;
 }
 
@@ -102,7 +118,7 @@ async fn article_id(db: &Database, slug: &str) -> i64 {
 }
 
 async fn three_customers_confirm(database: &TestDatabase, subject: &str) -> Database {
-    let app = spawn_app(database, &shipped_content()).await;
+    let app = portal(database).await;
     for _ in 0..3 {
         confirm_solved_by_new_customer(&app, subject, ARTICLE).await;
     }
@@ -112,7 +128,7 @@ async fn three_customers_confirm(database: &TestDatabase, subject: &str) -> Data
 #[tokio::test]
 async fn three_customers_who_were_solved_by_an_article_teach_the_next_one_their_words() {
     for database in test_databases().await {
-        let before = spawn_app(&database, &shipped_content()).await;
+        let before = portal(&database).await;
         let found = suggested(&before, "buyers venmo wallet").await;
         assert_ne!(
             found.first().map(String::as_str),
@@ -125,7 +141,7 @@ async fn three_customers_who_were_solved_by_an_article_teach_the_next_one_their_
         run_learning(&db).await;
         assert_eq!(learned_texts(&db, ARTICLE).await, vec![PHRASING.to_owned()]);
 
-        let after = spawn_app(&database, &shipped_content()).await;
+        let after = portal(&database).await;
         let found = suggested(&after, "buyers venmo wallet").await;
         assert_eq!(
             found.first().map(String::as_str),
@@ -144,6 +160,8 @@ async fn one_customer_repeating_a_phrasing_a_hundred_times_teaches_nothing() {
         let app = spawn_app_with(&database, &shipped_content(), |config| {
             config.draft_rate_limit = 0;
             config.autosave_rate_limit = 0;
+            config.learning.votes_per_address_per_day = 0;
+            config.learning.days_between_votes_on_an_article = 0;
         })
         .await;
         let mut customer = app.customer();
@@ -193,7 +211,7 @@ async fn a_blocked_phrasing_never_comes_back_even_with_new_votes() {
 #[tokio::test]
 async fn a_phrasing_with_an_email_or_a_card_number_is_never_learned() {
     for database in test_databases().await {
-        let app = spawn_app(&database, &shipped_content()).await;
+        let app = portal(&database).await;
         for subject in [
             "paypal wallet for ann@example.com",
             "paypal wallet card 4111 1111 1111 1111",
@@ -217,7 +235,7 @@ async fn a_phrasing_with_an_email_or_a_card_number_is_never_learned() {
 #[tokio::test]
 async fn with_learning_off_for_an_article_nothing_is_learned() {
     for database in test_databases().await {
-        let app = spawn_app(&database, &shipped_content()).await;
+        let app = portal(&database).await;
         let id = article_id(&app.state.db, ARTICLE).await;
         app.state
             .db
@@ -277,7 +295,7 @@ async fn archiving_an_article_drops_what_it_learned() {
         run_learning(&db).await;
         assert_eq!(learned_texts(&db, ARTICLE).await.len(), 1);
 
-        let app = spawn_app(&database, &shipped_content()).await;
+        let app = portal(&database).await;
         edit_article(&app, ARTICLE, None, "archive").await;
         assert!(
             learned_texts(&app.state.db, ARTICLE).await.is_empty(),
@@ -304,7 +322,7 @@ async fn rewriting_an_article_drops_what_it_learned_but_a_small_edit_keeps_it() 
         let db = three_customers_confirm(&database, PHRASING).await;
         run_learning(&db).await;
 
-        let app = spawn_app(&database, &shipped_content()).await;
+        let app = portal(&database).await;
         let article = app
             .state
             .db
@@ -344,7 +362,7 @@ async fn an_editor_sees_how_customers_describe_an_article_and_blocks_a_phrasing_
         let db = three_customers_confirm(&database, PHRASING).await;
         run_learning(&db).await;
 
-        let app = spawn_app(&database, &shipped_content()).await;
+        let app = portal(&database).await;
         let mut editor = app.sign_in_as("editor").await;
         let page = editor
             .get(&format!("/editor/articles/{ARTICLE}/edit"))
@@ -423,7 +441,7 @@ async fn an_editor_promotes_a_learned_phrasing_to_an_alias_in_a_new_revision() {
         let db = three_customers_confirm(&database, PHRASING).await;
         run_learning(&db).await;
 
-        let app = spawn_app(&database, &shipped_content()).await;
+        let app = portal(&database).await;
         let mut editor = app.sign_in_as("editor").await;
         let id = article_id(&app.state.db, ARTICLE).await;
         let key = app.state.db.learned_phrasings(id).await.expect("learned")[0]
@@ -495,7 +513,7 @@ async fn search_open_and_answer(
     from_search: bool,
     helpful: bool,
 ) {
-    let mut reader = app.customer();
+    let mut reader = app.customer_at(&next_address());
     let results = reader
         .get(&format!("/en/search?q={}", common::encode(query)))
         .await;
@@ -527,7 +545,7 @@ async fn search_open_and_answer(
 #[tokio::test]
 async fn readers_who_searched_opened_an_article_and_said_it_answered_them_teach_their_search() {
     for database in test_databases().await {
-        let app = spawn_app(&database, &shipped_content()).await;
+        let app = portal(&database).await;
         for _ in 0..3 {
             search_open_and_answer(&app, PHRASING, ARTICLE, true, true).await;
         }
@@ -539,7 +557,7 @@ async fn readers_who_searched_opened_an_article_and_said_it_answered_them_teach_
             "[{}]",
             database.name
         );
-        let after = spawn_app(&database, &shipped_content()).await;
+        let after = portal(&database).await;
         let found = suggested(&after, "buyers venmo wallet").await;
         assert_eq!(
             found.first().map(String::as_str),
@@ -554,7 +572,7 @@ async fn readers_who_searched_opened_an_article_and_said_it_answered_them_teach_
 #[tokio::test]
 async fn a_yes_on_an_article_not_reached_from_the_search_teaches_that_search_nothing() {
     for database in test_databases().await {
-        let app = spawn_app(&database, &shipped_content()).await;
+        let app = portal(&database).await;
         for _ in 0..3 {
             search_open_and_answer(&app, PHRASING, ARTICLE, false, true).await;
         }
@@ -571,7 +589,7 @@ async fn a_yes_on_an_article_not_reached_from_the_search_teaches_that_search_not
 #[tokio::test]
 async fn readers_who_answer_no_after_the_same_search_cancel_what_others_taught() {
     for database in test_databases().await {
-        let app = spawn_app(&database, &shipped_content()).await;
+        let app = portal(&database).await;
         for helpful in [true, true, true, false, false] {
             search_open_and_answer(&app, PHRASING, ARTICLE, true, helpful).await;
         }
@@ -580,6 +598,48 @@ async fn readers_who_answer_no_after_the_same_search_cancel_what_others_taught()
         assert!(
             learned_texts(&db, ARTICLE).await.is_empty(),
             "[{}] three yes (0.8 each) and two no (-0.8 each) leave less than one vote",
+            database.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn fresh_browsers_from_one_address_count_once_for_an_article() {
+    for database in test_databases().await {
+        let app = portal(&database).await;
+        let address = next_address();
+        for _ in 0..5 {
+            let mut browser = app.customer_at(&address);
+            confirm_solved(&mut browser, PHRASING, ARTICLE).await;
+        }
+        for _ in 0..5 {
+            let mut reader = app.customer_at(&address);
+            reader
+                .get(&format!("/en/search?q={}", common::encode(PHRASING)))
+                .await;
+            reader
+                .get(&format!("/en/articles/{ARTICLE}?from=search"))
+                .await;
+            let csrf = reader.csrf_token();
+            reader
+                .post_form(
+                    &format!("/en/articles/{ARTICLE}/feedback"),
+                    &[("csrf_token", &csrf), ("helpful", "yes"), ("q", PHRASING)],
+                )
+                .await;
+        }
+        let db = shut_down(app).await;
+        run_learning(&db).await;
+        assert!(
+            learned_texts(&db, ARTICLE).await.is_empty(),
+            "[{}] ten fresh cookies on one address taught a phrasing",
+            database.name
+        );
+        let solved =
+            common::events_recorded(&db, answerdesk::deflection::EventKind::Deflected).await;
+        assert_eq!(
+            solved, 5,
+            "[{}] every confirmation still counts as a deflection",
             database.name
         );
     }

@@ -124,14 +124,20 @@ pub enum Event {
         source: ViewSource,
         draft_id: Option<String>,
     },
-    /// "Did this answer your question?"
-    ArticleFeedback { slug: String, helpful: bool },
+    /// "Did this answer your question?" `teaches` is false when the answer came past the
+    /// learning caps of its address (see `learning_limits`).
+    ArticleFeedback {
+        slug: String,
+        helpful: bool,
+        teaches: bool,
+    },
     /// A customer started typing a request.
     RequestStarted { draft_id: String },
-    /// "Yes, this solved my problem": an explicit deflection.
+    /// "Yes, this solved my problem": an explicit deflection; `teaches` as for feedback.
     Deflected {
         draft_id: String,
         slug: Option<String>,
+        teaches: bool,
     },
     /// A request abandoned after opening a suggestion: an implicit deflection, counted apart.
     RequestAbandoned { draft_id: String },
@@ -184,17 +190,22 @@ impl Event {
                 draft_id,
                 ..base
             }],
-            Event::ArticleFeedback { slug, helpful } => vec![EventRow {
+            Event::ArticleFeedback { slug, helpful, teaches } => vec![EventRow {
                 kind: if helpful { EventKind::HelpfulYes } else { EventKind::HelpfulNo },
                 article_slug: Some(slug),
+                details: not_evidence(teaches),
                 ..base
             }],
             Event::RequestStarted { draft_id } => {
                 vec![EventRow { kind: EventKind::RequestStarted, draft_id: Some(draft_id), ..base }]
             }
-            Event::Deflected { draft_id, slug } => {
-                vec![EventRow { kind: EventKind::Deflected, draft_id: Some(draft_id), article_slug: slug, ..base }]
-            }
+            Event::Deflected { draft_id, slug, teaches } => vec![EventRow {
+                kind: EventKind::Deflected,
+                draft_id: Some(draft_id),
+                article_slug: slug,
+                details: not_evidence(teaches),
+                ..base
+            }],
             Event::RequestAbandoned { draft_id } => {
                 vec![EventRow { kind: EventKind::RequestAbandoned, draft_id: Some(draft_id), ..base }]
             }
@@ -210,6 +221,14 @@ impl Event {
             }],
         }
     }
+}
+
+/// What `details` holds for an answer that must not teach (see `learning_limits`); what the
+/// learning job looks for.
+pub const NOT_EVIDENCE: &str = r#"{"teaches":false}"#;
+
+fn not_evidence(teaches: bool) -> Option<String> {
+    (!teaches).then(|| NOT_EVIDENCE.to_owned())
 }
 
 /// Hands events to the background writer; cheap to clone.

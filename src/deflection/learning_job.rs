@@ -103,6 +103,9 @@ pub async fn learn_from_new_evidence(
 /// article opened from a request, a ticket filed anyway or none; "Yes" or "No" on an article
 /// opened from a search.
 fn outcomes(evidence: &LearningEvidence) -> Vec<(&str, Outcome)> {
+    if !evidence.teaches {
+        return Vec::new();
+    }
     let answered = |outcome| {
         evidence
             .solved_slug

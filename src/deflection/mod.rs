@@ -11,6 +11,7 @@ pub mod drafts;
 pub mod events;
 pub mod learning;
 pub mod learning_job;
+pub mod learning_limits;
 pub mod request_flow;
 pub mod stats;
 

@@ -21,6 +21,7 @@ use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
+use super::learning_limits::LearningLimits;
 use super::{Channel, DraftFields, DraftState, Event, EventRecorder, RequestDraft, ViewSource};
 use crate::attachments::{
     Attachment, AttachmentLimits, DiskFiles, SpooledFile, UploadError, keep_all,
@@ -73,6 +74,8 @@ pub struct RequestFlow<'a> {
     pub files: &'a DiskFiles,
     pub attachment_limits: AttachmentLimits,
     pub upload_limiter: Option<&'a AttemptLimit>,
+    /// How much one client address may teach the suggestions.
+    pub learning_limits: &'a LearningLimits,
     /// The language of drafts and tickets until the customer's own is known.
     pub default_language: &'a str,
     /// The portal's public URL, for the status link in emails.
@@ -545,11 +548,20 @@ impl RequestFlow<'_> {
         if draft.state == DraftState::Open
             && self.db.close_draft(draft_id, DraftState::Deflected).await?
         {
+            let teaches = match article {
+                Some(slug) => {
+                    self.learning_limits
+                        .may_teach(requester.address, slug)
+                        .await?
+                }
+                None => true,
+            };
             self.record(
                 requester,
                 Event::Deflected {
                     draft_id: draft_id.to_owned(),
                     slug: article.map(str::to_owned),
+                    teaches,
                 },
             );
         }

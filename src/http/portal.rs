@@ -235,6 +235,7 @@ pub struct FeedbackForm {
 pub async fn article_feedback(
     State(state): State<AppState>,
     session: CustomerSession,
+    ClientIp(address): ClientIp,
     page: PageLanguage,
     Path(SlugPath { slug }): Path<SlugPath>,
     Form(form): Form<FeedbackForm>,
@@ -248,10 +249,15 @@ pub async fn article_feedback(
         "no" => false,
         _ => return Err(HttpError::BadRequest("Answer yes or no.".into())),
     };
+    let teaches = state
+        .learning_limits
+        .may_teach(Some(address), &article.slug)
+        .await?;
     state.events.record(
         Event::ArticleFeedback {
             slug: article.slug.clone(),
             helpful,
+            teaches,
         },
         Some(&session.visitor_id),
         Channel::WebForm,

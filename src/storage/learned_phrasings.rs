@@ -9,6 +9,7 @@ use sqlx::FromRow;
 use super::article_changes::next_article_change;
 use super::{Database, StorageError, from_json_list, now_millis};
 use crate::deflection::EventKind;
+use crate::deflection::events::NOT_EVIDENCE;
 use crate::deflection::learning::{LearnedPhrasing, Outcome};
 
 /// One visitor's vote for (or against) an article on a phrasing, its text already cleaned
@@ -60,6 +61,8 @@ pub struct LearningEvidence {
     pub visitor_key: Option<String>,
     /// The visitor's cookie id as the event holds it (feedback), for the job to key.
     pub visitor_id: Option<String>,
+    /// False for an answer given past its address's learning caps: not evidence.
+    pub teaches: bool,
     pub at: i64,
 }
 
@@ -128,6 +131,7 @@ struct ClosedRow {
     opened_articles: String,
     visitor_key: Option<String>,
     visitor_id: Option<String>,
+    details: Option<String>,
 }
 
 #[derive(FromRow)]
@@ -168,7 +172,7 @@ impl Database {
             "SELECT e.id, e.kind, e.article_slug, e.occurred_at, \
              COALESCE(d.subject, '') AS subject, COALESCE(d.name, '') AS name, \
              COALESCE(d.lang, '') AS lang, COALESCE(d.opened_articles, '[]') AS opened_articles, \
-             d.visitor_key, e.visitor_id \
+             d.visitor_key, e.visitor_id, e.details \
              FROM events e LEFT JOIN request_drafts d ON d.id = e.draft_id \
              WHERE e.id > $1 AND e.kind IN ($2, $3, $4, $5, $6) ORDER BY e.id LIMIT $7",
         )
@@ -198,9 +202,14 @@ impl Database {
                 lang: row.lang,
                 visitor_key: row.visitor_key,
                 visitor_id: None,
+                teaches: !(matches!(
+                    kind,
+                    EventKind::Deflected | EventKind::HelpfulYes | EventKind::HelpfulNo
+                ) && row.details.as_deref() == Some(NOT_EVIDENCE)),
                 at: row.occurred_at,
             };
-            if matches!(kind, EventKind::HelpfulYes | EventKind::HelpfulNo)
+            if item.teaches
+                && matches!(kind, EventKind::HelpfulYes | EventKind::HelpfulNo)
                 && let (Some(visitor_id), Some(slug)) =
                     (row.visitor_id, item.solved_slug.as_deref())
                 && let Some(search) = self

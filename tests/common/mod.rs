@@ -211,6 +211,9 @@ pub fn article_file(title: &str, extra_front_matter: &str, body: &str) -> String
 pub struct Customer<'a> {
     pub app: &'a TestApp,
     pub cookies: Vec<(String, String)>,
+    /// Sent as `X-Forwarded-For` (a portal that trusts the loopback proxy reads it as the
+    /// client's address); `None` sends none.
+    pub address: Option<String>,
 }
 
 impl TestApp {
@@ -219,6 +222,15 @@ impl TestApp {
         Customer {
             app: self,
             cookies: Vec::new(),
+            address: None,
+        }
+    }
+
+    /// A new customer seen at `address` (see [`Customer::address`]).
+    pub fn customer_at(&self, address: &str) -> Customer<'_> {
+        Customer {
+            address: Some(address.to_owned()),
+            ..self.customer()
         }
     }
 }
@@ -255,10 +267,11 @@ impl Customer<'_> {
 
     /// `GET path` with this customer's cookies.
     pub async fn get(&mut self, path: &str) -> TestResponse {
-        let request = Request::get(path)
-            .header(header::COOKIE, self.cookie_header())
-            .body(Body::empty())
-            .expect("request");
+        let mut request = Request::get(path).header(header::COOKIE, self.cookie_header());
+        if let Some(address) = &self.address {
+            request = request.header("x-forwarded-for", address);
+        }
+        let request = request.body(Body::empty()).expect("request");
         let response = self.app.request(request).await;
         self.remember_cookies(&response);
         response
@@ -271,11 +284,13 @@ impl Customer<'_> {
             .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
             .collect::<Vec<_>>()
             .join("&");
-        let request = Request::post(path)
+        let mut request = Request::post(path)
             .header(header::COOKIE, self.cookie_header())
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .expect("request");
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(address) = &self.address {
+            request = request.header("x-forwarded-for", address);
+        }
+        let request = request.body(Body::from(body)).expect("request");
         let response = self.app.request(request).await;
         self.remember_cookies(&response);
         response
