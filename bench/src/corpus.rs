@@ -155,6 +155,33 @@ pub fn generate_corpus(n: usize, seed: u64) -> Vec<ArticleDocument> {
         .collect()
 }
 
+/// Gives every article of `corpus` `per_article` learned phrasings, as the learning job
+/// would after customers typed them: 3–8 words of the article (title and body) each, so the
+/// engine is timed with the aliases field as full as learning makes it.
+pub fn add_learned_phrasings(corpus: &mut [ArticleDocument], per_article: usize, seed: u64) {
+    let mut rng = Rng::new(seed ^ 0x1EA2);
+    for doc in corpus.iter_mut() {
+        let words: Vec<String> = doc
+            .title
+            .split_whitespace()
+            .chain(doc.body.split_whitespace())
+            .map(|w| w.trim_matches('.').to_lowercase())
+            .collect();
+        if words.is_empty() {
+            continue;
+        }
+        doc.learned = (0..per_article)
+            .map(|_| {
+                let len = rng.range(3, 8);
+                (0..len)
+                    .map(|_| words[rng.below(words.len()).min(words.len() - 1)].as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+    }
+}
+
 /// `n` deterministic queries over `corpus`: 3–8 words from one article (title and body),
 /// the last word cut to a 3–5 letter prefix in half of them, one typo in a quarter.
 pub fn generate_queries(corpus: &[ArticleDocument], n: usize, seed: u64) -> Vec<String> {

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use answerdesk::search::{SearchIndex, SuggestRequest};
 
 use crate::baseline::Fts5Baseline;
-use crate::corpus::{generate_corpus, generate_queries};
+use crate::corpus::{add_learned_phrasings, generate_corpus, generate_queries};
 use crate::latency::{Latencies, LatencyStats};
 
 /// Engine benchmark settings.
@@ -20,6 +20,8 @@ pub struct EngineConfig {
     pub seconds: f64,
     /// Seed of the corpus and query generators.
     pub seed: u64,
+    /// Learned phrasings given to every article (see `corpus::add_learned_phrasings`).
+    pub learned_per_article: usize,
 }
 
 impl Default for EngineConfig {
@@ -29,6 +31,7 @@ impl Default for EngineConfig {
             queries: 2_000,
             seconds: 10.0,
             seed: 42,
+            learned_per_article: 0,
         }
     }
 }
@@ -44,9 +47,16 @@ pub struct EngineReport {
     pub fts5: LatencyStats,
 }
 
+/// The synthetic corpus of `config`, with its learned phrasings.
+pub fn bench_corpus(config: &EngineConfig) -> Vec<answerdesk::search::ArticleDocument> {
+    let mut corpus = generate_corpus(config.articles, config.seed);
+    add_learned_phrasings(&mut corpus, config.learned_per_article, config.seed);
+    corpus
+}
+
 /// Builds the synthetic corpus, times a full reindex, then the engine's and FTS5's latency.
 pub async fn run_engine(config: &EngineConfig) -> anyhow::Result<EngineReport> {
-    let corpus = generate_corpus(config.articles, config.seed);
+    let corpus = bench_corpus(config);
     let queries = generate_queries(&corpus, config.queries, config.seed);
     let index = SearchIndex::in_memory()?;
     let started = Instant::now();

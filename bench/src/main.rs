@@ -63,6 +63,11 @@ enum Command {
         #[arg(long, value_name = "C", default_value_t = 8,
               value_parser = clap::value_parser!(u32).range(1..=1_024))]
         connections: u32,
+        /// Learned phrasings given to every article, as learning from deflections would
+        /// (at most 30, what learning keeps per article).
+        #[arg(long, value_name = "N", default_value_t = 0,
+              value_parser = clap::value_parser!(u32).range(0..=30))]
+        learned_phrasings: u32,
     },
     /// Time the agents' inbox and the admins' dashboard on a synthetic history.
     ///
@@ -254,11 +259,13 @@ async fn run(command: Command) -> anyhow::Result<bool> {
             articles,
             seconds,
             connections,
+            learned_phrasings,
         } => {
             let options = search::SearchBenchOptions {
                 articles: articles as usize,
                 seconds,
                 connections: connections as usize,
+                learned_per_article: learned_phrasings as usize,
             };
             let report = search::run(&options, &mut progress).await?;
             print!("{}", report.render());

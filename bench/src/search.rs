@@ -29,7 +29,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::corpus::{generate_corpus, generate_queries};
+use crate::corpus::generate_queries;
 use crate::engine::{EngineConfig, run_engine};
 use crate::latency::LatencyStats;
 use crate::load::{self, LoadStats};
@@ -47,6 +47,8 @@ pub struct SearchBenchOptions {
     pub seconds: f64,
     /// Concurrent keep-alive HTTP connections.
     pub connections: usize,
+    /// Learned phrasings per article.
+    pub learned_per_article: usize,
 }
 
 /// Everything one `answerdesk-bench search` run measured.
@@ -54,6 +56,8 @@ pub struct SearchBenchOptions {
 pub struct SearchBenchReport {
     /// Synthetic articles.
     pub articles: usize,
+    /// Learned phrasings per article.
+    pub learned_per_article: usize,
     /// Cores this process may use (client and server share them).
     pub cores: usize,
     /// Seconds per timed phase.
@@ -171,8 +175,8 @@ impl SearchBenchReport {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "Synthetic help centre: {} articles; {} cores shared by server and load; {:.1} s per phase",
-            self.articles, self.cores, self.phase_seconds
+            "Synthetic help centre: {} articles, {} learned phrasings each; {} cores shared by server and load; {:.1} s per phase",
+            self.articles, self.learned_per_article, self.cores, self.phase_seconds
         );
         let _ = writeln!(
             out,
@@ -245,6 +249,7 @@ pub async fn run(
     let engine_config = EngineConfig {
         articles: options.articles,
         seconds: phase_seconds,
+        learned_per_article: options.learned_per_article,
         ..EngineConfig::default()
     };
     progress(&format!(
@@ -273,6 +278,7 @@ pub async fn run(
 
     Ok(SearchBenchReport {
         articles: options.articles,
+        learned_per_article: options.learned_per_article,
         cores: std::thread::available_parallelism().map_or(1, usize::from),
         phase_seconds,
         reindex_seconds: engine.reindex_seconds,
@@ -298,7 +304,7 @@ async fn measure_http(
     phase: Duration,
     progress: &mut dyn FnMut(&str),
 ) -> anyhow::Result<(f64, LoadStats, LoadStats)> {
-    let corpus = generate_corpus(engine_config.articles, engine_config.seed);
+    let corpus = crate::engine::bench_corpus(engine_config);
     let queries = generate_queries(&corpus, engine_config.queries, engine_config.seed);
     // The index is what /api/suggest reads; the articles need not be in the database.
     let rebuilt = portal.state.search.rebuild(corpus).await?;
