@@ -452,6 +452,27 @@ mod tests {
     }
 
     #[test]
+    fn learning_guards_are_read_from_the_file_and_an_impossible_one_is_refused() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "answerdesk.toml",
+                "[learning]\nmin_visitors = 5\ndays_between_votes_on_an_article = 0\n",
+            )?;
+            let config = Config::load(None).expect("valid");
+            assert_eq!(config.learning.settings().min_visitors, 5);
+            assert_eq!(config.learning.days_between_votes_on_an_article, 0);
+            assert_eq!(config.learning.votes_per_address_per_day, 20);
+            jail.create_file("answerdesk.toml", "[learning]\nmin_visitors = 0\n")?;
+            let error = Config::load(None).expect_err("no visitor cannot teach");
+            assert!(
+                error.to_string().contains("learning.min_visitors"),
+                "{error}"
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
     fn an_invalid_listen_address_in_the_file_names_the_key() {
         figment::Jail::expect_with(|jail| {
             jail.create_file("answerdesk.toml", "listen = \"not an address\"")?;
