@@ -598,9 +598,12 @@ pub(crate) fn to_tantivy(fields: &Fields, doc: &ArticleDocument) -> TantivyDocum
     d.add_text(fields.bucket, lang.key());
     d.add_text(lf.title, &doc.title);
     d.add_text(fields.match_titles, title_key(&doc.title));
-    for alias in doc.aliases.iter().chain(&doc.learned) {
+    for alias in &doc.aliases {
         d.add_text(lf.aliases, alias);
         d.add_text(fields.match_titles, title_key(alias));
+    }
+    for learned in &doc.learned {
+        d.add_text(lf.aliases, learned);
     }
     for heading in doc.headings.iter().chain(&doc.tags) {
         d.add_text(lf.headings, heading);

@@ -64,7 +64,8 @@ pub struct ArticleDocument {
     /// Other phrasings customers use for the same problem (weighted like the title).
     pub aliases: Vec<String>,
     /// Phrasings learned from customers this article helped (`deflection::learning`),
-    /// indexed like aliases.
+    /// indexed in the aliases field but left out of the title similarity: thirty of them
+    /// per article would triple its cost, and a phrasing's words already count in BM25F.
     pub learned: Vec<String>,
     /// Section headings.
     pub headings: Vec<String>,
