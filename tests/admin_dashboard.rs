@@ -1069,6 +1069,18 @@ async fn daily_rollups_give_the_figures_of_the_raw_events_for_every_period_and_l
         let db = &app.state.db;
         generate_history(db, 400, 0x5EED_0001).await;
         let now = now_millis();
+        // One search this very moment: just after midnight the history may have none today.
+        db.insert_events(&[EventRow {
+            kind: EventKind::Search,
+            occurred_at: now,
+            visitor_id: Some("early-bird".to_owned()),
+            query: Some("dark mode".to_owned()),
+            result_count: Some(1),
+            lang: Some("en".to_owned()),
+            ..EventRow::default()
+        }])
+        .await
+        .expect("today's search");
         let year = deflection_figures(db, &DashboardFilter::last_days(365, now, None))
             .await
             .expect("figures");
@@ -1121,7 +1133,9 @@ async fn searches_count_as_ending_in_a_ticket_whichever_is_stored_first() {
         ])
         .await
         .expect("searches");
-        let filter = DashboardFilter::last_days(1, now, None);
+        // Today and yesterday: the story reaches three hours back, which just after midnight
+        // is yesterday.
+        let filter = DashboardFilter::last_days(2, now, None);
         let before = deflection_figures(db, &filter).await.expect("figures");
         assert_eq!(before.searches_ending_in_ticket, 0, "[{name}]");
         db.insert_events(&[ticket("ann", now - 10 * MINUTE)])
