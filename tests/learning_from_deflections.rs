@@ -4,7 +4,7 @@
 mod common;
 
 use answerdesk::deflection::learning::LearningSettings;
-use answerdesk::deflection::learning_job::learn_from_new_evidence;
+use answerdesk::deflection::learning_job::{EVIDENCE_SETTLE_MILLIS, learn_from_new_evidence};
 use answerdesk::storage::Database;
 use axum::http::StatusCode;
 use common::{TestApp, TestDatabase, shipped_content, shut_down, spawn_app_with, test_databases};
@@ -70,12 +70,13 @@ async fn confirm_solved(customer: &mut common::Customer<'_>, subject: &str, arti
     assert_eq!(solved.status, StatusCode::OK, "{}", solved.body);
 }
 
-/// The job run directly, after the portal stopped (which writes every queued event).
+/// The job run directly, after the portal stopped (which writes every queued event), as it
+/// would run a few minutes later: a round reads only events that had time to settle.
 async fn run_learning(db: &Database) {
     learn_from_new_evidence(
         db,
         &LearningSettings::default(),
-        answerdesk::storage::now_millis(),
+        answerdesk::storage::now_millis() + EVIDENCE_SETTLE_MILLIS + 1,
     )
     .await
     .expect("learning round");
@@ -640,6 +641,36 @@ async fn fresh_browsers_from_one_address_count_once_for_an_article() {
         assert_eq!(
             solved, 5,
             "[{}] every confirmation still counts as a deflection",
+            database.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_round_leaves_events_of_the_last_minutes_for_a_later_round() {
+    for database in test_databases().await {
+        let db = three_customers_confirm(&database, PHRASING).await;
+        let now = answerdesk::storage::now_millis();
+        let cursor = db.learning_cursor().await.expect("cursor");
+        learn_from_new_evidence(&db, &LearningSettings::default(), now)
+            .await
+            .expect("round");
+        assert!(
+            learned_texts(&db, ARTICLE).await.is_empty(),
+            "[{}] events of this minute were read before they settled",
+            database.name
+        );
+        assert_eq!(
+            db.learning_cursor().await.expect("cursor"),
+            cursor,
+            "[{}] the cursor waits before unsettled events",
+            database.name
+        );
+        run_learning(&db).await;
+        assert_eq!(
+            learned_texts(&db, ARTICLE).await,
+            vec![PHRASING.to_owned()],
+            "[{}] the later round reads them",
             database.name
         );
     }

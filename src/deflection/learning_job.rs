@@ -19,6 +19,9 @@ pub const LEARNING_ROUND_MILLIS: i64 = 5 * 60 * 1000;
 pub const FULL_RETALLY_MILLIS: i64 = 24 * 60 * 60 * 1000;
 /// Closed requests read per query.
 const BATCH: i64 = 500;
+/// How old an event must be before a round reads it (see
+/// `Database::learning_evidence_after`): far longer than a batch of events takes to commit.
+pub const EVIDENCE_SETTLE_MILLIS: i64 = 2 * 60 * 1000;
 
 /// What one round did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -66,7 +69,9 @@ pub async fn learn_from_new_evidence(
     let mut article_ids: HashMap<String, Option<i64>> = HashMap::new();
     loop {
         let cursor = db.learning_cursor().await?;
-        let closed = db.learning_evidence_after(cursor, BATCH).await?;
+        let closed = db
+            .learning_evidence_after(cursor, now - EVIDENCE_SETTLE_MILLIS, BATCH)
+            .await?;
         let Some(last) = closed.last().map(|request| request.event_id) else {
             break;
         };

@@ -163,9 +163,16 @@ impl Database {
     /// answers on articles with the search that led there. Events whose draft is gone, or
     /// answers not preceded by such a search, come back with empty text, so the cursor
     /// still moves past them.
+    ///
+    /// Only events up to the first one that occurred after `settled_before` are read. Event
+    /// ids are taken before their batch commits, so on PostgreSQL one instance's batch can
+    /// become visible after another's with higher ids; a cursor that moved past those would
+    /// never read the late batch. Stopping short of recent events leaves such a batch minutes
+    /// to commit before the cursor may pass its ids.
     pub async fn learning_evidence_after(
         &self,
         after_event_id: i64,
+        settled_before: i64,
         limit: i64,
     ) -> Result<Vec<LearningEvidence>, StorageError> {
         let rows: Vec<ClosedRow> = sqlx::query_as(
@@ -174,7 +181,10 @@ impl Database {
              COALESCE(d.lang, '') AS lang, COALESCE(d.opened_articles, '[]') AS opened_articles, \
              d.visitor_key, e.visitor_id, e.details \
              FROM events e LEFT JOIN request_drafts d ON d.id = e.draft_id \
-             WHERE e.id > $1 AND e.kind IN ($2, $3, $4, $5, $6) ORDER BY e.id LIMIT $7",
+             WHERE e.id > $1 AND e.kind IN ($2, $3, $4, $5, $6) \
+             AND e.id < COALESCE((SELECT MIN(u.id) FROM events u \
+             WHERE u.id > $7 AND u.occurred_at > $8), $9) \
+             ORDER BY e.id LIMIT $10",
         )
         .bind(after_event_id)
         .bind(EventKind::Deflected.as_str())
@@ -182,6 +192,9 @@ impl Database {
         .bind(EventKind::RequestAbandoned.as_str())
         .bind(EventKind::HelpfulYes.as_str())
         .bind(EventKind::HelpfulNo.as_str())
+        .bind(after_event_id)
+        .bind(settled_before)
+        .bind(i64::MAX)
         .bind(limit)
         .fetch_all(self.pool())
         .await?;
