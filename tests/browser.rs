@@ -1507,6 +1507,8 @@ async fn audit_every_page(browser: &Browser, portal: &Portal, window: &str) -> V
         .goto(&portal.url("/editor/articles/reset-your-password/edit"))
         .await;
     audit("editor form", "#article-form").await;
+    browser.goto(&portal.url("/admin/widget")).await;
+    audit("widget settings", "#snippet-heading").await;
     browser.goto(&portal.url("/admin?range=30")).await;
     audit("dashboard", "#chart-ticket-volume-title").await;
     // One day: yesterday, which the sample history fills.
