@@ -581,3 +581,29 @@ async fn each_role_starts_the_day_in_its_own_area() {
         shut_down(app).await;
     }
 }
+
+#[tokio::test]
+async fn the_staff_navigation_marks_the_admin_page_that_is_open() {
+    let database = TestDatabase::sqlite();
+    let app = spawn_app(&database, &shipped_content()).await;
+    let mut admin = app.sign_in_as("admin").await;
+    for (path, current) in [
+        ("/admin", "/admin"),
+        ("/admin/users", "/admin/users"),
+        ("/admin/audit", "/admin/audit"),
+        ("/admin/widget", "/admin/widget"),
+    ] {
+        let page = admin.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        let marked: Vec<&str> = page
+            .body
+            .match_indices("aria-current=\"page\"")
+            .map(|(at, _)| {
+                let link = &page.body[..at];
+                let href = link.rfind("href=\"").map_or("", |from| &link[from + 6..]);
+                href.split('"').next().unwrap_or("")
+            })
+            .collect();
+        assert_eq!(marked, vec![current], "{path} marks {marked:?}");
+    }
+}
