@@ -499,6 +499,22 @@ mod tests {
     }
 
     #[test]
+    fn a_russian_or_latvian_phrasing_is_keyed_by_its_stems_whatever_the_word_order() {
+        let a = phrasing("ru", "Не могу войти в личный кабинет", &[]).expect("ru a");
+        let b = phrasing("ru", "в личный кабинет войти не могу", &[]).expect("ru b");
+        assert_eq!(a.key, b.key);
+        assert_eq!(a.text, "Не могу войти в личный кабинет");
+        let c = phrasing("lv", "Kā nomainīt paroli", &[]).expect("lv c");
+        let d = phrasing("lv", "paroles nomainīšana", &[]).expect("lv d");
+        assert!(
+            c.key.split(' ').any(|term| d.key.split(' ').any(|other| other == term)),
+            "{:?} and {:?} share the stem of parole",
+            c.key,
+            d.key
+        );
+    }
+
+    #[test]
     fn a_long_request_is_learned_as_its_first_content_words_and_a_pasted_letter_not_at_all() {
         let long = "I have been trying for a long time to find out how I can cross out words \
                     in the comments I write on pull requests, because the reviewers want to see \
