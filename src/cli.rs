@@ -316,11 +316,15 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             };
             let db = Database::connect(&config.resolved_database_url()).await?;
             let figures = deflection_figures(&db, &filter).await?;
+            let channels = crate::deflection::channel::channel_figures(&db, &filter).await?;
             db.close().await;
             if json {
-                println!("{}", serde_json::to_string_pretty(&figures)?);
+                let mut value = serde_json::to_value(&figures)?;
+                value["channels"] = serde_json::to_value(&channels)?;
+                println!("{}", serde_json::to_string_pretty(&value)?);
             } else {
                 print_figures(&figures);
+                print_channels(&channels);
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -475,6 +479,25 @@ fn print_report(dir: &Path, report: &ImportReport) -> ExitCode {
 }
 
 /// The figures as a plain-text report (the same numbers as the dashboard and the API).
+/// The split by channel, as the dashboard shows it.
+fn print_channels(channels: &[crate::deflection::channel::ChannelFigures]) {
+    println!("By channel                 requests  deflected  abandoned    tickets   rate");
+    for channel in channels {
+        let rate = channel
+            .deflection_rate
+            .map_or("-".to_owned(), |rate| format!("{:.1}%", rate * 100.0));
+        println!(
+            "  {:<22} {:>10} {:>10} {:>10} {:>10} {:>6}",
+            channel.label(),
+            channel.requests_started,
+            channel.deflected,
+            channel.abandoned,
+            channel.tickets_filed,
+            rate
+        );
+    }
+}
+
 fn print_figures(figures: &DeflectionFigures) {
     let last_day = day_label((figures.until - 1).div_euclid(crate::storage::dashboard::DAY_MILLIS));
     let first_day = day_label(

@@ -218,6 +218,23 @@ async fn the_stats_command_prints_the_same_figures() {
         assert_eq!(json["deflection_rate"], 0.6);
         assert_eq!(json["implicit_deflections"], 1);
         assert_eq!(json["zero_result_searches"], 3);
+        let channels = json["channels"].as_array().expect("channels");
+        let form = channels
+            .iter()
+            .find(|c| c["channel"] == "web_form")
+            .unwrap_or_else(|| panic!("the portal form is listed: {channels:?}"));
+        let total = |key: &str| {
+            channels
+                .iter()
+                .map(|c| c[key].as_i64().unwrap_or(0))
+                .sum::<i64>()
+        };
+        assert_eq!(total("deflected"), 3, "{channels:?}");
+        assert_eq!(total("tickets_filed"), 2, "{channels:?}");
+        assert!(
+            form["requests_started"].as_i64().unwrap_or(0) > 0,
+            "{form:?}"
+        );
 
         let table = std::process::Command::new(env!("CARGO_BIN_EXE_answerdesk"))
             .env("ANSWERDESK_DATABASE_URL", &database.url)
@@ -231,5 +248,9 @@ async fn the_stats_command_prints_the_same_figures() {
             "{text}"
         );
         assert!(text.contains("dark mode"), "{text}");
+        assert!(
+            text.contains("By channel") && text.contains("Portal form") && text.contains("Widget"),
+            "{text}"
+        );
     }
 }

@@ -507,7 +507,9 @@ mod tests {
         let c = phrasing("lv", "Kā nomainīt paroli", &[]).expect("lv c");
         let d = phrasing("lv", "paroles nomainīšana", &[]).expect("lv d");
         assert!(
-            c.key.split(' ').any(|term| d.key.split(' ').any(|other| other == term)),
+            c.key
+                .split(' ')
+                .any(|term| d.key.split(' ').any(|other| other == term)),
             "{:?} and {:?} share the stem of parole",
             c.key,
             d.key
