@@ -8,6 +8,7 @@ use answerdesk::deflection::{Channel, DraftState, EventKind};
 use answerdesk::widget::WidgetOrigin;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use common::multipart::{BOUNDARY, PNG, Part, file, multipart_body};
 use common::{
     TestApp, TestDatabase, TestResponse, encode, events_recorded, shipped_content, shut_down,
     test_config, tickets_filed,
@@ -409,7 +410,7 @@ async fn the_dashboard_the_json_and_the_csv_split_requests_deflections_and_ticke
         assert_eq!(widget_page.status, StatusCode::OK);
         let snippet = widget_page
             .body
-            .split("<textarea id=\"widget-snippet\" readonly rows=\"2\" cols=\"80\">")
+            .split("<textarea id=\"widget-snippet\" readonly rows=\"4\" cols=\"80\">")
             .nth(1)
             .and_then(|rest| rest.split("</textarea>").next())
             .expect("the snippet");
@@ -446,4 +447,103 @@ async fn the_help_centre_may_frame_its_own_panel_for_the_admins_preview_and_nobo
         header_of(&preview, "content-security-policy")
     );
     shut_down(app).await;
+}
+
+async fn panel_post_multipart(app: &TestApp, parts: &[Part<'_>]) -> TestResponse {
+    let request = Request::post("/api/widget/request")
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from(multipart_body(parts)))
+        .expect("request");
+    app.request(request).await
+}
+
+#[tokio::test]
+async fn a_screenshot_sent_from_the_panel_is_kept_through_the_review_step_and_filed_with_the_ticket()
+ {
+    for database in common::test_databases().await {
+        let app = widget_app(&database).await;
+        let (key, draft) = open_panel(&app, "lang=en").await;
+        let panel = |step: &'static str| {
+            vec![
+                Part::Text("key", key.as_str()),
+                Part::Text("draft", draft.as_str()),
+                Part::Text("lang", "en"),
+                Part::Text("subject", "I cannot reset my password"),
+                Part::Text(
+                    "description",
+                    "The reset email never arrives, see the screenshot.",
+                ),
+                Part::Text("email", "ana@example.com"),
+                Part::Text("step", step),
+            ]
+        };
+        // A first send with a screenshot stops at the review step; the draft keeps the file.
+        let mut first = panel("review");
+        first.push(file("reset-error.png", "image/png", PNG));
+        let review = panel_post_multipart(&app, &first).await;
+        assert_eq!(
+            review.status,
+            StatusCode::OK,
+            "[{}] {}",
+            database.name,
+            review.body
+        );
+        let answer: serde_json::Value = serde_json::from_str(&review.body).expect("json");
+        assert_eq!(answer["outcome"], "review", "{answer}");
+        assert_eq!(answer["files"][0]["name"], "reset-error.png", "{answer}");
+
+        // "No, send my request" without choosing the file again: the ticket carries it.
+        let filed = panel_post_multipart(&app, &panel("file")).await;
+        assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.body);
+        let db = shut_down(app).await;
+        let ticket_id = db
+            .find_draft(&draft)
+            .await
+            .expect("find")
+            .and_then(|d| d.ticket_id)
+            .expect("filed");
+        let files = db
+            .ticket_attachments(ticket_id, false)
+            .await
+            .expect("attachments");
+        let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, vec!["reset-error.png"], "[{}]", database.name);
+    }
+}
+
+#[tokio::test]
+async fn a_file_of_a_refused_type_from_the_panel_is_named_by_the_field_and_nothing_is_filed() {
+    let database = TestDatabase::sqlite();
+    let app = widget_app(&database).await;
+    let (key, draft) = open_panel(&app, "lang=en").await;
+    let parts = vec![
+        Part::Text("key", &key),
+        Part::Text("draft", &draft),
+        Part::Text("lang", "en"),
+        Part::Text("subject", "Exporting a ledger to CSV fails"),
+        Part::Text("description", "The export button spins forever."),
+        Part::Text("email", "ana@example.com"),
+        Part::Text("step", "file"),
+        file(
+            "page.html",
+            "text/html",
+            b"<html><script>alert(1)</script></html>",
+        ),
+    ];
+    let refused = panel_post_multipart(&app, &parts).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    let answer: serde_json::Value = serde_json::from_str(&refused.body).expect("json");
+    assert_eq!(answer["outcome"], "invalid", "{answer}");
+    assert!(answer["fields"]["attachments"].is_string(), "{answer}");
+    let db = shut_down(app).await;
+    assert_eq!(tickets_filed(&db).await, 0);
 }

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-use axum::extract::{Query, State};
+use axum::extract::{FromRequest, Multipart, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -15,6 +15,7 @@ use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use super::HttpError;
+use super::attachments::{UploadForm, is_multipart, read_upload_form};
 use super::customer_session::ClientIp;
 use super::error::Refusal;
 use super::staff::render_staff_page;
@@ -25,7 +26,8 @@ use crate::app::AppState;
 use crate::articles::{self, translations};
 use crate::deflection::request_flow::AutosaveOutcome;
 use crate::deflection::{
-    Channel, DraftFields, Requester, Review, SolvedOutcome, Submission, SubmitOutcome, ViewSource,
+    Channel, DraftFields, Requester, Review, SolvedOutcome, Submission, SubmitOutcome,
+    SubmittedFiles, ViewSource,
 };
 use crate::i18n::Language;
 use crate::tickets::filing::MAX_SUBJECT_CHARS;
@@ -205,12 +207,16 @@ pub async fn panel(
         .await?;
     let for_page = suggested_for_page(&context, candidates, popular, PAGE_SUGGESTIONS);
     let layout = Layout::new(&state, lang, text(lang, "widget-dialog-label"));
+    let limits = state.config.attachments.limits();
     let page = render(
         "widget_panel.html",
         &layout,
         context! {
             key => key.as_str(), draft_id, host => host.as_str(), for_page,
             subject_max => MAX_SUBJECT_CHARS,
+            max_files => limits.max_files,
+            max_file_size => crate::attachments::readable_size(limits.max_file_bytes),
+            max_message_size => crate::attachments::readable_size(limits.max_message_bytes),
         },
     )?;
     let policy = format!(
@@ -496,12 +502,36 @@ pub struct RequestForm {
 /// limits), answered as JSON for the panel to show: `filed` with the reference and the
 /// private status link, `review` with articles to look at first, `invalid` with a message
 /// per field, `rate_limited`, or `already_filed`.
+///
+/// With files the body is `multipart/form-data` (the same fields, then files in parts named
+/// `files`), checked and kept with the draft as on the portal's form, so files sent before
+/// the review step or a field error need not be chosen again: the answer lists the files the
+/// draft holds.
 pub async fn send_request(
     State(state): State<AppState>,
     headers: HeaderMap,
     ClientIp(ip): ClientIp,
-    Form(form): Form<RequestForm>,
+    request: Request,
 ) -> Result<Response, HttpError> {
+    let (form, files) = if is_multipart(&request) {
+        let multipart = Multipart::from_request(request, &state)
+            .await
+            .map_err(|e| HttpError::BadRequest(e.body_text()))?;
+        let limits = state.config.attachments.limits();
+        let mut upload = read_upload_form(multipart, &state.files, limits, "files").await?;
+        let form = RequestForm::from_upload(&upload);
+        let files = SubmittedFiles {
+            new: std::mem::take(&mut upload.files),
+            remove: Vec::new(),
+            refused: upload.refused.take(),
+        };
+        (form, files)
+    } else {
+        let Form(form) = Form::<RequestForm>::from_request(request, &state)
+            .await
+            .map_err(|e| HttpError::BadRequest(e.body_text()))?;
+        (form, SubmittedFiles::default())
+    };
     let call = PanelCall::check(&state, &headers, ip, &form.panel)?;
     let lang = call.lang;
     let submission = Submission {
@@ -518,8 +548,7 @@ pub async fn send_request(
             "file" => Review::Skip,
             _ => Review::Offer,
         },
-        // The panel's form takes no files yet.
-        files: Default::default(),
+        files,
     };
     let outcome = state
         .request_flow()
@@ -547,7 +576,11 @@ pub async fn send_request(
                 .collect();
             (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                serde_json::json!({ "outcome": "invalid", "fields": fields }),
+                serde_json::json!({
+                    "outcome": "invalid",
+                    "fields": fields,
+                    "files": kept_files(&state, &call.draft_id).await?,
+                }),
             )
         }
         SubmitOutcome::NeedsReview { articles } => {
@@ -561,7 +594,11 @@ pub async fn send_request(
                 .collect();
             (
                 StatusCode::OK,
-                serde_json::json!({ "outcome": "review", "articles": articles }),
+                serde_json::json!({
+                    "outcome": "review",
+                    "articles": articles,
+                    "files": kept_files(&state, &call.draft_id).await?,
+                }),
             )
         }
         SubmitOutcome::RateLimited => (
@@ -570,4 +607,38 @@ pub async fn send_request(
         ),
     };
     Ok((status, Json(body)).into_response())
+}
+
+/// The files a panel's draft holds, as the panel lists them: name and readable size.
+async fn kept_files(state: &AppState, draft_id: &str) -> Result<Vec<serde_json::Value>, HttpError> {
+    Ok(state
+        .request_flow()
+        .draft_files(draft_id)
+        .await?
+        .into_iter()
+        .map(|file| {
+            serde_json::json!({
+                "name": file.name,
+                "size": crate::attachments::readable_size(file.size),
+            })
+        })
+        .collect())
+}
+
+impl RequestForm {
+    /// The fields of a panel's request sent with files (`multipart/form-data`).
+    fn from_upload(upload: &UploadForm) -> RequestForm {
+        RequestForm {
+            panel: PanelForm {
+                key: upload.value("key"),
+                draft: upload.value("draft"),
+                lang: upload.value("lang"),
+            },
+            name: upload.value("name"),
+            email: upload.value("email"),
+            subject: upload.value("subject"),
+            description: upload.value("description"),
+            step: upload.value("step"),
+        }
+    }
 }

@@ -19,12 +19,16 @@
     window.parent.postMessage({ answerdesk: 1, type: type, detail: detail || {} }, HOST);
   }
 
-  function call(path, fields) {
-    var form = new URLSearchParams();
+  // With files the body is multipart, typed fields first and the files last.
+  function call(path, fields, files) {
+    var form = files ? new FormData() : new URLSearchParams();
     form.set('key', KEY);
     form.set('draft', DRAFT);
     form.set('lang', LANG);
     Object.keys(fields).forEach(function (name) { form.set(name, fields[name]); });
+    if (files) {
+      for (var i = 0; i < files.length; i++) form.append('files', files[i]);
+    }
     return fetch('/api/widget/' + path, {
       method: 'POST',
       credentials: 'omit',
@@ -108,9 +112,18 @@
     });
     $('form-notice').hidden = true;
     $('panel-send').disabled = true;
-    call('request', fields).then(function (answer) {
+    var input = $('panel-attachments');
+    var chosen = input.files && input.files.length ? input.files : null;
+    $('panel-attachments-error').hidden = true;
+    input.removeAttribute('aria-invalid');
+    call('request', fields, chosen).then(function (answer) {
       $('panel-send').disabled = false;
       var data = answer.data || {};
+      if (data.files) {
+        // The draft keeps what was accepted: never sent twice, never chosen again.
+        showKept(data.files);
+        input.value = '';
+      }
       if (data.outcome === 'filed') {
         $('filed-reference').textContent = data.reference;
         $('filed-status').href = data.status_url;
@@ -145,6 +158,17 @@
       $('form-notice').textContent = body.getAttribute('data-text-error');
       $('form-notice').hidden = false;
     });
+  }
+
+  function showKept(files) {
+    var list = $('panel-kept-files');
+    list.textContent = '';
+    files.forEach(function (file) {
+      var item = document.createElement('li');
+      item.textContent = file.name + ' (' + file.size + ')';
+      list.appendChild(item);
+    });
+    $('panel-kept').hidden = files.length === 0;
   }
 
   function solved() {

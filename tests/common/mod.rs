@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod history;
+pub mod multipart;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
