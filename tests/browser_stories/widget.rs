@@ -374,12 +374,26 @@ async fn signed_in_user_files_a_request_from_the_widget(cookies: Cookies, phone:
             "The export button spins forever and no file arrives.",
         )
         .await;
+    // A screenshot goes with it.
+    let files = tempfile::tempdir().expect("temp dir");
+    let screenshot = files.path().join("ledger-export.png");
+    std::fs::write(&screenshot, super::attachments::PNG).expect("write the screenshot");
+    browser
+        .wait_for_css("#panel-attachments")
+        .await
+        .send_keys(&screenshot.display().to_string())
+        .await
+        .expect("choose the screenshot");
     browser.click_css("#panel-send").await;
     // The review step may offer articles first; this customer sends the request anyway.
     let sent = browser
         .wait_for_css("#view-filed:not([hidden]), #panel-review:not([hidden])")
         .await;
     if sent.attr("id").await.ok().flatten().as_deref() == Some("panel-review") {
+        // The draft keeps the screenshot: the panel lists it and nothing is chosen again.
+        browser
+            .wait_for_xpath("//ul[@id='panel-kept-files']/li[contains(., 'ledger-export.png')]")
+            .await;
         browser.click_button("No, send my request").await;
     }
     let reference = browser
@@ -415,6 +429,10 @@ async fn signed_in_user_files_a_request_from_the_widget(cookies: Cookies, phone:
         .await
         .expect("page");
     assert!(page.contains(&reference), "{page}");
+    assert!(
+        page.contains("ledger-export.png"),
+        "the status page lists the screenshot: {page}"
+    );
 
     browser.close().await;
     portal.shut_down().await;
