@@ -97,6 +97,42 @@ impl UploadForm {
     }
 }
 
+/// A request form that may come with files: `multipart/form-data` (its typed fields read by
+/// `from_upload`, files in parts named `files`, each checked while it streams, and the ids of
+/// kept files to drop in `remove_file`), or URL-encoded without files.
+pub async fn read_form_with_files<T>(
+    state: &crate::app::AppState,
+    request: Request,
+    from_upload: impl FnOnce(&UploadForm) -> T,
+) -> Result<(T, crate::deflection::SubmittedFiles), HttpError>
+where
+    T: serde::de::DeserializeOwned,
+{
+    use axum::extract::FromRequest;
+    if !is_multipart(&request) {
+        let axum::Form(form) = axum::Form::<T>::from_request(request, state)
+            .await
+            .map_err(|e| HttpError::BadRequest(e.body_text()))?;
+        return Ok((form, crate::deflection::SubmittedFiles::default()));
+    }
+    let multipart = Multipart::from_request(request, state)
+        .await
+        .map_err(|e| HttpError::BadRequest(e.body_text()))?;
+    let limits = state.config.attachments.limits();
+    let mut upload = read_upload_form(multipart, &state.files, limits, "files").await?;
+    let form = from_upload(&upload);
+    let remove = upload
+        .values("remove_file")
+        .filter_map(|id| id.parse().ok())
+        .collect();
+    let files = crate::deflection::SubmittedFiles {
+        new: std::mem::take(&mut upload.files),
+        remove,
+        refused: upload.refused.take(),
+    };
+    Ok((form, files))
+}
+
 /// Reads a multipart form whose files come in fields named `file_field`.
 pub async fn read_upload_form(
     mut multipart: Multipart,

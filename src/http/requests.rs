@@ -2,7 +2,7 @@
 //! they have not seen yet, and a ticket only when self-service fails.
 
 use axum::Form;
-use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::context;
@@ -11,7 +11,7 @@ use serde::Deserialize;
 use std::net::IpAddr;
 
 use super::HttpError;
-use super::attachments::{FileView, UploadForm, is_multipart, read_upload_form};
+use super::attachments::{FileView, UploadForm, read_form_with_files};
 use super::customer_session::{ClientIp, CustomerSession};
 use super::language::PageLanguage;
 use super::templates::{Layout, render, text};
@@ -20,7 +20,6 @@ use crate::attachments::readable_size;
 use crate::deflection::request_flow::AutosaveOutcome;
 use crate::deflection::{
     Channel, DraftFields, OpenedDraft, Requester, Review, SolvedOutcome, Submission, SubmitOutcome,
-    SubmittedFiles,
 };
 use crate::tickets::filing::{FieldErrors, FiledTicket, MAX_SUBJECT_CHARS};
 
@@ -281,29 +280,7 @@ pub async fn submit_request(
     page: PageLanguage,
     request: Request,
 ) -> Result<Response, HttpError> {
-    let (form, files) = if is_multipart(&request) {
-        let multipart = Multipart::from_request(request, &state)
-            .await
-            .map_err(|e| HttpError::BadRequest(e.body_text()))?;
-        let limits = state.config.attachments.limits();
-        let mut upload = read_upload_form(multipart, &state.files, limits, "files").await?;
-        let remove = upload
-            .values("remove_file")
-            .filter_map(|id| id.parse().ok())
-            .collect();
-        let form = RequestForm::from_upload(&upload);
-        let files = SubmittedFiles {
-            new: std::mem::take(&mut upload.files),
-            remove,
-            refused: upload.refused.take(),
-        };
-        (form, files)
-    } else {
-        let Form(form) = Form::<RequestForm>::from_request(request, &state)
-            .await
-            .map_err(|e| HttpError::BadRequest(e.body_text()))?;
-        (form, SubmittedFiles::default())
-    };
+    let (form, files) = read_form_with_files(&state, request, RequestForm::from_upload).await?;
     let lang = page.code();
     let fields = form.fields();
     let requester = requester(&session, ip, lang);

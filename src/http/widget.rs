@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-use axum::extract::{FromRequest, Multipart, Query, Request, State};
+use axum::extract::{Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -15,7 +15,7 @@ use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use super::HttpError;
-use super::attachments::{UploadForm, is_multipart, read_upload_form};
+use super::attachments::{UploadForm, read_form_with_files};
 use super::customer_session::ClientIp;
 use super::error::Refusal;
 use super::staff::render_staff_page;
@@ -26,8 +26,7 @@ use crate::app::AppState;
 use crate::articles::{self, translations};
 use crate::deflection::request_flow::AutosaveOutcome;
 use crate::deflection::{
-    Channel, DraftFields, Requester, Review, SolvedOutcome, Submission, SubmitOutcome,
-    SubmittedFiles, ViewSource,
+    Channel, DraftFields, Requester, Review, SolvedOutcome, Submission, SubmitOutcome, ViewSource,
 };
 use crate::i18n::Language;
 use crate::tickets::filing::MAX_SUBJECT_CHARS;
@@ -513,25 +512,7 @@ pub async fn send_request(
     ClientIp(ip): ClientIp,
     request: Request,
 ) -> Result<Response, HttpError> {
-    let (form, files) = if is_multipart(&request) {
-        let multipart = Multipart::from_request(request, &state)
-            .await
-            .map_err(|e| HttpError::BadRequest(e.body_text()))?;
-        let limits = state.config.attachments.limits();
-        let mut upload = read_upload_form(multipart, &state.files, limits, "files").await?;
-        let form = RequestForm::from_upload(&upload);
-        let files = SubmittedFiles {
-            new: std::mem::take(&mut upload.files),
-            remove: Vec::new(),
-            refused: upload.refused.take(),
-        };
-        (form, files)
-    } else {
-        let Form(form) = Form::<RequestForm>::from_request(request, &state)
-            .await
-            .map_err(|e| HttpError::BadRequest(e.body_text()))?;
-        (form, SubmittedFiles::default())
-    };
+    let (form, files) = read_form_with_files(&state, request, RequestForm::from_upload).await?;
     let call = PanelCall::check(&state, &headers, ip, &form.panel)?;
     let lang = call.lang;
     let submission = Submission {
