@@ -397,6 +397,12 @@ pub async fn build(config: Config) -> Result<(AppState, BackgroundTasks), StartE
     index_follower.ensure_current(health).await?;
     let index_sync = IndexSyncTask::start(index_follower.clone());
     let rules = config.load_ticket_rules()?;
+    let learning_limits = crate::deflection::learning_limits::LearningLimits::for_database(
+        config.learning.votes_per_address_per_day,
+        config.learning.days_between_votes_on_an_article,
+        &db,
+    )
+    .await?;
     let email = EmailSender::start(db.clone(), &config.smtp_url.0, &config.email_from)
         .map_err(StartError::Email)?;
     let (events, events_task) = EventRecorder::start(db.clone());
@@ -422,11 +428,7 @@ pub async fn build(config: Config) -> Result<(AppState, BackgroundTasks), StartE
             Duration::from_secs(3600),
             &db,
         ),
-        learning_limits: crate::deflection::learning_limits::LearningLimits::for_database(
-            config.learning.votes_per_address_per_day,
-            config.learning.days_between_votes_on_an_article,
-            &db,
-        ),
+        learning_limits,
         files: DiskFiles::new(config.files_dir()),
         config,
         db,

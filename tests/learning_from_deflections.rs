@@ -672,3 +672,58 @@ async fn a_round_leaves_events_of_the_last_minutes_for_a_later_round() {
         );
     }
 }
+
+/// The SHA-256 the limits would store for `parts` if they were not keyed by a secret.
+fn unkeyed_limit_key(parts: &[&str]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part.as_bytes());
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_learning_caps_keep_no_address_hash_anyone_could_recompute_from_the_database_alone() {
+    for database in test_databases().await {
+        let app = portal(&database).await;
+        let address = next_address();
+        let mut browser = app.customer_at(&address);
+        confirm_solved(&mut browser, PHRASING, ARTICLE).await;
+        shut_down(app).await;
+        let secret = common::stored_texts(
+            &database,
+            "SELECT value FROM installation_secrets WHERE name = 'learning_limits'",
+        )
+        .await;
+        assert!(
+            secret.len() == 1 && secret[0].len() == 64,
+            "[{}] one random secret: {secret:?}",
+            database.name
+        );
+        let stored = common::stored_texts(
+            &database,
+            "SELECT key_hash FROM rate_limits WHERE bucket LIKE 'learning%'",
+        )
+        .await;
+        // SQLite counts in memory and stores nothing; PostgreSQL shares the counts.
+        assert_eq!(
+            stored.len(),
+            if database.name == "postgres" { 2 } else { 0 },
+            "[{}] {stored:?}",
+            database.name
+        );
+        for guess in [
+            unkeyed_limit_key(&["learning article", &address, ARTICLE]),
+            unkeyed_limit_key(&["learning day", &address]),
+            unkeyed_limit_key(&["address", &address]),
+        ] {
+            assert!(!stored.contains(&guess), "[{}] {guess}", database.name);
+        }
+    }
+}

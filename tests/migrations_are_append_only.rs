@@ -94,6 +94,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "c7797f9f56714a1733b8c13acdc513e91a8e3fa1df5d8afdd81da98e8901cb59",
     ),
     (
+        "sqlite/0027_installation_secrets.sql",
+        "b7a4c254b868027fc6b020f8988a9b16dfcdd51aad86b67775150f74075338a2",
+    ),
+    (
         "postgres/0001_articles.sql",
         "09cc08a73d3718c00603953669221950647ef816a885e5cd2328718d21b26695",
     ),
@@ -176,6 +180,10 @@ const SHIPPED: &[(&str, &str)] = &[
     (
         "postgres/0026_learned_phrasings.sql",
         "c7797f9f56714a1733b8c13acdc513e91a8e3fa1df5d8afdd81da98e8901cb59",
+    ),
+    (
+        "postgres/0027_installation_secrets.sql",
+        "b7a4c254b868027fc6b020f8988a9b16dfcdd51aad86b67775150f74075338a2",
     ),
 ];
 

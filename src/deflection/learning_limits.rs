@@ -8,6 +8,10 @@
 //! answer past a cap still counts as a deflection on the dashboard; it is only not evidence.
 //! One office behind one address therefore speaks for an article about once a week, and a
 //! script on one address needs weeks of persistence for each vote its phrasing needs.
+//!
+//! These caps remember an address for days, longer than any other limit, so their keys are
+//! hashed with the installation's secret: a database copy alone cannot tell which addresses
+//! answered (an unkeyed hash of an IPv4 address is undone by trying all of them).
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -19,6 +23,8 @@ use crate::storage::{Database, StorageError};
 pub struct LearningLimits {
     per_address: Option<AttemptLimit>,
     per_address_and_article: Option<AttemptLimit>,
+    /// Part of every key (see the module documentation).
+    secret: String,
 }
 
 impl LearningLimits {
@@ -27,13 +33,15 @@ impl LearningLimits {
     /// Default: days before one address's answer on the same article counts again.
     pub const DEFAULT_DAYS_BETWEEN_VOTES_ON_AN_ARTICLE: u32 = 7;
 
-    /// Caps counted in memory on SQLite and in `db` on PostgreSQL; 0 turns a cap off.
-    pub fn for_database(
+    /// Caps counted in memory on SQLite and in `db` on PostgreSQL, their keys hashed with
+    /// the installation's secret; 0 turns a cap off.
+    pub async fn for_database(
         votes_per_address_per_day: u32,
         days_between_votes_on_an_article: u32,
         db: &Database,
-    ) -> LearningLimits {
-        LearningLimits {
+    ) -> Result<LearningLimits, StorageError> {
+        Ok(LearningLimits {
+            secret: db.installation_secret("learning_limits").await?,
             per_address: AttemptLimit::for_database(
                 "learning_votes_per_address",
                 votes_per_address_per_day,
@@ -50,7 +58,7 @@ impl LearningLimits {
                     )
                 })
                 .flatten(),
-        }
+        })
     }
 
     /// Whether an answer on `article` given from `address` may teach; counts it when it may.
@@ -63,16 +71,18 @@ impl LearningLimits {
         let Some(address) = address else {
             return Ok(true);
         };
+        let group = address_group(address);
         if let Some(limit) = &self.per_address_and_article {
-            let key = LimitKey::new(&["learning", &address_group(address), article]);
+            let key = LimitKey::new(&["learning article", &self.secret, &group, article]);
             if let Attempt::Refused { .. } = limit.attempt(&key).await? {
                 return Ok(false);
             }
         }
-        if let Some(limit) = &self.per_address
-            && let Attempt::Refused { .. } = limit.attempt(&LimitKey::address(address)).await?
-        {
-            return Ok(false);
+        if let Some(limit) = &self.per_address {
+            let key = LimitKey::new(&["learning day", &self.secret, &group]);
+            if let Attempt::Refused { .. } = limit.attempt(&key).await? {
+                return Ok(false);
+            }
         }
         Ok(true)
     }

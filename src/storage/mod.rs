@@ -20,6 +20,7 @@ mod deflection;
 mod event_rollups;
 mod idempotency;
 mod inbox;
+mod installation_secrets;
 mod learned_phrasings;
 mod lost_links;
 mod outbox;
