@@ -29,6 +29,7 @@ use crate::deflection::{
     Channel, DraftFields, Requester, Review, SolvedOutcome, Submission, SubmitOutcome, ViewSource,
 };
 use crate::i18n::Language;
+use crate::search::Suggestion;
 use crate::tickets::filing::MAX_SUBJECT_CHARS;
 use crate::widget::{AllowedOrigins, PageContext, PanelKey, WidgetOrigin, suggested_for_page};
 
@@ -323,6 +324,40 @@ struct PanelSuggestion {
     snippet: String,
 }
 
+impl From<Suggestion> for PanelSuggestion {
+    fn from(hit: Suggestion) -> PanelSuggestion {
+        PanelSuggestion {
+            slug: hit.id,
+            title: hit.title,
+            snippet: hit.snippet_html,
+        }
+    }
+}
+
+impl PanelCall {
+    /// Keeps `subject` in the panel's draft (stored on the first words); a panel over the
+    /// draft limit of its address is told to wait.
+    async fn keep_subject(&self, state: &AppState, subject: String) -> Result<(), HttpError> {
+        let fields = DraftFields {
+            subject,
+            ..DraftFields::default()
+        };
+        match state
+            .request_flow()
+            .autosave(&self.requester, &self.draft_id, &fields)
+            .await?
+        {
+            AutosaveOutcome::RateLimited { .. } => Err(HttpError::TooMany(text(
+                self.lang,
+                "notice-draft-rate-limited",
+            ))),
+            AutosaveOutcome::Saved
+            | AutosaveOutcome::UnknownDraft
+            | AutosaveOutcome::TooLong { .. } => Ok(()),
+        }
+    }
+}
+
 /// `POST /api/widget/typing`: what the customer typed so far is kept in the panel's draft
 /// (created on the first words), and the articles that answer it come back.
 pub async fn typing(
@@ -334,38 +369,14 @@ pub async fn typing(
     let call = PanelCall::check(&state, &headers, ip, &form.panel)?;
     let flow = state.request_flow();
     let subject: String = form.text.trim().chars().take(MAX_SUBJECT_CHARS).collect();
-    let fields = DraftFields {
-        subject: subject.clone(),
-        ..DraftFields::default()
-    };
-    match flow
-        .autosave(&call.requester, &call.draft_id, &fields)
-        .await?
-    {
-        AutosaveOutcome::RateLimited { .. } => {
-            return Err(HttpError::TooMany(text(
-                call.lang,
-                "notice-draft-rate-limited",
-            )));
-        }
-        AutosaveOutcome::Saved
-        | AutosaveOutcome::UnknownDraft
-        | AutosaveOutcome::TooLong { .. } => {}
-    }
+    call.keep_subject(&state, subject.clone()).await?;
     let suggestions = match subject.is_empty() {
         true => Vec::new(),
         false => flow.suggestions_for(&subject, Some(call.lang))?,
     };
     flow.suggestions_shown(&call.requester, &call.draft_id, &suggestions)
         .await?;
-    let suggestions: Vec<PanelSuggestion> = suggestions
-        .into_iter()
-        .map(|hit| PanelSuggestion {
-            slug: hit.id,
-            title: hit.title,
-            snippet: hit.snippet_html,
-        })
-        .collect();
+    let suggestions: Vec<PanelSuggestion> = suggestions.into_iter().map(Into::into).collect();
     Ok(Json(serde_json::json!({ "query": form.text, "suggestions": suggestions })).into_response())
 }
 
@@ -447,19 +458,8 @@ pub async fn solved(
             .await?
             .map(|a| a.title)
             .unwrap_or_else(|| article.to_owned());
-        let fields = DraftFields {
-            subject: title.chars().take(MAX_SUBJECT_CHARS).collect(),
-            ..DraftFields::default()
-        };
-        if let AutosaveOutcome::RateLimited { .. } = flow
-            .autosave(&call.requester, &call.draft_id, &fields)
-            .await?
-        {
-            return Err(HttpError::TooMany(text(
-                call.lang,
-                "notice-draft-rate-limited",
-            )));
-        }
+        call.keep_subject(&state, title.chars().take(MAX_SUBJECT_CHARS).collect())
+            .await?;
         flow.article_opened(
             &call.requester,
             article,
@@ -565,14 +565,7 @@ pub async fn send_request(
             )
         }
         SubmitOutcome::NeedsReview { articles } => {
-            let articles: Vec<PanelSuggestion> = articles
-                .into_iter()
-                .map(|hit| PanelSuggestion {
-                    slug: hit.id,
-                    title: hit.title,
-                    snippet: hit.snippet_html,
-                })
-                .collect();
+            let articles: Vec<PanelSuggestion> = articles.into_iter().map(Into::into).collect();
             (
                 StatusCode::OK,
                 serde_json::json!({
