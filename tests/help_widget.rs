@@ -3,7 +3,6 @@
 
 mod common;
 
-use answerdesk::app;
 use answerdesk::deflection::{Channel, DraftState, EventKind};
 use answerdesk::widget::WidgetOrigin;
 use axum::body::Body;
@@ -11,27 +10,19 @@ use axum::http::{Request, StatusCode, header};
 use common::multipart::{BOUNDARY, PNG, Part, file, multipart_body};
 use common::{
     TestApp, TestDatabase, TestResponse, encode, events_recorded, shipped_content, shut_down,
-    test_config, tickets_filed,
+    spawn_app_with, tickets_filed,
 };
 
 const SITE: &str = "https://app.example.com";
 
 async fn widget_app(database: &TestDatabase) -> TestApp {
-    let data_dir = tempfile::tempdir().expect("temp dir");
-    let mut config = test_config(database, &shipped_content(), data_dir.path());
-    config.widget_origins = vec![
-        WidgetOrigin::parse(SITE).expect("origin"),
-        WidgetOrigin::parse("http://localhost:3000").expect("origin"),
-    ];
-    let (state, background) = app::build(config).await.expect("portal starts");
-    let router = answerdesk::http::router(state.clone());
-    TestApp {
-        state,
-        router,
-        background,
-        data_dir,
-        backend: database.name,
-    }
+    spawn_app_with(database, &shipped_content(), |config| {
+        config.widget_origins = vec![
+            WidgetOrigin::parse(SITE).expect("origin"),
+            WidgetOrigin::parse("http://localhost:3000").expect("origin"),
+        ];
+    })
+    .await
 }
 
 fn header_of(response: &TestResponse, name: &str) -> String {

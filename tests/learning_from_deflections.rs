@@ -82,6 +82,15 @@ async fn run_learning(db: &Database) {
     .expect("learning round");
 }
 
+/// Stops the portal (which writes every queued event), runs a learning round as it would run
+/// a few minutes later, and gives the database with what the article learned.
+async fn learned_after_a_round(app: TestApp) -> (Database, Vec<String>) {
+    let db = shut_down(app).await;
+    run_learning(&db).await;
+    let learned = learned_texts(&db, ARTICLE).await;
+    (db, learned)
+}
+
 async fn suggested(app: &TestApp, query: &str) -> Vec<String> {
     let response = app
         .get(&format!("/api/suggest?q={}", common::encode(query)))
@@ -174,13 +183,8 @@ async fn one_customer_repeating_a_phrasing_a_hundred_times_teaches_nothing() {
         for _ in 0..100 {
             confirm_solved(&mut customer, PHRASING, ARTICLE).await;
         }
-        let db = shut_down(app).await;
-        run_learning(&db).await;
-        assert!(
-            learned_texts(&db, ARTICLE).await.is_empty(),
-            "[{}]",
-            database.name
-        );
+        let (_, learned) = learned_after_a_round(app).await;
+        assert!(learned.is_empty(), "[{}]", database.name);
     }
 }
 
@@ -226,13 +230,8 @@ async fn a_phrasing_with_an_email_or_a_card_number_is_never_learned() {
                 confirm_solved_by_new_customer(&app, subject, ARTICLE).await;
             }
         }
-        let db = shut_down(app).await;
-        run_learning(&db).await;
-        assert!(
-            learned_texts(&db, ARTICLE).await.is_empty(),
-            "[{}]",
-            database.name
-        );
+        let (db, learned) = learned_after_a_round(app).await;
+        assert!(learned.is_empty(), "[{}]", database.name);
         let id = article_id(&db, ARTICLE).await;
         assert!(db.phrasing_votes(id).await.expect("votes").is_empty());
     }
@@ -251,13 +250,8 @@ async fn with_learning_off_for_an_article_nothing_is_learned() {
         for _ in 0..3 {
             confirm_solved_by_new_customer(&app, PHRASING, ARTICLE).await;
         }
-        let db = shut_down(app).await;
-        run_learning(&db).await;
-        assert!(
-            learned_texts(&db, ARTICLE).await.is_empty(),
-            "[{}]",
-            database.name
-        );
+        let (_, learned) = learned_after_a_round(app).await;
+        assert!(learned.is_empty(), "[{}]", database.name);
     }
 }
 
@@ -555,14 +549,8 @@ async fn readers_who_searched_opened_an_article_and_said_it_answered_them_teach_
         for _ in 0..3 {
             search_open_and_answer(&app, PHRASING, ARTICLE, true, true).await;
         }
-        let db = shut_down(app).await;
-        run_learning(&db).await;
-        assert_eq!(
-            learned_texts(&db, ARTICLE).await,
-            vec![PHRASING.to_owned()],
-            "[{}]",
-            database.name
-        );
+        let (_, learned) = learned_after_a_round(app).await;
+        assert_eq!(learned, vec![PHRASING.to_owned()], "[{}]", database.name);
         next_customer_gets_the_article_first(&database).await;
     }
 }
@@ -574,13 +562,8 @@ async fn a_yes_on_an_article_not_reached_from_the_search_teaches_that_search_not
         for _ in 0..3 {
             search_open_and_answer(&app, PHRASING, ARTICLE, false, true).await;
         }
-        let db = shut_down(app).await;
-        run_learning(&db).await;
-        assert!(
-            learned_texts(&db, ARTICLE).await.is_empty(),
-            "[{}]",
-            database.name
-        );
+        let (_, learned) = learned_after_a_round(app).await;
+        assert!(learned.is_empty(), "[{}]", database.name);
     }
 }
 
@@ -591,10 +574,9 @@ async fn readers_who_answer_no_after_the_same_search_cancel_what_others_taught()
         for helpful in [true, true, true, false, false] {
             search_open_and_answer(&app, PHRASING, ARTICLE, true, helpful).await;
         }
-        let db = shut_down(app).await;
-        run_learning(&db).await;
+        let (_, learned) = learned_after_a_round(app).await;
         assert!(
-            learned_texts(&db, ARTICLE).await.is_empty(),
+            learned.is_empty(),
             "[{}] three yes (0.8 each) and two no (-0.8 each) leave less than one vote",
             database.name
         );
@@ -626,10 +608,9 @@ async fn fresh_browsers_from_one_address_count_once_for_an_article() {
                 )
                 .await;
         }
-        let db = shut_down(app).await;
-        run_learning(&db).await;
+        let (db, learned) = learned_after_a_round(app).await;
         assert!(
-            learned_texts(&db, ARTICLE).await.is_empty(),
+            learned.is_empty(),
             "[{}] ten fresh cookies on one address taught a phrasing",
             database.name
         );
