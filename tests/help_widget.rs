@@ -56,6 +56,17 @@ async fn open_panel(app: &TestApp, query: &str) -> (String, String) {
     )
 }
 
+/// What every call of an English panel carries (its key and draft), then `extra`.
+fn panel_fields<'a>(
+    key: &'a str,
+    draft: &'a str,
+    extra: &[(&'a str, &'a str)],
+) -> Vec<(&'a str, &'a str)> {
+    let mut all = vec![("key", key), ("draft", draft), ("lang", "en")];
+    all.extend_from_slice(extra);
+    all
+}
+
 async fn panel_post(app: &TestApp, path: &str, fields: &[(&str, &str)]) -> TestResponse {
     let body = fields
         .iter()
@@ -192,16 +203,7 @@ async fn typing_in_the_panel_keeps_a_widget_draft_and_confirming_an_article_is_a
     let database = TestDatabase::sqlite();
     let app = widget_app(&database).await;
     let (key, draft) = open_panel(&app, "lang=en&labels=billing&path=/settings").await;
-    let base = [
-        ("key", key.as_str()),
-        ("draft", draft.as_str()),
-        ("lang", "en"),
-    ];
-    let with = |extra: &[(&'static str, &'static str)]| {
-        let mut all: Vec<(&str, &str)> = base.to_vec();
-        all.extend_from_slice(extra);
-        all
-    };
+    let with = |extra: &[(&'static str, &'static str)]| panel_fields(&key, &draft, extra);
 
     let typed = panel_post(
         &app,
@@ -252,16 +254,7 @@ async fn a_request_sent_from_the_panel_runs_the_request_flow_and_answers_its_ref
     let database = TestDatabase::sqlite();
     let app = widget_app(&database).await;
     let (key, draft) = open_panel(&app, "lang=en").await;
-    let base = [
-        ("key", key.as_str()),
-        ("draft", draft.as_str()),
-        ("lang", "en"),
-    ];
-    let with = |extra: &[(&'static str, &'static str)]| {
-        let mut all: Vec<(&str, &str)> = base.to_vec();
-        all.extend_from_slice(extra);
-        all
-    };
+    let with = |extra: &[(&'static str, &'static str)]| panel_fields(&key, &draft, extra);
 
     let invalid = panel_post(&app, "/api/widget/request", &with(&[("subject", "Help")])).await;
     assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -325,14 +318,9 @@ async fn the_dashboard_the_json_and_the_csv_split_requests_deflections_and_ticke
         let app = widget_app(&database).await;
         // One deflection and one ticket through the widget, one ticket through the API.
         let (key, draft) = open_panel(&app, "lang=en").await;
-        let base = [
-            ("key", key.as_str()),
-            ("draft", draft.as_str()),
-            ("lang", "en"),
-        ];
-        let typed = [base.as_slice(), &[("text", "I forgot my password")]].concat();
+        let typed = panel_fields(&key, &draft, &[("text", "I forgot my password")]);
         panel_post(&app, "/api/widget/typing", &typed).await;
-        let solved = [base.as_slice(), &[("article", "reset-your-password")]].concat();
+        let solved = panel_fields(&key, &draft, &[("article", "reset-your-password")]);
         let answer = panel_post(&app, "/api/widget/solved", &solved).await;
         assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
         let (key, draft) = open_panel(&app, "lang=en").await;
